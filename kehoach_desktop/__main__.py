@@ -1,0 +1,3 @@
+from kehoach_desktop.cli import main
+
+raise SystemExit(main())

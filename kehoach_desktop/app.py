@@ -1,0 +1,238 @@
+"""Start-up: paths, logging, language, the workspace, the main window. The one composition root."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from kehoach_desktop import APP_ID, APP_NAME, __version__, i18n
+from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.i18n import _
+from kehoach_desktop.logs import setup_logging
+from kehoach_desktop.paths import AppPaths, app_paths
+
+log = logging.getLogger(__name__)
+
+
+def _ensure_platform() -> None:
+    """Without a display (CI, a service), Qt draws offscreen instead of aborting."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _make_application():  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    _ensure_platform()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    from PySide6.QtGui import QIcon
+
+    from kehoach_desktop.resources import icon_path
+
+    app.setWindowIcon(QIcon(str(icon_path("app.svg"))))
+    return app
+
+
+def _install_translations(app, language: str) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    from kehoach_desktop.ui.qt_strings import GettextQtTranslator
+
+    if language == "vi":
+        translator = GettextQtTranslator(app)
+        app.installTranslator(translator)
+        QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    else:
+        qtbase = QTranslator(app)
+        if qtbase.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qtbase)
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+
+
+class AppController:
+    """Owns the open workspace and its main window; switches workspaces on request."""
+
+    def __init__(self, app, paths: AppPaths, settings) -> None:  # type: ignore[no-untyped-def]
+        self.app = app
+        self.paths = paths
+        self.settings = settings
+        self.session = None
+        self.window = None
+
+    # opening -------------------------------------------------------------------------------
+    def open_initial(self, workspace: Path | None, demo: bool) -> bool:
+        if demo:
+            path = workspace or self.paths.demo_workspace
+            if not path.exists():
+                return self._create_demo(path)
+            return self._open(path, remember=False)
+        last = self.settings.value("last_workspace")
+        path = workspace or (Path(last) if last else self.paths.default_workspace)
+        if path.exists():
+            return self._open(path)
+        return self._run_wizard(path)
+
+    def _open(self, path: Path, *, remember: bool = True) -> bool:
+        from kehoach_desktop.services.session import open_workspace
+
+        return self._start(lambda: open_workspace(path), path, remember)
+
+    def _create_demo(self, path: Path) -> bool:
+        from kehoach_desktop.services.session import new_demo_workspace
+
+        return self._start(lambda: new_demo_workspace(path), path, remember=False)
+
+    def _run_wizard(self, default_path: Path) -> bool:
+        from kehoach_desktop.services.session import new_workspace
+        from kehoach_desktop.services.templates import builtin_template
+        from kehoach_desktop.ui.errors import report_error
+        from kehoach_desktop.ui.setup_wizard import SetupWizard
+
+        try:
+            template = builtin_template()
+        except UserFacingError as error:
+            report_error(None, error, self.paths.log_file)
+            return False
+        while True:
+            wizard = SetupWizard(template, default_path)
+            if wizard.exec() != wizard.DialogCode.Accepted:
+                return False
+            path = wizard.workspace_path()
+            setup = wizard.result_setup()
+            if self._start(lambda p=path, s=setup: new_workspace(p, s), path, remember=True):
+                return True
+            default_path = path
+
+    def _start(self, make_session, path: Path, remember: bool) -> bool:  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QGuiApplication
+
+        from kehoach_desktop.ui.errors import report_error
+        from kehoach_desktop.ui.main_window import MainWindow
+
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            session = make_session()
+        except Exception as error:  # shown to the user as a message, logged when it is a bug
+            QGuiApplication.restoreOverrideCursor()
+            report_error(self.window, error, self.paths.log_file)
+            return False
+        QGuiApplication.restoreOverrideCursor()
+        if session.backups_made:
+            log.info("workspace %s migrated; backup at %s", path, session.backups_made)
+        self._close_current()
+        self.session = session
+        if remember:
+            self.settings.setValue("last_workspace", str(path))
+        self.window = MainWindow(session, self.settings, log_file=self.paths.log_file,
+                                 on_open_other=self.open_other)
+        self.window.show()
+        return True
+
+    def open_other(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, _("Open an existing workspace, or create a new one?"),
+                          QMessageBox.StandardButton.Cancel, self.window)
+        open_button = box.addButton(_("Open a file…"), QMessageBox.ButtonRole.AcceptRole)
+        new_button = box.addButton(_("Create a new workspace…"), QMessageBox.ButtonRole.ActionRole)
+        box.exec()
+        folder = str(self.settings.value("last_folder", str(self.paths.data_dir)))
+        if box.clickedButton() is open_button:
+            chosen, _filter = QFileDialog.getOpenFileName(self.window, _("Open a workspace"), folder,
+                                                          _("Kế hoạch workspaces (*.khws);;All files (*)"))
+            if chosen:
+                self.settings.setValue("last_folder", str(Path(chosen).parent))
+                self._open(Path(chosen))
+        elif box.clickedButton() is new_button:
+            self._run_wizard(Path(folder) / "workspace.khws")
+
+    def _close_current(self) -> None:
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            self.window = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+    def shutdown(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+
+def run_gui(*, workspace: Path | None = None, language: str | None = None, demo: bool = False,
+            verbose: bool = False) -> int:
+    from PySide6.QtCore import QSettings
+
+    from kehoach_desktop.ui.errors import ExceptionHook
+    from kehoach_desktop.ui.style import STYLE_SHEET
+
+    paths = app_paths()
+    paths.ensure()
+    setup_logging(paths.log_file, verbose=verbose)
+    log.info("starting %s %s", APP_NAME, __version__)
+    app = _make_application()
+    settings = QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
+    chosen = language or str(settings.value("language", i18n.DEFAULT_LANGUAGE))
+    i18n.setup(chosen)
+    _install_translations(app, i18n.current_language())
+    app.setStyleSheet(STYLE_SHEET)
+    ExceptionHook(paths.log_file).install()
+    controller = AppController(app, paths, settings)
+    if not controller.open_initial(workspace.expanduser() if workspace else None, demo):
+        return 1 if workspace or demo else 0
+    try:
+        return app.exec()
+    finally:
+        controller.shutdown()
+
+
+def self_test() -> int:
+    """Open a temporary demo workspace and the main window, visit every page, close. 0 only if all worked."""
+    _ensure_platform()
+    started = time.perf_counter()
+    try:
+        from PySide6.QtCore import QSettings
+
+        from kehoach_desktop.services.session import new_demo_workspace
+        from kehoach_desktop.services.templates import builtin_template
+        from kehoach_desktop.ui.main_window import MainWindow
+
+        app = _make_application()
+        i18n.setup("vi")
+        _install_translations(app, "vi")
+        if _("Overview") == "Overview":
+            raise RuntimeError("the Vietnamese catalog is missing")
+        template = builtin_template()
+        with tempfile.TemporaryDirectory(prefix="kehoach-self-test-") as folder:
+            settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+            session = new_demo_workspace(Path(folder) / "self-test.khws")
+            try:
+                window = MainWindow(session, settings, log_file=Path(folder) / "log.txt")
+                window.show()
+                app.processEvents()
+                for area in window.areas:
+                    window.show_area(area.key)
+                    app.processEvents()
+                overview = session.overview()
+                window.close()
+                app.processEvents()
+            finally:
+                session.close()
+    except Exception as exc:  # the self-test reports every failure as a line, never a traceback
+        print(f"self-test FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(f"self-test OK: {APP_NAME} {__version__}, template {template.code} with {len(template.reporting_units)} "
+          f"units, demo with {overview.tasks_total} tasks, {overview.materials_total} materials, "
+          f"{overview.events_total} events, {len(window.areas)} pages, Qt platform "
+          f"{app.platformName()}, {time.perf_counter() - started:.2f} s")
+    return 0

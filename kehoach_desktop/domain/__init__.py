@@ -1,0 +1,1 @@
+"""Domain: dataclasses, enums, rules, errors and reference data. Standard library only."""

@@ -1,0 +1,392 @@
+"""The city template of themes: its structure, and a strict loader with clear errors.
+
+A template is a JSON document (format ``kehoach-template``, version 1). It names the
+reporting units (the 30 districts of 2021, or any other list), the receiving agency,
+the plan's sections with their text, the forms of propaganda, and the reporting
+periods with their deadlines. The file format is documented in ``docs/formats.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kehoach_desktop.domain.enums import SectionKind
+from kehoach_desktop.domain.errors import TemplateError
+from kehoach_desktop.domain.text import fold, nfc
+from kehoach_desktop.i18n import _
+
+TEMPLATE_FORMAT = "kehoach-template"
+TEMPLATE_FORMAT_VERSION = 1
+_PERIOD_RE = re.compile(r"^\d{4}(-(H[12]|Q[1-4]|(0[1-9]|1[0-2])))?$")
+_PARAGRAPH_STYLES = ("paragraph", "bullet")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class ReportingUnit:
+    """A unit that reports to the city: a district of 2021, or a commune after 2025."""
+
+    code: str
+    kind: str  # as the template writes it: "quận", "huyện", "thị xã", "phường", "xã"
+    name: str
+
+    @property
+    def display_name(self) -> str:
+        """``Quận Đống Đa``."""
+        return f"{self.kind[:1].upper()}{self.kind[1:]} {self.name}"
+
+    @property
+    def committee_name(self) -> str:
+        """``Ủy ban nhân dân quận Đống Đa`` — the usual full name of the reporting body."""
+        return f"Ủy ban nhân dân {self.kind} {self.name}"
+
+    def search_key(self) -> str:
+        return fold(f"{self.code} {self.kind} {self.name}")
+
+
+@dataclass(frozen=True)
+class Agency:
+    code: str
+    name: str
+    abbreviation: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    style: str = "paragraph"  # "paragraph" or "bullet"
+
+
+@dataclass(frozen=True)
+class TemplateSection:
+    key: str  # stable identifier across years, e.g. "II.1.2"
+    number: str  # as printed: "1.2."
+    title: str
+    kind: SectionKind
+    paragraphs: tuple[Paragraph, ...] = ()
+    locked: bool = False  # the city's own wording: districts cannot change it
+    inferred: bool = False  # heading missing from the source text and restored
+    responsible_unit: str | None = None  # city unit code, for organisation sections
+    children: tuple[TemplateSection, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+    def walk(self) -> list[TemplateSection]:
+        result = [self]
+        for child in self.children:
+            result.extend(child.walk())
+        return result
+
+
+@dataclass(frozen=True)
+class ReportingPeriod:
+    period: str  # "2021", "2021-H1", "2021-Q1", "2021-03"
+    deadline: dt.date
+
+
+@dataclass(frozen=True)
+class Template:
+    code: str
+    year: int
+    document_type: str
+    summary: str
+    issuing_agency: Agency
+    superior_agency: str
+    receiving_agency: Agency
+    unit_term: str  # "quận, huyện, thị xã" or "phường, xã"
+    reporting_units: tuple[ReportingUnit, ...]
+    city_units: tuple[Agency, ...]
+    preamble: tuple[Paragraph, ...]
+    sections: tuple[TemplateSection, ...]
+    closing: tuple[Paragraph, ...]
+    recipients: tuple[str, ...]
+    reporting_periods: tuple[ReportingPeriod, ...]
+    source: str = ""
+    notes: tuple[str, ...] = field(default=())
+    plan_summary: str = ""  # the district plan's summary line; "{unit}" and "{year}" are filled in
+
+    def district_summary(self, unit: ReportingUnit) -> str:
+        pattern = self.plan_summary or "Tuyên truyền các nhiệm vụ phát triển kinh tế - xã hội của {unit} năm {year}"
+        return pattern.format(unit=f"{unit.kind} {unit.name}", year=self.year)
+
+    def all_sections(self) -> list[TemplateSection]:
+        result: list[TemplateSection] = []
+        for section in self.sections:
+            result.extend(section.walk())
+        return result
+
+    def section(self, key: str) -> TemplateSection:
+        for section in self.all_sections():
+            if section.key == key:
+                return section
+        raise KeyError(key)
+
+    def themes(self) -> list[TemplateSection]:
+        return [s for s in self.all_sections() if s.kind in (SectionKind.THEME, SectionKind.FORM)]
+
+    def unit(self, code: str) -> ReportingUnit:
+        for unit in self.reporting_units:
+            if unit.code == code:
+                return unit
+        raise KeyError(code)
+
+    def find_units(self, query: str) -> list[ReportingUnit]:
+        """Units whose code, kind or name contains every word of ``query``, ignoring diacritics."""
+        words = fold(query).split()
+        return [u for u in self.reporting_units if all(w in u.search_key() for w in words)]
+
+
+class _Reader:
+    """Reads one JSON document, collecting every problem with its path in the document."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.problems: list[str] = []
+
+    def problem(self, where: str, what: str) -> None:
+        self.problems.append(f"{where}: {what}")
+
+    def text(self, data: dict[str, Any], key: str, where: str, *, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.problem(f"{where}.{key}", _("a non-empty text is required"))
+            return ""
+        return nfc(value)
+
+    def items(self, data: dict[str, Any], key: str, where: str, *, required: bool = True) -> list[Any]:
+        value = data.get(key)
+        if value is None and not required:
+            return []
+        if not isinstance(value, list) or (required and not value):
+            self.problem(f"{where}.{key}", _("a non-empty list is required"))
+            return []
+        return value
+
+    def mapping(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.problem(where, _("an object is required"))
+            return {}
+        return value
+
+    def paragraphs(self, data: dict[str, Any], key: str, where: str) -> tuple[Paragraph, ...]:
+        result = []
+        for index, item in enumerate(self.items(data, key, where, required=False)):
+            place = f"{where}.{key}[{index}]"
+            if isinstance(item, str):
+                result.append(Paragraph(nfc(item)))
+                continue
+            item = self.mapping(item, place)
+            style = item.get("style", "paragraph")
+            if style not in _PARAGRAPH_STYLES:
+                self.problem(f"{place}.style", _("must be one of: {choices}").format(
+                    choices=", ".join(_PARAGRAPH_STYLES)))
+            result.append(Paragraph(self.text(item, "text", place), style))
+        return tuple(result)
+
+    def agency(self, value: Any, where: str) -> Agency:
+        data = self.mapping(value, where)
+        return Agency(
+            code=self.text(data, "code", where),
+            name=self.text(data, "name", where),
+            abbreviation=self.text(data, "abbreviation", where, required=False),
+        )
+
+    def section(self, value: Any, where: str, seen: set[str]) -> TemplateSection:
+        data = self.mapping(value, where)
+        key = self.text(data, "key", where)
+        if key in seen:
+            self.problem(f"{where}.key", _("the key {key} is used twice").format(key=key))
+        seen.add(key)
+        kind_value = data.get("kind")
+        try:
+            kind = SectionKind(kind_value)
+        except ValueError:
+            self.problem(f"{where}.kind", _("unknown section kind {value!r}").format(value=kind_value))
+            kind = SectionKind.CONTENT
+        children = tuple(
+            self.section(child, f"{where}.children[{i}]", seen)
+            for i, child in enumerate(self.items(data, "children", where, required=False))
+        )
+        for flag in ("locked", "inferred"):
+            if not isinstance(data.get(flag, False), bool):
+                self.problem(f"{where}.{flag}", _("must be true or false"))
+        return TemplateSection(
+            key=key,
+            number=self.text(data, "number", where, required=False),
+            title=self.text(data, "title", where),
+            kind=kind,
+            paragraphs=self.paragraphs(data, "paragraphs", where),
+            locked=bool(data.get("locked", False)),
+            inferred=bool(data.get("inferred", False)),
+            responsible_unit=self.text(data, "responsible_unit", where, required=False) or None,
+            children=children,
+        )
+
+
+def parse_template(document: Any, origin: str = "template") -> Template:
+    """Build a :class:`Template` from decoded JSON, or raise :class:`TemplateError` listing every problem."""
+    reader = _Reader(origin)
+    data = reader.mapping(document, "$")
+    if data.get("format") != TEMPLATE_FORMAT:
+        raise TemplateError(
+            _("{origin} is not a Kế hoạch Desktop template.").format(origin=origin))
+    version = data.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= TEMPLATE_FORMAT_VERSION:
+        raise TemplateError(
+            _("{origin} uses template format version {version}, which this version of the "
+              "application cannot read. Update the application.").format(origin=origin, version=version))
+
+    year = data.get("year")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        reader.problem("$.year", _("a year between 2000 and 2100 is required"))
+        year = 2000
+
+    units = []
+    codes: set[str] = set()
+    for index, item in enumerate(reader.items(data, "reporting_units", "$")):
+        where = f"$.reporting_units[{index}]"
+        item = reader.mapping(item, where)
+        unit = ReportingUnit(
+            code=reader.text(item, "code", where),
+            kind=reader.text(item, "kind", where),
+            name=reader.text(item, "name", where),
+        )
+        if unit.code in codes:
+            reader.problem(f"{where}.code", _("the code {code} is used twice").format(code=unit.code))
+        codes.add(unit.code)
+        units.append(unit)
+
+    city_units = tuple(
+        reader.agency(item, f"$.city_units[{i}]")
+        for i, item in enumerate(reader.items(data, "city_units", "$", required=False))
+    )
+    seen: set[str] = set()
+    sections = tuple(
+        reader.section(item, f"$.sections[{i}]", seen)
+        for i, item in enumerate(reader.items(data, "sections", "$"))
+    )
+    city_codes = {unit.code for unit in city_units}
+    for section in (s for top in sections for s in top.walk()):
+        if section.responsible_unit and section.responsible_unit not in city_codes:
+            reader.problem(
+                f"section {section.key}",
+                _("names the unit {code}, which is not in city_units").format(code=section.responsible_unit))
+
+    periods = []
+    for index, item in enumerate(reader.items(data, "reporting_periods", "$", required=False)):
+        where = f"$.reporting_periods[{index}]"
+        item = reader.mapping(item, where)
+        period = reader.text(item, "period", where)
+        if period and not _PERIOD_RE.match(period):
+            reader.problem(f"{where}.period", _("{value!r} is not a period such as 2021, 2021-H1, "
+                                                "2021-Q1 or 2021-03").format(value=period))
+        raw_deadline = item.get("deadline")
+        try:
+            if not isinstance(raw_deadline, str) or not _DATE_RE.match(raw_deadline):
+                raise ValueError(raw_deadline)
+            deadline = dt.date.fromisoformat(raw_deadline)
+        except ValueError:
+            reader.problem(f"{where}.deadline", _("a date written YYYY-MM-DD is required"))
+            deadline = dt.date(year, 12, 31)
+        periods.append(ReportingPeriod(period, deadline))
+
+    template = Template(
+        code=reader.text(data, "code", "$"),
+        year=year,
+        document_type=reader.text(data, "document_type", "$"),
+        summary=reader.text(data, "summary", "$"),
+        issuing_agency=reader.agency(data.get("issuing_agency"), "$.issuing_agency"),
+        superior_agency=reader.text(data, "superior_agency", "$", required=False),
+        receiving_agency=reader.agency(data.get("receiving_agency"), "$.receiving_agency"),
+        unit_term=reader.text(data, "unit_term", "$"),
+        reporting_units=tuple(units),
+        city_units=city_units,
+        preamble=reader.paragraphs(data, "preamble", "$"),
+        sections=sections,
+        closing=reader.paragraphs(data, "closing", "$"),
+        recipients=tuple(nfc(r) for r in reader.items(data, "recipients", "$", required=False)
+                         if isinstance(r, str)),
+        reporting_periods=tuple(periods),
+        source=reader.text(data, "source", "$", required=False),
+        notes=tuple(nfc(n) for n in reader.items(data, "notes", "$", required=False) if isinstance(n, str)),
+        plan_summary=reader.text(data, "plan_summary", "$", required=False),
+    )
+    if reader.problems:
+        raise TemplateError(
+            _("The template {origin} has {count} problem(s) and cannot be used.").format(
+                origin=origin, count=len(reader.problems)),
+            details=reader.problems,
+        )
+    return template
+
+
+def load_template(path: Path) -> Template:
+    """Read and validate a template file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(_("The template file {path} cannot be read: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from exc
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise TemplateError(_("The template file {path} is not UTF-8 text.").format(path=path)) from exc
+    except json.JSONDecodeError as exc:
+        raise TemplateError(_("The template file {path} is not valid JSON (line {line}, column {column}: "
+                              "{reason}).").format(path=path, line=exc.lineno, column=exc.colno,
+                                                   reason=exc.msg)) from exc
+    return parse_template(document, origin=path.name)
+
+
+def template_to_json(template: Template) -> dict[str, Any]:
+    """The JSON document of ``template`` (the inverse of :func:`parse_template`)."""
+
+    def paragraphs(items: tuple[Paragraph, ...]) -> list[dict[str, str]]:
+        return [{"text": p.text, "style": p.style} for p in items]
+
+    def section(s: TemplateSection) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "key": s.key, "number": s.number, "title": s.title, "kind": s.kind.value,
+            "locked": s.locked, "inferred": s.inferred, "paragraphs": paragraphs(s.paragraphs),
+        }
+        if s.responsible_unit:
+            out["responsible_unit"] = s.responsible_unit
+        if s.children:
+            out["children"] = [section(c) for c in s.children]
+        return out
+
+    def agency(a: Agency) -> dict[str, str]:
+        return {"code": a.code, "name": a.name, "abbreviation": a.abbreviation}
+
+    return {
+        "format": TEMPLATE_FORMAT,
+        "format_version": TEMPLATE_FORMAT_VERSION,
+        "code": template.code,
+        "year": template.year,
+        "source": template.source,
+        "notes": list(template.notes),
+        "document_type": template.document_type,
+        "summary": template.summary,
+        **({"plan_summary": template.plan_summary} if template.plan_summary else {}),
+        "superior_agency": template.superior_agency,
+        "issuing_agency": agency(template.issuing_agency),
+        "receiving_agency": agency(template.receiving_agency),
+        "unit_term": template.unit_term,
+        "reporting_units": [{"code": u.code, "kind": u.kind, "name": u.name} for u in template.reporting_units],
+        "city_units": [agency(a) for a in template.city_units],
+        "preamble": paragraphs(template.preamble),
+        "sections": [section(s) for s in template.sections],
+        "closing": paragraphs(template.closing),
+        "recipients": list(template.recipients),
+        "reporting_periods": [{"period": p.period, "deadline": p.deadline.isoformat()}
+                              for p in template.reporting_periods],
+    }

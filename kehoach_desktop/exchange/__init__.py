@@ -1,0 +1,1 @@
+"""Files in and out: Excel, PDF, sync and template packages, signing. No Qt, no storage."""

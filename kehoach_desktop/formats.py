@@ -1,0 +1,64 @@
+"""Vietnamese (and English) formatting of dates, numbers and money, through Babel.
+
+Explicit patterns are used on purpose: Babel's short ``vi_VN`` date is ``5/3/21``,
+which is not what offices write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kehoach_desktop import i18n
+
+
+def _locale() -> str:
+    return "vi_VN" if i18n.current_language() == "vi" else "en_GB"
+
+
+def format_date(value: dt.date | None) -> str:
+    """``15/03/2021`` — the way offices write dates in tables."""
+    if value is None:
+        return ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{format_date(value.date())} {value.hour:02d}:{value.minute:02d}"
+
+
+def format_number(value: int | float | None) -> str:
+    """``1.234.567`` in Vietnamese, ``1,234,567`` in English."""
+    if value is None:
+        return ""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_locale())
+
+
+def format_vnd(amount: int | None) -> str:
+    """``1.500.000 ₫`` (no-break space, no decimals): money is integer VND."""
+    if amount is None:
+        return ""
+    from babel.numbers import format_currency
+
+    return format_currency(amount, "VND", locale="vi_VN" if i18n.current_language() == "vi" else "en_GB")
+
+
+def format_percent(fraction: float | None) -> str:
+    if fraction is None:
+        return ""
+    from babel.numbers import format_percent as _fp
+
+    return _fp(fraction, locale=_locale())
+
+
+def document_date(place: str, value: dt.date) -> str:
+    """Decree 30/2020 place and date: ``Đống Đa, ngày 05 tháng 01 năm 2021``.
+
+    Days below 10 and the months January and February take a leading zero; other months do not.
+    """
+    day = f"{value.day:02d}"
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"{place}, ngày {day} tháng {month} năm {value.year}"

@@ -1,0 +1,128 @@
+"""Creating and describing workspaces."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kehoach_desktop import __version__
+from kehoach_desktop.domain.enums import WorkspaceMode
+from kehoach_desktop.domain.errors import ValidationError
+from kehoach_desktop.domain.template import Template
+from kehoach_desktop.domain.text import nfc
+from kehoach_desktop.exchange.keys import fingerprint, generate_keypair
+from kehoach_desktop.i18n import _
+from kehoach_desktop.services import audit
+from kehoach_desktop.services.dto import WorkspaceSummary
+from kehoach_desktop.services.plans import create_plan_from_template
+from kehoach_desktop.services.templates import builtin_template, store_template, template_of
+from kehoach_desktop.services.units import seed_responsible_units
+from kehoach_desktop.storage.engine import Store, create_store
+from kehoach_desktop.storage.models import Setting, TemplateRecord, WorkspaceInfo
+from kehoach_desktop.storage.uow import UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class WorkspaceSetup:
+    """What the set-up wizard (or ``kehoach init``) asks for."""
+
+    mode: WorkspaceMode
+    unit_code: str | None = None  # a reporting unit's code; None in city mode
+    unit_full_name: str = ""  # pre-filled from the unit when empty
+    signer_name: str = ""
+    signer_title: str = ""  # "Chủ tịch" or "Phó Chủ tịch"
+    export_folder: str = ""
+
+
+def default_full_name(template: Template, setup: WorkspaceSetup) -> str:
+    if setup.mode is WorkspaceMode.CITY:
+        return template.receiving_agency.name
+    assert setup.unit_code is not None
+    return template.unit(setup.unit_code).committee_name
+
+
+def create_workspace(*, path: Path, setup: WorkspaceSetup, template: Template | None = None,
+                     is_demo: bool = False) -> Store:
+    """Create the workspace file, its signing key, its template and (for a district) its draft plan.
+
+    Returns the open store; nothing is left on disk when a step fails.
+    """
+    template = template or builtin_template()
+    if setup.mode is WorkspaceMode.DISTRICT:
+        if not setup.unit_code:
+            raise ValidationError(_("Choose the reporting unit of this workspace."))
+        try:
+            unit = template.unit(setup.unit_code)
+        except KeyError:
+            raise ValidationError(_("The template {template} names no reporting unit with the code {code}.").format(
+                template=template.code, code=setup.unit_code)) from None
+        unit_code, unit_kind, unit_name = unit.code, unit.kind, unit.name
+    else:
+        agency = template.receiving_agency
+        unit_code, unit_kind, unit_name = agency.code, "city", agency.name
+    full_name = nfc(setup.unit_full_name) or default_full_name(template, setup)
+    keys = generate_keypair()
+    store = create_store(path)
+    try:
+        with store.uow() as uow:
+            workspace = WorkspaceInfo(
+                mode=setup.mode.value, unit_code=unit_code, unit_kind=unit_kind, unit_name=unit_name,
+                unit_full_name=full_name, template_code=template.code, signer_name=nfc(setup.signer_name),
+                signer_title=nfc(setup.signer_title), signer_authority="TM. ỦY BAN NHÂN DÂN",
+                export_folder=setup.export_folder, signing_public_key=keys.public_bytes,
+                signing_private_key=keys.private_bytes, is_demo=is_demo, app_version=__version__)
+            uow.session.add(workspace)
+            record = store_template(uow.session, template, origin="builtin")
+            audit.record(uow.session, unit_code=unit_code, action="workspace.create", entity="workspace",
+                         entity_id=workspace.id, summary=full_name,
+                         details={"mode": setup.mode.value, "template": template.code,
+                                  "key_fingerprint": fingerprint(keys.public_bytes)})
+            if setup.mode is WorkspaceMode.DISTRICT:
+                seed_responsible_units(uow.session, unit)
+                create_plan_from_template(uow.session, workspace=workspace, template_record=record,
+                                          template=template)
+            uow.commit()
+    except BaseException:
+        store.close()
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return store
+
+
+def get_workspace_summary(*, uow_factory: UnitOfWorkFactory, path: Path) -> WorkspaceSummary:
+    with uow_factory() as uow:
+        info = uow.session.scalars(select(WorkspaceInfo)).one()
+        year = uow.session.scalar(select(TemplateRecord.year).where(TemplateRecord.code == info.template_code))
+        return WorkspaceSummary(
+            id=info.id, path=str(path), mode=info.mode, unit_code=info.unit_code, unit_kind=info.unit_kind,
+            unit_name=info.unit_name, unit_full_name=info.unit_full_name, template_code=info.template_code,
+            template_year=year or 0, signer_name=info.signer_name, signer_title=info.signer_title,
+            key_fingerprint=fingerprint(info.signing_public_key), is_demo=info.is_demo,
+            app_version=info.app_version)
+
+
+def get_workspace_template(*, uow_factory: UnitOfWorkFactory) -> Template:
+    with uow_factory() as uow:
+        info = uow.session.scalars(select(WorkspaceInfo)).one()
+        record = uow.session.scalars(select(TemplateRecord).where(TemplateRecord.code == info.template_code)).one()
+        return template_of(record)
+
+
+DEMO_TODAY_SETTING = "demo.today"
+
+
+def set_demo_today(*, uow_factory: UnitOfWorkFactory, day: dt.date) -> None:
+    """Mark a demo workspace with the day its invented data is dated as of."""
+    with uow_factory() as uow:
+        uow.session.merge(Setting(key=DEMO_TODAY_SETTING, value=day.isoformat()))
+        uow.commit()
+
+
+def get_demo_today(*, uow_factory: UnitOfWorkFactory) -> dt.date | None:
+    with uow_factory() as uow:
+        value = uow.session.get(Setting, DEMO_TODAY_SETTING)
+        return dt.date.fromisoformat(value.value) if value is not None else None

@@ -1,0 +1,195 @@
+"""Opening and creating workspace stores: the engine, its pragmas, the lock, migrations.
+
+One workspace is one SQLite file in WAL mode with ``foreign_keys=ON`` and
+``synchronous=FULL``. Opening an older workspace backs it up, then migrates it;
+a workspace from a newer version, a corrupt file or a file that is not a workspace
+is refused with a clear message and left untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from kehoach_desktop.domain.errors import WorkspaceError, WorkspaceTooNewError
+from kehoach_desktop.i18n import _
+from kehoach_desktop.storage.lock import WorkspaceLock
+from kehoach_desktop.storage.schema import SCHEMA_HEAD
+from kehoach_desktop.storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+SQLITE_HEADER = b"SQLite format 3\x00"
+WORKSPACE_SUFFIX = ".khws"
+
+
+def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+    finally:
+        cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+@dataclass
+class Store:
+    """An open workspace: its engine, sessions and lock. Close it when done."""
+
+    path: Path
+    engine: Engine
+    lock: WorkspaceLock | None
+    session_factory: sessionmaker[Session] = field(init=False)
+    backups_made: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_folder_writable(folder: Path) -> None:
+    if not folder.is_dir():
+        raise WorkspaceError(_("The folder {folder} does not exist.").format(folder=folder))
+    if not os.access(folder, os.W_OK):
+        raise WorkspaceError(
+            _("The folder {folder} is read-only. Copy the workspace to a folder where you may save "
+              "files (for example Documents) and open it from there.").format(folder=folder))
+
+
+def create_store(path: Path) -> Store:
+    """Create a new, empty workspace file at ``path`` with the current schema."""
+    path = path.resolve()
+    if path.exists():
+        raise WorkspaceError(_("A file named {name} already exists in {folder}; choose another name.").format(
+            name=path.name, folder=path.parent))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _check_folder_writable(path.parent)
+    lock = WorkspaceLock(path)
+    lock.acquire()
+    engine = make_engine(path)
+    try:
+        from kehoach_desktop.storage.migrate import upgrade_to_head
+
+        with engine.begin() as connection:
+            upgrade_to_head(connection)
+    except Exception:
+        engine.dispose()
+        lock.release()
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    return Store(path, engine, lock)
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+
+
+def open_store(path: Path) -> Store:
+    """Open an existing workspace, migrating it (after a backup) when it is older."""
+    path = path.resolve()
+    if not path.is_file():
+        raise WorkspaceError(_("The workspace {path} does not exist.").format(path=path))
+    try:
+        is_sqlite = _looks_like_sqlite(path)
+    except OSError as exc:
+        raise WorkspaceError(_("The workspace {path} cannot be read: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from exc
+    if not is_sqlite:
+        raise WorkspaceError(
+            _("{name} is not a Kế hoạch Desktop workspace (it is not a database file). Nothing was "
+              "changed.").format(name=path.name))
+    _check_folder_writable(path.parent)
+    if not os.access(path, os.W_OK):
+        raise WorkspaceError(
+            _("The workspace {name} is read-only. Remove the read-only mark of the file (or copy it to "
+              "another folder) and open it again.").format(name=path.name))
+    lock = WorkspaceLock(path)
+    lock.acquire()
+    try:
+        revision = _schema_revision(path)
+    except BaseException:
+        lock.release()
+        raise
+    store = Store(path, make_engine(path), lock)
+    try:
+        if revision != SCHEMA_HEAD:
+            _migrate(store, revision)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _schema_revision(path: Path) -> str:
+    """Read the schema revision through a read-only connection, so a foreign file is never touched."""
+    corrupt = _("The workspace {name} is damaged and cannot be opened. Restore it from a backup "
+                "(Sao lưu); the damaged file was left as it is.").format(name=path.name)
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise WorkspaceError(corrupt) from exc
+    try:
+        connection.execute("PRAGMA schema_version").fetchone()
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "alembic_version" not in tables or "workspace" not in tables:
+            raise WorkspaceError(
+                _("{name} is a database, but not a Kế hoạch Desktop workspace. Nothing was changed.").format(
+                    name=path.name))
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc).lower():
+            raise WorkspaceError(
+                _("The workspace {name} is locked by another program. Close the program that uses it "
+                  "and try again.").format(name=path.name)) from exc
+        raise WorkspaceError(corrupt) from exc
+    except sqlite3.DatabaseError as exc:
+        raise WorkspaceError(corrupt) from exc
+    finally:
+        connection.close()
+    if not row or not row[0]:
+        raise WorkspaceError(corrupt)
+    return str(row[0])
+
+
+def _migrate(store: Store, revision: str) -> None:
+    from kehoach_desktop.storage.backup import backup_workspace
+    from kehoach_desktop.storage.migrate import known_revisions, upgrade_to_head
+
+    if revision not in known_revisions():
+        raise WorkspaceTooNewError(
+            _("The workspace {name} was saved by a newer version of Kế hoạch Desktop. Install the newer "
+              "version to open it; nothing was changed.").format(name=store.path.name))
+    log.info("migrating %s from schema %s to %s", store.path, revision, SCHEMA_HEAD)
+    store.backups_made.append(backup_workspace(store.path, "before-migration"))
+    with store.engine.begin() as connection:
+        upgrade_to_head(connection)

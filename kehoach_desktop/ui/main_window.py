@@ -1,0 +1,231 @@
+"""The main window: navigation side bar, pages, menus and status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehoach_desktop import APP_NAME, __version__
+from kehoach_desktop.domain.enums import WorkspaceMode
+from kehoach_desktop.i18n import N_, _
+from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.pages.overview_page import OverviewPage
+from kehoach_desktop.ui.pages.placeholder_page import PlaceholderPage
+from kehoach_desktop.ui.pages.plan_page import PlanPage
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    title: str  # N_() source text
+    coming: str = ""  # what the page will do, for areas delivered later
+
+
+DISTRICT_AREAS = (
+    Area("overview", N_("Overview")),
+    Area("plan", N_("Plan")),
+    Area("tasks", N_("Tasks"), N_("Coming next: track the progress of every task of the issued plan — status, "
+                                   "% done, indicators achieved, results — with filters, search and totals.")),
+    Area("materials", N_("Visual materials"), N_("Coming next: the register of panels, posters, banners, LED and "
+                                                 "frame screens, leaflets and handbooks through their life cycle.")),
+    Area("events", N_("Events"), N_("Coming next: the register and calendar of cultural, arts and sports events, "
+                                    "press conferences and training courses.")),
+    Area("reports", N_("Reports"), N_("Coming next: the plan and the progress reports as PDF in the official "
+                                      "layout, signed digitally, previewed and printed here.")),
+    Area("sync", N_("Sync"), N_("Coming next: signed sync packages to send the plan and progress to the city "
+                                "on a USB stick or by e-mail, and the city's receipts.")),
+)
+CITY_AREAS = (
+    Area("overview", N_("Overview")),
+    Area("board", N_("Completeness board"), N_("Coming next: every reporting unit × reporting period — received "
+                                               "on time, late or missing — with the figures of each unit.")),
+    Area("packages", N_("Received packages"), N_("Coming next: import the signed packages of the reporting units, "
+                                                 "confirm their keys, and send receipts.")),
+    Area("reports", N_("Consolidated reports"), N_("Coming next: the consolidated report for a period as PDF in "
+                                                   "the official layout and as an Excel workbook.")),
+    Area("template", N_("Template"), N_("Coming next: edit the template of themes for a new year and publish it "
+                                        "to the reporting units as a signed template package.")),
+)
+
+
+class MainWindow(QMainWindow):
+    workspace_closed = Signal()
+
+    def __init__(self, session: WorkspaceSession, settings: QSettings, *, log_file: Path,
+                 on_open_other: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self._session = session
+        self._settings = settings
+        self._log_file = log_file
+        self._on_open_other = on_open_other
+        self.summary = session.summary()
+        self.setWindowTitle(f"{APP_NAME} — {self.summary.unit_full_name}")
+        self.setMinimumSize(900, 600)
+
+        self.areas = CITY_AREAS if self.summary.mode == WorkspaceMode.CITY.value else DISTRICT_AREAS
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(230)
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("pages")
+        self.page_by_key: dict[str, QWidget] = {}
+        for area in self.areas:
+            page = self._make_page(area)
+            page.setObjectName(f"page_{area.key}")
+            self.page_by_key[area.key] = page
+            self.pages.addWidget(page)
+            item = QListWidgetItem(_(area.title))
+            item.setData(Qt.ItemDataRole.UserRole, area.key)
+            self.navigation.addItem(item)
+        self._loaded: set[str] = set()
+
+        unit_label = QLabel(self.summary.unit_full_name)
+        unit_label.setObjectName("nav_unit")
+        unit_label.setWordWrap(True)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(0)
+        side_layout.addWidget(unit_label)
+        side_layout.addWidget(self.navigation, 1)
+        side.setFixedWidth(230)
+        side.setStyleSheet("background: #1f2a37;")
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(side)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar()
+        self.navigation.currentRowChanged.connect(self._on_navigation_row_changed)
+        self._restore_geometry()
+        self.navigation.setCurrentRow(0)
+
+    # pages -----------------------------------------------------------------------------------
+    def _make_page(self, area: Area) -> QWidget:
+        if area.key == "overview":
+            return OverviewPage(self._session)
+        if area.key == "plan":
+            return PlanPage(self._session)
+        return PlaceholderPage(_(area.title), _(area.coming))
+
+    def show_area(self, key: str) -> None:
+        keys = [area.key for area in self.areas]
+        self.navigation.setCurrentRow(keys.index(key))
+
+    def current_area(self) -> str:
+        return self.areas[self.pages.currentIndex()].key
+
+    def _on_navigation_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        area = self.areas[row]
+        self.pages.setCurrentIndex(row)
+        if area.key not in self._loaded:
+            self._loaded.add(area.key)
+            self.page_by_key[area.key].refresh()  # type: ignore[attr-defined]
+
+    def refresh_current(self) -> None:
+        self.page_by_key[self.current_area()].refresh()  # type: ignore[attr-defined]
+
+    # menus and status bar ------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        if self._on_open_other is not None:
+            open_action = QAction(_("Open or create another workspace…"), self)
+            open_action.setShortcut(QKeySequence.StandardKey.Open)
+            open_action.triggered.connect(self._on_open_other)
+            file_menu.addAction(open_action)
+        show_folder = QAction(_("Show the workspace's folder"), self)
+        show_folder.triggered.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._session.path.parent))))
+        file_menu.addAction(show_folder)
+        file_menu.addSeparator()
+        quit_action = QAction(_("&Quit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu(_("&View"))
+        for index, area in enumerate(self.areas):
+            action = QAction(_(area.title), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, key=area.key: self.show_area(key))
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        refresh = QAction(_("Refresh"), self)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self.refresh_current)
+        view_menu.addAction(refresh)
+
+        self.language_menu = self.menuBar().addMenu(_("&Language"))
+        for code, name in (("vi", "Tiếng Việt"), ("en", "English")):
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.setChecked(self._settings.value("language", "vi") == code)
+            action.triggered.connect(lambda _checked=False, lang=code: self._on_language_chosen(lang))
+            self.language_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        about = QAction(_("About Kế hoạch Desktop"), self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+        log_action = QAction(_("Open the log folder"), self)
+        log_action.triggered.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._log_file.parent))))
+        help_menu.addAction(log_action)
+
+    def _build_status_bar(self) -> None:
+        mode = WorkspaceMode(self.summary.mode).label
+        self.unit_status = QLabel(f"{mode}: {self.summary.unit_full_name}")
+        self.unit_status.setObjectName("status_unit")
+        self.file_status = QLabel(str(self._session.path))
+        self.file_status.setObjectName("status_file")
+        self.file_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addWidget(self.unit_status)
+        self.statusBar().addPermanentWidget(self.file_status)
+
+    def _on_language_chosen(self, language: str) -> None:
+        self._settings.setValue("language", language)
+        for action in self.language_menu.actions():
+            action.setChecked(action.text() == ("Tiếng Việt" if language == "vi" else "English"))
+        QMessageBox.information(self, APP_NAME, _("The language will change the next time you start the "
+                                                  "application."))
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, _("About Kế hoạch Desktop"), _(
+            "<h3>Kế hoạch Desktop {version}</h3><p>Drafts, tracks and reports the propaganda plan of a "
+            "district for the city's yearly socio-economic plan, and gathers the reports of all districts "
+            "for the city.</p><p>Workspace: {path}<br>Signing key fingerprint: <tt>{fingerprint}</tt></p>"
+        ).format(version=__version__, path=self._session.path, fingerprint=self.summary.key_fingerprint))
+
+    # geometry --------------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = self._settings.value("main_window/geometry")
+        if geometry is not None and self.restoreGeometry(geometry):
+            return
+        self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._settings.setValue("main_window/geometry", self.saveGeometry())
+        self._settings.sync()
+        self.workspace_closed.emit()
+        super().closeEvent(event)

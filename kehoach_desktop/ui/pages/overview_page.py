@@ -1,0 +1,161 @@
+"""Tổng quan: the workspace's figures at a glance, and what needs attention."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehoach_desktop.domain.enums import EventStatus, EventType, MaterialType, PlanStatus, TaskStatus
+from kehoach_desktop.formats import format_date, format_number, format_vnd
+from kehoach_desktop.i18n import _, ngettext
+from kehoach_desktop.services.dto import Overview, ThemeProgress
+from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.table_model import Column, DtoTableModel
+from kehoach_desktop.ui.widgets import FigureCard, PageHeader
+
+
+def theme_progress_columns() -> list[Column[ThemeProgress]]:
+    return [
+        Column(_("Theme"), lambda r: f"{r.number} {r.title}".strip()),
+        Column(_("Tasks"), lambda r: format_number(r.tasks), lambda r: r.tasks, numeric=True),
+        Column(_("Done"), lambda r: format_number(r.done), lambda r: r.done, numeric=True),
+        Column(_("In progress"), lambda r: format_number(r.in_progress), lambda r: r.in_progress, numeric=True),
+        Column(_("Overdue"), lambda r: format_number(r.overdue), lambda r: r.overdue, numeric=True),
+        Column(_("Budget"), lambda r: format_vnd(r.budget), lambda r: r.budget, numeric=True),
+        Column(_("Spent"), lambda r: format_vnd(r.spent), lambda r: r.spent, numeric=True),
+    ]
+
+
+class OverviewPage(QWidget):
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        body.setObjectName("page_area")
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(24, 20, 24, 20)
+        self.header = PageHeader(_("Overview"))
+        layout.addWidget(self.header)
+
+        grid = QGridLayout()
+        grid.setSpacing(12)
+        self.plan_card = FigureCard(_("Plan"), object_name="card_plan")
+        self.tasks_card = FigureCard(_("Tasks"), object_name="card_tasks")
+        self.overdue_card = FigureCard(_("Overdue tasks"), object_name="card_overdue")
+        self.budget_card = FigureCard(_("Budget of the tasks"), object_name="card_budget")
+        self.materials_card = FigureCard(_("Visual materials"), object_name="card_materials")
+        self.removals_card = FigureCard(_("Removals overdue"), object_name="card_removals")
+        self.events_card = FigureCard(_("Events"), object_name="card_events")
+        self.upcoming_card = FigureCard(_("Events in the next 7 days"), object_name="card_upcoming")
+        cards = [self.plan_card, self.tasks_card, self.overdue_card, self.budget_card,
+                 self.materials_card, self.removals_card, self.events_card, self.upcoming_card]
+        for index, card in enumerate(cards):
+            grid.addWidget(card, index // 4, index % 4)
+        layout.addLayout(grid)
+
+        layout.addWidget(self._section_title(_("Progress by theme")))
+        self.theme_model: DtoTableModel[ThemeProgress] = DtoTableModel(theme_progress_columns(), self)
+        self.theme_table = QTableView()
+        self.theme_table.setObjectName("theme_progress_table")
+        self.theme_table.setModel(self.theme_model)
+        self.theme_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.theme_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.theme_table.verticalHeader().setVisible(False)
+        self.theme_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.theme_table.setMinimumHeight(220)
+        layout.addWidget(self.theme_table)
+
+        layout.addWidget(self._section_title(_("Needs attention")))
+        self.attention = QListWidget()
+        self.attention.setObjectName("attention_list")
+        self.attention.setMinimumHeight(160)
+        layout.addWidget(self.attention)
+        layout.addStretch(1)
+
+    @staticmethod
+    def _section_title(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setProperty("role", "section-title")
+        return label
+
+    def refresh(self) -> None:
+        self.show_overview(self._session.overview())
+
+    def show_overview(self, o: Overview) -> None:
+        subtitle = _("Figures as of {date}.").format(date=format_date(o.today))
+        if self._session.is_demo:
+            subtitle += " " + _("This is a demo workspace: its data is invented, dated as of the demo's day.")
+        self.header.set_subtitle(subtitle)
+        if o.plan_id is None:
+            self.plan_card.set(_("No plan yet"))
+        else:
+            status = PlanStatus(o.plan_status).label
+            number = o.plan_number or _("no number yet")
+            self.plan_card.set(f"{o.plan_year}", _("{status}, revision {revision} — {number}").format(
+                status=status, revision=o.plan_revision, number=number))
+        counts = {c.code: c.count for c in o.tasks_by_status}
+        self.tasks_card.set(format_number(o.tasks_total), _("{done} done, {progress} in progress").format(
+            done=format_number(counts.get(TaskStatus.DONE.value, 0)),
+            progress=format_number(counts.get(TaskStatus.IN_PROGRESS.value, 0))))
+        self.overdue_card.set(format_number(o.tasks_overdue), ngettext(
+            "{n} task due within 7 days", "{n} tasks due within 7 days", o.tasks_due_soon).format(
+            n=o.tasks_due_soon), warn=o.tasks_overdue > 0)
+        spent_share = f" ({o.budget_spent * 100 // o.budget_planned} %)" if o.budget_planned else ""
+        self.budget_card.set(format_vnd(o.budget_planned), _("spent {amount}").format(
+            amount=format_vnd(o.budget_spent)) + spent_share)
+        top_types = sorted(o.materials_by_type, key=lambda c: -c.count)[:3]
+        self.materials_card.set(format_number(o.materials_total), ", ".join(
+            f"{MaterialType(c.code).label}: {format_number(c.count)}" for c in top_types))
+        self.removals_card.set(format_number(o.removals_overdue), ngettext(
+            "{n} item damaged", "{n} items damaged", o.materials_damaged).format(n=o.materials_damaged),
+            warn=o.removals_overdue > 0)
+        held = {c.code: c.count for c in o.events_by_status}.get(EventStatus.HELD.value, 0)
+        self.events_card.set(format_number(o.events_total), _("{held} held, {people} participants").format(
+            held=format_number(held), people=format_number(o.events_participants)))
+        self.upcoming_card.set(format_number(len(o.events_next_7_days)), ngettext(
+            "{n} held without results recorded", "{n} held without results recorded",
+            o.events_without_results).format(n=o.events_without_results))
+
+        self.theme_model.set_rows(o.theme_progress)
+        self.theme_table.resizeColumnsToContents()
+        self.theme_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+        self.attention.clear()
+        for event in o.events_next_7_days:
+            self.attention.addItem(_("{date}: {type} “{title}” at {venue}").format(
+                date=format_date(event.starts_on), type=EventType(event.type).label, title=event.title,
+                venue=event.venue or "—"))
+        if o.tasks_overdue:
+            self.attention.addItem(ngettext("{n} task is past its due date", "{n} tasks are past their due date",
+                                            o.tasks_overdue).format(n=o.tasks_overdue))
+        if o.removals_overdue:
+            self.attention.addItem(ngettext(
+                "{n} installed material is past its planned removal date",
+                "{n} installed materials are past their planned removal date",
+                o.removals_overdue).format(n=o.removals_overdue))
+        if o.materials_damaged:
+            self.attention.addItem(ngettext("{n} material is damaged and waits for replacement",
+                                            "{n} materials are damaged and wait for replacement",
+                                            o.materials_damaged).format(n=o.materials_damaged))
+        if o.events_without_results:
+            self.attention.addItem(ngettext("{n} event was held but has no results recorded",
+                                            "{n} events were held but have no results recorded",
+                                            o.events_without_results).format(n=o.events_without_results))
+        if self.attention.count() == 0:
+            self.attention.addItem(_("Nothing needs attention today."))

@@ -1,0 +1,234 @@
+"""The first-run set-up wizard: who this workspace belongs to, who signs, where it is kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from kehoach_desktop.domain.enums import WorkspaceMode
+from kehoach_desktop.domain.template import ReportingUnit, Template
+from kehoach_desktop.i18n import _
+from kehoach_desktop.services.workspace import WorkspaceSetup
+
+SIGNER_TITLES = ("Chủ tịch", "Phó Chủ tịch")
+
+
+class _ModePage(QWizardPage):
+    def __init__(self, template: Template) -> None:
+        super().__init__()
+        self.setTitle(_("Welcome to Kế hoạch Desktop"))
+        self.setSubTitle(_("A few questions to set up your workspace. You can change the answers later."))
+        layout = QVBoxLayout(self)
+        intro = QLabel(_("The workspace follows the template “{summary}” ({year}).").format(
+            summary=template.summary, year=template.year))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addSpacing(12)
+        layout.addWidget(QLabel(_("Who will use this workspace?")))
+        self.district = QRadioButton(_("A reporting unit ({term}): drafts its plan, tracks materials and events, "
+                                       "sends reports to the city").format(term=template.unit_term))
+        self.city = QRadioButton(_("The city ({agency}): gathers and aggregates the reports of all units").format(
+            agency=template.receiving_agency.name))
+        self.district.setChecked(True)
+        for button in (self.district, self.city):
+            button.setObjectName("mode_" + ("district" if button is self.district else "city"))
+            layout.addWidget(button)
+        layout.addStretch(1)
+
+    @property
+    def mode(self) -> WorkspaceMode:
+        return WorkspaceMode.CITY if self.city.isChecked() else WorkspaceMode.DISTRICT
+
+
+class _UnitPage(QWizardPage):
+    def __init__(self, template: Template, mode_page: _ModePage) -> None:
+        super().__init__()
+        self._template = template
+        self._mode_page = mode_page
+        self.setTitle(_("Your unit"))
+        layout = QVBoxLayout(self)
+        self.search = QLineEdit()
+        self.search.setObjectName("unit_search")
+        self.search.setPlaceholderText(_("Search by name or code, with or without diacritics (e.g. dong da)"))
+        self.search.setClearButtonEnabled(True)
+        self.units = QListWidget()
+        self.units.setObjectName("unit_list")
+        self.units.setAlternatingRowColors(True)
+        self.full_name = QLineEdit()
+        self.full_name.setObjectName("unit_full_name")
+        self.unit_label = QLabel(_("Reporting unit:"))
+        layout.addWidget(self.unit_label)
+        layout.addWidget(self.search)
+        layout.addWidget(self.units, 1)
+        form = QFormLayout()
+        form.addRow(_("Full name of the unit:"), self.full_name)
+        layout.addLayout(form)
+        for unit in template.reporting_units:
+            item = QListWidgetItem(f"{unit.code} — {unit.display_name}")
+            item.setData(Qt.ItemDataRole.UserRole, unit.code)
+            self.units.addItem(item)
+        self.search.textChanged.connect(self._on_search_changed)
+        self.units.currentItemChanged.connect(self._on_unit_changed)
+        self.full_name.textChanged.connect(self.completeChanged)
+        self._filled_name = ""
+
+    def initializePage(self) -> None:
+        city = self._mode_page.mode is WorkspaceMode.CITY
+        for widget in (self.search, self.units, self.unit_label):
+            widget.setVisible(not city)
+        if city:
+            self.setSubTitle(_("The receiving agency named by the template."))
+            self._prefill(self._template.receiving_agency.name)
+        else:
+            self.setSubTitle(_("Choose the unit this workspace reports for; the full name is filled in for you."))
+            if self.units.currentItem() is None:
+                self.full_name.clear()
+            self.search.setFocus()
+
+    def _prefill(self, name: str) -> None:
+        if not self.full_name.text().strip() or self.full_name.text() == self._filled_name:
+            self.full_name.setText(name)
+            self._filled_name = name
+
+    def _on_search_changed(self, text: str) -> None:
+        visible = {unit.code for unit in self._template.find_units(text)}
+        first_visible = None
+        for row in range(self.units.count()):
+            item = self.units.item(row)
+            hidden = item.data(Qt.ItemDataRole.UserRole) not in visible
+            item.setHidden(hidden)
+            if not hidden and first_visible is None:
+                first_visible = item
+        current = self.units.currentItem()
+        if first_visible is not None and (current is None or current.isHidden()):
+            self.units.setCurrentItem(first_visible)
+        self.completeChanged.emit()
+
+    def _on_unit_changed(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        unit = self.selected_unit
+        if unit is not None:
+            self._prefill(unit.committee_name)
+        self.completeChanged.emit()
+
+    @property
+    def selected_unit(self) -> ReportingUnit | None:
+        item = self.units.currentItem()
+        if item is None or item.isHidden():
+            return None
+        return self._template.unit(item.data(Qt.ItemDataRole.UserRole))
+
+    def isComplete(self) -> bool:
+        if not self.full_name.text().strip():
+            return False
+        return self._mode_page.mode is WorkspaceMode.CITY or self.selected_unit is not None
+
+
+class _SignerPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(_("Default signer"))
+        self.setSubTitle(_("The leader who signs the plan and the reports. Each document can name another signer."))
+        form = QFormLayout(self)
+        self.name = QLineEdit()
+        self.name.setObjectName("signer_name")
+        self.name.setPlaceholderText(_("e.g. Nguyễn Văn An"))
+        self.title = QComboBox()
+        self.title.setObjectName("signer_title")
+        self.title.setEditable(True)
+        self.title.addItems(list(SIGNER_TITLES))
+        self.title.setCurrentIndex(1)
+        hint = QLabel(_("A Vice-Chairman signs “TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH”."))
+        hint.setWordWrap(True)
+        hint.setProperty("role", "hint")
+        form.addRow(_("Full name:"), self.name)
+        form.addRow(_("Title:"), self.title)
+        form.addRow("", hint)
+        self.registerField("signer_name*", self.name)
+
+
+class _LocationPage(QWizardPage):
+    def __init__(self, default_path: Path) -> None:
+        super().__init__()
+        self.setTitle(_("Where to keep the workspace"))
+        self.setSubTitle(_("All the workspace's data is kept in this one file. Back it up like any document."))
+        form = QFormLayout(self)
+        self.path = QLineEdit(str(default_path))
+        self.path.setObjectName("workspace_path")
+        browse = QPushButton(_("Choose…"))
+        browse.clicked.connect(self._on_browse_clicked)
+        row = QWidget()
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.addWidget(self.path, 1)
+        row_layout.addWidget(browse)
+        form.addRow(_("Workspace file:"), row)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        form.addRow(self.summary)
+        self.path.textChanged.connect(self.completeChanged)
+
+    def _on_browse_clicked(self) -> None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Workspace file"), self.path.text(), _("Kế hoạch workspaces (*.khws)"))
+        if chosen:
+            if not chosen.endswith(".khws"):
+                chosen += ".khws"
+            self.path.setText(chosen)
+
+    def isComplete(self) -> bool:
+        return bool(self.path.text().strip())
+
+
+class SetupWizard(QWizard):
+    """Asks the first-run questions; :meth:`result_setup` gives the answers after ``exec()``."""
+
+    def __init__(self, template: Template, default_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Set up Kế hoạch Desktop"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.resize(720, 560)
+        self.mode_page = _ModePage(template)
+        self.unit_page = _UnitPage(template, self.mode_page)
+        self.signer_page = _SignerPage()
+        self.location_page = _LocationPage(default_path)
+        for page in (self.mode_page, self.unit_page, self.signer_page, self.location_page):
+            self.addPage(page)
+        self.currentIdChanged.connect(self._on_page_changed)
+
+    def _on_page_changed(self, _page_id: int) -> None:
+        if self.currentPage() is self.location_page:
+            setup = self.result_setup()
+            self.location_page.summary.setText(_("Unit: {unit}\nSigner: {name}, {title}").format(
+                unit=setup.unit_full_name, name=setup.signer_name, title=setup.signer_title))
+
+    def result_setup(self) -> WorkspaceSetup:
+        unit = self.unit_page.selected_unit
+        mode = self.mode_page.mode
+        return WorkspaceSetup(
+            mode=mode,
+            unit_code=unit.code if unit is not None and mode is WorkspaceMode.DISTRICT else None,
+            unit_full_name=self.unit_page.full_name.text().strip(),
+            signer_name=self.signer_page.name.text().strip(),
+            signer_title=self.signer_page.title.currentText().strip(),
+        )
+
+    def workspace_path(self) -> Path:
+        return Path(self.location_page.path.text().strip()).expanduser()

@@ -1,0 +1,27 @@
+"""The application's look: one light style sheet, applied once."""
+
+ACCENT = "#b3261e"  # the red of official documents, used sparingly
+
+STYLE_SHEET = f"""
+QListWidget#navigation {{
+    background: #1f2a37; color: #e5e7eb; border: none; font-size: 14px; padding-top: 8px;
+}}
+QListWidget#navigation::item {{ padding: 10px 14px; border-left: 3px solid transparent; }}
+QListWidget#navigation::item:selected {{
+    background: #2f3e50; color: white; border-left: 3px solid {ACCENT};
+}}
+QListWidget#navigation::item:hover:!selected {{ background: #273443; }}
+QLabel#nav_unit {{ background: #1f2a37; color: #cbd5e1; padding: 14px 14px 6px 14px; font-weight: bold; }}
+QLabel[role="page-title"] {{ font-size: 22px; font-weight: 600; color: #111827; }}
+QLabel[role="page-subtitle"] {{ color: #4b5563; font-size: 13px; }}
+QLabel[role="section-title"] {{ font-size: 15px; font-weight: 600; color: #1f2937; margin-top: 10px; }}
+QLabel[role="hint"] {{ color: #6b7280; }}
+QFrame[role="card"] {{ background: white; border: 1px solid #e5e7eb; border-radius: 8px; }}
+QFrame[role="card"][warn="true"] {{ border: 1px solid #f59e0b; background: #fffbeb; }}
+QLabel[role="card-caption"] {{ color: #4b5563; font-size: 12px; }}
+QLabel[role="card-value"] {{ color: #111827; font-size: 24px; font-weight: 600; }}
+QLabel[role="card-detail"] {{ color: #6b7280; font-size: 12px; }}
+QLabel[role="placeholder"] {{ color: #374151; font-size: 14px; padding: 24px;
+    background: #f9fafb; border: 1px dashed #d1d5db; border-radius: 8px; }}
+QWidget#page_area {{ background: #f3f4f6; }}
+"""
