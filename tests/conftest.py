@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+# Before any Qt import: draw offscreen, on a 1920×1080 screen (the plugin's default is 800×600,
+# which would clamp restored window sizes).
+_SCREEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "offscreen-screen.json")
+os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
 
 from collections.abc import Iterator
 from pathlib import Path

@@ -83,6 +83,7 @@ class Overview:
     events_participants: int
     events_next_7_days: tuple[UpcomingEvent, ...]
     events_without_results: int
+    events_by_month: tuple[CountByLabel, ...] = ()  # code "2021-03"; cancelled events left out
 
 
 @dataclass(frozen=True)
@@ -128,3 +129,25 @@ class PlanOutline:
     issuing_agency: str
     preamble: str
     sections: tuple[OutlineSection, ...]
+
+
+@dataclass(frozen=True)
+class PeriodDeadline:
+    period: str
+    deadline: dt.date
+    units_reported: int
+
+
+@dataclass(frozen=True)
+class CityOverview:
+    """The figures of the city's Tổng quan page."""
+
+    today: dt.date
+    template_code: str
+    template_year: int
+    unit_term: str
+    units_total: int
+    units_by_kind: tuple[CountByLabel, ...]
+    packages_received: int
+    units_reported: int
+    periods: tuple[PeriodDeadline, ...]

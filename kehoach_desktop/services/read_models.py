@@ -5,20 +5,33 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 
 from kehoach_desktop.domain.enums import EventStatus, MaterialStatus, TaskStatus
+from kehoach_desktop.domain.lifecycle import UP_STATUSES
 from kehoach_desktop.domain.rules import effective_task_status, is_task_due_soon
 from kehoach_desktop.services.dto import (
+    CityOverview,
     CountByLabel,
     OutlineSection,
     OutlineTask,
     Overview,
+    PeriodDeadline,
     PlanOutline,
     ThemeProgress,
     UpcomingEvent,
 )
-from kehoach_desktop.storage.models import Event, Material, Plan, PlanSection, ResponsibleUnit, Task, WorkspaceInfo
+from kehoach_desktop.storage.models import (
+    Event,
+    Material,
+    Plan,
+    PlanSection,
+    ReceivedPackage,
+    ResponsibleUnit,
+    Task,
+    TemplateRecord,
+    WorkspaceInfo,
+)
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 
@@ -71,8 +84,7 @@ def get_overview(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> Overview:
         m_by_status = s.execute(select(Material.status, func.count(), func.sum(Material.quantity))
                                 .where(*live_materials).group_by(Material.status)).all()
         removals_overdue = s.scalar(select(func.count()).where(
-            *live_materials, Material.status == MaterialStatus.INSTALLED.value,
-            Material.planned_removal_on < today)) or 0
+            *live_materials, Material.status.in_(UP_STATUSES), Material.planned_removal_on < today)) or 0
         damaged = s.scalar(select(func.count()).where(
             *live_materials, Material.status == MaterialStatus.DAMAGED.value)) or 0
 
@@ -85,6 +97,9 @@ def get_overview(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> Overview:
             *live_events, Event.starts_on >= today, Event.starts_on <= today + dt.timedelta(days=7),
             Event.status.not_in([EventStatus.CANCELLED.value, EventStatus.HELD.value]))
             .order_by(Event.starts_on)).all()
+        month = func.substr(func.cast(Event.starts_on, String), 1, 7)
+        e_by_month = s.execute(select(month, func.count()).where(
+            *live_events, Event.status != EventStatus.CANCELLED.value).group_by(month).order_by(month)).all()
         without_results = s.scalar(select(func.count()).where(
             *live_events, Event.status == EventStatus.HELD.value, Event.result_notes == "")) or 0
 
@@ -112,6 +127,7 @@ def get_overview(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> Overview:
             events_next_7_days=tuple(UpcomingEvent(e.id, e.title, e.type, e.starts_on, e.venue, e.status)
                                      for e in upcoming),
             events_without_results=without_results,
+            events_by_month=tuple(CountByLabel(str(m), c) for m, c in e_by_month),
         )
 
 
@@ -146,3 +162,25 @@ def get_plan_outline(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> PlanO
             summary=plan.summary, number=plan.number, symbol=plan.symbol, place=plan.place,
             issue_date=plan.issue_date, issuing_agency=plan.issuing_agency, preamble=plan.preamble,
             sections=sections)
+
+
+def get_city_overview(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> CityOverview:
+    from kehoach_desktop.services.templates import template_of
+
+    with uow_factory() as uow:
+        s = uow.session
+        info = s.scalars(select(WorkspaceInfo)).one()
+        template = template_of(s.scalars(select(TemplateRecord).where(
+            TemplateRecord.code == info.template_code)).one())
+        received = s.execute(select(ReceivedPackage.unit_code, ReceivedPackage.period).where(
+            ReceivedPackage.kind == "district-report", ReceivedPackage.status != "refused")).all()
+        kinds = Counter(unit.kind for unit in template.reporting_units)
+        return CityOverview(
+            today=today, template_code=template.code, template_year=template.year, unit_term=template.unit_term,
+            units_total=len(template.reporting_units),
+            units_by_kind=tuple(CountByLabel(kind, count) for kind, count in sorted(kinds.items())),
+            packages_received=len(received),
+            units_reported=len({unit for unit, _period in received}),
+            periods=tuple(PeriodDeadline(p.period, p.deadline, len({u for u, per in received if per == p.period}))
+                          for p in template.reporting_periods),
+        )

@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from kehoach_desktop.domain.template import Template
-from kehoach_desktop.services.dto import Overview, PlanOutline, WorkspaceSummary
-from kehoach_desktop.services.read_models import get_overview, get_plan_outline
+from kehoach_desktop.services.dto import CityOverview, Overview, PlanOutline, WorkspaceSummary
+from kehoach_desktop.services.read_models import get_city_overview, get_overview, get_plan_outline
 from kehoach_desktop.services.workspace import (
     WorkspaceSetup,
     create_workspace,
@@ -48,6 +48,9 @@ class WorkspaceSession:
 
     def overview(self, today: dt.date | None = None) -> Overview:
         return get_overview(uow_factory=self._store.uow, today=today or self.today())
+
+    def city_overview(self, today: dt.date | None = None) -> CityOverview:
+        return get_city_overview(uow_factory=self._store.uow, today=today or self.today())
 
     def plan_outline(self, today: dt.date | None = None) -> PlanOutline | None:
         return get_plan_outline(uow_factory=self._store.uow, today=today or self.today())

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 from kehoach_desktop import APP_NAME, __version__
 from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.i18n import N_, _
+from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.pages.city_overview_page import CityOverviewPage
 from kehoach_desktop.ui.pages.overview_page import OverviewPage
 from kehoach_desktop.ui.pages.placeholder_page import PlaceholderPage
 from kehoach_desktop.ui.pages.plan_page import PlanPage
@@ -40,7 +42,7 @@ DISTRICT_AREAS = (
     Area("overview", N_("Overview")),
     Area("plan", N_("Plan")),
     Area("tasks", N_("Tasks"), N_("Coming next: track the progress of every task of the issued plan — status, "
-                                   "% done, indicators achieved, results — with filters, search and totals.")),
+                                   "percentage done, indicators achieved, results — with filters, search and totals.")),
     Area("materials", N_("Visual materials"), N_("Coming next: the register of panels, posters, banners, LED and "
                                                  "frame screens, leaflets and handbooks through their life cycle.")),
     Area("events", N_("Events"), N_("Coming next: the register and calendar of cultural, arts and sports events, "
@@ -89,6 +91,8 @@ class MainWindow(QMainWindow):
             page.setObjectName(f"page_{area.key}")
             self.page_by_key[area.key] = page
             self.pages.addWidget(page)
+            if hasattr(page, "changed"):
+                page.changed.connect(self.apply_changes)
             item = QListWidgetItem(_(area.title))
             item.setData(Qt.ItemDataRole.UserRole, area.key)
             self.navigation.addItem(item)
@@ -121,11 +125,16 @@ class MainWindow(QMainWindow):
 
     # pages -----------------------------------------------------------------------------------
     def _make_page(self, area: Area) -> QWidget:
-        if area.key == "overview":
-            return OverviewPage(self._session)
-        if area.key == "plan":
-            return PlanPage(self._session)
-        return PlaceholderPage(_(area.title), _(area.coming))
+        """Each delivered area has a page class taking the session; the others say what is coming."""
+        city = self.summary.mode == WorkspaceMode.CITY.value
+        pages: dict[str, Callable[[WorkspaceSession], QWidget]] = {
+            "overview": CityOverviewPage if city else OverviewPage,
+            "plan": PlanPage,
+        }
+        factory = pages.get(area.key)
+        if factory is None:
+            return PlaceholderPage(_(area.title), _(area.coming))
+        return factory(self._session)
 
     def show_area(self, key: str) -> None:
         keys = [area.key for area in self.areas]
@@ -145,6 +154,15 @@ class MainWindow(QMainWindow):
 
     def refresh_current(self) -> None:
         self.page_by_key[self.current_area()].refresh()  # type: ignore[attr-defined]
+
+    def apply_changes(self, changes: Changes) -> None:
+        """A page wrote something: every other loaded page that shows it refreshes."""
+        for key, page in self.page_by_key.items():
+            if key not in self._loaded:
+                continue
+            relevant = getattr(page, "RELEVANT_CHANGES", ())
+            if changes.touches(*relevant):
+                page.refresh()  # type: ignore[attr-defined]
 
     # menus and status bar ------------------------------------------------------------------
     def _build_menus(self) -> None:

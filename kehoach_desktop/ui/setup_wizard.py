@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -168,7 +168,9 @@ class _LocationPage(QWizardPage):
         super().__init__()
         self.setTitle(_("Where to keep the workspace"))
         self.setSubTitle(_("All the workspace's data is kept in this one file. Back it up like any document."))
-        form = QFormLayout(self)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
         self.path = QLineEdit(str(default_path))
         self.path.setObjectName("workspace_path")
         browse = QPushButton(_("Choose…"))
@@ -179,10 +181,31 @@ class _LocationPage(QWizardPage):
         row_layout.addWidget(self.path, 1)
         row_layout.addWidget(browse)
         form.addRow(_("Workspace file:"), row)
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        self.export_folder = QLineEdit(documents or str(Path.home()))
+        self.export_folder.setObjectName("export_folder")
+        browse_folder = QPushButton(_("Choose…"))
+        browse_folder.clicked.connect(self._on_browse_folder_clicked)
+        folder_row = QWidget()
+        folder_layout = QHBoxLayout(folder_row)
+        folder_layout.setContentsMargins(0, 0, 0, 0)
+        folder_layout.addWidget(self.export_folder, 1)
+        folder_layout.addWidget(browse_folder)
+        form.addRow(_("Folder for exported files:"), folder_row)
         self.summary = QLabel()
+        self.summary.setObjectName("setup_summary")
         self.summary.setWordWrap(True)
-        form.addRow(self.summary)
+        self.summary.setStyleSheet("QLabel { background: white; border: 1px solid #d1d5db; border-radius: 6px;"
+                                   " padding: 10px; }")
+        layout.addSpacing(12)
+        layout.addWidget(self.summary)
+        layout.addStretch(1)
         self.path.textChanged.connect(self.completeChanged)
+
+    def _on_browse_folder_clicked(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, _("Folder for exported files"), self.export_folder.text())
+        if chosen:
+            self.export_folder.setText(chosen)
 
     def _on_browse_clicked(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(
@@ -228,6 +251,7 @@ class SetupWizard(QWizard):
             unit_full_name=self.unit_page.full_name.text().strip(),
             signer_name=self.signer_page.name.text().strip(),
             signer_title=self.signer_page.title.currentText().strip(),
+            export_folder=self.location_page.export_folder.text().strip(),
         )
 
     def workspace_path(self) -> Path:

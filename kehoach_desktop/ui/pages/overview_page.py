@@ -36,6 +36,10 @@ def theme_progress_columns() -> list[Column[ThemeProgress]]:
 
 
 class OverviewPage(QWidget):
+    """Refreshes when a write touches any of RELEVANT_CHANGES."""
+
+    RELEVANT_CHANGES = ("plan", "tasks", "materials", "events")
+
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session

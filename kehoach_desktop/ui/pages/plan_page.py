@@ -34,11 +34,14 @@ def section_html(section: OutlineSection) -> str:
     parts = [f"<h3 style='margin-bottom: 2px'>{html.escape(section.number)} {html.escape(section.title)}</h3>"]
     if marks:
         parts.append(f"<p style='color:#6b7280; margin-top:0'><i>{html.escape(' · '.join(marks))}</i></p>")
-    parts.append(_paragraphs(section.text) or f"<p style='color:#6b7280'>{html.escape(_('(no text)'))}</p>")
+    no_text = html.escape(_("(no text)"))
+    parts.append(_paragraphs(section.text) or f"<p style='color:#6b7280'>{no_text}</p>")
     if section.local_text:
-        parts.append(f"<p><b>{html.escape(_('District additions:'))}</b></p>" + _paragraphs(section.local_text))
+        additions = html.escape(_("District additions:"))
+        parts.append(f"<p><b>{additions}</b></p>" + _paragraphs(section.local_text))
     if section.tasks:
-        parts.append(f"<p><b>{html.escape(_('Tasks of the district'))}</b></p><ol>")
+        tasks_title = html.escape(_("Tasks of the district"))
+        parts.append(f"<p><b>{tasks_title}</b></p><ol>")
         for task in section.tasks:
             dates = " – ".join(format_date(d) for d in (task.start_date, task.due_date) if d)
             details = " · ".join(x for x in (PropagandaForm(task.form).label, task.lead_unit, dates,
@@ -51,6 +54,10 @@ def section_html(section: OutlineSection) -> str:
 
 
 class PlanPage(QWidget):
+    """Refreshes when a write touches any of RELEVANT_CHANGES."""
+
+    RELEVANT_CHANGES = ("plan", "tasks", "units")
+
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
