@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from kehoach_desktop import APP_ID, APP_NAME, __version__, i18n
-from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.errors import UserFacingError, WorkspaceCorruptError
 from kehoach_desktop.i18n import _
 from kehoach_desktop.logs import setup_logging
 from kehoach_desktop.paths import AppPaths, app_paths
@@ -65,6 +65,9 @@ class AppController:
         self.settings = settings
         self.session = None
         self.window = None
+        self._remember = True
+        self._backup_runner = None  # a TaskRunner for the daily backup, made with the first window
+        self._offer = None  # the last package offered for import (keeps its background runner alive)
 
     # opening -------------------------------------------------------------------------------
     def open_initial(self, workspace: Path | None, demo: bool) -> bool:
@@ -110,7 +113,8 @@ class AppController:
                 return True
             default_path = path
 
-    def _start(self, make_session, path: Path, remember: bool) -> bool:  # type: ignore[no-untyped-def]
+    def _start(self, make_session, path: Path, remember: bool, *,  # type: ignore[no-untyped-def]
+               offer_restore: bool = True) -> bool:
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QGuiApplication
 
@@ -122,6 +126,8 @@ class AppController:
             session = make_session()
         except Exception as error:  # shown to the user as a message, logged when it is a bug
             QGuiApplication.restoreOverrideCursor()
+            if isinstance(error, WorkspaceCorruptError) and offer_restore and self._restore_newest_backup(path, error):
+                return self._start(make_session, path, remember, offer_restore=False)
             report_error(self.window, error, self.paths.log_file)
             return False
         QGuiApplication.restoreOverrideCursor()
@@ -129,11 +135,135 @@ class AppController:
             log.info("workspace %s migrated; backup at %s", path, session.backups_made)
         self._close_current()
         self.session = session
+        self._remember = remember
         if remember:
             self.settings.setValue("last_workspace", str(path))
         self.window = MainWindow(session, self.settings, log_file=self.paths.log_file,
                                  on_open_other=self.open_other)
+        backups_page = self.window.page_by_key.get("backups")
+        if backups_page is not None:
+            backups_page.restore_requested.connect(self.restore_from)
         self.window.show()
+        self._start_daily_backup()
+        return True
+
+    # backups ---------------------------------------------------------------------------------
+    def _start_daily_backup(self) -> None:
+        """The day's first start backs the workspace up, in the background; a failure is said, not fatal."""
+        from kehoach_desktop.services.backups import daily_backup_if_due
+        from kehoach_desktop.ui.errors import show_user_error
+        from kehoach_desktop.ui.tasks import TaskRunner
+
+        if self._backup_runner is None:
+            self._backup_runner = TaskRunner()
+        uow_factory, window = self.session.uow_factory, self.window
+
+        def done(made) -> None:  # type: ignore[no-untyped-def]
+            if made is None or window is not self.window:
+                return
+            log.info("daily backup %s", made.path)
+            window.statusBar().showMessage(_("Today's backup was made and checked: {name}").format(
+                name=made.path.name), 15000)
+            page = window.page_by_key.get("backups")
+            if page is not None and window.current_area() == "backups":
+                page.refresh()
+
+        def failed(error: BaseException) -> None:
+            log.warning("the daily backup failed", exc_info=(type(error), error, error.__traceback__))
+            if window is not self.window:
+                return
+            if isinstance(error, UserFacingError):
+                show_user_error(window, error, _("The daily backup could not be made"))
+            else:
+                window.statusBar().showMessage(_("The daily backup could not be made; see the log file {path}.")
+                                               .format(path=self.paths.log_file))
+
+        self._backup_runner.run(lambda: daily_backup_if_due(uow_factory=uow_factory), on_done=done, on_error=failed)
+
+    def _wait_for_backups(self) -> None:
+        if self._backup_runner is not None:
+            self._backup_runner.wait()
+
+    def restore_from(self, backup: Path) -> bool:
+        """Close the workspace, replace it by ``backup`` (its current state backed up first), open it again."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QMessageBox
+
+        from kehoach_desktop.services.backups import restore_backup
+        from kehoach_desktop.ui.errors import report_error
+
+        if self.session is None:
+            return False
+        path, remember, old_window = self.session.path, self._remember, self.window
+        self._wait_for_backups()
+        if old_window is not None:
+            old_window.setEnabled(False)
+        self.session.close()
+        self.session = None
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        outcome = None
+        try:
+            outcome = restore_backup(workspace=path, backup=backup)
+        except Exception as error:  # the workspace was left as it was; it opens again below
+            QGuiApplication.restoreOverrideCursor()
+            report_error(old_window, error, self.paths.log_file)
+        else:
+            QGuiApplication.restoreOverrideCursor()
+        if not self._open(path, remember=remember):
+            if old_window is not None and old_window is self.window:
+                self.window = None
+                old_window.close()
+                old_window.deleteLater()
+            return False
+        if outcome is None:
+            return False
+        message = _("The workspace was restored from {name}.").format(name=backup.name)
+        if outcome.previous_state is not None:
+            message += "\n" + (_("The damaged file was kept as {name}.") if outcome.previous_was_damaged else _(
+                "The state before the restore was backed up as {name}.")).format(name=outcome.previous_state.name)
+        box = QMessageBox(QMessageBox.Icon.Information, _("Restore a backup"), message,
+                          QMessageBox.StandardButton.Ok, self.window)
+        box.setObjectName("restore_done")
+        box.exec()
+        return True
+
+    def _restore_newest_backup(self, path: Path, error: WorkspaceCorruptError) -> bool:
+        """The workspace is damaged: offer its newest good backup; True when it was restored."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtWidgets import QMessageBox
+
+        from kehoach_desktop.formats import format_datetime
+        from kehoach_desktop.services.backups import newest_good_backup, restore_backup
+        from kehoach_desktop.ui.errors import report_error
+
+        try:
+            newest = newest_good_backup(workspace=path)
+        except OSError:
+            newest = None
+        if newest is None:
+            return False
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, error.message, QMessageBox.StandardButton.Cancel,
+                          self.window)
+        box.setObjectName("offer_restore")
+        box.setInformativeText(_(
+            "The newest good backup was made on {date} ({reason}). Restore it? Changes made after it are lost; "
+            "the damaged file is kept beside the backups.").format(
+                date=format_datetime(newest.taken_at), reason=newest.reason_label))
+        restore = box.addButton(_("Restore this backup"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(restore)
+        box.exec()
+        if box.clickedButton() is not restore:
+            return False
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            restore_backup(workspace=path, backup=newest.path)
+        except Exception as failure:  # said to the user; the damaged file is left as it was
+            QGuiApplication.restoreOverrideCursor()
+            report_error(self.window, failure, self.paths.log_file)
+            return False
+        QGuiApplication.restoreOverrideCursor()
         return True
 
     def open_other(self) -> None:
@@ -154,7 +284,17 @@ class AppController:
         elif box.clickedButton() is new_button:
             self._run_wizard(Path(folder) / "workspace.khws")
 
+    def offer_file(self, path: Path) -> None:
+        """Ask whether to import a package given on the command line into the open workspace."""
+        from kehoach_desktop.ui.open_file import FileImportOffer
+
+        if self.window is None or self.session is None:
+            return
+        self._offer = FileImportOffer(self.window, self.session, path, on_changes=self.window.apply_changes)
+        self._offer.ask()
+
     def _close_current(self) -> None:
+        self._wait_for_backups()
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()
@@ -164,14 +304,15 @@ class AppController:
             self.session = None
 
     def shutdown(self) -> None:
+        self._wait_for_backups()
         if self.session is not None:
             self.session.close()
             self.session = None
 
 
 def run_gui(*, workspace: Path | None = None, language: str | None = None, demo: bool = False,
-            verbose: bool = False) -> int:
-    from PySide6.QtCore import QSettings
+            verbose: bool = False, open_file: Path | None = None) -> int:
+    from PySide6.QtCore import QSettings, QTimer
 
     from kehoach_desktop.ui.errors import ExceptionHook
     from kehoach_desktop.ui.style import STYLE_SHEET
@@ -190,6 +331,8 @@ def run_gui(*, workspace: Path | None = None, language: str | None = None, demo:
     controller = AppController(app, paths, settings)
     if not controller.open_initial(workspace.expanduser() if workspace else None, demo):
         return 1 if workspace or demo else 0
+    if open_file is not None:  # a double-clicked package: offer it once the window is up
+        QTimer.singleShot(0, lambda: controller.offer_file(open_file.expanduser().absolute()))
     try:
         return app.exec()
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +20,7 @@ from kehoach_desktop.i18n import _
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
+OPENABLE_SUFFIXES = (".khsync", ".khtemplate", ".khreceipt")  # what `kehoach FILE` offers to import
 log = logging.getLogger(__name__)
 
 
@@ -32,10 +34,13 @@ def _language_from_argv(argv: Sequence[str]) -> str:
     return i18n.DEFAULT_LANGUAGE
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
+    """The commands; with ``open_file``, the form ``kehoach [OPTIONS] FILE`` instead (see :func:`parse_arguments`)."""
     parser = argparse.ArgumentParser(
         prog="kehoach",
         description=_("Kế hoạch Desktop: district propaganda plans, registers, reports and sync packages."),
+        epilog=_("kehoach FILE.khsync (or .khtemplate, .khreceipt) starts the application and offers to import "
+                 "the file: what a double-click on such a file does."),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--workspace", type=Path, dest="gui_workspace", metavar="PATH",
@@ -45,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help=_("open the demo district workspace, creating it on first run"))
     parser.add_argument("--verbose", action="store_true", help=_("write debugging detail to the log"))
+    if open_file:
+        parser.add_argument("file", type=Path, metavar="FILE",
+                            help=_("a .khsync, .khtemplate or .khreceipt file to import once the workspace is open"))
+        parser.set_defaults(command=None)
+        return parser
+    parser.set_defaults(file=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = commands.add_parser("init", help=_("create a workspace without the set-up wizard"))
@@ -67,7 +78,122 @@ def build_parser() -> argparse.ArgumentParser:
     dump.add_argument("--out", type=Path, metavar="FILE", help=_("output file (default: standard output)"))
 
     commands.add_parser("self-test", help=_("open a temporary workspace and the main window, then exit"))
+    _add_package_commands(commands)
+    _add_report_commands(commands)
+    _add_excel_commands(commands)
     return parser
+
+
+def _add_package_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    package = commands.add_parser("package", help=_("signed sync packages, receipts and keys"))
+    actions = package.add_subparsers(dest="package_command", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help=_("write the district's signed sync package for a period"))
+    export.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE.khsync")
+    export.add_argument("--period", metavar="PERIOD",
+                        help=_("reporting period: 2021, 2021-H1, 2021-Q1 or 2021-03 (default: the next deadline)"))
+    imports = actions.add_parser("import", help=_("import packages, receipts or templates (files or folders)"))
+    imports.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    imports.add_argument("--trust-new-keys", action="store_true",
+                         help=_("accept the key of a unit's first package (check its fingerprint by phone first)"))
+    imports.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    receipt = actions.add_parser("receipt", help=_("write the city's signed receipt for a received package"))
+    receipt.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    receipt.add_argument("--package", required=True, metavar="SHA256", help=_("SHA-256 of the received package"))
+    receipt.add_argument("--out", type=Path, required=True, metavar="FILE.khreceipt")
+    replace = actions.add_parser("replace-key", help=_("register the new key of a unit, from one of its packages"))
+    replace.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    replace.add_argument("--reason", required=True, metavar="TEXT")
+    replace.add_argument("file", type=Path, metavar="FILE")
+
+    template = commands.add_parser("template", help=_("signed template packages"))
+    t_actions = template.add_subparsers(dest="template_command", metavar="ACTION", required=True)
+    t_export = t_actions.add_parser("export", help=_("write the city's template as a signed .khtemplate"))
+    t_export.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    t_export.add_argument("--out", type=Path, required=True, metavar="FILE.khtemplate")
+    t_export.add_argument("--code", metavar="CODE", help=_("template code (default: the workspace's template)"))
+    t_import = t_actions.add_parser("import", help=_("import the city's template package"))
+    t_import.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    t_import.add_argument("--trust-new-keys", action="store_true",
+                          help=_("accept the city's key the first time (check its fingerprint by phone first)"))
+    t_import.add_argument("file", type=Path, metavar="FILE.khtemplate")
+
+
+def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    report = commands.add_parser("report", help=_("the plan or a progress report as PDF, optionally signed"))
+    report.add_argument("kind", choices=("plan", "progress"), help=_("which report"))
+    report.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    report.add_argument("--period", metavar="PERIOD",
+                        help=_("reporting period of a progress report: 2021, 2021-H1, 2021-Q1 or 2021-03"))
+    report.add_argument("--sign-p12", type=Path, metavar="FILE", help=_("sign with this .p12/.pfx certificate"))
+    report.add_argument("--password-env", metavar="VAR",
+                        help=_("environment variable holding the certificate's password"))
+    report.add_argument("--sign-pkcs11", metavar="LIB", help=_("sign with a token through this PKCS#11 library"))
+    report.add_argument("--slot", type=int, default=0, metavar="N", help=_("slot of the token (default 0)"))
+    report.add_argument("--pin-env", metavar="VAR", help=_("environment variable holding the token's PIN"))
+
+    pdf = commands.add_parser("pdf", help=_("check PDF files"))
+    pdf_actions = pdf.add_subparsers(dest="pdf_command", metavar="ACTION", required=True)
+    verify = pdf_actions.add_parser("verify", help=_("check a PDF's signatures: exit 0 only if intact and valid"))
+    verify.add_argument("file", type=Path, metavar="FILE.pdf")
+    verify.add_argument("--workspace", type=Path, metavar="PATH",
+                        help=_("use the trusted root certificates of this workspace"))
+
+
+def _add_excel_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    excel = commands.add_parser("excel", help=_("Excel progress workbooks for the responsible units"))
+    actions = excel.add_subparsers(dest="excel_command", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help=_("write the progress workbook, for everyone or for one unit"))
+    export.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx",
+                        help=_("the workbook to write (with --per-unit: the folder for the files)"))
+    export.add_argument("--unit", metavar="UNIT", help=_("code or name of the responsible unit (default: everyone)"))
+    export.add_argument("--per-unit", action="store_true", help=_("one workbook per responsible unit"))
+    export.add_argument("--sheets", metavar="LIST", help=_("sheets to write: tasks,materials,events (default: all)"))
+    imports = actions.add_parser("import", help=_("import returned workbooks: preview, then apply"))
+    imports.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    imports.add_argument("--dry-run", action="store_true", help=_("show what would change and write nothing"))
+    imports.add_argument("--problems-dir", type=Path, metavar="FOLDER",
+                         help=_("write there a copy of each file with problems, its bad cells marked"))
+    imports.add_argument("files", type=Path, nargs="+", metavar="FILE.xlsx")
+
+
+def _cmd_excel(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services import excel_export, excel_import
+    from kehoach_desktop.services.session import open_workspace
+
+    session = open_workspace(args.workspace)
+    try:
+        if args.excel_command == "export":
+            sheets = excel_export.parse_sheet_keys(args.sheets)
+            if args.per_unit:
+                if args.unit:
+                    raise UserFacingError(_("Choose --unit or --per-unit, not both."))
+                for done in excel_export.export_progress_workbooks_per_unit(
+                        uow_factory=session.uow_factory, folder=args.out, today=session.today(), sheets=sheets):
+                    print(excel_export.describe_export(done))
+                return EXIT_OK
+            done = excel_export.export_progress_workbook(uow_factory=session.uow_factory, out=args.out,
+                                                         today=session.today(), unit=args.unit, sheets=sheets)
+            print(excel_export.describe_export(done))
+            return EXIT_OK
+        preview = excel_import.preview_excel_import(uow_factory=session.uow_factory, paths=args.files,
+                                                    today=session.today())
+        for line in excel_import.describe_preview(preview):
+            print(line)
+        if args.problems_dir is not None:
+            for path in excel_import.write_problem_copies(preview=preview, folder=args.problems_dir):
+                print(_("Wrote {path} with the problems marked, to send back.").format(path=path))
+        if args.dry_run:
+            print(_("Dry run: nothing was written."))
+        elif any(f.status == excel_import.OK for f in preview.files):
+            outcome = excel_import.apply_excel_import(uow_factory=session.uow_factory, preview=preview)
+            print(_("Applied: {updated} records updated, {created} created, from {files} files.").format(
+                updated=outcome.updated, created=outcome.created, files=outcome.files))
+        return EXIT_REFUSED if preview.refused else EXIT_OK
+    finally:
+        session.close()
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -129,15 +255,189 @@ def _cmd_dump(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _package_files(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; a folder stands for the packages, receipts and templates it holds."""
+    suffixes = (".khsync", ".khreceipt", ".khtemplate")
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in suffixes and p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def _cmd_package(args: argparse.Namespace) -> int:
+    from kehoach_desktop.formats import format_number
+    from kehoach_desktop.services import sync
+    from kehoach_desktop.services.session import open_workspace
+
+    session = open_workspace(args.workspace)
+    try:
+        if args.package_command == "export":
+            done = sync.export_sync_package(uow_factory=session.uow_factory, out=args.out, period=args.period,
+                                            today=session.today())
+            print(_("Wrote the package {sequence} for {period} to {path} ({size} bytes).").format(
+                sequence=done.sequence, period=done.period, path=done.path, size=format_number(done.size)))
+            print(_("Signing key fingerprint: {fingerprint}").format(fingerprint=done.fingerprint))
+            return EXIT_OK
+        if args.package_command == "receipt":
+            done = sync.export_receipt(uow_factory=session.uow_factory, package_sha256=args.package, out=args.out)
+            print(_("Wrote the receipt to {path}.").format(path=done.path))
+            return EXIT_OK
+        if args.package_command == "replace-key":
+            sync.replace_trusted_key(uow_factory=session.uow_factory, path=args.file, reason=args.reason)
+            print(_("The key of the unit was replaced; the reason is in the audit log."))
+            return EXIT_OK
+        files = _package_files(args.files)
+        if not files:
+            raise UserFacingError(_("No package was found in the folders given."))
+        from kehoach_desktop.services.backups import make_backup
+
+        make_backup(uow_factory=session.uow_factory, reason="before-package-import")
+        refused = 0
+        for path in files:
+            try:
+                outcome = sync.import_package(uow_factory=session.uow_factory, path=path,
+                                              trust_new_keys=args.trust_new_keys)
+            except UserFacingError as error:
+                refused += 1
+                print(_("Refused: {message}").format(message=error), file=sys.stderr)
+            else:
+                print(outcome.message)
+        return EXIT_REFUSED if refused else EXIT_OK
+    finally:
+        session.close()
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services import sync
+    from kehoach_desktop.services.session import open_workspace
+
+    session = open_workspace(args.workspace)
+    try:
+        if args.template_command == "export":
+            done = sync.export_template_package(uow_factory=session.uow_factory, out=args.out,
+                                                template_code=args.code)
+            print(_("Wrote the template package to {path}.").format(path=done.path))
+            print(_("Signing key fingerprint: {fingerprint}").format(fingerprint=done.fingerprint))
+            return EXIT_OK
+        outcome = sync.import_template_package(uow_factory=session.uow_factory, path=args.file,
+                                               trust_new_keys=args.trust_new_keys)
+        print(outcome.message)
+        return EXIT_OK
+    finally:
+        session.close()
+
+
+def _secret_from_env(variable: str | None, what: str) -> str:
+    """Passwords and PINs come from the environment, never from the command line (it shows in `ps`)."""
+    if not variable:
+        raise UserFacingError(_("Name the environment variable that holds the {what}.").format(what=what))
+    value = os.environ.get(variable)
+    if value is None:
+        raise UserFacingError(_("The environment variable {name} is not set.").format(name=variable))
+    return value
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services import reports
+    from kehoach_desktop.services.session import open_workspace
+
+    if args.sign_p12 and args.sign_pkcs11:
+        raise UserFacingError(_("Sign with a certificate file or with a token, not both."))
+    credentials: reports.Credentials | None = None
+    if args.sign_p12:
+        credentials = reports.P12Credentials(args.sign_p12, _secret_from_env(args.password_env, _("password")))
+    elif args.sign_pkcs11:
+        credentials = reports.TokenCredentials(args.sign_pkcs11, args.slot, _secret_from_env(args.pin_env, "PIN"))
+    session = open_workspace(args.workspace)
+    try:
+        done = reports.generate_report(uow_factory=session.uow_factory, kind=args.kind, out=args.out,
+                                       period=args.period, today=session.today(), credentials=credentials)
+    finally:
+        session.close()
+    print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
+        path=done.path, pages=done.pages, period=done.period, sha256=done.stamp.sha256,
+        signed=_(", signed") if done.signed else ""))
+    return EXIT_OK
+
+
+def _cmd_pdf(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services import reports
+    from kehoach_desktop.services.session import open_workspace
+
+    session = open_workspace(args.workspace) if args.workspace else None
+    try:
+        result = reports.verify_pdf_file(path=args.file, uow_factory=session.uow_factory if session else None)
+    finally:
+        if session is not None:
+            session.close()
+    yes, no = _("yes"), _("no")
+    if not result.readable:
+        print(result.problem, file=sys.stderr)
+        return EXIT_REFUSED
+    if result.stamp is not None:
+        print(_("Report: {number} · unit {unit} · period {period} · data SHA-256 {sha256}").format(
+            number=result.stamp.number_symbol, unit=result.stamp.unit_code, period=result.stamp.period,
+            sha256=result.stamp.sha256))
+    if not result.signed:
+        print(_("The file is not signed."))
+        return EXIT_REFUSED
+    for signature in result.signatures:
+        print(_("Signature {field}: signer {signer} ({organisation}), signed at {time}").format(
+            field=signature.field, signer=signature.signer or "?", organisation=signature.organisation or "-",
+            time=signature.signing_time.astimezone().isoformat(timespec="seconds") if signature.signing_time else "?"))
+        print(_("  intact: {intact}; valid: {valid}; unchanged since signing: {unchanged}; trusted: {trusted}")
+              .format(intact=yes if signature.intact else no, valid=yes if signature.valid else no,
+                      unchanged=yes if signature.covers_whole_file else no,
+                      trusted=yes if signature.trusted else no))
+        if signature.problem:
+            print("  " + signature.problem)
+    return EXIT_OK if result.ok else EXIT_REFUSED
+
+
+def _first_positional(argv: Sequence[str]) -> str | None:
+    takes_value = {"--workspace", "--lang"}
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in takes_value:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """A command, or a file to open: ``kehoach FILE.khsync`` is how Explorer and file managers start us.
+
+    argparse cannot have an optional positional beside subcommands (it would take the file for an
+    unknown command), so a first positional argument that is not a command selects the file form.
+    """
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    first = _first_positional(argv)
+    if first is None or first in commands:
+        return parser.parse_args(argv)
+    parser = build_parser(open_file=True)
+    args = parser.parse_args(argv)
+    if args.file.suffix.lower() not in OPENABLE_SUFFIXES:
+        parser.error(_("{name} is neither a command nor a .khsync, .khtemplate or .khreceipt file.").format(
+            name=args.file))
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.setup(_language_from_argv(argv))
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     if args.command is None:
         from kehoach_desktop.app import run_gui
 
-        return run_gui(workspace=args.gui_workspace, language=args.lang, demo=args.demo, verbose=args.verbose)
+        return run_gui(workspace=args.gui_workspace, language=args.lang, demo=args.demo, verbose=args.verbose,
+                       open_file=args.file)
     if args.command == "self-test":
         from kehoach_desktop.app import self_test
 
@@ -146,7 +446,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kehoach_desktop.paths import app_paths
 
     setup_logging(app_paths().log_file, verbose=args.verbose)
-    handlers = {"init": _cmd_init, "demo": _cmd_demo, "dump": _cmd_dump}
+    handlers = {"init": _cmd_init, "demo": _cmd_demo, "dump": _cmd_dump, "package": _cmd_package,
+                "template": _cmd_template, "report": _cmd_report, "pdf": _cmd_pdf,
+                "excel": _cmd_excel}
     try:
         return handlers[args.command](args)
     except UserFacingError as error:

@@ -37,5 +37,13 @@ class WorkspaceTooNewError(WorkspaceError):
     """The workspace was written by a newer version of the application."""
 
 
+class WorkspaceCorruptError(WorkspaceError):
+    """The workspace file is damaged; a backup can replace it."""
+
+
+class DiskFullError(WorkspaceError):
+    """The disk (or USB stick) holding the workspace or a copy of it is full; nothing was half-written."""
+
+
 class ValidationError(UserFacingError):
     """Data that breaks a domain rule."""

@@ -577,20 +577,10 @@ def create_demo_workspace(*, path: Path, district_code: str = "006", scale: int 
     today = today or DEMO_TODAY
     rng = random.Random(seed)
     signer = rng.choice(SIGNER_NAMES)
-    store = create_workspace(
+    return create_workspace(  # one transaction, and the file appears only when complete
         path=path, setup=WorkspaceSetup(mode=WorkspaceMode.DISTRICT, unit_code=district_code, signer_name=signer,
                                         signer_title="Phó Chủ tịch"),
-        is_demo=True)
-    try:
-        with store.uow() as uow:
-            _fill(uow.session, rng=rng, scale=scale, seed=seed, today=today)
-            uow.commit()
-    except BaseException:
-        store.close()
-        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-        raise
-    return store
+        is_demo=True, populate=lambda session: _fill(session, rng=rng, scale=scale, seed=seed, today=today))
 
 
 @dataclass

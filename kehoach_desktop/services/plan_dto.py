@@ -254,6 +254,7 @@ class TaskProgressRow:
     spent: int
     result_text: str
     progress_updated_on: dt.date | None
+    search_key: str = ""  # " " + folded content, theme, unit, result: searched without diacritics
 
     @property
     def section_label(self) -> str:

@@ -14,6 +14,7 @@ from kehoach_desktop.domain.text import fold
 from kehoach_desktop.resources import resources_dir
 from kehoach_desktop.storage.models import ResponsibleUnit
 
+_KIND_CODES = {"phường": "P", "xã": "X", "thị trấn": "TT"}
 _WARD_KINDS = {"phường": ResponsibleUnitKind.WARD, "xã": ResponsibleUnitKind.COMMUNE,
                "thị trấn": ResponsibleUnitKind.TOWNSHIP}
 
@@ -37,7 +38,8 @@ def seed_responsible_units(session: Session, unit: ReportingUnit) -> list[Respon
             unit_code=unit.code, code=item["code"], kind=item["kind"],
             name=item["name"].replace("{district}", f"{unit.kind} {unit.name}"), position=len(records)))
     for kind, name in wards_of(unit.code):
-        code = "UB-" + fold(name).replace(" ", "-").upper()
+        # the kind is part of the code: Gia Lâm has both "thị trấn Yên Viên" and "xã Yên Viên"
+        code = f"UB-{_KIND_CODES.get(kind, 'K')}-" + fold(name).replace(" ", "-").upper()
         records.append(ResponsibleUnit(
             unit_code=unit.code, code=code, kind=_WARD_KINDS.get(kind, ResponsibleUnitKind.OTHER).value,
             name=f"UBND {kind} {name}", position=len(records)))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kehoach_desktop import __version__
 from kehoach_desktop.domain.enums import WorkspaceMode
@@ -20,7 +22,7 @@ from kehoach_desktop.services.dto import WorkspaceSummary
 from kehoach_desktop.services.plans import create_plan_from_template
 from kehoach_desktop.services.templates import builtin_template, store_template, template_of
 from kehoach_desktop.services.units import seed_responsible_units
-from kehoach_desktop.storage.engine import Store, create_store
+from kehoach_desktop.storage.engine import Store, building_store, open_store
 from kehoach_desktop.storage.models import Setting, TemplateRecord, WorkspaceInfo
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
@@ -45,10 +47,12 @@ def default_full_name(template: Template, setup: WorkspaceSetup) -> str:
 
 
 def create_workspace(*, path: Path, setup: WorkspaceSetup, template: Template | None = None,
-                     is_demo: bool = False) -> Store:
+                     is_demo: bool = False, populate: Callable[[Session], None] | None = None) -> Store:
     """Create the workspace file, its signing key, its template and (for a district) its draft plan.
 
-    Returns the open store; nothing is left on disk when a step fails.
+    ``populate`` adds more records in the same transaction (the demo data). The file appears
+    at ``path`` only when everything was written (``storage.engine.building_store``): a
+    failure or a crash leaves nothing there. Returns the open store.
     """
     template = template or builtin_template()
     if setup.mode is WorkspaceMode.DISTRICT:
@@ -65,32 +69,28 @@ def create_workspace(*, path: Path, setup: WorkspaceSetup, template: Template | 
         unit_code, unit_kind, unit_name = agency.code, "city", agency.name
     full_name = nfc(setup.unit_full_name) or default_full_name(template, setup)
     keys = generate_keypair()
-    store = create_store(path)
-    try:
-        with store.uow() as uow:
-            workspace = WorkspaceInfo(
-                mode=setup.mode.value, unit_code=unit_code, unit_kind=unit_kind, unit_name=unit_name,
-                unit_full_name=full_name, template_code=template.code, signer_name=nfc(setup.signer_name),
-                signer_title=nfc(setup.signer_title), signer_authority="TM. ỦY BAN NHÂN DÂN",
-                export_folder=setup.export_folder, signing_public_key=keys.public_bytes,
-                signing_private_key=keys.private_bytes, is_demo=is_demo, app_version=__version__)
-            uow.session.add(workspace)
-            record = store_template(uow.session, template, origin="builtin")
-            audit.record(uow.session, unit_code=unit_code, action="workspace.create", entity="workspace",
-                         entity_id=workspace.id, summary=full_name,
-                         details={"mode": setup.mode.value, "template": template.code,
-                                  "key_fingerprint": fingerprint(keys.public_bytes)})
-            if setup.mode is WorkspaceMode.DISTRICT:
-                seed_responsible_units(uow.session, unit)
-                create_plan_from_template(uow.session, workspace=workspace, template_record=record,
-                                          template=template)
-            uow.commit()
-    except BaseException:
-        store.close()
-        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-        raise
-    return store
+    with building_store(path) as store, store.uow() as uow:
+        workspace = WorkspaceInfo(
+            mode=setup.mode.value, unit_code=unit_code, unit_kind=unit_kind, unit_name=unit_name,
+            unit_full_name=full_name, template_code=template.code, signer_name=nfc(setup.signer_name),
+            signer_title=nfc(setup.signer_title), signer_authority="TM. ỦY BAN NHÂN DÂN",
+            export_folder=setup.export_folder, signing_public_key=keys.public_bytes,
+            signing_private_key=keys.private_bytes, is_demo=is_demo, app_version=__version__)
+        uow.session.add(workspace)
+        record = store_template(uow.session, template, origin="builtin")
+        audit.record(uow.session, unit_code=unit_code, action="workspace.create", entity="workspace",
+                     entity_id=workspace.id, summary=full_name,
+                     details={"mode": setup.mode.value, "template": template.code,
+                              "key_fingerprint": fingerprint(keys.public_bytes)})
+        if setup.mode is WorkspaceMode.DISTRICT:
+            seed_responsible_units(uow.session, unit)
+            create_plan_from_template(uow.session, workspace=workspace, template_record=record,
+                                      template=template)
+        if populate is not None:
+            uow.session.flush()
+            populate(uow.session)
+        uow.commit()
+    return open_store(path)
 
 
 def get_workspace_summary(*, uow_factory: UnitOfWorkFactory, path: Path) -> WorkspaceSummary:

@@ -8,9 +8,11 @@ is refused with a clear message and left untouched.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from kehoach_desktop.domain.errors import WorkspaceError, WorkspaceTooNewError
+from kehoach_desktop.domain.errors import WorkspaceCorruptError, WorkspaceError, WorkspaceTooNewError
 from kehoach_desktop.i18n import _
 from kehoach_desktop.storage.lock import WorkspaceLock
 from kehoach_desktop.storage.schema import SCHEMA_HEAD
@@ -44,6 +46,39 @@ def make_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
+
+
+def _driver_autocommit(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_migration_engine(path: Path) -> Engine:
+    """An engine whose transactions cover schema changes too, for migrations.
+
+    Python's sqlite3 module runs ``CREATE``/``DROP`` outside any transaction, so a migration
+    killed half-way would leave a schema no version knows (and that the next attempt cannot
+    migrate). Here the driver is left in autocommit and every transaction starts with an
+    explicit ``BEGIN IMMEDIATE``: the whole upgrade commits at once, or not at all.
+    """
+    engine = make_engine(path)
+    event.listen(engine, "connect", _driver_autocommit)
+    event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def upgrade_atomically(path: Path) -> None:
+    from kehoach_desktop.storage.migrate import upgrade_to_head
+
+    engine = make_migration_engine(path)
+    try:
+        with engine.begin() as connection:
+            upgrade_to_head(connection)
+    finally:
+        engine.dispose()
 
 
 @dataclass
@@ -94,19 +129,71 @@ def create_store(path: Path) -> Store:
     _check_folder_writable(path.parent)
     lock = WorkspaceLock(path)
     lock.acquire()
-    engine = make_engine(path)
     try:
-        from kehoach_desktop.storage.migrate import upgrade_to_head
-
-        with engine.begin() as connection:
-            upgrade_to_head(connection)
+        upgrade_atomically(path)
     except Exception:
-        engine.dispose()
         lock.release()
-        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            leftover.unlink(missing_ok=True)
+        _remove_files(path)
         raise
-    return Store(path, engine, lock)
+    return Store(path, make_engine(path), lock)
+
+
+def _remove_files(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+
+
+def staging_path_for(path: Path) -> Path:
+    return path.with_name(f".{path.name}.creating")
+
+
+def _remove_stale_staging(staging: Path) -> None:
+    """A crash during a creation leaves a hidden half-made file: remove it, unless a creation is under way."""
+    if not staging.exists():
+        return
+    lock = WorkspaceLock(staging)
+    lock.acquire()  # another window creating the same workspace right now: refused with its message
+    try:
+        _remove_files(staging)
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def building_store(path: Path) -> Iterator[Store]:
+    """Create a workspace under a hidden name; it appears at ``path`` only when the block ends without error.
+
+    A crash at any moment leaves either no workspace at ``path`` or a complete one (never a
+    half-filled one); the hidden leftover of a crash is removed by the next creation. The store
+    yielded is closed when the block ends; open the new workspace with :func:`open_store`.
+    """
+    path = path.resolve()
+    if path.exists():
+        raise WorkspaceError(_("A file named {name} already exists in {folder}; choose another name.").format(
+            name=path.name, folder=path.parent))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _check_folder_writable(path.parent)
+    staging = staging_path_for(path)
+    _remove_stale_staging(staging)
+    store = create_store(staging)
+    try:
+        yield store
+        store.close()
+        with contextlib.closing(sqlite3.connect(staging)) as connection:  # fold the -wal in: one whole file
+            connection.execute("PRAGMA journal_mode=DELETE")
+        if path.exists():
+            raise WorkspaceError(_("A file named {name} already exists in {folder}; choose another name.").format(
+                name=path.name, folder=path.parent))
+        with open(staging, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staging, path)
+        from kehoach_desktop.storage.backup import fsync_dir
+
+        fsync_dir(path.parent)
+    except BaseException:
+        store.close()
+        _remove_files(staging)
+        raise
 
 
 def _looks_like_sqlite(path: Path) -> bool:
@@ -157,7 +244,7 @@ def _schema_revision(path: Path) -> str:
     try:
         connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise WorkspaceError(corrupt) from exc
+        raise WorkspaceCorruptError(corrupt) from exc
     try:
         connection.execute("PRAGMA schema_version").fetchone()
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -171,19 +258,19 @@ def _schema_revision(path: Path) -> str:
             raise WorkspaceError(
                 _("The workspace {name} is locked by another program. Close the program that uses it "
                   "and try again.").format(name=path.name)) from exc
-        raise WorkspaceError(corrupt) from exc
+        raise WorkspaceCorruptError(corrupt) from exc
     except sqlite3.DatabaseError as exc:
-        raise WorkspaceError(corrupt) from exc
+        raise WorkspaceCorruptError(corrupt) from exc
     finally:
         connection.close()
     if not row or not row[0]:
-        raise WorkspaceError(corrupt)
+        raise WorkspaceCorruptError(corrupt)
     return str(row[0])
 
 
 def _migrate(store: Store, revision: str) -> None:
     from kehoach_desktop.storage.backup import backup_workspace
-    from kehoach_desktop.storage.migrate import known_revisions, upgrade_to_head
+    from kehoach_desktop.storage.migrate import known_revisions
 
     if revision not in known_revisions():
         raise WorkspaceTooNewError(
@@ -191,5 +278,5 @@ def _migrate(store: Store, revision: str) -> None:
               "version to open it; nothing was changed.").format(name=store.path.name))
     log.info("migrating %s from schema %s to %s", store.path, revision, SCHEMA_HEAD)
     store.backups_made.append(backup_workspace(store.path, "before-migration"))
-    with store.engine.begin() as connection:
-        upgrade_to_head(connection)
+    store.engine.dispose()
+    upgrade_atomically(store.path)

@@ -266,7 +266,8 @@ class Material(TravellingRecord, Base):
     search_key: Mapped[str] = mapped_column(Text, default="")  # folded text for diacritic-free search
 
     __table_args__ = (
-        Index("ix_materials_unit_status_type", "unit_code", "status", "type"),
+        # covers the register's filters and totals (count, quantity, cost): DESIGN P6 at 300,000 rows
+        Index("ix_materials_register", "unit_code", "status", "type", "deleted_at", "quantity", "cost"),
     )
 
 

@@ -25,10 +25,17 @@ from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.pages.backups_page import BackupsPage
 from kehoach_desktop.ui.pages.city_overview_page import CityOverviewPage
+from kehoach_desktop.ui.pages.events_page import EventsPage
+from kehoach_desktop.ui.pages.materials_page import MaterialsPage
 from kehoach_desktop.ui.pages.overview_page import OverviewPage
+from kehoach_desktop.ui.pages.packages_page import PackagesPage
 from kehoach_desktop.ui.pages.placeholder_page import PlaceholderPage
 from kehoach_desktop.ui.pages.plan_page import PlanPage
+from kehoach_desktop.ui.pages.reports_page import ReportsPage
+from kehoach_desktop.ui.pages.sync_page import SyncPage
+from kehoach_desktop.ui.pages.tasks_page import TasksPage
 
 
 @dataclass(frozen=True)
@@ -41,27 +48,23 @@ class Area:
 DISTRICT_AREAS = (
     Area("overview", N_("Overview")),
     Area("plan", N_("Plan")),
-    Area("tasks", N_("Tasks"), N_("Coming next: track the progress of every task of the issued plan — status, "
-                                   "percentage done, indicators achieved, results — with filters, search and totals.")),
-    Area("materials", N_("Visual materials"), N_("Coming next: the register of panels, posters, banners, LED and "
-                                                 "frame screens, leaflets and handbooks through their life cycle.")),
-    Area("events", N_("Events"), N_("Coming next: the register and calendar of cultural, arts and sports events, "
-                                    "press conferences and training courses.")),
-    Area("reports", N_("Reports"), N_("Coming next: the plan and the progress reports as PDF in the official "
-                                      "layout, signed digitally, previewed and printed here.")),
-    Area("sync", N_("Sync"), N_("Coming next: signed sync packages to send the plan and progress to the city "
-                                "on a USB stick or by e-mail, and the city's receipts.")),
+    Area("tasks", N_("Tasks")),
+    Area("materials", N_("Visual materials")),
+    Area("events", N_("Events")),
+    Area("reports", N_("Reports")),
+    Area("sync", N_("Sync")),
+    Area("backups", N_("Backups")),
 )
 CITY_AREAS = (
     Area("overview", N_("Overview")),
     Area("board", N_("Completeness board"), N_("Coming next: every reporting unit × reporting period — received "
                                                "on time, late or missing — with the figures of each unit.")),
-    Area("packages", N_("Received packages"), N_("Coming next: import the signed packages of the reporting units, "
-                                                 "confirm their keys, and send receipts.")),
+    Area("packages", N_("Received packages")),
     Area("reports", N_("Consolidated reports"), N_("Coming next: the consolidated report for a period as PDF in "
                                                    "the official layout and as an Excel workbook.")),
     Area("template", N_("Template"), N_("Coming next: edit the template of themes for a new year and publish it "
                                         "to the reporting units as a signed template package.")),
+    Area("backups", N_("Backups")),
 )
 
 
@@ -130,6 +133,13 @@ class MainWindow(QMainWindow):
         pages: dict[str, Callable[[WorkspaceSession], QWidget]] = {
             "overview": CityOverviewPage if city else OverviewPage,
             "plan": PlanPage,
+            "tasks": TasksPage,
+            "materials": MaterialsPage,
+            "events": EventsPage,
+            **({} if city else {"reports": ReportsPage}),  # the city's consolidated report is another page
+            "sync": SyncPage,
+            "packages": PackagesPage,
+            "backups": lambda session: BackupsPage(session, self._settings),
         }
         factory = pages.get(area.key)
         if factory is None:

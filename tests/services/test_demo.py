@@ -300,3 +300,17 @@ def test_a_failure_while_filling_leaves_no_file(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(RuntimeError):
         create_demo_workspace(path=tmp_path / "broken.khws")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_unit_of_the_2021_template_can_be_set_up(tmp_path) -> None:
+    """Unit codes of the seeded directory stay unique even where two communes share a name (Gia Lâm)."""
+    from kehoach_desktop.domain.enums import WorkspaceMode
+    from kehoach_desktop.services.session import new_workspace
+    from kehoach_desktop.services.templates import builtin_template
+    from kehoach_desktop.services.workspace import WorkspaceSetup
+
+    for unit in builtin_template().reporting_units:
+        session = new_workspace(tmp_path / f"{unit.code}.khws", WorkspaceSetup(mode=WorkspaceMode.DISTRICT,
+                                                                               unit_code=unit.code))
+        assert session.summary().unit_code == unit.code
+        session.close()

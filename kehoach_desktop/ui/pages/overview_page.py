@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -14,11 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehoach_desktop.domain.enums import EventStatus, EventType, MaterialType, PlanStatus, TaskStatus
+from kehoach_desktop.domain.enums import EventStatus, EventType, MaterialStatus, MaterialType, PlanStatus, TaskStatus
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services.dto import Overview, ThemeProgress
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.charts import BarChart
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.widgets import FigureCard, PageHeader
 
@@ -72,6 +74,16 @@ class OverviewPage(QWidget):
         for index, card in enumerate(cards):
             grid.addWidget(card, index // 4, index % 4)
         layout.addLayout(grid)
+
+        layout.addWidget(self._section_title(_("Registers at a glance")))
+        charts = QHBoxLayout()
+        charts.setSpacing(12)
+        self.materials_by_type_chart = BarChart(_("Materials by type (rows)"), "#2563eb", horizontal=True)
+        self.materials_by_status_chart = BarChart(_("Materials by status (rows)"), "#0f766e", horizontal=True)
+        self.events_by_month_chart = BarChart(_("Events by month (not cancelled)"), "#b3261e")
+        for chart in (self.materials_by_type_chart, self.materials_by_status_chart, self.events_by_month_chart):
+            charts.addWidget(chart, 1)
+        layout.addLayout(charts)
 
         layout.addWidget(self._section_title(_("Progress by theme")))
         self.theme_model: DtoTableModel[ThemeProgress] = DtoTableModel(theme_progress_columns(), self)
@@ -135,6 +147,16 @@ class OverviewPage(QWidget):
         self.upcoming_card.set(format_number(len(o.events_next_7_days)), ngettext(
             "{n} held without results recorded", "{n} held without results recorded",
             o.events_without_results).format(n=o.events_without_results))
+
+        by_type = {c.code: c.count for c in sorted(o.materials_by_type, key=lambda c: -c.count)}
+        self.materials_by_type_chart.set_bars([MaterialType(code).label for code in by_type], list(by_type.values()))
+        by_status = {c.code: c.count for c in o.materials_by_status}
+        statuses = [s for s in MaterialStatus if s.value in by_status]
+        self.materials_by_status_chart.set_bars([s.label for s in statuses], [by_status[s.value] for s in statuses])
+        one_year = len({c.code[:4] for c in o.events_by_month}) <= 1
+        self.events_by_month_chart.set_bars(
+            [str(int(c.code[5:7])) if one_year else f"{int(c.code[5:7])}/{c.code[2:4]}" for c in o.events_by_month],
+            [c.count for c in o.events_by_month])
 
         self.theme_model.set_rows(o.theme_progress)
         self.theme_table.resizeColumnsToContents()

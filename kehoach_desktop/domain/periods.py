@@ -1,0 +1,76 @@
+"""Reporting periods, written the same everywhere: ``2021``, ``2021-H1``, ``2021-Q1``, ``2021-03``."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from kehoach_desktop.domain.errors import ValidationError
+from kehoach_desktop.i18n import _
+
+_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<half>H[12])|(?P<quarter>Q[1-4])|(?P<month>\d{2})))?$")
+_ROMAN = ("I", "II", "III", "IV")
+
+
+@dataclass(frozen=True)
+class Period:
+    code: str  # "2021-Q1"
+    kind: str  # "year", "half", "quarter", "month"
+    year: int
+    start: dt.date
+    end: dt.date
+
+    def contains(self, day: dt.date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+    def overlaps(self, start: dt.date | None, end: dt.date | None) -> bool:
+        """True when the span [start, end] (either end open) meets the period."""
+        if start is None and end is None:
+            return False
+        return (start or end) <= self.end and (end or start) >= self.start  # type: ignore[operator]
+
+    @property
+    def vietnamese(self) -> str:
+        """How a report's title names the period: ``quý I năm 2021``, ``6 tháng đầu năm 2021``…"""
+        if self.kind == "year":
+            return f"năm {self.year}"
+        if self.kind == "half":
+            return f"6 tháng {'đầu' if self.start.month == 1 else 'cuối'} năm {self.year}"
+        if self.kind == "quarter":
+            return f"quý {_ROMAN[(self.start.month - 1) // 3]} năm {self.year}"
+        return f"tháng {self.start.month} năm {self.year}"
+
+
+def parse_period(text: str) -> Period:
+    """Parse and validate a period code; raises :class:`ValidationError` with the accepted forms."""
+    value = (text or "").strip().upper()
+    match = _PATTERN.match(value)
+    year = int(match["year"]) if match else 0
+    if not match or not 2000 <= year <= 2100:
+        raise ValidationError(_("“{text}” is not a reporting period. Write a year (2021), a half-year (2021-H1), "
+                                "a quarter (2021-Q1) or a month (2021-03).").format(text=text))
+    if match["half"]:
+        first = 1 if match["half"] == "H1" else 7
+        return Period(value, "half", year, dt.date(year, first, 1), _month_end(year, first + 5))
+    if match["quarter"]:
+        first = 3 * (int(match["quarter"][1]) - 1) + 1
+        return Period(value, "quarter", year, dt.date(year, first, 1), _month_end(year, first + 2))
+    if match["month"]:
+        month = int(match["month"])
+        if not 1 <= month <= 12:
+            raise ValidationError(_("“{text}” names no month: months are 01 to 12.").format(text=text))
+        return Period(value, "month", year, dt.date(year, month, 1), _month_end(year, month))
+    return Period(value, "year", year, dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def periods_of_year(year: int) -> list[Period]:
+    """Every period of a year, year first: what a period chooser offers."""
+    codes = [str(year), f"{year}-H1", f"{year}-H2", *(f"{year}-Q{q}" for q in range(1, 5)),
+             *(f"{year}-{m:02d}" for m in range(1, 13))]
+    return [parse_period(code) for code in codes]

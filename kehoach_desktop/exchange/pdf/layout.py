@@ -1,0 +1,378 @@
+"""The parts every administrative document shares (Decree 30/2020/NĐ-CP, Appendix I):
+page geometry, styles, the header block, the title, the signer block, page numbers, metadata.
+
+All user text goes through :func:`esc` (NFC, XML-escaped, line breaks kept) before it meets
+reportlab's paragraph markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from kehoach_desktop.exchange.pdf.fonts import SERIF, SERIF_BOLD, SERIF_BOLD_ITALIC, SERIF_ITALIC
+from kehoach_desktop.exchange.pdf.model import DocumentHeader, SignerBlock
+
+PORTRAIT = A4
+LANDSCAPE = landscape(A4)
+# Decree 30: top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
+MARGIN_TOP = 20 * mm
+MARGIN_BOTTOM = 20 * mm
+MARGIN_LEFT = 30 * mm
+MARGIN_RIGHT = 15 * mm
+# A landscape appendix keeps the binding margin on the long edge that is the top of the sheet.
+LANDSCAPE_MARGINS = (25 * mm, 15 * mm, 20 * mm, 20 * mm)  # top, bottom, left, right
+TEXT_WIDTH = PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT
+SIGNATURE_HEIGHT = 28 * mm
+SIGNATURE_WIDTH = 70 * mm
+
+
+def esc(text: str | None) -> str:
+    """User text made safe for reportlab markup: NFC, ``<``/``&``/``>`` escaped, line breaks kept."""
+    cleaned = unicodedata.normalize("NFC", text or "")
+    return escape(cleaned).replace("\n", "<br/>")
+
+
+def vnd(amount: int | None) -> str:
+    """``1.500.000``: documents are Vietnamese whatever the interface language."""
+    return "" if amount is None else f"{amount:,}".replace(",", ".")
+
+
+def short_date(day: dt.date | None) -> str:
+    return "" if day is None else f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def document_date_line(header: DocumentHeader) -> str:
+    from kehoach_desktop.formats import document_date
+
+    if header.date is None:  # left to be written by hand, as offices do before the number is given
+        year = dt.date.today().year
+        return f"{header.place}, ngày      tháng      năm {year}"
+    return document_date(header.place, header.date)
+
+
+def _style(name: str, size: float, font: str = SERIF, align: int = TA_CENTER, **extra: Any) -> ParagraphStyle:
+    options: dict[str, Any] = {"leading": size * 1.2, "spaceBefore": 0, "spaceAfter": 0, **extra}
+    return ParagraphStyle(name, fontName=font, fontSize=size, alignment=align, **options)
+
+
+class Styles:
+    agency = _style("agency", 13)
+    agency_bold = _style("agency_bold", 13, SERIF_BOLD)
+    number = _style("number", 13)
+    national = _style("national", 12, SERIF_BOLD)
+    motto = _style("motto", 13, SERIF_BOLD)
+    place_date = _style("place_date", 14, SERIF_ITALIC)
+    doc_type = _style("doc_type", 14, SERIF_BOLD, spaceBefore=18)
+    summary = _style("summary", 14, SERIF_BOLD)
+    recipient = _style("recipient", 14, SERIF, spaceBefore=6, spaceAfter=6)
+    legal = _style("legal", 14, SERIF_ITALIC, TA_JUSTIFY, firstLineIndent=1.27 * 28.35, spaceAfter=3)
+    body = _style("body", 14, SERIF, TA_JUSTIFY, firstLineIndent=1.27 * 28.35, spaceAfter=6, leading=17.5)
+    heading0 = _style("heading0", 14, SERIF_BOLD, TA_JUSTIFY, firstLineIndent=1.27 * 28.35, spaceBefore=6,
+                      spaceAfter=6)
+    heading1 = _style("heading1", 14, SERIF_BOLD, TA_JUSTIFY, firstLineIndent=1.27 * 28.35, spaceAfter=6)
+    heading2 = _style("heading2", 14, SERIF_BOLD_ITALIC, TA_JUSTIFY, firstLineIndent=1.27 * 28.35,
+                      spaceAfter=6)
+    signer = _style("signer", 14, SERIF_BOLD)
+    signer_name = _style("signer_name", 14, SERIF_BOLD)
+    recipients_title = _style("recipients_title", 12, SERIF_BOLD_ITALIC, TA_LEFT)
+    recipients = _style("recipients", 11, SERIF, TA_LEFT, leading=13)
+    cell = _style("cell", 11, SERIF, TA_LEFT, leading=13)
+    cell_center = _style("cell_center", 11, SERIF, TA_CENTER, leading=13)
+    cell_right = _style("cell_right", 11, SERIF, 2, leading=13)
+    cell_head = _style("cell_head", 11, SERIF_BOLD, TA_CENTER, leading=13)
+    caption = _style("caption", 13, SERIF_BOLD, TA_CENTER, spaceBefore=6, spaceAfter=4, keepWithNext=1)
+    appendix_title = _style("appendix_title", 14, SERIF_BOLD)
+    appendix_note = _style("appendix_note", 13, SERIF_ITALIC, spaceAfter=10)
+    small_right = _style("small_right", 8, SERIF, 2)
+
+
+class CentredRule(Flowable):
+    """A solid horizontal rule of a given length, centred in the space it is given."""
+
+    def __init__(self, length: float, *, gap_before: float = 6, gap_after: float = 2) -> None:
+        super().__init__()
+        self.length = length
+        self.gap_before = gap_before
+        self.gap_after = gap_after
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._width = avail_width
+        return avail_width, self.gap_before + self.gap_after + 0.5
+
+    def draw(self) -> None:
+        x = (self._width - self.length) / 2
+        y = self.gap_after
+        self.canv.setLineWidth(0.6)
+        self.canv.line(x, y, x + self.length, y)
+
+
+def _text_width(text: str, font: str, size: float) -> float:
+    return stringWidth(text, font, size)
+
+
+def split_agency(name: str) -> list[str]:
+    """``ỦY BAN NHÂN DÂN QUẬN ĐỐNG ĐA`` is written on two lines: the body, then its place."""
+    name = unicodedata.normalize("NFC", name).strip().upper()
+    for body in ("ỦY BAN NHÂN DÂN ", "UỶ BAN NHÂN DÂN ", "HỘI ĐỒNG NHÂN DÂN "):
+        if name.startswith(body) and len(name) > len(body):
+            return [body.strip(), name[len(body):].strip()]
+    return [name] if name else []
+
+
+def header_block(header: DocumentHeader) -> list[Flowable]:
+    """Agencies left, national name and motto right, number and place-date on one line below."""
+    left_width, right_width = 68 * mm, TEXT_WIDTH - 68 * mm
+    left: list[Flowable] = []
+    if header.superior_agency.strip():
+        left.extend(Paragraph(esc(line), Styles.agency) for line in split_agency(header.superior_agency))
+    agency_lines = split_agency(header.issuing_agency)
+    left.extend(Paragraph(esc(line), Styles.agency_bold) for line in agency_lines)
+    widest = max((_text_width(line, SERIF_BOLD, 13) for line in agency_lines), default=40 * mm)
+    left.append(CentredRule(min(widest, left_width) * 0.4))  # 1/3-1/2 of the agency's name
+    national = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    motto = "Độc lập - Tự do - Hạnh phúc"
+    right: list[Flowable] = [Paragraph(national, Styles.national), Paragraph(motto, Styles.motto),
+                             CentredRule(_text_width(motto, SERIF_BOLD, 13))]
+    number = Paragraph(f"Số: {esc(header.number_symbol)}" if header.number
+                       else f"Số:{'&nbsp;' * 10}{esc(header.number_symbol)}", Styles.number)
+    place_date = Paragraph(esc(document_date_line(header)), Styles.place_date)
+    table = Table([[left, right], [number, place_date]], colWidths=[left_width, right_width])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), SERIF, 13),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 1), (-1, 1), 4),
+    ]))
+    return [table]
+
+
+def title_block(header: DocumentHeader) -> list[Flowable]:
+    parts: list[Flowable] = [Paragraph(esc(header.doc_type.upper()), Styles.doc_type)]
+    if header.summary.strip():
+        parts.append(Paragraph(esc(header.summary), Styles.summary))
+        parts.append(CentredRule(min(_text_width(header.summary, SERIF_BOLD, 14), TEXT_WIDTH) * 0.3,
+                     gap_before=7, gap_after=8))
+    else:
+        parts.append(Spacer(1, 8))
+    if header.recipient.strip():
+        parts.append(Paragraph(f"Kính gửi: {esc(header.recipient)}", Styles.recipient))
+    return parts
+
+
+def legal_bases_block(bases: Sequence[str]) -> list[Flowable]:
+    """One basis a line, each ending ``;`` and the last ``.`` whatever the user typed."""
+    cleaned = [b.strip().rstrip(";.,").strip() for b in bases if b and b.strip()]
+    return [Paragraph(esc(base + (";" if index < len(cleaned) - 1 else ".")), Styles.legal)
+            for index, base in enumerate(cleaned)]
+
+
+def heading(text: str, level: int) -> list[Flowable]:
+    """A heading never ends a page: it moves to the next one when less than about 5 lines are left."""
+    styles = (Styles.heading0, Styles.heading1, Styles.heading2)
+    return [CondPageBreak(30 * mm), Paragraph(esc(text), styles[min(level, 2)])]
+
+
+def paragraphs(text: str, style: ParagraphStyle = Styles.body) -> list[Flowable]:
+    return [Paragraph(esc(line.strip()), style) for line in (text or "").splitlines() if line.strip()]
+
+
+@dataclass
+class SignatureSlot:
+    """Where the signer block's empty space landed: the visible signature stamp goes there."""
+
+    page: int = 0  # 1-based
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+
+
+class SignatureSpace(Flowable):
+    """The blank between the signer's title and name; remembers where it was drawn."""
+
+    def __init__(self, slot: SignatureSlot, width: float, height: float = SIGNATURE_HEIGHT) -> None:
+        super().__init__()
+        self.slot = slot
+        self.width = width
+        self.height = height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(0, 0)
+        inset = max(0.0, (self.width - SIGNATURE_WIDTH) / 2)
+        self.slot.page = self.canv.getPageNumber()
+        self.slot.box = (round(x + inset, 2), round(y + 2, 2), round(x + self.width - inset, 2),
+                         round(y + self.height - 2, 2))
+
+
+def signer_block(signer: SignerBlock, slot: SignatureSlot) -> Flowable:
+    """``Nơi nhận`` left (level with the authority), the signing authority, title, space and name right."""
+    left_width, right_width = 80 * mm, TEXT_WIDTH - 80 * mm
+    left: list[Flowable] = [Paragraph("Nơi nhận:", Styles.recipients_title)]
+    recipients = [r.strip() for r in signer.recipients if r and r.strip()]
+    left.extend(Paragraph(esc(f"- {r}" if not r.startswith("-") else r), Styles.recipients) for r in recipients)
+    right: list[Flowable] = [Paragraph(esc(line.upper()), Styles.signer)
+                             for line in (signer.authority, signer.deputy, signer.title) if line.strip()]
+    right.append(SignatureSpace(slot, right_width))
+    right.append(Paragraph(esc(signer.name), Styles.signer_name))
+    table = Table([[left, right]], colWidths=[left_width, right_width])
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), SERIF, 13),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return KeepTogether([Spacer(1, 10), table])
+
+
+class CellParagraph(Paragraph):
+    """A table cell's paragraph that breaks its lines once per width.
+
+    reportlab measures every cell again each time a table is wrapped, split, and placed; the
+    lines of a paragraph depend only on the width, so the second measure reuses the first.
+    """
+
+    _wrapped_width: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._wrapped_width == availWidth and "blPara" in self.__dict__:  # split() may drop it
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_width = availWidth
+        return size
+
+
+GRID = [
+    ("GRID", (0, 0), (-1, -1), 0.5, "#000000"),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+    ("FONT", (0, 0), (-1, -1), SERIF, 11, 13),
+    ("FONT", (0, 0), (-1, 0), SERIF_BOLD, 11, 13),
+    ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+]
+
+
+class ChunkedTable(Flowable):
+    """A long table with its header row on every page, laid out a page's worth of rows at a time.
+
+    reportlab splits one long table in time that grows faster than its rows; here each page
+    only measures about as many rows as the previous page held (doubling when that was not
+    enough), so the work grows with the rows. Rows taller than a page are split inside the row.
+    """
+
+    def __init__(self, header: list[Any], rows: list[list[Any]], col_widths: Sequence[float],
+                 style: Sequence[tuple[Any, ...]] = (), chunk: int = 24) -> None:
+        super().__init__()
+        self.header = header
+        self.rows = rows
+        self.col_widths = list(col_widths)
+        self.style = [*GRID, *style]
+        self.chunk = chunk
+        self._table: Table | None = None
+
+    def _make(self, rows: list[list[Any]]) -> Table:
+        return Table([self.header, *rows], colWidths=self.col_widths, repeatRows=1, splitInRow=1,
+                     style=TableStyle(self.style))
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if len(self.rows) > self.chunk:  # more than a page's worth: say so without measuring, and be split
+            return avail_width, avail_height + 1
+        self._table = self._make(self.rows)
+        return self._table.wrap(avail_width, avail_height)
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        chunk = self.chunk
+        while True:
+            table = self._make(self.rows[:chunk])
+            table.wrap(avail_width, avail_height)
+            parts = table.split(avail_width, avail_height)
+            if len(parts) != 1 or chunk >= len(self.rows):
+                break
+            chunk *= 2  # the whole chunk fitted on the page: take more
+        if not parts:
+            return []
+        if len(parts) == 1:
+            return parts
+        # The rest of the chunk (rows or parts of a row) goes before the rows not yet measured.
+        rest = [list(row) for row in parts[1]._cellvalues[1:]]  # type: ignore[attr-defined]
+        held = len(parts[0]._cellvalues) - 1  # type: ignore[attr-defined]
+        return [parts[0], ChunkedTable(self.header, rest + self.rows[chunk:], self.col_widths,
+                                       self.style[len(GRID):], max(8, held + 4))]
+
+    def draw(self) -> None:
+        assert self._table is not None
+        self._table.drawOn(self.canv, 0, 0)
+
+
+class _Info(PDFInfo):
+    """The document information dictionary with our own keys beside the standard ones."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.extra: dict[str, str] = {}
+        self.slot: SignatureSlot | None = None  # read when the file is written, after the layout
+
+    def format(self, document: Any) -> bytes:
+        entries: dict[str, Any] = {
+            "Title": PDFString(self.title), "Author": PDFString(self.author),
+            "Subject": PDFString(self.subject), "Keywords": PDFString(self.keywords),
+            "Creator": PDFString(self.creator), "Producer": PDFString(self.producer),
+            "Trapped": PDFName(self.trapped),
+        }
+        entries["CreationDate"] = entries["ModDate"] = PDFDate(ts=document._timeStamp,
+                                                              dateFormatter=self._dateFormatter)
+        entries.update({key: PDFString(value) for key, value in self.extra.items()})
+        if self.slot is not None and self.slot.page:
+            entries["KHSignatureBox"] = PDFString(" ".join(str(v) for v in (self.slot.page, *self.slot.box)))
+        return PDFDictionary(entries).format(document)
+
+
+@dataclass
+class PageNumbering:
+    """Numbers centred in the top margin, not on the first page; an appendix counts on its own."""
+
+    appendix_first_page: int = 0
+    info: _Info = field(default_factory=_Info)
+
+    def make_canvas(self) -> Callable[..., Canvas]:
+        info = self.info
+
+        def factory(*args: Any, **kwargs: Any) -> Canvas:
+            kwargs["initialFontName"] = SERIF  # else every page names Helvetica, which is never embedded
+            canvas = Canvas(*args, **kwargs)
+            canvas._doc.info = info
+            return canvas
+
+        return factory
+
+    def draw(self, canvas: Canvas, doc: Any) -> None:
+        page = canvas.getPageNumber()
+        shown = page if not self.appendix_first_page or page < self.appendix_first_page \
+            else page - self.appendix_first_page + 1
+        if shown <= 1:
+            return
+        width, height = canvas._pagesize
+        top_margin = LANDSCAPE_MARGINS[0] if width > height else MARGIN_TOP
+        canvas.saveState()
+        canvas.setFont(SERIF, 13)
+        canvas.drawCentredString(width / 2, height - top_margin / 2 - 4, str(shown))
+        canvas.restoreState()
+
+    def mark_appendix(self, canvas: Canvas, doc: Any) -> None:
+        if not self.appendix_first_page:
+            self.appendix_first_page = canvas.getPageNumber()
+        self.draw(canvas, doc)

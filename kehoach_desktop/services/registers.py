@@ -1,0 +1,185 @@
+"""What the materials and events registers share: totals, paging by key, search, choices, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from kehoach_desktop.domain.errors import ValidationError
+from kehoach_desktop.domain.lifecycle import StepCheck
+from kehoach_desktop.domain.text import fold
+from kehoach_desktop.i18n import _
+from kehoach_desktop.storage.models import AuditEntry, Plan, PlanSection, Task, WorkspaceInfo
+from kehoach_desktop.storage.uow import UnitOfWorkFactory
+
+PAGE_SIZE = 200
+THEME_KINDS = ("theme", "form", "theme_group", "form_group", "content")
+
+
+@dataclass(frozen=True)
+class Totals:
+    count: int
+    quantity: int
+    cost: int
+
+
+@dataclass(frozen=True)
+class SortSpec:
+    key: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: tuple[Any, ...]
+    after: tuple[Any, Any] | None  # the key of the last row, to ask for the next page; None at the end
+
+
+@dataclass(frozen=True)
+class ThemeChoice:
+    id: str
+    number: str
+    title: str
+    depth: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+@dataclass(frozen=True)
+class TaskChoice:
+    id: str
+    section_id: str
+    content: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    os_user: str
+    action: str
+    summary: str
+    changes: tuple[tuple[str, str, str], ...]  # (field, before, after)
+
+
+class LifecycleSkipError(ValidationError):
+    """A step that skips another (or goes back) and was not confirmed."""
+
+    def __init__(self, message: str, checks: dict[str, StepCheck]) -> None:
+        super().__init__(message)
+        self.checks = checks
+
+
+def search_condition(column: Any, text: str) -> ColumnElement[bool] | None:
+    """Every word of ``text`` (folded: case and diacritics ignored) occurs in the folded ``column``."""
+    words = fold(text).split()
+    if not words:
+        return None
+    return and_(*(column.like(f"%{_escape_like(word)}%", escape="\\") for word in words))
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def keyset(sort_expr: Any, id_column: Any, descending: bool, after: tuple[Any, Any] | None) -> list[Any]:
+    """ORDER BY and the WHERE condition that continues after the row ``after`` (sort value, id)."""
+    if descending:
+        order = [sort_expr.desc(), id_column.desc()]
+        condition = tuple_(sort_expr, id_column) < tuple_(*after) if after is not None else None
+    else:
+        order = [sort_expr.asc(), id_column.asc()]
+        condition = tuple_(sort_expr, id_column) > tuple_(*after) if after is not None else None
+    return [order, condition]
+
+
+def workspace_unit(session: Session) -> str:
+    return session.scalars(select(WorkspaceInfo.unit_code)).one()
+
+
+def current_plan_id(session: Session, unit_code: str) -> str | None:
+    return session.scalars(
+        select(Plan.id).where(Plan.unit_code == unit_code, Plan.deleted_at.is_(None))
+        .order_by(Plan.year.desc(), Plan.created_at.desc())).first()
+
+
+def list_themes(*, uow_factory: UnitOfWorkFactory) -> tuple[ThemeChoice, ...]:
+    """The sections of the current plan a material or an event can belong to, in plan order."""
+    with uow_factory() as uow:
+        s = uow.session
+        plan_id = current_plan_id(s, workspace_unit(s))
+        if plan_id is None:
+            return ()
+        return tuple(ThemeChoice(sec.id, sec.number, sec.title, sec.depth) for sec in s.scalars(
+            select(PlanSection).where(PlanSection.plan_id == plan_id, PlanSection.deleted_at.is_(None),
+                                      PlanSection.kind.in_(THEME_KINDS)).order_by(PlanSection.position)))
+
+
+def list_tasks(*, uow_factory: UnitOfWorkFactory) -> tuple[TaskChoice, ...]:
+    with uow_factory() as uow:
+        s = uow.session
+        plan_id = current_plan_id(s, workspace_unit(s))
+        if plan_id is None:
+            return ()
+        return tuple(TaskChoice(t.id, t.section_id, t.content) for t in s.scalars(
+            select(Task).where(Task.plan_id == plan_id, Task.deleted_at.is_(None))
+            .order_by(Task.section_id, Task.position)))
+
+
+def check_links(session: Session, section_id: str | None, task_id: str | None) -> None:
+    """The theme and the task exist, and the task belongs to the theme."""
+    if section_id is not None and session.get(PlanSection, section_id) is None:
+        raise ValidationError(_("The chosen theme no longer exists in the plan."))
+    if task_id is not None:
+        task = session.get(Task, task_id)
+        if task is None or task.deleted_at is not None:
+            raise ValidationError(_("The chosen task no longer exists in the plan."))
+        if section_id is not None and task.section_id != section_id:
+            raise ValidationError(_("The chosen task belongs to another theme."))
+
+
+def distinct_values(session: Session, column: Any, *conditions: Any) -> tuple[str, ...]:
+    values = session.scalars(select(column).where(*conditions, column != "").distinct()).all()
+    return tuple(sorted(values, key=fold))
+
+
+def get_history(*, uow_factory: UnitOfWorkFactory, entity_id: str) -> tuple[HistoryEntry, ...]:
+    """Every audit entry of a record, newest first, with the fields it changed."""
+    with uow_factory() as uow:
+        entries = uow.session.scalars(select(AuditEntry).where(AuditEntry.entity_id == entity_id)
+                                      .order_by(AuditEntry.id.desc())).all()
+        return tuple(HistoryEntry(
+            at=e.at, os_user=e.os_user, action=e.action, summary=e.summary,
+            changes=tuple((name, str(pair[0] if pair[0] is not None else ""),
+                           str(pair[1] if pair[1] is not None else ""))
+                          for name, pair in sorted((e.details or {}).get("changes", {}).items())))
+            for e in entries)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Fields whose value changed, as JSON-friendly ``[before, after]`` pairs."""
+    def plain(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+    return {name: [plain(before.get(name)), plain(value)] for name, value in after.items()
+            if before.get(name) != value}
+
+
+def ids_or_refuse(ids: Sequence[str]) -> list[str]:
+    unique = list(dict.fromkeys(ids))
+    if not unique:
+        raise ValidationError(_("Choose at least one row first."))
+    return unique
+
+
+def count_and_sums(session: Session, table: Any, conditions: list[Any], quantity: Any, cost: Any) -> Totals:
+    count, total_quantity, total_cost = session.execute(select(
+        func.count(), func.coalesce(func.sum(quantity), 0), func.coalesce(func.sum(cost), 0)
+    ).select_from(table).where(*conditions)).one()
+    return Totals(int(count), int(total_quantity), int(total_cost))

@@ -1,0 +1,120 @@
+"""Update the progress of one task: status, % done, indicator achieved, spent, result, date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehoach_desktop.domain.enums import TaskStatus
+from kehoach_desktop.formats import format_number, format_vnd
+from kehoach_desktop.i18n import _
+from kehoach_desktop.services.plan_dto import ProgressUpdate, TaskProgressRow
+from kehoach_desktop.services.progress import EDITABLE_STATUSES, validate_progress
+from kehoach_desktop.ui.input_fields import NumberEdit, ProblemLabel, not_a_number_message
+
+
+class ProgressDialog(QDialog):
+    def __init__(self, row: TaskProgressRow, *, today: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("progress_dialog")
+        self.setWindowTitle(_("Update progress"))
+        self.setMinimumWidth(560)
+        self.row = row
+        title = QLabel(row.content)
+        title.setWordWrap(True)
+        title.setStyleSheet("font-weight: 600;")
+        meta = QLabel(" · ".join(x for x in (row.section_label, row.lead_unit_name) if x))
+        meta.setProperty("role", "hint")
+        meta.setWordWrap(True)
+        self.status = QComboBox()
+        self.status.setObjectName("progress_status")
+        for value in EDITABLE_STATUSES:
+            self.status.addItem(TaskStatus(value).label, value)
+        stored = row.stored_status if row.stored_status in EDITABLE_STATUSES else TaskStatus.IN_PROGRESS.value
+        self.status.setCurrentIndex(self.status.findData(stored))
+        self.percent = QSpinBox()
+        self.percent.setObjectName("progress_percent")
+        self.percent.setRange(0, 100)
+        self.percent.setSingleStep(5)
+        self.percent.setSuffix(" %")
+        self.percent.setValue(row.percent_done)
+        self.achieved = NumberEdit(optional=True)
+        self.achieved.setObjectName("progress_achieved")
+        self.achieved.set_value(row.indicator_achieved)
+        target = (_("of {target} {unit}").format(target=format_number(row.indicator_target), unit=row.indicator_unit)
+                  if row.indicator_target is not None else row.indicator_unit or _("(no indicator)"))
+        achieved_row = QHBoxLayout()
+        achieved_row.addWidget(self.achieved, 1)
+        achieved_row.addWidget(QLabel(target), 2)
+        self.spent = NumberEdit()
+        self.spent.setObjectName("progress_spent")
+        self.spent.set_value(row.spent)
+        spent_row = QHBoxLayout()
+        spent_row.addWidget(self.spent, 1)
+        spent_row.addWidget(QLabel(_("of a budget of {budget}").format(budget=format_vnd(row.budget))), 2)
+        self.result = QPlainTextEdit(row.result_text)
+        self.result.setObjectName("progress_result")
+        self.result.setFixedHeight(90)
+        self.date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date.setObjectName("progress_date")
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        self.date.setCalendarPopup(True)
+        self.problem = ProblemLabel()
+        self.problem.setObjectName("progress_problem")
+        form = QFormLayout()
+        form.addRow(_("Status"), self.status)
+        form.addRow(_("Done"), self.percent)
+        form.addRow(_("Indicator achieved"), achieved_row)
+        form.addRow(_("Spent (VND)"), spent_row)
+        form.addRow(_("Result"), self.result)
+        form.addRow(_("Updated on"), self.date)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(meta)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.status.currentIndexChanged.connect(self._on_status_changed)
+        for signal in (self.percent.valueChanged, self.achieved.textChanged, self.spent.textChanged):
+            signal.connect(self._validate)
+        self._validate()
+
+    def _on_status_changed(self) -> None:
+        status = self.status.currentData()
+        if status == TaskStatus.DONE.value:
+            self.percent.setValue(100)
+        elif status == TaskStatus.NOT_STARTED.value:
+            self.percent.setValue(0)
+        self._validate()
+
+    def progress_update(self) -> ProgressUpdate | None:
+        achieved, spent = self.achieved.value(), self.spent.value()
+        if spent is None or not self.achieved.is_valid():
+            return None
+        d = self.date.date()
+        return ProgressUpdate(status=self.status.currentData(), percent_done=self.percent.value(),
+                              indicator_achieved=achieved, spent=spent, result_text=self.result.toPlainText(),
+                              updated_on=dt.date(d.year(), d.month(), d.day()))
+
+    def _validate(self) -> None:
+        update = self.progress_update()
+        problems = [not_a_number_message()] if update is None else validate_progress(update)
+        self.problem.show_problem(problems[0] if problems else "")
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not problems)

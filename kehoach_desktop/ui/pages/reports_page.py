@@ -1,0 +1,440 @@
+"""Báo cáo: the plan and the progress reports as PDF — generate, preview, print, save, sign, verify."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.periods import periods_of_year
+from kehoach_desktop.i18n import _
+from kehoach_desktop.services import reports
+from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.tasks import TaskRunner
+from kehoach_desktop.ui.widgets import PageHeader
+
+ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
+PRINT_DPI = 300
+
+
+def verification_text(result: reports.VerificationReport, name: str) -> str:
+    """The verify view in words: signed or not, by whom, when, changed since, trusted."""
+    lines = [_("<b>{name}</b>").format(name=name)]
+    if not result.readable:
+        return "<br>".join([*lines, result.problem])
+    if result.stamp is not None:
+        lines.append(_("Report data: No. {number}, unit {unit}, period {period}, SHA-256 <tt>{sha256}</tt>").format(
+            number=result.stamp.number_symbol, unit=result.stamp.unit_code, period=result.stamp.period,
+            sha256=result.stamp.sha256))
+    if not result.signed:
+        lines.append(_("This file is not signed."))
+    yes, no = _("yes"), _("no")
+    for signature in result.signatures:
+        when = signature.signing_time.astimezone().strftime("%d/%m/%Y %H:%M:%S %z") if signature.signing_time \
+            else "?"
+        verdict = _("Valid signature") if signature.ok else _("INVALID signature")
+        lines.append(_("{verdict}: signed by {signer} ({organisation}) on {when}. Unchanged since signing: "
+                       "{unchanged}. Certificate trusted: {trusted}.").format(
+            verdict=verdict, signer=signature.signer or "?", organisation=signature.organisation or "-", when=when,
+            unchanged=yes if signature.intact and signature.covers_whole_file else no,
+            trusted=yes if signature.trusted else no))
+        if signature.problem:
+            lines.append(signature.problem)
+    return "<br>".join(lines)
+
+
+class SignDialog(QDialog):
+    """Asks how to sign: a certificate file and its password, or a token, its slot and PIN. Nothing is stored
+    but the token's library and slot."""
+
+    def __init__(self, token: reports.TokenSettings | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Sign the report"))
+        self.use_file = QRadioButton(_("Certificate file (.p12 / .pfx)"))
+        self.use_token = QRadioButton(_("USB token or smart card (PKCS#11)"))
+        self.p12_path = QLineEdit()
+        browse = QPushButton(_("Choose…"))
+        browse.clicked.connect(self._on_browse_clicked)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.library = QLineEdit(token.library if token else "")
+        self.slot = QSpinBox()
+        self.slot.setRange(0, 999)
+        self.slot.setValue(token.slot if token else 0)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        (self.use_token if token else self.use_file).setChecked(True)
+        form = QFormLayout(self)
+        form.addRow(self.use_file)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.p12_path, 1)
+        file_row.addWidget(browse)
+        form.addRow(_("File:"), file_row)
+        form.addRow(_("Password:"), self.password)
+        form.addRow(self.use_token)
+        form.addRow(_("PKCS#11 library:"), self.library)
+        form.addRow(_("Slot:"), self.slot)
+        form.addRow(_("PIN:"), self.pin)
+        note = QLabel(_("The password and the PIN are used for this signature only and are never stored."))
+        note.setWordWrap(True)
+        form.addRow(note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Sign"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _on_browse_clicked(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Certificate file"), "",
+                                                    _("Certificates (*.p12 *.pfx);;All files (*)"))
+        if path:
+            self.p12_path.setText(path)
+
+    def credentials(self) -> reports.Credentials:
+        if self.use_file.isChecked():
+            return reports.P12Credentials(Path(self.p12_path.text().strip()), self.password.text())
+        return reports.TokenCredentials(self.library.text().strip(), self.slot.value(), self.pin.text())
+
+
+class ReportsPage(QWidget):
+    """Refreshes when a write touches any of RELEVANT_CHANGES (the shown PDF is kept until regenerated)."""
+
+    RELEVANT_CHANGES = ("plan",)
+    changed = Signal(object)
+    report_ready = Signal(object)  # the path of the PDF now shown
+    verified = Signal(object)  # a reports.VerificationReport
+
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._folder = tempfile.TemporaryDirectory(prefix="kehoach-reports-")
+        self.current: Path | None = None
+        self.current_signed = False
+        self.last_verification: reports.VerificationReport | None = None
+        self.runner = TaskRunner(self)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 12)
+        self.header = PageHeader(_("Reports"), _("The plan and the progress reports in the official layout "
+                                                 "(Decree 30/2020): preview, print, save, sign and verify."))
+        layout.addWidget(self.header)
+
+        choose = QHBoxLayout()
+        self.kind = QComboBox()
+        self.kind.setObjectName("report_kind")
+        self.kind.addItem(_("Plan (Kế hoạch)"), reports.PLAN)
+        self.kind.addItem(_("Progress report (Báo cáo kết quả)"), reports.PROGRESS)
+        self.period = QComboBox()
+        self.period.setObjectName("report_period")
+        self.generate_button = QPushButton(_("Generate"))
+        self.generate_button.setObjectName("generate_report")
+        self.generate_button.setProperty("role", "primary")
+        choose.addWidget(QLabel(_("Report:")))
+        choose.addWidget(self.kind)
+        self.period_label = QLabel(_("Period:"))
+        choose.addWidget(self.period_label)
+        choose.addWidget(self.period)
+        choose.addWidget(self.generate_button)
+        choose.addStretch(1)
+        layout.addLayout(choose)
+
+        tools = QHBoxLayout()
+        self.previous_button = QPushButton("◀")
+        self.page_spin = QSpinBox()
+        self.page_spin.setObjectName("page_number")
+        self.page_spin.setMinimum(1)
+        self.page_count = QLabel("/ 0")
+        self.next_button = QPushButton("▶")
+        self.zoom_out_button = QPushButton("−")
+        self.zoom = QComboBox()
+        self.zoom.setObjectName("zoom")
+        self.zoom.addItem(_("Fit width"), 0.0)
+        for factor in ZOOM_STEPS:
+            self.zoom.addItem(f"{round(factor * 100)}%", factor)
+        self.zoom_in_button = QPushButton("+")
+        self.print_button = QPushButton(_("Print…"))
+        self.save_button = QPushButton(_("Save as…"))
+        self.sign_button = QPushButton(_("Sign…"))
+        self.verify_button = QPushButton(_("Verify a PDF…"))
+        self.trust_button = QPushButton(_("Trust a root certificate…"))
+        for button, tip in ((self.previous_button, _("Previous page")), (self.next_button, _("Next page")),
+                            (self.zoom_out_button, _("Zoom out")), (self.zoom_in_button, _("Zoom in"))):
+            button.setMaximumWidth(40)
+            button.setToolTip(tip)
+        for widget in (self.previous_button, self.page_spin, self.page_count, self.next_button, self.zoom_out_button,
+                       self.zoom, self.zoom_in_button):
+            tools.addWidget(widget)
+        tools.addStretch(1)
+        for widget in (self.print_button, self.save_button, self.sign_button, self.verify_button, self.trust_button):
+            tools.addWidget(widget)
+        layout.addLayout(tools)
+
+        self.status = QLabel("")
+        self.status.setObjectName("report_status")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+
+        self.document = QPdfDocument(self)
+        self.view = QPdfView(self)
+        self.view.setObjectName("pdf_view")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        layout.addWidget(self.view, 1)
+
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.generate_button.clicked.connect(self._on_generate_clicked)
+        self.previous_button.clicked.connect(lambda: self.go_to_page(self.page_spin.value() - 1))
+        self.next_button.clicked.connect(lambda: self.go_to_page(self.page_spin.value() + 1))
+        self.page_spin.editingFinished.connect(lambda: self.go_to_page(self.page_spin.value()))
+        self.zoom.currentIndexChanged.connect(self._on_zoom_changed)
+        self.zoom_in_button.clicked.connect(lambda: self._step_zoom(+1))
+        self.zoom_out_button.clicked.connect(lambda: self._step_zoom(-1))
+        self.view.pageNavigator().currentPageChanged.connect(self._on_view_page_changed)
+        self.print_button.clicked.connect(self._on_print_clicked)
+        self.save_button.clicked.connect(self._on_save_clicked)
+        self.sign_button.clicked.connect(self._on_sign_clicked)
+        self.verify_button.clicked.connect(self._on_verify_clicked)
+        self.trust_button.clicked.connect(self._on_trust_clicked)
+        self._on_kind_changed()
+        self._update_actions()
+
+    # state -----------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        year = self._session.summary().template_year or self._session.today().year
+        chosen = self.period.currentData()
+        self.period.clear()
+        for period in periods_of_year(year):
+            self.period.addItem(f"{period.code} — {period.vietnamese}", period.code)
+        today = self._session.today()
+        default = chosen or next((p.code for p in periods_of_year(year) if p.kind == "quarter" and p.contains(today)),
+                                 str(year))
+        self.period.setCurrentIndex(max(0, self.period.findData(default)))
+
+    def _on_kind_changed(self) -> None:
+        progress = self.kind.currentData() == reports.PROGRESS
+        self.period.setEnabled(progress)
+        self.period_label.setEnabled(progress)
+
+    def _update_actions(self) -> None:
+        loaded = self.document.status() == QPdfDocument.Status.Ready
+        for widget in (self.print_button, self.save_button, self.sign_button, self.previous_button,
+                       self.next_button, self.page_spin, self.zoom, self.zoom_in_button, self.zoom_out_button):
+            widget.setEnabled(loaded)
+        self.page_count.setText(f"/ {self.document.pageCount()}")
+        self.page_spin.setMaximum(max(1, self.document.pageCount()))
+
+    def _run(self, message: str, work: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        progress = QProgressDialog(message, "", 0, 0, self)
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        self.generate_button.setEnabled(False)
+
+        def done(result: Any) -> None:
+            progress.close()
+            self.generate_button.setEnabled(True)
+            on_done(result)
+
+        def failed(error: BaseException) -> None:
+            progress.close()
+            self.generate_button.setEnabled(True)
+            if isinstance(error, UserFacingError):
+                self.status.setText(error.message)
+                show_user_error(self, error)
+            else:
+                raise error
+
+        self.runner.run(work, on_done=done, on_error=failed)
+
+    # generate and show -----------------------------------------------------------------------
+    def _on_generate_clicked(self) -> None:
+        self.generate(self.kind.currentData(), self.period.currentData())
+
+    def generate(self, kind: str, period: str | None) -> None:
+        """Render in the background, then show the PDF (unsigned; sign it afterwards if wanted)."""
+        uow_factory, today = self._session.uow_factory, self._session.today()
+        name = "ke-hoach.pdf" if kind == reports.PLAN else f"bao-cao-{period}.pdf"
+        out = Path(self._folder.name) / name
+
+        def work() -> reports.GeneratedReport:
+            return reports.generate_report(uow_factory=uow_factory, kind=kind, out=out, today=today,
+                                           period=period if kind == reports.PROGRESS else None)
+
+        def done(result: reports.GeneratedReport) -> None:
+            self.show_pdf(result.path, signed=False)
+            self.status.setText(_("{pages} pages generated. Data SHA-256: {sha256}").format(
+                pages=result.pages, sha256=result.stamp.sha256))
+
+        self._run(_("Generating the report…"), work, done)
+
+    def show_pdf(self, path: Path, *, signed: bool) -> None:
+        self.document.close()
+        self.document.load(str(path))
+        self.current, self.current_signed = path, signed
+        self._update_actions()
+        self.go_to_page(1)
+        self.report_ready.emit(path)
+
+    def go_to_page(self, number: int) -> None:
+        count = self.document.pageCount()
+        if not count:
+            return
+        number = min(max(1, number), count)
+        self.view.pageNavigator().jump(number - 1, QPointF(), self.view.pageNavigator().currentZoom())
+        self.page_spin.setValue(number)
+
+    def _on_view_page_changed(self, page: int) -> None:
+        self.page_spin.setValue(page + 1)
+
+    def _on_zoom_changed(self) -> None:
+        factor = float(self.zoom.currentData() or 0.0)
+        if factor <= 0:
+            self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        else:
+            self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+            self.view.setZoomFactor(factor)
+
+    def _step_zoom(self, step: int) -> None:
+        index = self.zoom.currentIndex()
+        if index == 0:  # from "fit width", start at 100%
+            index = self.zoom.findData(1.0)
+        self.zoom.setCurrentIndex(min(max(1, index + step), self.zoom.count() - 1))
+
+    # print and save --------------------------------------------------------------------------
+    def _on_print_clicked(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(_("Print the report"))
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Each page rendered at the printer's resolution, scaled to its printable area."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise UserFacingError(_("The printer cannot be used."))
+        try:
+            first, last = printer.fromPage() or 1, printer.toPage() or self.document.pageCount()
+            for index in range(first - 1, min(last, self.document.pageCount())):
+                if index > first - 1:
+                    printer.newPage()
+                area = painter.viewport()
+                size = self.document.pagePointSize(index)
+                scale = min(area.width() / size.width(), area.height() / size.height())
+                target = QRectF(0, 0, size.width() * scale, size.height() * scale)
+                # 300 dpi is plenty for text and rules; the printer's own 1200 dpi would need 500 MB a page.
+                dpi = min(printer.resolution(), PRINT_DPI)
+                image = self.document.render(index, QSize(int(size.width() / 72 * dpi),
+                                                          int(size.height() / 72 * dpi)))
+                painter.drawImage(target, image)
+        finally:
+            painter.end()
+
+    def _on_save_clicked(self) -> None:
+        if self.current is None:
+            return
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save the report"), self.current.name,
+                                                    _("PDF documents (*.pdf)"))
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> None:
+        if self.current is None:
+            return
+        reports.write_atomically(path, self.current.read_bytes())
+        self.status.setText(_("Saved to {path}.").format(path=path))
+
+    # sign, verify, trust ---------------------------------------------------------------------
+    def _on_sign_clicked(self) -> None:
+        dialog = SignDialog(reports.get_token_settings(uow_factory=self._session.uow_factory), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.sign_current(dialog.credentials())
+
+    def sign_current(self, credentials: reports.Credentials) -> None:
+        if self.current is None:
+            return
+        if isinstance(credentials, reports.TokenCredentials) and credentials.library:
+            self.changed.emit(reports.save_token_settings(uow_factory=self._session.uow_factory,
+                                                          library=credentials.library, slot=credentials.slot))
+        source = self.current
+        target = source.with_name(source.stem.removesuffix("-da-ky") + "-da-ky.pdf")
+        uow_factory = self._session.uow_factory
+
+        def work() -> Path:
+            return reports.sign_pdf_file(uow_factory=uow_factory, source=source, target=target,
+                                         credentials=credentials)
+
+        def done(path: Path) -> None:
+            self.show_pdf(path, signed=True)
+            self.verify_file(path)
+
+        self._run(_("Signing…"), work, done)
+
+    def _on_verify_clicked(self) -> None:
+        start = str(self.current.parent) if self.current else ""
+        path, _filter = QFileDialog.getOpenFileName(self, _("Verify a PDF"), start, _("PDF documents (*.pdf)"))
+        if path:
+            self.verify_file(Path(path), show=True)
+
+    def verify_file(self, path: Path, *, show: bool = False) -> None:
+        uow_factory = self._session.uow_factory
+
+        def done(result: reports.VerificationReport) -> None:
+            self.last_verification = result
+            self.status.setText(verification_text(result, path.name))
+            self.verified.emit(result)
+            if show and path != self.current:
+                self.show_pdf(path, signed=result.signed)
+
+        self._run(_("Verifying…"), lambda: reports.verify_pdf_file(path=path, uow_factory=uow_factory), done)
+
+    def _on_trust_clicked(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Trust a root certificate"), "",
+                                                    _("Certificates (*.cer *.crt *.pem *.der);;All files (*)"))
+        if path:
+            self.trust_root(Path(path))
+
+    def trust_root(self, path: Path) -> None:
+        try:
+            changes: Changes = reports.add_trusted_root(uow_factory=self._session.uow_factory,
+                                                        certificate=path.read_bytes())
+        except OSError as exc:
+            show_user_error(self, UserFacingError(_("The file {path} cannot be read: {reason}").format(
+                path=path, reason=exc.strerror or exc)))
+            return
+        except UserFacingError as error:
+            show_user_error(self, error)
+            return
+        roots = reports.describe_trusted_roots(uow_factory=self._session.uow_factory)
+        self.status.setText(_("Trusted root certificates: {names}").format(
+            names="; ".join(root.subject for root in roots)))
+        self.changed.emit(changes)

@@ -1,0 +1,300 @@
+"""Crash safety: each write path, killed with SIGKILL at random moments, leaves the state before or after.
+
+Every write path is a :class:`Scenario` in :data:`WRITE_PATHS`. A trial builds the state
+before in a fresh folder, starts ``tests/crash/driver.py`` in a subprocess, waits for its
+``READY`` (everything imported, the write about to start), sleeps a random time within the
+path's measured duration, and kills the process. Then the workspace must pass ``PRAGMA
+integrity_check`` and open, and what it holds must equal the state before or the state after
+(the dump without the audit trail), never a mix.
+
+To add a write path (the Excel import, say): write a builder that makes the state before in
+a folder and names the driver command (``cli …`` runs ``kehoach …``), decorate it with
+``@write_path("name")``, done. ``CRASH_TRIALS`` sets the trials per path (default 30),
+``CRASH_SEED`` replays a run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+DRIVER = Path(__file__).resolve().parent / "driver.py"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TRIALS = int(os.environ.get("CRASH_TRIALS", "30"))
+WORKERS = 2
+
+
+@dataclass(frozen=True)
+class Scenario:
+    setup_trial: Callable[[Path], tuple[Path, list[str]]]  # folder -> (workspace to check, driver arguments)
+    view: Callable[[Path], Any]  # what the workspace holds (None: no workspace there)
+    window: tuple[float, float] = (0.0, 1.15)  # where the kills fall, as fractions of the write's duration
+
+
+WRITE_PATHS: dict[str, Callable[[Path], Scenario]] = {}
+
+
+def write_path(name: str) -> Callable[[Callable[[Path], Scenario]], Callable[[Path], Scenario]]:
+    def register(builder: Callable[[Path], Scenario]) -> Callable[[Path], Scenario]:
+        WRITE_PATHS[name] = builder
+        return builder
+
+    return register
+
+
+# --- what a workspace holds -------------------------------------------------------------------------
+
+
+def content(path: Path) -> dict[str, Any] | None:
+    """The dump without its audit trail, opened as the application opens it (migrating if needed)."""
+    from kehoach_desktop.services.dump import dump_workspace
+    from kehoach_desktop.services.session import open_workspace
+
+    if not path.exists():
+        return None
+    session = open_workspace(path)
+    try:
+        dump = dump_workspace(uow_factory=session.uow_factory)
+    finally:
+        session.close()
+    dump.pop("audit")
+    return dump
+
+
+def content_without(volatile: dict[str, set[str]]) -> Callable[[Path], dict[str, Any] | None]:
+    """:func:`content` without the fields a write path generates afresh each run (its own ids and times)."""
+
+    def view(path: Path) -> dict[str, Any] | None:
+        dump = content(path)
+        if dump is None:
+            return None
+        for key, fields in volatile.items():
+            dump[key] = [{name: value for name, value in row.items() if name not in fields} for row in dump[key]]
+        return dump
+
+    return view
+
+
+def record_counts(path: Path) -> dict[str, int] | None:
+    """For a creation (keys and identifiers differ from run to run): how many records of each kind."""
+    dump = content(path)
+    if dump is None:
+        return None
+    counts = {key: len(value) for key, value in dump.items() if isinstance(value, list)}
+    counts["tasks"] = sum(len(plan["tasks"]) for plan in dump["plans"])
+    counts["sections"] = sum(len(plan["sections"]) for plan in dump["plans"])
+    return counts
+
+
+def revision_and_content(path: Path) -> tuple[str, dict[str, Any] | None]:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        revision = str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+    return revision, content(path)
+
+
+def integrity(path: Path) -> str:
+    with contextlib.closing(sqlite3.connect(path)) as connection:  # read-write: recovers a -wal like the app
+        return str(connection.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+# --- the write paths ----------------------------------------------------------------------------------
+
+
+def _demo(path: Path, scale: int) -> Path:
+    from kehoach_desktop.services.session import new_demo_workspace
+
+    new_demo_workspace(path, scale=scale).close()
+    return path
+
+
+def _copy_files(source_folder: Path, folder: Path) -> None:
+    for item in source_folder.iterdir():
+        shutil.copy(item, folder / item.name)
+
+
+@write_path("bulk status change of 2,000 materials")
+def bulk_status(cache: Path) -> Scenario:
+    source = cache / "bulk"
+    source.mkdir()
+    _demo(source / "ws.khws", scale=10)
+
+    def setup_trial(folder: Path) -> tuple[Path, list[str]]:
+        _copy_files(source, folder)
+        return folder / "ws.khws", ["bulk-status", str(folder / "ws.khws")]
+
+    return Scenario(setup_trial, content_without({"materials": {"updated_at"}}))  # stamped when the write runs
+
+
+@write_path("demo workspace creation --scale 20")
+def demo_creation(cache: Path) -> Scenario:
+    def setup_trial(folder: Path) -> tuple[Path, list[str]]:
+        return folder / "demo.khws", ["cli", "demo", "--workspace", str(folder / "demo.khws"), "--scale", "20"]
+
+    return Scenario(setup_trial, record_counts)
+
+
+@write_path("restore of a backup")
+def restore(cache: Path) -> Scenario:
+    from sqlalchemy import select
+
+    from kehoach_desktop.services.materials import set_materials_status
+    from kehoach_desktop.services.session import open_workspace
+    from kehoach_desktop.storage.backup import backup_workspace
+    from kehoach_desktop.storage.models import Material
+
+    source = cache / "restore"
+    source.mkdir()
+    workspace = _demo(source / "ws.khws", scale=10)
+    made = backup_workspace(workspace, "manual", cache / "restore-backup")
+    shutil.copy(made, source / "backup.khws")
+    session = open_workspace(workspace)
+    with session.uow_factory() as uow:
+        ids = list(uow.session.scalars(select(Material.id)))
+    set_materials_status(uow_factory=session.uow_factory, material_ids=ids, status="removed", on=None,
+                         confirm_step=True)
+    session.close()
+
+    def setup_trial(folder: Path) -> tuple[Path, list[str]]:
+        _copy_files(source, folder)
+        return folder / "ws.khws", ["restore", str(folder / "ws.khws"), str(folder / "backup.khws")]
+
+    return Scenario(setup_trial, content)
+
+
+@write_path("package import (city, 2,000 materials)")
+def package_import(cache: Path) -> Scenario:
+    from kehoach_desktop.domain.enums import WorkspaceMode
+    from kehoach_desktop.services import sync
+    from kehoach_desktop.services.session import new_demo_workspace, new_workspace
+    from kehoach_desktop.services.workspace import WorkspaceSetup
+
+    source = cache / "package"
+    source.mkdir()
+    district = new_demo_workspace(cache / "district.khws", scale=10)
+    sync.export_sync_package(uow_factory=district.uow_factory, out=source / "q1.khsync", period="2021-Q1")
+    district.close()
+    new_workspace(source / "city.khws", WorkspaceSetup(mode=WorkspaceMode.CITY)).close()
+
+    def setup_trial(folder: Path) -> tuple[Path, list[str]]:
+        _copy_files(source, folder)
+        return folder / "city.khws", ["cli", "package", "import", "--workspace", str(folder / "city.khws"),
+                                      "--trust-new-keys", str(folder / "q1.khsync")]
+
+    volatile = {"received_packages": {"id", "received_at", "created_at", "updated_at"},
+                "trusted_keys": {"id", "confirmed_at", "created_at", "updated_at"}}
+    return Scenario(setup_trial, content_without(volatile))
+
+
+@write_path("migration of an old workspace")
+def migration(cache: Path) -> Scenario:
+    from kehoach_desktop.storage.migrate import head_revision, known_revisions
+    from tests.fixtures.workspaces.make_fixture import compact, downgrade
+
+    if len(known_revisions()) < 2:
+        pytest.skip("there is only one schema version: nothing to migrate yet")
+    source = cache / "migration"
+    source.mkdir()
+    workspace = _demo(source / "ws.khws", scale=10)
+    first = min(known_revisions())
+    downgrade(workspace, first)
+    compact(workspace)
+    assert head_revision() != first
+
+    def setup_trial(folder: Path) -> tuple[Path, list[str]]:
+        _copy_files(source, folder)
+        return folder / "ws.khws", ["cli", "dump", "--workspace", str(folder / "ws.khws"), "--out",
+                                    str(folder / "dump.json")]
+
+    return Scenario(setup_trial, revision_and_content, window=(0.0, 0.6))
+
+
+# --- the trials ---------------------------------------------------------------------------------------
+
+
+def _start(argv: list[str]) -> tuple[subprocess.Popen[str], float]:
+    process = subprocess.Popen([sys.executable, str(DRIVER), *argv], cwd=REPO_ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    ready = time.perf_counter()
+    if line.strip() != "READY":
+        process.kill()
+        _out, err = process.communicate()
+        raise AssertionError(f"the driver failed before writing: {line}{err}")
+    return process, ready
+
+
+def _reference(scenario: Scenario, folder: Path) -> tuple[Any, Any, float]:
+    """The states before and after, and how long the write takes, from one run left to finish."""
+    folder.mkdir()
+    workspace, argv = scenario.setup_trial(folder)
+    before = scenario.view(workspace)
+    durations = []
+    for attempt in range(2):
+        if attempt:
+            shutil.rmtree(folder)
+            folder.mkdir()
+            workspace, argv = scenario.setup_trial(folder)
+        process, ready = _start(argv)
+        _out, err = process.communicate(timeout=120)
+        durations.append(time.perf_counter() - ready)
+        assert process.returncode == 0, err
+    after = scenario.view(workspace)
+    assert after != before, "the write path changed nothing: the trials would prove nothing"
+    return before, after, max(durations)
+
+
+def _trial(scenario: Scenario, folder: Path, delay: float, before: Any, after: Any) -> str:
+    folder.mkdir()
+    workspace, argv = scenario.setup_trial(folder)
+    process, _ready = _start(argv)
+    time.sleep(delay)
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGKILL)
+    process.communicate()
+    finished = process.returncode == 0
+    if workspace.exists():
+        assert integrity(workspace) == "ok", f"{folder.name}: integrity check failed after a kill at {delay:.3f} s"
+    state = scenario.view(workspace)
+    if state == before:
+        outcome = "before"
+    elif state == after:
+        outcome = "after"
+    else:
+        raise AssertionError(f"{folder.name}: a mix of before and after after a kill at {delay:.3f} s")
+    shutil.rmtree(folder, ignore_errors=True)
+    return outcome + (" (finished)" if finished else "")
+
+
+@pytest.mark.parametrize("name", sorted(WRITE_PATHS))
+def test_a_kill_at_any_moment_leaves_before_or_after(name: str, tmp_path: Path) -> None:
+    seed = int(os.environ.get("CRASH_SEED", str(time.time_ns() % 1_000_000)))
+    rng = random.Random(seed)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    scenario = WRITE_PATHS[name](cache)
+    before, after, duration = _reference(scenario, tmp_path / "reference")
+    low, high = scenario.window
+    delays = [rng.uniform(low * duration, high * duration) for _ in range(TRIALS)]
+    with ThreadPoolExecutor(WORKERS) as pool:
+        outcomes = Counter(pool.map(lambda item: _trial(scenario, tmp_path / f"trial-{item[0]:03d}", item[1],
+                                                        before, after), enumerate(delays)))
+    print(f"\n{name}: {TRIALS} kills (seed {seed}, write takes {duration:.2f} s): {dict(outcomes)}")
+    assert sum(outcomes.values()) == TRIALS

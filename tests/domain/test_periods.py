@@ -1,0 +1,45 @@
+"""Reporting periods: the four written forms, their spans, and the refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kehoach_desktop.domain.errors import ValidationError
+from kehoach_desktop.domain.periods import parse_period, periods_of_year
+
+
+@pytest.mark.parametrize(("code", "kind", "start", "end", "words"), [
+    ("2021", "year", dt.date(2021, 1, 1), dt.date(2021, 12, 31), "năm 2021"),
+    ("2021-H1", "half", dt.date(2021, 1, 1), dt.date(2021, 6, 30), "6 tháng đầu năm 2021"),
+    ("2021-h2", "half", dt.date(2021, 7, 1), dt.date(2021, 12, 31), "6 tháng cuối năm 2021"),
+    ("2021-Q1", "quarter", dt.date(2021, 1, 1), dt.date(2021, 3, 31), "quý I năm 2021"),
+    ("2021-Q4", "quarter", dt.date(2021, 10, 1), dt.date(2021, 12, 31), "quý IV năm 2021"),
+    ("2021-03", "month", dt.date(2021, 3, 1), dt.date(2021, 3, 31), "tháng 3 năm 2021"),
+    ("2024-02", "month", dt.date(2024, 2, 1), dt.date(2024, 2, 29), "tháng 2 năm 2024"),
+])
+def test_periods_parse_to_their_span(code: str, kind: str, start: dt.date, end: dt.date, words: str) -> None:
+    period = parse_period(code)
+    assert (period.kind, period.start, period.end, period.vietnamese) == (kind, start, end, words)
+    assert period.code == code.upper()
+
+
+@pytest.mark.parametrize("text", ["", "21", "2021-13", "2021-00", "2021-Q5", "2021-H3", "2021/03", "1999", "2021-3"])
+def test_malformed_periods_are_refused_with_the_accepted_forms(text: str) -> None:
+    with pytest.raises(ValidationError):
+        parse_period(text)
+
+
+def test_overlap_and_contains() -> None:
+    q1 = parse_period("2021-Q1")
+    assert q1.overlaps(dt.date(2020, 12, 1), dt.date(2021, 1, 1))
+    assert q1.overlaps(None, dt.date(2021, 2, 1))
+    assert not q1.overlaps(dt.date(2021, 4, 1), None)
+    assert not q1.overlaps(None, None)
+    assert q1.contains(dt.date(2021, 3, 31)) and not q1.contains(dt.date(2021, 4, 1))
+
+
+def test_a_year_offers_nineteen_periods() -> None:
+    codes = [p.code for p in periods_of_year(2021)]
+    assert codes[:3] == ["2021", "2021-H1", "2021-H2"] and codes[-1] == "2021-12" and len(codes) == 19

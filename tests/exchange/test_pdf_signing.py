@@ -1,0 +1,195 @@
+"""PAdES signatures: a .p12 file and a real PKCS#11 token (SoftHSM), checked by pyHanko and poppler's pdfsig.
+
+A signed file with one byte changed must fail in the app's service, in the CLI and in pdfsig.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from kehoach_desktop import cli
+from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.services import reports
+from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace
+from tests.exchange.certs import Pki, make_pki
+from tests.exchange.pdf_readers import needs_readers, run
+
+pytestmark = needs_readers
+SOFTHSM_LIBRARIES = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkspaceSession]:
+    session = new_demo_workspace(tmp_path_factory.mktemp("demo") / "demo.khws")
+    yield session
+    session.close()
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+def tampered(path: Path, target: Path) -> Path:
+    """One byte changed inside the signed range (in the data stamp of the information dictionary)."""
+    data = bytearray(path.read_bytes())
+    at = data.index(b"KHDESKTOP|")
+    data[at] = ord("X")
+    target.write_bytes(bytes(data))
+    return target
+
+
+def test_a_p12_signature_is_pades_valid_and_shows_who_signed(demo: WorkspaceSession, pki: Pki,
+                                                             tmp_path: Path) -> None:
+    out = tmp_path / "signed.pdf"
+    credentials = reports.P12Credentials(pki.signer_p12, pki.password)
+    reports.generate_report(uow_factory=demo.uow_factory, kind="progress", period="2021-Q2", out=out,
+                            today=demo.today(), credentials=credentials)
+    result = reports.verify_pdf_file(path=out, uow_factory=demo.uow_factory)
+    assert result.ok and len(result.signatures) == 1
+    signature = result.signatures[0]
+    assert (signature.signer, signature.organisation) == ("Phạm Thị Lan Anh", "UBND quận Đống Đa")
+    assert signature.pades and signature.intact and signature.valid and signature.covers_whole_file
+    assert not signature.trusted  # the test CA is not trusted until the user adds it
+    assert result.stamp is not None and result.stamp.period == "2021-Q2"
+
+    reports.add_trusted_root(uow_factory=demo.uow_factory, certificate=pki.ca_pem)
+    assert reports.verify_pdf_file(path=out, uow_factory=demo.uow_factory).signatures[0].trusted
+    assert reports.verify_pdf_file(path=out).signatures[0].trusted is False  # no workspace: no trusted roots
+    [root] = reports.describe_trusted_roots(uow_factory=demo.uow_factory)
+    assert "Kế hoạch Desktop tests" in root.subject
+    assert reports.remove_trusted_root(uow_factory=demo.uow_factory, fingerprint=root.fingerprint).workspace
+    assert not reports.verify_pdf_file(path=out, uow_factory=demo.uow_factory).signatures[0].trusted
+    reports.add_trusted_root(uow_factory=demo.uow_factory, certificate=pki.ca_pem)
+
+    pdfsig = run("pdfsig", out)
+    assert pdfsig.returncode == 0, pdfsig.stdout + pdfsig.stderr
+    assert "Signature is Valid." in pdfsig.stdout and "ETSI.CAdES.detached" in pdfsig.stdout
+    assert "Total document signed" in pdfsig.stdout
+    assert "Ký bởi: Phạm Thị Lan Anh" in run("pdftotext", out, "-").stdout  # the visible stamp, in Vietnamese
+    assert run("qpdf", "--check", out).returncode == 0
+
+
+def test_one_changed_byte_fails_in_the_service_the_cli_and_pdfsig(demo: WorkspaceSession, pki: Pki,
+                                                                  tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "signed.pdf"
+    reports.generate_report(uow_factory=demo.uow_factory, kind="plan", out=out, today=demo.today(),
+                            credentials=reports.P12Credentials(pki.signer_p12, pki.password))
+    assert cli.main(["--lang", "en", "pdf", "verify", str(out)]) == cli.EXIT_OK
+    assert "intact: yes" in capsys.readouterr().out
+
+    bad = tampered(out, tmp_path / "tampered.pdf")
+    result = reports.verify_pdf_file(path=bad)
+    assert not result.ok and not result.signatures[0].intact
+    assert cli.main(["--lang", "en", "pdf", "verify", str(bad)]) == cli.EXIT_REFUSED
+    assert "intact: no" in capsys.readouterr().out
+    pdfsig = run("pdfsig", bad)
+    assert "Signature is Valid." not in pdfsig.stdout
+    assert "Digest Mismatch" in pdfsig.stdout or pdfsig.returncode != 0
+
+
+def test_an_unsigned_or_broken_file_does_not_verify(demo: WorkspaceSession, tmp_path: Path) -> None:
+    plain = tmp_path / "plain.pdf"
+    reports.generate_report(uow_factory=demo.uow_factory, kind="plan", out=plain, today=demo.today())
+    result = reports.verify_pdf_file(path=plain)
+    assert not result.signed and not result.ok and result.stamp is not None
+    assert cli.main(["--lang", "en", "pdf", "verify", str(plain)]) == cli.EXIT_REFUSED
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"not a pdf at all")
+    assert not reports.verify_pdf_file(path=junk).readable
+    assert cli.main(["--lang", "en", "pdf", "verify", str(junk)]) == cli.EXIT_REFUSED
+
+
+def test_a_wrong_password_is_a_clear_refusal(demo: WorkspaceSession, pki: Pki, tmp_path: Path) -> None:
+    out = tmp_path / "signed.pdf"
+    with pytest.raises(UserFacingError, match="password"):
+        reports.generate_report(uow_factory=demo.uow_factory, kind="plan", out=out, today=demo.today(),
+                                credentials=reports.P12Credentials(pki.signer_p12, "sai mật khẩu"))
+    assert not out.exists()
+
+
+def test_the_cli_signs_with_a_password_from_the_environment(pki: Pki, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    workspace = tmp_path / "w.khws"
+    new_demo_workspace(workspace).close()  # the CLI opens the workspace itself (one instance per workspace)
+    out = tmp_path / "cli.pdf"
+    monkeypatch.setenv("KH_P12_PASSWORD", pki.password)
+    assert cli.main(["--lang", "en", "report", "progress", "--workspace", str(workspace), "--out", str(out), "--period", "2021-Q1",
+                     "--sign-p12", str(pki.signer_p12), "--password-env", "KH_P12_PASSWORD"]) == cli.EXIT_OK
+    assert "signed" in capsys.readouterr().out
+    assert cli.main(["--lang", "en", "pdf", "verify", str(out), "--workspace", str(workspace)]) == cli.EXIT_OK
+    printed = capsys.readouterr().out
+    assert "Phạm Thị Lan Anh" in printed and "trusted: no" in printed and "period 2021-Q1" in printed
+    assert cli.main(["--lang", "en", "report", "progress", "--workspace", str(workspace), "--out", str(tmp_path / "x.pdf"),
+                     "--period", "2021-13"]) == cli.EXIT_REFUSED
+    assert cli.main(["--lang", "en", "report", "plan", "--workspace", str(workspace), "--out", str(tmp_path / "y.pdf"),
+                     "--sign-p12", str(pki.signer_p12), "--password-env", "KH_UNSET_VARIABLE"]) == cli.EXIT_REFUSED
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "y.pdf").exists()
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["--lang", "en", "report", "memo", "--workspace", str(workspace), "--out", str(out)])
+    assert usage.value.code == cli.EXIT_USAGE
+
+
+# --------------------------------------------------------------------------------------------
+# PKCS#11 against SoftHSM
+# --------------------------------------------------------------------------------------------
+
+
+def _softhsm_library() -> str | None:
+    return next((lib for lib in SOFTHSM_LIBRARIES if Path(lib).exists()), None)
+
+
+@pytest.fixture
+def token(tmp_path: Path, pki: Pki, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A SoftHSM token in tmp_path holding the signer's key and certificate (id 01); returns the library."""
+    library = _softhsm_library()
+    if library is None or shutil.which("softhsm2-util") is None or shutil.which("pkcs11-tool") is None:
+        pytest.skip("SoftHSM and OpenSC are needed (apt-get install softhsm2 opensc; .ci/run installs them)")
+    tokens = tmp_path / "tokens"
+    tokens.mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    env = dict(os.environ)
+
+    def tool(*args: str) -> None:
+        result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    tool("softhsm2-util", "--init-token", "--free", "--label", "kehoach", "--pin", "123456", "--so-pin", "654321")
+    key = tmp_path / "key.pem"
+    key.write_bytes(pki.signer_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                 serialization.NoEncryption()))
+    tool("softhsm2-util", "--import", str(key), "--token", "kehoach", "--label", "signer", "--id", "01",
+         "--pin", "123456")
+    cert = tmp_path / "cert.der"
+    cert.write_bytes(pki.signer_cert.public_bytes(serialization.Encoding.DER))
+    tool("pkcs11-tool", "--module", library, "--token-label", "kehoach", "--login", "--pin", "123456",
+         "--write-object", str(cert), "--type", "cert", "--id", "01", "--label", "signer")
+    key.unlink()
+    return library
+
+
+def test_a_pkcs11_token_signs_for_real(demo: WorkspaceSession, token: str, pki: Pki, tmp_path: Path) -> None:
+    out = tmp_path / "token.pdf"
+    reports.save_token_settings(uow_factory=demo.uow_factory, library=token, slot=0)
+    remembered = reports.get_token_settings(uow_factory=demo.uow_factory)
+    assert remembered == reports.TokenSettings(token, 0)
+    reports.generate_report(uow_factory=demo.uow_factory, kind="plan", out=out, today=demo.today(),
+                            credentials=reports.TokenCredentials(remembered.library, remembered.slot, "123456"))
+    result = reports.verify_pdf_file(path=out)
+    assert result.ok and result.signatures[0].signer == "Phạm Thị Lan Anh" and result.signatures[0].pades
+    pdfsig = run("pdfsig", out)
+    assert "Signature is Valid." in pdfsig.stdout, pdfsig.stdout + pdfsig.stderr
+    with pytest.raises(UserFacingError):
+        reports.generate_report(uow_factory=demo.uow_factory, kind="plan", out=tmp_path / "no.pdf",
+                                today=demo.today(), credentials=reports.TokenCredentials(token, 0, "000000"))

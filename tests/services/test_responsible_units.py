@@ -1,0 +1,52 @@
+"""The directory of responsible units: seeded, then added to, edited, deactivated."""
+
+from __future__ import annotations
+
+import pytest
+
+from kehoach_desktop.domain.enums import ResponsibleUnitKind
+from kehoach_desktop.domain.errors import ValidationError
+from kehoach_desktop.services.plan_dto import ResponsibleUnitInput
+from kehoach_desktop.services.plan_editing import create_task
+from kehoach_desktop.services.responsible_units import (
+    create_responsible_unit,
+    list_responsible_units,
+    set_responsible_unit_active,
+    update_responsible_unit,
+)
+from tests.services.plan_fixtures import audit_actions, district, editor, task_input, theme
+
+__all__ = ["district"]
+
+
+def test_the_seeded_directory_names_the_offices_and_the_wards(district) -> None:
+    units = list_responsible_units(uow_factory=district.uow_factory)
+    names = [u.name for u in units]
+    assert "Phòng Văn hóa và Thông tin" in names
+    assert "UBND phường Văn Miếu" in names
+    assert all(u.active for u in units)
+
+
+def test_add_edit_deactivate_and_reactivate(district) -> None:
+    uow = district.uow_factory
+    created = create_responsible_unit(uow_factory=uow, data=ResponsibleUnitInput(
+        code="", name="Hội Liên hiệp Phụ nữ quận", kind=ResponsibleUnitKind.MASS_ORGANISATION.value))
+    unit = next(u for u in list_responsible_units(uow_factory=uow) if u.id == created.id)
+    assert unit.code == "HOI-LIEN-HIEP-PHU-NU-QUAN"
+    with pytest.raises(ValidationError, match="already used"):
+        create_responsible_unit(uow_factory=uow, data=ResponsibleUnitInput(
+            code="hoi-lien-hiep-phu-nu-quan", name="Khác", kind="other"))
+    with pytest.raises(ValidationError, match="name"):
+        create_responsible_unit(uow_factory=uow, data=ResponsibleUnitInput(code="X", name=" ", kind="other"))
+    update_responsible_unit(uow_factory=uow, unit_id=created.id, data=ResponsibleUnitInput(
+        code="PN", name="Hội LHPN quận Đống Đa", kind=ResponsibleUnitKind.MASS_ORGANISATION.value))
+    section = theme(editor(district), "II.1.4")
+    create_task(uow_factory=uow, section_id=section.id, fields=task_input(lead_unit_id=created.id))
+    set_responsible_unit_active(uow_factory=uow, unit_id=created.id, active=False)
+    row = next(u for u in list_responsible_units(uow_factory=uow) if u.id == created.id)
+    assert (row.code, row.name, row.active, row.tasks) == ("PN", "Hội LHPN quận Đống Đa", False, 1)
+    assert created.id not in {u.id for u in list_responsible_units(uow_factory=uow, include_inactive=False)}
+    assert editor(district).task(theme(editor(district), "II.1.4").tasks[0].id).lead_unit_name == row.name
+    set_responsible_unit_active(uow_factory=uow, unit_id=created.id, active=True)
+    assert audit_actions(district)[-5:] == ["unit.create", "unit.update", "task.create", "unit.deactivate",
+                                            "unit.activate"]

@@ -1,0 +1,203 @@
+"""The materials register driven through its widgets: add, edit, filter, bulk change, photo, undo, reminder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from kehoach_desktop.services.materials import MaterialFilter, create_material, get_material, material_totals
+from kehoach_desktop.ui.main_window import MainWindow
+from kehoach_desktop.ui.pages.materials_page import MaterialsPage
+from tests.services.register_fixtures import banner, district, jpeg_bytes  # noqa: F401
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def page(qtbot, district):  # noqa: F811
+    page = MaterialsPage(district)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    page.refresh()
+    return page
+
+
+def answer_next_question(button: QMessageBox.StandardButton) -> None:
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox), box
+        box.button(button).click()
+
+    QTimer.singleShot(0, click)
+
+
+def test_the_table_model_passes_the_model_tester(qtmodeltester, page, district) -> None:  # noqa: F811
+    for n in range(5):
+        create_material(uow_factory=district.uow_factory, values=banner(f"Khẩu hiệu {n}"))
+    page.refresh()
+    qtmodeltester.check(page.model)
+
+
+def test_add_through_the_form_then_undo_and_redo(qtbot, page, district) -> None:  # noqa: F811
+    dialog = page.make_dialog(None)
+    qtbot.addWidget(dialog)
+    dialog.content.setPlainText("Nhiệt liệt chào mừng Đại hội Đảng bộ quận")
+    dialog.quantity.setValue(40)
+    dialog.ward.setCurrentText("Phường Láng Hạ")
+    dialog.cost.setText("12.500.000")
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert page.model.rowCount() == 1
+    assert page.footer.text().startswith("1 row · quantity 40 · cost ") and "12,500,000" in page.footer.text()
+    row = page.model.row_at(0)
+    assert row.content == "Nhiệt liệt chào mừng Đại hội Đảng bộ quận" and row.cost == 12_500_000
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.model.rowCount() == 0
+    page.undo_stack.redo()
+    assert page.model.rowCount() == 1
+
+
+def test_a_removal_before_installation_is_refused_with_the_reason(qtbot, page, district) -> None:  # noqa: F811
+    material_id, _ = create_material(uow_factory=district.uow_factory, values=banner(
+        status="installed", produced_on=dt.date(2021, 2, 1), installed_on=dt.date(2021, 3, 5)))
+    page.refresh()
+    dialog = page.make_dialog(page.model.row_at(0))
+    qtbot.addWidget(dialog)
+    dialog.status.setCurrentIndex(dialog.status.findData("removed"))
+    assert dialog.dates["removed_on"].value() == district.today()  # the step's date, filled
+    dialog.dates["removed_on"].set_value(dt.date(2021, 3, 1))
+    dialog.accept()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert "removal date 01/03/2021 is before the installation date 05/03/2021" in dialog.problem.text()
+    assert get_material(uow_factory=district.uow_factory, material_id=material_id).status == "installed"
+
+
+def test_a_skipped_step_asks_and_fills_nothing_else(qtbot, page, district) -> None:  # noqa: F811
+    material_id, _ = create_material(uow_factory=district.uow_factory, values=banner())
+    page.refresh()
+    dialog = page.make_dialog(page.model.row_at(0))
+    qtbot.addWidget(dialog)
+    dialog.status.setCurrentIndex(dialog.status.findData("installed"))
+    assert dialog.dates["produced_on"].value() is None
+    answer_next_question(QMessageBox.StandardButton.No)
+    dialog.accept()
+    assert get_material(uow_factory=district.uow_factory, material_id=material_id).status == "planned"
+    answer_next_question(QMessageBox.StandardButton.Yes)
+    dialog.accept()
+    record = get_material(uow_factory=district.uow_factory, material_id=material_id)
+    assert record.status == "installed" and record.produced_on is None and record.installed_on == district.today()
+    assert dialog.history.topLevelItemCount() == 1  # the form's history was loaded when it opened
+    again = page.make_dialog(page.model.row_at(0))
+    qtbot.addWidget(again)
+    assert again.history.topLevelItemCount() == 2 and again.history.topLevelItem(0).childCount() == 2
+
+
+def test_filter_search_and_totals(qtbot, page, district) -> None:  # noqa: F811
+    f = district.uow_factory
+    create_material(uow_factory=f, values=banner("Chào mừng Đại hội Đảng", quantity=3, cost=1_000))
+    create_material(uow_factory=f, values=banner("Bầu cử đại biểu", type="poster", quantity=5, cost=2_000))
+    page.refresh()
+    assert page.shown_totals.count == 2
+    page.type_filter.setCurrentIndex(page.type_filter.findData("poster"))
+    assert [r.content for r in page.model.loaded_rows()] == ["Bầu cử đại biểu"]
+    assert (page.shown_totals.quantity, page.shown_totals.cost) == (5, 2_000)
+    page.clear_filters()
+    qtbot.keyClicks(page.search, "dai hoi dang")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert page.model.row_at(0).content == "Chào mừng Đại hội Đảng"
+
+
+def test_bulk_status_change_of_the_selection_and_undo(qtbot, page, district) -> None:  # noqa: F811
+    f = district.uow_factory
+    for n in range(40):
+        create_material(uow_factory=f, values=banner(f"Băng rôn {n:02d}", status="installed",
+                                                     installed_on=dt.date(2021, 9, 1)))
+    page.refresh()
+    page.table.selectAll()
+    rows = page.selected_rows()
+    assert len(rows) == 40
+    assert page.set_status(rows, "removed", dt.date(2021, 9, 10))
+    removed = MaterialFilter(statuses=("removed",))
+    assert material_totals(uow_factory=f, flt=removed).count == 40
+    assert {r.removed_on for r in page.model.loaded_rows()} == {dt.date(2021, 9, 10)}
+    page.undo_stack.undo()
+    assert material_totals(uow_factory=f, flt=removed).count == 0
+    assert {r.status for r in page.model.loaded_rows()} == {"installed"}
+
+
+def test_attach_a_photo_and_offer_its_date(qtbot, page, district, tmp_path: Path) -> None:  # noqa: F811
+    create_material(uow_factory=district.uow_factory, values=banner(
+        status="installed", installed_on=dt.date(2021, 3, 1)))
+    page.refresh()
+    photo = tmp_path / "pano.jpg"
+    photo.write_bytes(jpeg_bytes(2400, 1800, taken=dt.datetime(2021, 3, 4, 9, 0)))
+    dialog = page.make_dialog(page.model.row_at(0))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.photos.add_files([photo])
+    assert dialog.photos.list.count() == 1
+    icon = dialog.photos.list.item(0).icon().pixmap(200, 200)
+    assert max(icon.width(), icon.height()) == 132
+    assert dialog.photo_date_button.isVisible() and "04/03/2021" in dialog.photo_date_button.text()
+    dialog.photo_date_button.click()
+    assert dialog.dates["installed_on"].value() == dt.date(2021, 3, 4)
+    dialog.photos.add_files([photo])  # the same photo again: stored and shown once
+    assert dialog.photos.list.count() == 1
+
+
+def test_export_of_the_current_view(qtbot, page, district, tmp_path: Path) -> None:  # noqa: F811
+    create_material(uow_factory=district.uow_factory, values=banner("=HYPERLINK(\"x\")", quantity=4))
+    create_material(uow_factory=district.uow_factory, values=banner("Khác", type="poster"))
+    page.refresh()
+    page.type_filter.setCurrentIndex(page.type_filter.findData("banner"))
+    target = tmp_path / "view.xlsx"
+    page.export_to(target, wait=True)
+    qtbot.waitUntil(lambda: page.last_export == target)
+    sheet = load_workbook(target).active
+    assert sheet["B3"].value == "=HYPERLINK(\"x\")" and sheet["B3"].data_type == "s"
+    assert sheet["D3"].value == 4 and sheet.max_row == 4  # heading, header, one row, totals
+
+
+def test_the_reminder_appears_on_the_overview(qtbot, district, tmp_path: Path) -> None:  # noqa: F811
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(district, settings, log_file=tmp_path / "log.txt")
+    qtbot.addWidget(window)
+    window.show()
+    overview = window.page_by_key["overview"]
+    assert overview.removals_card.value.text() == "0"
+    window.show_area("materials")
+    page = window.page_by_key["materials"]
+    today = district.today()
+    dialog = page.make_dialog(None)
+    qtbot.addWidget(dialog)
+    dialog.content.setPlainText("Cờ phướn Quốc khánh")
+    dialog.status.setCurrentIndex(dialog.status.findData("installed"))
+    dialog.dates["installed_on"].set_value(today - dt.timedelta(days=10))
+    dialog.planned_removal.set_value(today - dt.timedelta(days=1))
+    dialog.accept()
+    assert overview.removals_card.value.text() == "1"
+    texts = [overview.attention.item(i).text() for i in range(overview.attention.count())]
+    assert "1 installed material is past its planned removal date" in texts
+    page.undo_stack.undo()
+    assert overview.removals_card.value.text() == "0"
+
+
+def test_the_selection_model_keeps_rows_after_fetching_more(qtbot, page, district) -> None:  # noqa: F811
+    f = district.uow_factory
+    for n in range(450):
+        create_material(uow_factory=f, values=banner(f"Tờ rơi {n:03d}", type="leaflet"))
+    page.refresh()
+    assert page.model.rowCount() == 200 and page.shown_totals.count == 450
+    page.table.selectionModel().select(page.model.index(0, 0), QItemSelectionModel.SelectionFlag.Select
+                                       | QItemSelectionModel.SelectionFlag.Rows)
+    page.table.scrollToBottom()
+    while page.model.canFetchMore():
+        page.model.fetchMore()
+    assert page.model.rowCount() == 450 and len({r.id for r in page.model.loaded_rows()}) == 450
+    assert len(page.selected_rows()) == 1

@@ -1,0 +1,118 @@
+"""The Reports page: generate in the background, preview with QtPdf, navigate, zoom, print, save, sign, verify."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrinter
+from pytestqt.qtbot import QtBot
+
+from kehoach_desktop.services import reports
+from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace
+from kehoach_desktop.ui.pages.reports_page import ReportsPage
+from tests.exchange.certs import make_pki
+from tests.exchange.pdf_readers import needs_readers, page_sizes
+
+pytestmark = [pytest.mark.gui, needs_readers]
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[WorkspaceSession]:
+    opened = new_demo_workspace(tmp_path / "demo.khws")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def page(qtbot: QtBot, session: WorkspaceSession) -> ReportsPage:
+    widget = ReportsPage(session)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 800)
+    widget.show()
+    widget.refresh()
+    return widget
+
+
+def generate(qtbot: QtBot, page: ReportsPage, kind: str, period: str | None = None) -> None:
+    page.kind.setCurrentIndex(page.kind.findData(kind))
+    if period:
+        page.period.setCurrentIndex(page.period.findData(period))
+    with qtbot.waitSignal(page.report_ready, timeout=60_000):
+        qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.document.status() == QPdfDocument.Status.Ready)
+
+
+def has_dark_pixels(page: ReportsPage) -> bool:
+    """True once the view shows rendered text (black on the white page)."""
+    image = page.view.viewport().grab().toImage()
+    return any(image.pixelColor(x, y).lightness() < 80
+               for x in range(0, image.width(), 5) for y in range(0, image.height(), 5))
+
+
+def test_the_period_chooser_offers_the_plan_year(page: ReportsPage) -> None:
+    codes = [page.period.itemData(i) for i in range(page.period.count())]
+    assert codes[:4] == ["2021", "2021-H1", "2021-H2", "2021-Q1"] and "2021-12" in codes
+    assert page.period.currentData() == "2021-Q3"  # the demo's day, 20/09/2021, is in the third quarter
+    assert not page.period.isEnabled()  # the plan has no period
+    page.kind.setCurrentIndex(page.kind.findData(reports.PROGRESS))
+    assert page.period.isEnabled()
+    assert not page.print_button.isEnabled() and not page.sign_button.isEnabled()  # nothing generated yet
+
+
+def test_generate_preview_navigate_zoom_save_and_print(qtbot: QtBot, page: ReportsPage, tmp_path: Path) -> None:
+    generate(qtbot, page, reports.PROGRESS, "2021-Q2")
+    pages = page.document.pageCount()
+    assert pages > 3 and page.page_count.text() == f"/ {pages}"
+    assert "SHA-256" in page.status.text()
+    qtbot.waitUntil(lambda: has_dark_pixels(page), timeout=20_000)  # QPdfView renders asynchronously
+    page.grab().save(str(tmp_path / "reports-page.png"))
+
+    page.next_button.click()
+    assert page.page_spin.value() == 2 and page.view.pageNavigator().currentPage() == 1
+    page.go_to_page(999)
+    assert page.page_spin.value() == pages
+    page.zoom_in_button.click()
+    assert page.view.zoomMode() == QPdfView.ZoomMode.Custom and page.view.zoomFactor() == pytest.approx(1.25)
+    page.zoom.setCurrentIndex(0)
+    assert page.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
+
+    saved = tmp_path / "saved.pdf"
+    page.save_to(saved)
+    assert saved.read_bytes() == page.current.read_bytes()
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    page.print_to(printer)
+    assert len(page_sizes(tmp_path / "printed.pdf")) == pages
+
+
+def test_sign_then_verify_and_trust_the_root(qtbot: QtBot, page: ReportsPage, tmp_path: Path) -> None:
+    pki = make_pki(tmp_path)
+    generate(qtbot, page, reports.PLAN)
+    unsigned = page.current
+    with qtbot.waitSignal(page.verified, timeout=60_000) as signed:
+        page.sign_current(reports.P12Credentials(pki.signer_p12, pki.password))
+    result = signed.args[0]
+    assert page.current_signed and page.current != unsigned and unsigned.exists()  # both versions exist
+    assert result.ok and not result.signatures[0].trusted
+    assert "Phạm Thị Lan Anh" in page.status.text() and "Valid signature" in page.status.text()
+
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(pki.ca_pem)
+    with qtbot.waitSignal(page.changed) as changed:
+        page.trust_root(ca)
+    assert changed.args[0].workspace
+    with qtbot.waitSignal(page.verified, timeout=60_000) as again:
+        page.verify_file(page.current)
+    assert again.args[0].signatures[0].trusted
+    assert "Certificate trusted: yes" in page.status.text()
+
+    with qtbot.waitSignal(page.verified, timeout=60_000) as plain:
+        page.verify_file(unsigned)
+    assert not plain.args[0].signed and "not signed" in page.status.text()
