@@ -70,13 +70,18 @@ class AppController:
         self._offer = None  # the last package offered for import (keeps its background runner alive)
 
     # opening -------------------------------------------------------------------------------
-    def open_initial(self, workspace: Path | None, demo: bool) -> bool:
+    def open_initial(self, workspace: Path | str | None, demo: bool) -> bool:
+        from kehoach_desktop.storage.server import is_server_location
+
+        last = self.settings.value("last_workspace")
+        if is_server_location(workspace) or (workspace is None and not demo and is_server_location(last)):
+            return self._open_server(str(workspace or last))
+        assert workspace is None or isinstance(workspace, Path)
         if demo:
             path = workspace or self.paths.demo_workspace
             if not path.exists():
                 return self._create_demo(path)
             return self._open(path, remember=False)
-        last = self.settings.value("last_workspace")
         path = workspace or (Path(last) if last else self.paths.default_workspace)
         if path.exists():
             return self._open(path)
@@ -86,6 +91,68 @@ class AppController:
         from kehoach_desktop.services.session import open_workspace
 
         return self._start(lambda: open_workspace(path), path, remember)
+
+    def _open_server(self, url: str) -> bool:
+        """A workspace on a PostgreSQL server: the password from PGPASSWORD/.pgpass, else asked (never stored)."""
+        from kehoach_desktop.services.session import open_workspace
+        from kehoach_desktop.storage.server import PasswordRequiredError, display_url
+
+        try:
+            from kehoach_desktop.storage.server import parse_server_url
+
+            parse_server_url(url)
+        except UserFacingError as error:
+            from kehoach_desktop.ui.errors import report_error
+
+            report_error(None, error, self.paths.log_file)
+            return False
+        password: str | None = None
+        while True:
+            try:
+                session = open_workspace(url, password=password)
+            except PasswordRequiredError as error:
+                password = self._ask_password(error.message)
+                if password is None:
+                    return False
+                continue
+            except Exception:  # reported by _start with the same words as a file's failures
+                session = None
+            break
+        return self._start(lambda: session or open_workspace(url, password=password), display_url(url),
+                           remember=True)
+
+    def _ask_password(self, message: str) -> str | None:
+        """The server's password, typed by the user (kept in memory only); None when cancelled."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        typed, ok = QInputDialog.getText(self.window, APP_NAME, message + "\n" + _("Password:"),
+                                         QLineEdit.EchoMode.Password)
+        return typed if ok else None
+
+    def _create_on_server(self, url: str, setup, password: str | None) -> bool:  # type: ignore[no-untyped-def]
+        """Create the workspace in the empty database at ``url``, asking for the password when the server wants it."""
+        from kehoach_desktop.services.session import new_workspace
+        from kehoach_desktop.storage.server import PasswordRequiredError
+
+        session, failure = None, None
+        while True:
+            try:
+                session = new_workspace(url, setup, password=password)
+            except PasswordRequiredError as error:
+                password = self._ask_password(error.message)
+                if password is None:
+                    return False
+                continue
+            except Exception as error:  # reported by _start, as for a file
+                failure = error
+            break
+
+        def made():  # type: ignore[no-untyped-def]
+            if failure is not None:
+                raise failure
+            return session
+
+        return self._start(made, url, remember=True)
 
     def _create_demo(self, path: Path) -> bool:
         from kehoach_desktop.services.session import new_demo_workspace
@@ -103,15 +170,23 @@ class AppController:
         except UserFacingError as error:
             report_error(None, error, self.paths.log_file)
             return False
+        server_chosen = False
         while True:
-            wizard = SetupWizard(template, default_path)
+            default_server = str(self.settings.value("last_server_url", "") or "")
+            wizard = SetupWizard(template, default_path, default_server=default_server, server_chosen=server_chosen)
             if wizard.exec() != wizard.DialogCode.Accepted:
                 return False
-            path = wizard.workspace_path()
+            location = wizard.workspace_location()
             setup = wizard.result_setup()
-            if self._start(lambda p=path, s=setup: new_workspace(p, s), path, remember=True):
+            if isinstance(location, str):  # a database server: its address is remembered, never its password
+                self.settings.setValue("last_server_url", location)
+                if self._create_on_server(location, setup, wizard.server_password()):
+                    return True
+                server_chosen = True
+                continue
+            if self._start(lambda p=location, s=setup: new_workspace(p, s), location, remember=True):
                 return True
-            default_path = path
+            default_path, server_chosen = location, False
 
     def _start(self, make_session, path: Path, remember: bool, *,  # type: ignore[no-untyped-def]
                offer_restore: bool = True) -> bool:
@@ -124,6 +199,11 @@ class AppController:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             session = make_session()
+            try:
+                session.summary()  # records that cannot be read (a damaged file) are said now, with the offer below
+            except BaseException:
+                session.close()
+                raise
         except Exception as error:  # shown to the user as a message, logged when it is a bug
             QGuiApplication.restoreOverrideCursor()
             if isinstance(error, WorkspaceCorruptError) and offer_restore and self._restore_newest_backup(path, error):
@@ -136,13 +216,11 @@ class AppController:
         self._close_current()
         self.session = session
         self._remember = remember
-        if remember:
-            self.settings.setValue("last_workspace", str(path))
+        if remember:  # a server's address is remembered without its password
+            self.settings.setValue("last_workspace", session.location)
         self.window = MainWindow(session, self.settings, log_file=self.paths.log_file,
                                  on_open_other=self.open_other)
-        backups_page = self.window.page_by_key.get("backups")
-        if backups_page is not None:
-            backups_page.restore_requested.connect(self.restore_from)
+        self.window.restore_requested.connect(self.restore_from)
         self.window.show()
         self._start_daily_backup()
         return True
@@ -310,7 +388,7 @@ class AppController:
             self.session = None
 
 
-def run_gui(*, workspace: Path | None = None, language: str | None = None, demo: bool = False,
+def run_gui(*, workspace: Path | str | None = None, language: str | None = None, demo: bool = False,
             verbose: bool = False, open_file: Path | None = None) -> int:
     from PySide6.QtCore import QSettings, QTimer
 
@@ -329,7 +407,7 @@ def run_gui(*, workspace: Path | None = None, language: str | None = None, demo:
     app.setStyleSheet(STYLE_SHEET)
     ExceptionHook(paths.log_file).install()
     controller = AppController(app, paths, settings)
-    if not controller.open_initial(workspace.expanduser() if workspace else None, demo):
+    if not controller.open_initial(workspace.expanduser() if isinstance(workspace, Path) else workspace, demo):
         return 1 if workspace or demo else 0
     if open_file is not None:  # a double-clicked package: offer it once the window is up
         QTimer.singleShot(0, lambda: controller.offer_file(open_file.expanduser().absolute()))

@@ -34,6 +34,22 @@ def _language_from_argv(argv: Sequence[str]) -> str:
     return i18n.DEFAULT_LANGUAGE
 
 
+def workspace_location(value: str) -> Path | str:
+    """A ``--workspace``/``--database`` value: a file path, or a PostgreSQL URL (its password never stored)."""
+    from kehoach_desktop.storage.server import is_server_location
+
+    return value if is_server_location(value) else Path(value)
+
+
+def _add_location(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    """``--workspace PATH`` or ``--database URL``: the one workspace a headless command works on."""
+    where = parser.add_mutually_exclusive_group(required=required)
+    where.add_argument("--workspace", type=workspace_location, metavar="PATH", help=_("workspace file"))
+    where.add_argument("--database", type=workspace_location, dest="workspace", metavar="URL",
+                       help=_("workspace on a PostgreSQL server, e.g. postgresql+psycopg://user@host/kehoach "
+                              "(the password from PGPASSWORD or ~/.pgpass)"))
+
+
 def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
     """The commands; with ``open_file``, the form ``kehoach [OPTIONS] FILE`` instead (see :func:`parse_arguments`)."""
     parser = argparse.ArgumentParser(
@@ -45,6 +61,9 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--workspace", type=Path, dest="gui_workspace", metavar="PATH",
                         help=_("workspace file to open (default: the last one used)"))
+    parser.add_argument("--database", dest="gui_database", metavar="URL",
+                        help=_("open the workspace in this PostgreSQL database instead of a file, e.g. "
+                               "postgresql+psycopg://user@host/kehoach (password from PGPASSWORD, ~/.pgpass or asked)"))
     parser.add_argument("--lang", choices=i18n.LANGUAGES, default=None,
                         help=_("language of the interface (default: Vietnamese)"))
     parser.add_argument("--demo", action="store_true",
@@ -59,7 +78,7 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = commands.add_parser("init", help=_("create a workspace without the set-up wizard"))
-    init.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    _add_location(init)
     who = init.add_mutually_exclusive_group(required=True)
     who.add_argument("--district", metavar="CODE", help=_("code of the reporting unit, e.g. 006 for Đống Đa"))
     who.add_argument("--city", action="store_true", help=_("a city (receiving agency) workspace"))
@@ -68,14 +87,20 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
     init.add_argument("--signer-title", default="Chủ tịch", metavar="TEXT")
 
     demo = commands.add_parser("demo", help=_("create a workspace filled with realistic demo data"))
-    demo.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    _add_location(demo)
     demo.add_argument("--district", default="006", metavar="CODE")
     demo.add_argument("--scale", type=int, default=1, metavar="N",
                       help=_("multiply the registers (N=50 gives about 10,000 materials)"))
 
     dump = commands.add_parser("dump", help=_("write the whole workspace as canonical JSON"))
-    dump.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    _add_location(dump)
     dump.add_argument("--out", type=Path, metavar="FILE", help=_("output file (default: standard output)"))
+
+    move = commands.add_parser("migrate-store", help=_("copy a workspace between a file and a PostgreSQL database"))
+    move.add_argument("--from", dest="source", type=workspace_location, required=True, metavar="PATH|URL",
+                      help=_("the workspace to copy: a file or a postgresql+psycopg:// URL"))
+    move.add_argument("--to", dest="target", type=workspace_location, required=True, metavar="PATH|URL",
+                      help=_("where to copy it: a new file, or an empty PostgreSQL database"))
 
     commands.add_parser("self-test", help=_("open a temporary workspace and the main window, then exit"))
     _add_package_commands(commands)
@@ -88,32 +113,32 @@ def _add_package_commands(commands: argparse._SubParsersAction) -> None:  # type
     package = commands.add_parser("package", help=_("signed sync packages, receipts and keys"))
     actions = package.add_subparsers(dest="package_command", metavar="ACTION", required=True)
     export = actions.add_parser("export", help=_("write the district's signed sync package for a period"))
-    export.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    _add_location(export)
     export.add_argument("--out", type=Path, required=True, metavar="FILE.khsync")
     export.add_argument("--period", metavar="PERIOD",
                         help=_("reporting period: 2021, 2021-H1, 2021-Q1 or 2021-03 (default: the next deadline)"))
     imports = actions.add_parser("import", help=_("import packages, receipts or templates (files or folders)"))
-    imports.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    _add_location(imports)
     imports.add_argument("--trust-new-keys", action="store_true",
                          help=_("accept the key of a unit's first package (check its fingerprint by phone first)"))
     imports.add_argument("files", type=Path, nargs="+", metavar="FILE")
     receipt = actions.add_parser("receipt", help=_("write the city's signed receipt for a received package"))
-    receipt.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    _add_location(receipt)
     receipt.add_argument("--package", required=True, metavar="SHA256", help=_("SHA-256 of the received package"))
     receipt.add_argument("--out", type=Path, required=True, metavar="FILE.khreceipt")
     replace = actions.add_parser("replace-key", help=_("register the new key of a unit, from one of its packages"))
-    replace.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    _add_location(replace)
     replace.add_argument("--reason", required=True, metavar="TEXT")
     replace.add_argument("file", type=Path, metavar="FILE")
 
     template = commands.add_parser("template", help=_("signed template packages"))
     t_actions = template.add_subparsers(dest="template_command", metavar="ACTION", required=True)
     t_export = t_actions.add_parser("export", help=_("write the city's template as a signed .khtemplate"))
-    t_export.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    _add_location(t_export)
     t_export.add_argument("--out", type=Path, required=True, metavar="FILE.khtemplate")
     t_export.add_argument("--code", metavar="CODE", help=_("template code (default: the workspace's template)"))
     t_import = t_actions.add_parser("import", help=_("import the city's template package"))
-    t_import.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    _add_location(t_import)
     t_import.add_argument("--trust-new-keys", action="store_true",
                           help=_("accept the city's key the first time (check its fingerprint by phone first)"))
     t_import.add_argument("file", type=Path, metavar="FILE.khtemplate")
@@ -121,8 +146,9 @@ def _add_package_commands(commands: argparse._SubParsersAction) -> None:  # type
 
 def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     report = commands.add_parser("report", help=_("the plan or a progress report as PDF, optionally signed"))
-    report.add_argument("kind", choices=("plan", "progress"), help=_("which report"))
-    report.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    report.add_argument("kind", choices=("plan", "progress", "city"),
+                        help=_("which report (city: the consolidated report of a city workspace)"))
+    _add_location(report)
     report.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
     report.add_argument("--period", metavar="PERIOD",
                         help=_("reporting period of a progress report: 2021, 2021-H1, 2021-Q1 or 2021-03"))
@@ -137,8 +163,7 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
     pdf_actions = pdf.add_subparsers(dest="pdf_command", metavar="ACTION", required=True)
     verify = pdf_actions.add_parser("verify", help=_("check a PDF's signatures: exit 0 only if intact and valid"))
     verify.add_argument("file", type=Path, metavar="FILE.pdf")
-    verify.add_argument("--workspace", type=Path, metavar="PATH",
-                        help=_("use the trusted root certificates of this workspace"))
+    _add_location(verify, required=False)
 
 
 def _add_excel_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -151,6 +176,10 @@ def _add_excel_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     export.add_argument("--unit", metavar="UNIT", help=_("code or name of the responsible unit (default: everyone)"))
     export.add_argument("--per-unit", action="store_true", help=_("one workbook per responsible unit"))
     export.add_argument("--sheets", metavar="LIST", help=_("sheets to write: tasks,materials,events (default: all)"))
+    city = actions.add_parser("export-city", help=_("the city's consolidated workbook of a reporting period"))
+    city.add_argument("--workspace", type=Path, required=True, metavar="PATH")
+    city.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    city.add_argument("--period", required=True, metavar="PERIOD", help=_("reporting period, e.g. 2021-Q1"))
     imports = actions.add_parser("import", help=_("import returned workbooks: preview, then apply"))
     imports.add_argument("--workspace", type=Path, required=True, metavar="PATH")
     imports.add_argument("--dry-run", action="store_true", help=_("show what would change and write nothing"))
@@ -165,6 +194,13 @@ def _cmd_excel(args: argparse.Namespace) -> int:
 
     session = open_workspace(args.workspace)
     try:
+        if args.excel_command == "export-city":
+            from kehoach_desktop.services.city_reports import export_city_workbook
+
+            path = export_city_workbook(uow_factory=session.uow_factory, period=args.period, out=args.out,
+                                        today=session.today())
+            print(_("Wrote {path}.").format(path=path))
+            return EXIT_OK
         if args.excel_command == "export":
             sheets = excel_export.parse_sheet_keys(args.sheets)
             if args.per_unit:
@@ -180,8 +216,9 @@ def _cmd_excel(args: argparse.Namespace) -> int:
             return EXIT_OK
         preview = excel_import.preview_excel_import(uow_factory=session.uow_factory, paths=args.files,
                                                     today=session.today())
-        for line in excel_import.describe_preview(preview):
-            print(line)
+        for file in preview.files:
+            for line in excel_import.describe_file_in_full(file):
+                print(line, file=sys.stderr if file.status == excel_import.REFUSED else sys.stdout)
         if args.problems_dir is not None:
             for path in excel_import.write_problem_copies(preview=preview, folder=args.problems_dir):
                 print(_("Wrote {path} with the problems marked, to send back.").format(path=path))
@@ -229,6 +266,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             "{events} events.").format(path=summary.path, unit=summary.unit_full_name,
                                        tasks=overview.tasks_total, materials=overview.materials_total,
                                        events=overview.events_total))
+    return EXIT_OK
+
+
+def _cmd_migrate_store(args: argparse.Namespace) -> int:
+    from kehoach_desktop.formats import format_number
+    from kehoach_desktop.storage.transfer import transfer_store
+
+    done = transfer_store(args.source, args.target)
+    print(_("Copied the workspace {source} to {target}: {rows} records in {tables} tables, every count "
+            "checked.").format(
+        source=done.source, target=done.target, rows=format_number(sum(done.counts.values())),
+        tables=len(done.counts)))
     return EXIT_OK
 
 
@@ -352,6 +401,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
     elif args.sign_pkcs11:
         credentials = reports.TokenCredentials(args.sign_pkcs11, args.slot, _secret_from_env(args.pin_env, "PIN"))
     session = open_workspace(args.workspace)
+    if args.kind == "city":
+        from kehoach_desktop.services.city_reports import generate_city_report
+
+        try:
+            if not args.period:
+                raise UserFacingError(_("Choose the period of the consolidated report (for example 2021-Q1)."))
+            city = generate_city_report(uow_factory=session.uow_factory, period=args.period, out=args.out,
+                                        today=session.today(), credentials=credentials)
+        finally:
+            session.close()
+        print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
+            path=city.path, pages=city.pages, period=city.period, sha256=city.stamp.sha256,
+            signed=_(", signed") if city.signed else ""))
+        return EXIT_OK
     try:
         done = reports.generate_report(uow_factory=session.uow_factory, kind=args.kind, out=args.out,
                                        period=args.period, today=session.today(), credentials=credentials)
@@ -397,8 +460,9 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_REFUSED
 
 
-def _first_positional(argv: Sequence[str]) -> str | None:
-    takes_value = {"--workspace", "--lang"}
+def _first_positional(argv: Sequence[str], parser: argparse.ArgumentParser) -> str | None:
+    takes_value = {option for action in parser._actions if action.option_strings and action.nargs != 0
+                   for option in action.option_strings}
     skip = False
     for arg in argv:
         if skip:
@@ -418,7 +482,7 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     """
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
-    first = _first_positional(argv)
+    first = _first_positional(argv, parser)
     if first is None or first in commands:
         return parser.parse_args(argv)
     parser = build_parser(open_file=True)
@@ -436,7 +500,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from kehoach_desktop.app import run_gui
 
-        return run_gui(workspace=args.gui_workspace, language=args.lang, demo=args.demo, verbose=args.verbose,
+        return run_gui(workspace=args.gui_database or args.gui_workspace, language=args.lang, demo=args.demo,
+                       verbose=args.verbose,
                        open_file=args.file)
     if args.command == "self-test":
         from kehoach_desktop.app import self_test
@@ -448,7 +513,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(app_paths().log_file, verbose=args.verbose)
     handlers = {"init": _cmd_init, "demo": _cmd_demo, "dump": _cmd_dump, "package": _cmd_package,
                 "template": _cmd_template, "report": _cmd_report, "pdf": _cmd_pdf,
-                "excel": _cmd_excel}
+                "excel": _cmd_excel, "migrate-store": _cmd_migrate_store}
     try:
         return handlers[args.command](args)
     except UserFacingError as error:

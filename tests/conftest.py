@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 # Before any Qt import: draw offscreen, on a 1920×1080 screen (the plugin's default is 800×600,
 # which would clamp restored window sizes).
 _SCREEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "offscreen-screen.json")
-os.environ.setdefault("QT_QPA_PLATFORM", f"offscreen:configfile={_SCREEN}")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-import pytest
+import pytest  # noqa: E402
 
-from kehoach_desktop import i18n
+from kehoach_desktop import i18n  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,3 +56,93 @@ def _restore_language() -> Iterator[None]:
     i18n.setup("en")
     yield
     i18n.setup("en")
+
+
+# Stores: every test that takes ``new_location`` runs on a SQLite file and on a PostgreSQL database. ------------------
+POSTGRES_URL_VARIABLE = "KEHOACH_TEST_POSTGRES_URL"
+
+
+class PostgresDatabases:
+    """Fresh, empty databases on the test server (``KEHOACH_TEST_POSTGRES_URL``), dropped at the end."""
+
+    def __init__(self, admin_url: str) -> None:
+        from sqlalchemy import create_engine
+
+        self._admin_url = admin_url
+        self._admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        self._made: list[str] = []
+
+    def new(self) -> str:
+        import uuid
+
+        from sqlalchemy import text
+        from sqlalchemy.engine import make_url
+
+        name = f"kh_{uuid.uuid4().hex[:16]}"
+        with self._admin.connect() as connection:
+            # C collation: text sorts by code point, as in SQLite
+            connection.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' LC_COLLATE \'C.UTF-8\' '
+                                    f'LC_CTYPE \'C.UTF-8\' TEMPLATE template0'))
+        self._made.append(name)
+        return make_url(self._admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        from sqlalchemy import text
+
+        with self._admin.connect() as connection:
+            for name in self._made:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self._made.clear()
+        self._admin.dispose()
+
+
+STORE_KINDS = ("sqlite", "postgres")
+LocationFactory = Callable[..., "Path | str"]
+"""``location(name)``: a new place for a workspace — a file path, or the URL of a new, empty database."""
+
+
+def _skip_without_postgres() -> str:
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        pytest.skip(f"no PostgreSQL server for the tests: set {POSTGRES_URL_VARIABLE} (e.g. to the URL printed by "
+                    ".ci/start_postgres.sh) to run them on PostgreSQL too; CI sets it")
+    return url
+
+
+@contextlib.contextmanager
+def module_locations(kind: str, folder: Path) -> Iterator[LocationFactory]:
+    """Locations for fixtures of a wider scope than a test (``kind`` one of :data:`STORE_KINDS`)."""
+    if kind == "sqlite":
+        yield lambda name="w": folder / f"{name}.khws"
+        return
+    databases = PostgresDatabases(_skip_without_postgres())
+    try:
+        yield lambda name="w": databases.new()
+    finally:
+        databases.drop_all()
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """The kind of store a test runs on; ``postgres`` needs ``KEHOACH_TEST_POSTGRES_URL`` (CI sets it)."""
+    if request.param == "postgres":
+        _skip_without_postgres()
+    return str(request.param)
+
+
+@pytest.fixture
+def postgres_databases() -> Iterator[PostgresDatabases]:
+    databases = PostgresDatabases(_skip_without_postgres())
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture
+def new_location(store_kind: str, tmp_path: Path) -> Iterator[LocationFactory]:
+    """``new_location(name)``: where to create a workspace — ``tmp_path/name.khws``, or a new PostgreSQL database.
+
+    Pass the result to ``new_workspace``/``new_demo_workspace``/``create_workspace`` as the path. Every
+    test using it runs on both stores.
+    """
+    with module_locations(store_kind, tmp_path) as location:
+        yield location

@@ -47,3 +47,10 @@ class DiskFullError(WorkspaceError):
 
 class ValidationError(UserFacingError):
     """Data that breaks a domain rule."""
+
+
+class ConcurrentEditError(UserFacingError):
+    """Someone else (another window, another officer on the shared database) saved the record first.
+
+    ``details`` lists the newer values; nothing of this change was saved.
+    """

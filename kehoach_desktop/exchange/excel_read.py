@@ -19,6 +19,7 @@ import hashlib
 import re
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -28,6 +29,7 @@ from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.exchange.excel_format import (
     CHOICE,
+    CHOICES,
     DATE,
     HEADER_ROW,
     ID,
@@ -56,6 +58,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# what reading a damaged entry of the ZIP raises (bad CRC, broken deflate data, bad header, bad XML)
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError, KeyError,
+            SyntaxError)
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _ERROR_TYPE = re.compile(rb"""\st=["']e["']""")
@@ -64,6 +69,10 @@ _CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTAL
 _ATTR = re.compile(rb"""(\w+)=["']([^"']*)["']""")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+_REF_ATTR = re.compile(rb"""\sr=["']([A-Za-z]{1,4})(\d{1,12})["']""")
+# calamine allocates every cell up to the farthest one: a single cell at ZZZ9999999 asks for terabytes and
+# aborts the whole process (found by tests/fuzz). 4 million cells is 100,000 rows of 40 columns.
+MAX_SHEET_CELLS = 4_000_000
 _INT_TEXT = re.compile(r"^[+-]?\d+$")
 _GROUPED = (re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$"), re.compile(r"^[+-]?\d{1,3}(,\d{3})+$"),
             re.compile(r"^[+-]?\d{1,3}( \d{3})+$"))
@@ -200,9 +209,20 @@ def _check_container(path: Path) -> tuple[zipfile.ZipFile, dict[str, str]]:
                         raise _refuse(path, _("the workbook contains a document type declaration (a way to "
                                               "attack the reading program); it was refused."))
         return archive, _sheet_parts(archive)
+    except WorkbookRefused:
+        archive.close()
+        raise
+    except _DAMAGED as exc:  # found by tests/fuzz: a damaged part must be a refusal, not a crash
+        archive.close()
+        raise _damaged(path) from exc
     except BaseException:
         archive.close()
         raise
+
+
+def _damaged(path: Path) -> WorkbookRefused:
+    return _refuse(path, _("the file is damaged or incomplete (it is not a readable .xlsx). Ask the sender for the "
+                           "file again."))
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -233,6 +253,13 @@ class _SheetScan:
     bad_cells: dict[tuple[int, int], str]  # (row number, column index) -> "formula" or the error text
 
 
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
 def _scan_sheet(path: Path, archive: zipfile.ZipFile, part: str, sheet_name: str) -> _SheetScan:
     """Count rows while streaming (refuse beyond the cap) and find formulas and error cells."""
     try:
@@ -243,7 +270,7 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, part: str, sheet_name: str
     too_many = _refuse(path, _("the sheet “{sheet}” has more than {limit} rows; a progress workbook has far fewer. "
                                "Split the file or remove the empty rows at its end.").format(
         sheet=sheet_name, limit=f"{MAX_DATA_ROWS:,}".replace(",", ".")))
-    rows = 0
+    rows = far_row = far_column = 0
     flagged = False
     tail = b""
     with archive.open(info) as stream:
@@ -261,6 +288,12 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, part: str, sheet_name: str
             rows += len(_ROW_TAG.findall(chunk))
             if rows > limit:
                 raise too_many
+            for letters, digits in _REF_ATTR.findall(window):
+                far_row, far_column = max(far_row, int(digits)), max(far_column, _column_number(letters))
+            if far_row * far_column > MAX_SHEET_CELLS:
+                raise _refuse(path, _("the sheet “{sheet}” has a cell far beyond the table (row {row}, column "
+                                      "{column}). Delete the rows and columns after the table, save and import "
+                                      "again.").format(sheet=sheet_name, row=far_row, column=far_column))
             if not flagged and (_FORMULA_TAG.search(window) or _ERROR_TYPE.search(window)):
                 flagged = True
             tail = chunk[-64:]
@@ -405,7 +438,8 @@ def parse_choice(list_key: str, value: Any) -> str | None:
         table = _LOOKUPS[list_key] = choice_lookup(list_key)
     code = table.get(fold(parse_text(value)))
     if code is None:
-        raise CellValueError(_("one of the values of the drop-down list"))
+        raise CellValueError(_("one of the values of the drop-down list: {values}").format(
+            values=", ".join(c.vietnamese for c in CHOICES[list_key])))
     return code
 
 
@@ -456,12 +490,12 @@ def read_progress_workbook(path: Path, *, should_stop: Callable[[], bool] | None
         sha256 = file_sha256(path)
         names = list(parts)
         scans = {}
-        for name in names:
-            if name in (META_SHEET, LISTS_SHEET):
-                continue
+        for name in names:  # the hidden sheets too: calamine reads _meta, and a far cell there would abort it
             scans[name] = _scan_sheet(path, archive, parts[name], name)
             if should_stop is not None and should_stop():
                 raise ImportCancelled()
+    except _DAMAGED as exc:
+        raise _damaged(path) from exc
     finally:
         archive.close()
     try:
@@ -474,7 +508,7 @@ def read_progress_workbook(path: Path, *, should_stop: Callable[[], bool] | None
             raise _refuse(path, _("this workbook was not exported by Kế hoạch Desktop (its hidden sheet “_meta” "
                                   "is missing), so it cannot be matched to this workspace. Export a progress "
                                   "workbook from the application and have it filled in."))
-        meta, exported = _read_meta(workbook.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False))
+        meta, exported = _read_meta(_calamine_sheet(path, workbook, META_SHEET)[0])
         problems: list[CellProblem] = []
         sheets: list[RawSheet] = []
         for name in workbook.sheet_names:
@@ -482,12 +516,22 @@ def read_progress_workbook(path: Path, *, should_stop: Callable[[], bool] | None
                 continue
             if should_stop is not None and should_stop():
                 raise ImportCancelled()
-            sheet = workbook.get_sheet_by_name(name)
-            raw = _read_sheet(name, sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [],
-                              scans.get(name, _SheetScan({})), problems)
+            rows, merged = _calamine_sheet(path, workbook, name)
+            raw = _read_sheet(name, rows, merged, scans.get(name, _SheetScan({})), problems)
             if raw is not None:
                 sheets.append(raw)
     return RawWorkbook(path=path, sha256=sha256, meta=meta, exported_ids=exported, sheets=sheets, problems=problems)
+
+
+def _calamine_sheet(path: Path, workbook: Any, name: str) -> tuple[list[list[Any]], list[Any]]:
+    """The cells and merged ranges of one sheet; a sheet calamine cannot read is a refusal (found by tests/fuzz)."""
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
+    except Exception as exc:  # calamine's own errors (missing part, bad XML) share no base class
+        raise _refuse(path, _("the sheet “{sheet}” cannot be read ({reason}). Open the file in Excel or LibreOffice, "
+                              "save it again as .xlsx and import it again.").format(
+            sheet=name, reason=str(exc)[:200])) from exc
 
 
 class ImportCancelled(Exception):

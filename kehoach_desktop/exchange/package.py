@@ -23,6 +23,7 @@ import re
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -282,7 +283,8 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lim
                 parts.append(chunk)
     except PackageError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, RuntimeError,
+            NotImplementedError, zlib.error) as exc:  # zlib.error: damaged compressed data
         raise _refuse(path, _("the entry {entry} is damaged ({reason}).").format(
             entry=info.filename, reason=exc)) from exc
     if total != info.file_size:

@@ -31,6 +31,7 @@ from kehoach_desktop.storage.backup import (
     check_backup,
     delete_backup,
     list_backup_files,
+    made_by_rotation,
     read_backup,
     replace_workspace,
     set_aside,
@@ -101,7 +102,8 @@ def newest_good_backup(*, workspace: Path) -> BackupInfo | None:
 def prune_backups(*, workspace: Path, now: dt.datetime | None = None) -> list[Path]:
     """Delete the automatic backups that rotation no longer keeps; return what was deleted."""
     found = list_backup_files(backups_dir_for(workspace))
-    rotated = [b for b in found if b.reason != BackupReason.DAMAGED.value]  # a damaged file is never rotated away
+    # never rotated away: a damaged file set aside, and any file someone put in the folder by hand
+    rotated = [b for b in found if b.reason != BackupReason.DAMAGED.value and made_by_rotation(b.path, workspace)]
     keep = backups_to_keep([BackupStamp(b.path.name, b.taken_at) for b in rotated], now=now or dt.datetime.now())
     deleted = []
     for backup in rotated:
@@ -116,7 +118,10 @@ def prune_backups(*, workspace: Path, now: dt.datetime | None = None) -> list[Pa
 def backup_file(*, workspace: Path, reason: str | BackupReason, now: dt.datetime | None = None) -> BackupInfo:
     """Back up the workspace file ``workspace`` into its backups folder, then rotate the folder."""
     made = backup_workspace(workspace, _reason_code(reason), now=now)
-    prune_backups(workspace=workspace, now=now)
+    try:
+        prune_backups(workspace=workspace, now=now)
+    except OSError:  # an old copy that cannot be deleted must not stop the import the backup was made for
+        log.warning("rotation of the backups of %s failed", workspace, exc_info=True)
     return _info(read_backup(made))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from sqlalchemy import func, literal, select
@@ -17,6 +17,7 @@ from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.edit_guards import EVENT_FIELDS, label_of, length_problems, refuse_if_changed
 from kehoach_desktop.services.registers import (
     PAGE_SIZE,
     Page,
@@ -230,6 +231,7 @@ def _clean(values: EventInput) -> EventInput:
             break
     if cleaned.budget < 0 or (cleaned.actual_cost or 0) < 0:
         problems.append(_("The budget and the cost cannot be negative."))
+    problems += length_problems(Event, {"ward": cleaned.ward, "organiser": cleaned.organiser}, EVENT_FIELDS)
     if problems:
         raise ValidationError(problems[0], details=problems[1:])
     return cleaned
@@ -260,11 +262,18 @@ def create_event(*, uow_factory: UnitOfWorkFactory, values: EventInput) -> tuple
         return event.id, CHANGED
 
 
-def update_event(*, uow_factory: UnitOfWorkFactory, event_id: str, values: EventInput) -> Changes:
+def update_event(*, uow_factory: UnitOfWorkFactory, event_id: str, values: EventInput,
+                 expected_version: int | None = None) -> Changes:
+    """Save the form; ``expected_version`` as in ``materials.update_material``."""
     cleaned = _clean(values)
     with uow_factory() as uow:
         s = uow.session
         event = _live(s, event_id)
+        stored = _record(event)
+        refuse_if_changed(what=event.title, stored_version=event.version, expected_version=expected_version,
+                          stored=asdict(stored), submitted=asdict(cleaned), labels=EVENT_FIELDS,
+                          shown={"type": label_of(EventType, stored.type),
+                                 "status": label_of(EventStatus, stored.status)})
         check_links(s, cleaned.section_id, cleaned.task_id)
         changes = _apply(event, cleaned)
         if changes:

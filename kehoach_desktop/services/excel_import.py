@@ -750,6 +750,30 @@ def describe_problem(file: FilePreview, problem: CellProblem) -> str:
                                                                       expected=problem.expected)
 
 
+def describe_preview(preview: ImportPreview) -> list[str]:
+    """The preview as lines of text (the CLI prints them): per file and sheet, changes, new rows, gaps, problems."""
+    return [line for file in preview.files for line in describe_file_in_full(file)]
+
+
+def describe_file_in_full(file: FilePreview) -> list[str]:
+    lines = [describe_file(file)]
+    for sheet in file.sheets:
+        if not (sheet.changes or sheet.new_records or sheet.missing):
+            continue
+        lines.append("  " + _("Sheet “{sheet}”:").format(sheet=sheet.name))
+        for change in sheet.changes:
+            fields = "; ".join(f"{f.column}: {f.old or '∅'} → {f.new or '∅'}" for f in change.fields)
+            lines.append("    " + _("row {row} · {label}: {fields}").format(row=change.row, label=change.label,
+                                                                          fields=fields))
+        for new in sheet.new_records:
+            lines.append("    " + _("row {row} · new: {label}").format(row=new.row, label=new.label))
+        for missing in sheet.missing:
+            lines.append("    " + _("missing from the file (kept as it is): {label}").format(label=missing.label))
+    for problem in file.all_problems:
+        lines.append("  " + describe_problem(file, problem))
+    return lines
+
+
 def with_changes_removed(preview: ImportPreview) -> ImportPreview:
     """The same preview without writes (what a dry run shows has nothing to apply)."""
     return replace(preview, files=tuple(replace(f, writes=()) for f in preview.files))

@@ -24,6 +24,7 @@ from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.edit_guards import MATERIAL_FIELDS, label_of, length_problems, refuse_if_changed
 from kehoach_desktop.services.registers import (
     PAGE_SIZE,
     LifecycleSkipError,
@@ -244,6 +245,8 @@ def _clean(values: MaterialInput) -> MaterialInput:
     if cleaned.cost < 0:
         problems.append(_("The cost cannot be negative."))
     problems += material_date_problems(asdict(cleaned), cleaned.planned_removal_on)
+    problems += length_problems(Material, {"size": cleaned.size, "ward": cleaned.ward, "supplier": cleaned.supplier},
+                                MATERIAL_FIELDS)
     if problems:
         raise ValidationError(problems[0], details=problems[1:])
     return cleaned
@@ -292,12 +295,21 @@ def create_material(*, uow_factory: UnitOfWorkFactory, values: MaterialInput) ->
 
 
 def update_material(*, uow_factory: UnitOfWorkFactory, material_id: str, values: MaterialInput,
-                    confirm_step: bool = False) -> Changes:
-    """Save the form; a status that skips a step or goes back needs ``confirm_step``."""
+                    confirm_step: bool = False, expected_version: int | None = None) -> Changes:
+    """Save the form; a status that skips a step or goes back needs ``confirm_step``.
+
+    ``expected_version``: the version the form was filled from; a record saved by someone else
+    since is not overwritten (:class:`ConcurrentEditError` with the newer values).
+    """
     cleaned = _clean(values)
     with uow_factory() as uow:
         s = uow.session
         material = _live(s, material_id)
+        stored = _record(material)
+        refuse_if_changed(what=material.content, stored_version=material.version, expected_version=expected_version,
+                          stored=asdict(stored), submitted=asdict(cleaned), labels=MATERIAL_FIELDS,
+                          shown={"type": label_of(MaterialType, stored.type),
+                                 "status": label_of(MaterialStatus, stored.status)})
         check = check_step(material.status, cleaned.status)
         if check.needs_confirmation and not confirm_step:
             raise LifecycleSkipError(_skip_message({material.id: check}, cleaned.status), {material.id: check})

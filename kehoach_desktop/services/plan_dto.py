@@ -59,6 +59,7 @@ class EditorTask:
     fields: TaskInput
     lead_unit_name: str
     status: str  # effective TaskStatus value
+    version: int = 0  # of the stored task, for saving an edit made from this state (0: unknown, not checked)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class EditorSection:
     local_text: str
     accepts_tasks: bool
     tasks: tuple[EditorTask, ...] = ()
+    version: int = 0  # of the stored section (its texts), as for EditorTask
 
     @property
     def changed_from_template(self) -> bool:
@@ -110,6 +112,7 @@ class PlanEditorState:
     units: tuple[UnitChoice, ...]
     revisions_issued: int
     pending_reason: str  # the reason given when this draft revision was opened
+    plan_version: int = 0  # of the stored plan (its details), as for EditorTask
 
     @property
     def is_draft(self) -> bool:
@@ -255,6 +258,7 @@ class TaskProgressRow:
     result_text: str
     progress_updated_on: dt.date | None
     search_key: str = ""  # " " + folded content, theme, unit, result: searched without diacritics
+    version: int = 0  # of the stored task, for saving progress from this row
 
     @property
     def section_label(self) -> str:

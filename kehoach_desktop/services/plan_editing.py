@@ -21,6 +21,7 @@ from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.edit_guards import label_of, length_problems, refuse_if_changed
 from kehoach_desktop.services.plan_dto import (
     EditorSection,
     EditorTask,
@@ -30,7 +31,8 @@ from kehoach_desktop.services.plan_dto import (
     TaskInput,
     UnitChoice,
 )
-from kehoach_desktop.services.plan_revisions import build_snapshot
+from kehoach_desktop.services.plan_revisions import PLAN_FIELDS, SECTION_FIELDS, TASK_FIELDS, build_snapshot
+from kehoach_desktop.services.unit_view import workspace_unit
 from kehoach_desktop.storage.models import (
     Plan,
     PlanRevision,
@@ -38,7 +40,6 @@ from kehoach_desktop.storage.models import (
     ResponsibleUnit,
     Setting,
     Task,
-    WorkspaceInfo,
     utcnow,
 )
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
@@ -64,7 +65,7 @@ def _pending_reason_key(plan_id: str) -> str:
 
 def current_plan(session: Session) -> Plan | None:
     """The workspace's own plan for the latest year (``None`` in a workspace without one)."""
-    unit_code = session.scalars(select(WorkspaceInfo.unit_code)).one()
+    unit_code = workspace_unit(session)
     return session.scalars(
         select(Plan).where(Plan.unit_code == unit_code, Plan.deleted_at.is_(None))
         .order_by(Plan.year.desc(), Plan.created_at.desc())).first()
@@ -105,13 +106,14 @@ def get_plan_editor(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> PlanEd
             tasks.setdefault(task.section_id, []).append(EditorTask(
                 id=task.id, section_id=task.section_id, position=task.position, fields=task_input_of(task),
                 lead_unit_name=names.get(task.lead_unit_id or "", ""),
-                status=effective_task_status(task.status, task.due_date, today)))
+                status=effective_task_status(task.status, task.due_date, today), version=task.version))
         sections = tuple(
             EditorSection(
                 id=sec.id, parent_id=sec.parent_id, template_key=sec.template_key, number=sec.number,
                 title=sec.title, kind=sec.kind, depth=sec.depth, locked=sec.locked, inferred=sec.inferred,
                 template_text=sec.template_text, text=sec.text, local_text=sec.local_text,
-                accepts_tasks=sec.kind in TASK_SECTION_KINDS, tasks=tuple(tasks.get(sec.id, ())))
+                accepts_tasks=sec.kind in TASK_SECTION_KINDS, tasks=tuple(tasks.get(sec.id, ())),
+                version=sec.version)
             for sec in s.scalars(select(PlanSection).where(
                 PlanSection.plan_id == plan.id, PlanSection.deleted_at.is_(None)).order_by(PlanSection.position)))
         issued = s.scalar(select(func.count()).select_from(PlanRevision).where(PlanRevision.plan_id == plan.id))
@@ -119,7 +121,7 @@ def get_plan_editor(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> PlanEd
         return PlanEditorState(
             plan_id=plan.id, year=plan.year, status=plan.status, revision=plan.revision, title=plan.title,
             details=details_of(plan), sections=sections, units=units, revisions_issued=issued or 0,
-            pending_reason=reason.value if reason is not None else "")
+            pending_reason=reason.value if reason is not None else "", plan_version=plan.version)
 
 
 # ---- guards ----------------------------------------------------------------------------------
@@ -127,7 +129,7 @@ def get_plan_editor(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> PlanEd
 
 def _own_plan(session: Session, plan_id: str) -> Plan:
     plan = session.get(Plan, plan_id)
-    unit_code = session.scalars(select(WorkspaceInfo.unit_code)).one()
+    unit_code = workspace_unit(session)
     if plan is None or plan.deleted_at is not None:
         raise ValidationError(_("The plan no longer exists in this workspace."))
     if plan.unit_code != unit_code:
@@ -172,13 +174,22 @@ def _clean_lines(lines: tuple[str, ...]) -> list[str]:
     return [cleaned for cleaned in (nfc(line) for line in lines) if cleaned]
 
 
-def update_plan_details(*, uow_factory: UnitOfWorkFactory, plan_id: str, details: PlanDetails) -> Changes:
+def update_plan_details(*, uow_factory: UnitOfWorkFactory, plan_id: str, details: PlanDetails,
+                        expected_version: int | None = None) -> Changes:
+    """Save the details dialog; ``expected_version`` (the plan's, as the dialog was filled) refuses to
+    overwrite details someone else saved meanwhile."""
     with uow_factory() as uow:
         plan = _draft_plan(uow.session, plan_id)
         values: dict[str, Any] = {name: nfc(getattr(details, name)) for name in _DETAIL_TEXTS}
         values["legal_bases"] = _clean_lines(details.legal_bases)
         values["recipients"] = _clean_lines(details.recipients)
         values["issue_date"] = details.issue_date
+        refuse_if_changed(what=plan.summary, stored_version=plan.version, expected_version=expected_version,
+                          stored={k: getattr(plan, k) for k in values}, submitted=values, labels=PLAN_FIELDS)
+        too_long = length_problems(Plan, {k: values[k] for k in _DETAIL_TEXTS if k not in ("summary", "preamble",
+                                                                                            "closing")}, PLAN_FIELDS)
+        if too_long:
+            raise ValidationError(too_long[0], details=too_long[1:])
         if not values["summary"]:
             raise ValidationError(_("The summary line of the plan cannot be empty."))
         if not values["symbol"]:
@@ -209,11 +220,22 @@ def _jsonable(value: Any) -> Any:
 # ---- section texts ---------------------------------------------------------------------------
 
 
-def set_section_text(*, uow_factory: UnitOfWorkFactory, section_id: str, text: str) -> Changes:
-    """Change the district's text of a section; refused for the city's locked wording."""
+def _refuse_stale_section(section: PlanSection, expected_version: int | None, key: str, value: str) -> None:
+    refuse_if_changed(what=f"{section.number} {section.title}".strip(), stored_version=section.version,
+                      expected_version=expected_version, stored={key: getattr(section, key)}, submitted={key: value},
+                      labels=SECTION_FIELDS)
+
+
+def set_section_text(*, uow_factory: UnitOfWorkFactory, section_id: str, text: str,
+                     expected_version: int | None = None) -> Changes:
+    """Change the district's text of a section; refused for the city's locked wording.
+
+    ``expected_version``: the section's version the editor showed (see ``update_task``).
+    """
     with uow_factory() as uow:
         section, plan = _section(uow.session, section_id)
         value = nfc(text)
+        _refuse_stale_section(section, expected_version, "text", value)
         if section.locked and value != section.text:
             raise ValidationError(_("“{section}” is the city's wording and is locked: it cannot be changed. "
                                     "Write the district's own text in “District additions” beside it.").format(
@@ -229,11 +251,13 @@ def set_section_text(*, uow_factory: UnitOfWorkFactory, section_id: str, text: s
     return Changes(plan=True)
 
 
-def set_section_local_text(*, uow_factory: UnitOfWorkFactory, section_id: str, text: str) -> Changes:
+def set_section_local_text(*, uow_factory: UnitOfWorkFactory, section_id: str, text: str,
+                           expected_version: int | None = None) -> Changes:
     """The district's additions beside a section's text (allowed on locked sections too)."""
     with uow_factory() as uow:
         section, plan = _section(uow.session, section_id)
         value = nfc(text)
+        _refuse_stale_section(section, expected_version, "local_text", value)
         if value == section.local_text:
             return Changes()
         audit.record(uow.session, unit_code=plan.unit_code, action="section.local_text", entity="plan_section",
@@ -265,6 +289,9 @@ def validate_task(fields_: TaskInput, *, year: int) -> tuple[FieldProblem, ...]:
         problems.append(FieldProblem("budget", _("This budget is too large; check the number of zeros.")))
     if fields_.indicator_target is not None and fields_.indicator_target < 0:
         problems.append(FieldProblem("indicator_target", _("The target cannot be negative.")))
+    # shown under the indicator row, where the unit is typed too
+    problems += [FieldProblem("indicator_target", message)
+                 for message in length_problems(Task, {"indicator_unit": nfc(fields_.indicator_unit)}, TASK_FIELDS)]
     if fields_.start_date and fields_.due_date and fields_.due_date < fields_.start_date:
         problems.append(FieldProblem("due_date", _("The due date is before the start date.")))
     for name, value in (("start_date", fields_.start_date), ("due_date", fields_.due_date)):
@@ -335,10 +362,16 @@ def _insert_position(session: Session, section_id: str, after_task_id: str | Non
     return index
 
 
-def update_task(*, uow_factory: UnitOfWorkFactory, task_id: str, fields: TaskInput) -> Changes:
+def update_task(*, uow_factory: UnitOfWorkFactory, task_id: str, fields: TaskInput,
+                expected_version: int | None = None) -> Changes:
+    """Save the task's fields. ``expected_version``, the version the editor was showing, refuses to
+    overwrite a task someone else saved meanwhile (undo passes none: it replays its own values)."""
     with uow_factory() as uow:
         task, plan = _task(uow.session, task_id)
         values = _check_task(uow.session, plan, fields)
+        refuse_if_changed(what=task.content, stored_version=task.version, expected_version=expected_version,
+                          stored={k: getattr(task, k) for k in values}, submitted=values, labels=TASK_FIELDS,
+                          shown={"form": label_of(PropagandaForm, task.form)})
         changed = {k: [_jsonable(getattr(task, k)), _jsonable(v)] for k, v in values.items()
                    if getattr(task, k) != v}
         if not changed:

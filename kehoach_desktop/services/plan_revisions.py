@@ -29,7 +29,8 @@ from kehoach_desktop.services.plan_dto import (
     TaskChange,
     TaskSummary,
 )
-from kehoach_desktop.storage.models import Plan, PlanRevision, PlanSection, ResponsibleUnit, Task, WorkspaceInfo
+from kehoach_desktop.services.unit_view import workspace_unit
+from kehoach_desktop.storage.models import Plan, PlanRevision, PlanSection, ResponsibleUnit, Task
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 PLAN_FIELDS = {
@@ -118,7 +119,7 @@ def _snapshot(session: Session, plan: Plan, number: int | None) -> tuple[dict[st
 
 
 def _unit_names(session: Session, *snapshots: dict[str, Any]) -> dict[str, str]:
-    unit_code = session.scalars(select(WorkspaceInfo.unit_code)).one()
+    unit_code = workspace_unit(session)
     names = dict(session.execute(select(ResponsibleUnit.id, ResponsibleUnit.name).where(
         ResponsibleUnit.unit_code == unit_code)).all())
     for snap in snapshots:

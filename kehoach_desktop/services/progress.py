@@ -19,6 +19,7 @@ from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.edit_guards import PROGRESS_FIELDS, label_of, refuse_if_changed
 from kehoach_desktop.services.plan_dto import (
     ProgressBoard,
     ProgressFilter,
@@ -27,7 +28,8 @@ from kehoach_desktop.services.plan_dto import (
     TaskProgressRow,
 )
 from kehoach_desktop.services.plan_editing import current_plan
-from kehoach_desktop.storage.models import Plan, PlanSection, ResponsibleUnit, Task, WorkspaceInfo, utcnow
+from kehoach_desktop.services.unit_view import workspace_unit
+from kehoach_desktop.storage.models import Plan, PlanSection, ResponsibleUnit, Task, utcnow
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 EDITABLE_STATUSES = (TaskStatus.NOT_STARTED.value, TaskStatus.IN_PROGRESS.value, TaskStatus.DONE.value,
@@ -52,10 +54,10 @@ def get_progress_board(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> Pro
         columns = (Task.id, Task.section_id, Task.position, Task.content, Task.form, Task.lead_unit_id,
                    Task.start_date, Task.due_date, Task.budget, Task.indicator_unit, Task.indicator_target,
                    Task.status, Task.percent_done, Task.indicator_achieved, Task.spent, Task.result_text,
-                   Task.progress_updated_on)
+                   Task.progress_updated_on, Task.version)
         rows = []
         for (task_id, section_id, position, content, form, lead, start, due, budget, ind_unit, target, status,
-             percent, achieved, spent, result, updated) in s.execute(
+             percent, achieved, spent, result, updated, version) in s.execute(
                 select(*columns).where(Task.plan_id == plan.id, Task.deleted_at.is_(None))):
             number, title, section_position = sections.get(section_id, ("", "", -1))
             shown = effective_task_status(status, due, today)
@@ -66,7 +68,7 @@ def get_progress_board(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> Pro
                 budget=budget, indicator_unit=ind_unit, indicator_target=target, stored_status=status,
                 status=shown, due_soon=shown != TaskStatus.OVERDUE.value and is_task_due_soon(status, due, today),
                 days_left=(due - today).days if due else None, percent_done=percent, indicator_achieved=achieved,
-                spent=spent, result_text=result, progress_updated_on=updated,
+                spent=spent, result_text=result, progress_updated_on=updated, version=version,
                 search_key=" " + fold(" ".join((content, number, title, names.get(lead or "", ""), result,
                                                 ind_unit)))))
         rows.sort(key=lambda r: (r.section_position, r.position))
@@ -147,18 +149,21 @@ def validate_progress(update: ProgressUpdate) -> list[str]:
     if update.spent < 0:
         problems.append(_("The amount spent cannot be negative."))
     if update.status == TaskStatus.DONE.value and update.percent_done != 100:
-        problems.append(_("A task marked done is 100% done."))
+        problems.append(_("A task marked done has all its work done (100 per cent)."))
     return problems
 
 
-def update_task_progress(*, uow_factory: UnitOfWorkFactory, task_id: str, update: ProgressUpdate) -> Changes:
+def update_task_progress(*, uow_factory: UnitOfWorkFactory, task_id: str, update: ProgressUpdate,
+                         expected_version: int | None = None) -> Changes:
+    """Save the progress dialog; ``expected_version`` (the task's, as the dialog was filled) refuses to
+    overwrite progress someone else saved meanwhile."""
     problems = validate_progress(update)
     if problems:
         raise ValidationError(problems[0], details=problems[1:])
     with uow_factory() as uow:
         s = uow.session
         task = s.get(Task, task_id)
-        unit_code = s.scalars(select(WorkspaceInfo.unit_code)).one()
+        unit_code = workspace_unit(s)
         if task is None or task.deleted_at is not None:
             raise ValidationError(_("This task no longer exists in the plan."))
         plan = s.get(Plan, task.plan_id)
@@ -167,6 +172,9 @@ def update_task_progress(*, uow_factory: UnitOfWorkFactory, task_id: str, update
         values = {"status": update.status, "percent_done": update.percent_done,
                   "indicator_achieved": update.indicator_achieved, "spent": update.spent,
                   "result_text": nfc(update.result_text), "progress_updated_on": update.updated_on}
+        refuse_if_changed(what=task.content, stored_version=task.version, expected_version=expected_version,
+                          stored={k: getattr(task, k) for k in values}, submitted=values, labels=PROGRESS_FIELDS,
+                          shown={"status": label_of(TaskStatus, task.status)})
         changed = {k: [getattr(task, k), v] for k, v in values.items() if getattr(task, k) != v}
         if not changed:
             return Changes()

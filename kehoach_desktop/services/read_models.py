@@ -21,6 +21,7 @@ from kehoach_desktop.services.dto import (
     ThemeProgress,
     UpcomingEvent,
 )
+from kehoach_desktop.services.unit_view import workspace_unit
 from kehoach_desktop.storage.models import (
     Event,
     Material,
@@ -44,7 +45,7 @@ def _current_plan(session, unit_code: str) -> Plan | None:  # type: ignore[no-un
 def get_overview(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> Overview:
     with uow_factory() as uow:
         s = uow.session
-        unit_code = s.scalars(select(WorkspaceInfo.unit_code)).one()
+        unit_code = workspace_unit(s)
         plan = _current_plan(s, unit_code)
 
         task_rows = []
@@ -135,7 +136,7 @@ def get_plan_outline(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> PlanO
     """The current plan: its sections in order with their text and local tasks."""
     with uow_factory() as uow:
         s = uow.session
-        unit_code = s.scalars(select(WorkspaceInfo.unit_code)).one()
+        unit_code = workspace_unit(s)
         plan = _current_plan(s, unit_code)
         if plan is None:
             return None

@@ -14,7 +14,8 @@ from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.lifecycle import StepCheck
 from kehoach_desktop.domain.text import fold
 from kehoach_desktop.i18n import _
-from kehoach_desktop.storage.models import AuditEntry, Plan, PlanSection, Task, WorkspaceInfo
+from kehoach_desktop.services.unit_view import workspace_unit
+from kehoach_desktop.storage.models import AuditEntry, Plan, PlanSection, Task
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 PAGE_SIZE = 200
@@ -97,10 +98,6 @@ def keyset(sort_expr: Any, id_column: Any, descending: bool, after: tuple[Any, A
         order = [sort_expr.asc(), id_column.asc()]
         condition = tuple_(sort_expr, id_column) > tuple_(*after) if after is not None else None
     return [order, condition]
-
-
-def workspace_unit(session: Session) -> str:
-    return session.scalars(select(WorkspaceInfo.unit_code)).one()
 
 
 def current_plan_id(session: Session, unit_code: str) -> str | None:

@@ -12,17 +12,19 @@ from sqlalchemy.orm import Session
 from kehoach_desktop.domain.enums import ResponsibleUnitKind
 from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.text import fold, nfc
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.edit_guards import length_problems
 from kehoach_desktop.services.plan_dto import ResponsibleUnitInput, ResponsibleUnitRow
 from kehoach_desktop.services.plan_editing import Created
-from kehoach_desktop.storage.models import ResponsibleUnit, Task, WorkspaceInfo, utcnow
+from kehoach_desktop.services.unit_view import workspace_unit
+from kehoach_desktop.storage.models import ResponsibleUnit, Task, utcnow
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 
 def _unit_code(session: Session) -> str:
-    return session.scalars(select(WorkspaceInfo.unit_code)).one()
+    return workspace_unit(session)
 
 
 def list_responsible_units(*, uow_factory: UnitOfWorkFactory, include_inactive: bool = True
@@ -54,6 +56,9 @@ def _check(session: Session, unit_code: str, data: ResponsibleUnitInput, *, excl
         code = fold(name).replace(" ", "-").upper()[:32]
     if len(code) > 32:
         raise ValidationError(_("The code is too long: at most 32 characters."))
+    too_long = length_problems(ResponsibleUnit, {"name": name}, {"name": N_("The unit's name")})
+    if too_long:
+        raise ValidationError(too_long[0])
     if data.kind not in {k.value for k in ResponsibleUnitKind}:
         raise ValidationError(_("Choose the kind of unit."))
     clash = session.scalar(select(ResponsibleUnit).where(

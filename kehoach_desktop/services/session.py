@@ -16,7 +16,7 @@ from kehoach_desktop.services.workspace import (
     get_workspace_template,
     set_demo_today,
 )
-from kehoach_desktop.storage.engine import Store, open_store
+from kehoach_desktop.storage.engine import Location, Store, open_store
 
 
 class WorkspaceSession:
@@ -24,7 +24,8 @@ class WorkspaceSession:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self.path: Path = store.path
+        self.path: Path | None = store.path  # None for a workspace on a database server
+        self.location: str = store.location  # the file's path or the server's address (no password)
         self.backups_made = list(store.backups_made)
         self._demo_today = get_demo_today(uow_factory=store.uow)
 
@@ -37,11 +38,21 @@ class WorkspaceSession:
         return self._demo_today or dt.date.today()
 
     @property
+    def is_server(self) -> bool:
+        """True when the workspace is a shared database on a server (no file, no file lock, no built-in backups)."""
+        return self._store.is_server
+
+    @property
+    def folder(self) -> Path:
+        """Where file dialogs start: the workspace's folder, or the home folder for a server workspace."""
+        return self.path.parent if self.path is not None else Path.home()
+
+    @property
     def uow_factory(self):  # type: ignore[no-untyped-def]
         return self._store.uow
 
     def summary(self) -> WorkspaceSummary:
-        return get_workspace_summary(uow_factory=self._store.uow, path=self.path)
+        return get_workspace_summary(uow_factory=self._store.uow, path=self.location)
 
     def template(self) -> Template:
         return get_workspace_template(uow_factory=self._store.uow)
@@ -59,15 +70,38 @@ class WorkspaceSession:
         self._store.close()
 
 
-def open_workspace(path: Path) -> WorkspaceSession:
-    return WorkspaceSession(open_store(path))
+def check_server_address(address: str) -> tuple[str, str | None]:
+    """A PostgreSQL address as typed: the address without its password, and the password it held (if any).
+
+    Raises :class:`WorkspaceError` saying what is wrong (not a ``postgresql`` address, no database).
+    The password is for this session only: what is shown and remembered is the address without it.
+    """
+    from kehoach_desktop.domain.errors import WorkspaceError
+    from kehoach_desktop.i18n import _
+    from kehoach_desktop.storage.server import display_url, is_server_location, parse_server_url
+
+    address = address.strip()
+    if not is_server_location(address):
+        raise WorkspaceError(_("Type the address of a PostgreSQL database, for example "
+                               "postgresql+psycopg://officer@server:5432/kehoach."))
+    try:
+        url = parse_server_url(address)
+    except ValueError as exc:  # e.g. a port that is not a number
+        raise WorkspaceError(_("“{address}” is not a valid database address: check the port number and the "
+                               "punctuation.").format(address=address.split("@")[-1])) from exc
+    return display_url(url), url.password or None
 
 
-def new_workspace(path: Path, setup: WorkspaceSetup) -> WorkspaceSession:
-    return WorkspaceSession(create_workspace(path=path, setup=setup))
+def open_workspace(path: Location, *, password: str | None = None) -> WorkspaceSession:
+    """Open a workspace file, or a workspace on a PostgreSQL server (``path`` a ``postgresql+psycopg://`` URL)."""
+    return WorkspaceSession(open_store(path, password=password))
 
 
-def new_demo_workspace(path: Path, *, district_code: str = "006", scale: int = 1) -> WorkspaceSession:
+def new_workspace(path: Location, setup: WorkspaceSetup, *, password: str | None = None) -> WorkspaceSession:
+    return WorkspaceSession(create_workspace(path=path, setup=setup, password=password))
+
+
+def new_demo_workspace(path: Location, *, district_code: str = "006", scale: int = 1) -> WorkspaceSession:
     from kehoach_desktop.services.demo import DEMO_TODAY, create_demo_workspace
 
     store = create_demo_workspace(path=path, district_code=district_code, scale=scale, today=DEMO_TODAY)

@@ -80,11 +80,13 @@ from kehoach_desktop.storage.models import (
     TrustedKey,
     WorkspaceInfo,
 )
+from kehoach_desktop.storage.server import lock_unit_records
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 AUDIT_SENT_THROUGH = "sync.audit_sent_through"  # the last audit entry id a package carried
 CITY_SEQUENCE = "sync.city_sequence"  # the last sequence number of a receipt or template package
 _IN_CHUNK = 900
+_ATTEMPTS = 3  # an import that met a concurrent writer's commit is tried again (shared PostgreSQL database)
 log = logging.getLogger(__name__)
 
 TABLES: dict[str, Table] = {
@@ -503,6 +505,7 @@ def _apply(uow_factory: UnitOfWorkFactory, package: VerifiedPackage, *, trust_ne
     path = package.path
     with uow_factory() as uow:
         s = uow.session
+        lock_unit_records(s, package.unit_code)  # on a shared server: one import per unit at a time
         info = _workspace(s)
         previous = _already_imported(s, package)
         if previous is not None:
@@ -541,12 +544,18 @@ def import_package(*, uow_factory: UnitOfWorkFactory, path: Path, trust_new_keys
     package: VerifiedPackage | None = None
     try:
         package = read_package(path, kinds=kinds)
-        try:
-            outcome = _apply(uow_factory, package, trust_new_keys=trust_new_keys,
-                             confirmed_fingerprints=confirmed_fingerprints)
-        except IntegrityError as exc:  # every rule was checked before; this is the database's last word
-            raise _refuse(package, _("its records conflict with the data of this workspace.")) from exc
-        return outcome
+        for attempt in range(_ATTEMPTS):
+            try:
+                return _apply(uow_factory, package, trust_new_keys=trust_new_keys,
+                              confirmed_fingerprints=confirmed_fingerprints)
+            except IntegrityError as exc:  # every rule was checked before; this is the database's last word
+                # On a shared database another officer may have written the same package (or the same photo)
+                # between our checks and our commit: once that is committed, a new attempt sees it
+                # ("already imported"), so try again before calling the package conflicting.
+                if attempt + 1 == _ATTEMPTS:
+                    raise _refuse(package, _("its records conflict with the data of this workspace.")) from exc
+                log.info("import of %s met a concurrent write; trying again", path)
+        raise AssertionError("unreachable")
     except UserFacingError as error:
         _record_refusal(uow_factory, path, error, package)
         raise

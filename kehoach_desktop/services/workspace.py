@@ -16,13 +16,14 @@ from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.template import Template
 from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.exchange.keys import fingerprint, generate_keypair
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.dto import WorkspaceSummary
+from kehoach_desktop.services.edit_guards import length_problems
 from kehoach_desktop.services.plans import create_plan_from_template
 from kehoach_desktop.services.templates import builtin_template, store_template, template_of
 from kehoach_desktop.services.units import seed_responsible_units
-from kehoach_desktop.storage.engine import Store, building_store, open_store
+from kehoach_desktop.storage.engine import Location, Store, building_store, open_store
 from kehoach_desktop.storage.models import Setting, TemplateRecord, WorkspaceInfo
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
@@ -39,6 +40,10 @@ class WorkspaceSetup:
     export_folder: str = ""
 
 
+SETUP_FIELDS = {"unit_full_name": N_("The unit's full name"), "signer_name": N_("The signer's name"),
+                "signer_title": N_("The signer's title")}
+
+
 def default_full_name(template: Template, setup: WorkspaceSetup) -> str:
     if setup.mode is WorkspaceMode.CITY:
         return template.receiving_agency.name
@@ -46,13 +51,15 @@ def default_full_name(template: Template, setup: WorkspaceSetup) -> str:
     return template.unit(setup.unit_code).committee_name
 
 
-def create_workspace(*, path: Path, setup: WorkspaceSetup, template: Template | None = None,
-                     is_demo: bool = False, populate: Callable[[Session], None] | None = None) -> Store:
+def create_workspace(*, path: Location, setup: WorkspaceSetup, template: Template | None = None,
+                     is_demo: bool = False, populate: Callable[[Session], None] | None = None,
+                     password: str | None = None) -> Store:
     """Create the workspace file, its signing key, its template and (for a district) its draft plan.
 
     ``populate`` adds more records in the same transaction (the demo data). The file appears
     at ``path`` only when everything was written (``storage.engine.building_store``): a
-    failure or a crash leaves nothing there. Returns the open store.
+    failure or a crash leaves nothing there. ``path`` may also be the URL of an empty PostgreSQL
+    database (``password`` then completes it when the environment gives none). Returns the open store.
     """
     template = template or builtin_template()
     if setup.mode is WorkspaceMode.DISTRICT:
@@ -68,8 +75,12 @@ def create_workspace(*, path: Path, setup: WorkspaceSetup, template: Template | 
         agency = template.receiving_agency
         unit_code, unit_kind, unit_name = agency.code, "city", agency.name
     full_name = nfc(setup.unit_full_name) or default_full_name(template, setup)
+    too_long = length_problems(WorkspaceInfo, {"unit_full_name": full_name, "signer_name": nfc(setup.signer_name),
+                                               "signer_title": nfc(setup.signer_title)}, SETUP_FIELDS)
+    if too_long:
+        raise ValidationError(too_long[0], details=too_long[1:])
     keys = generate_keypair()
-    with building_store(path) as store, store.uow() as uow:
+    with building_store(path, password=password) as store, store.uow() as uow:
         workspace = WorkspaceInfo(
             mode=setup.mode.value, unit_code=unit_code, unit_kind=unit_kind, unit_name=unit_name,
             unit_full_name=full_name, template_code=template.code, signer_name=nfc(setup.signer_name),
@@ -90,10 +101,10 @@ def create_workspace(*, path: Path, setup: WorkspaceSetup, template: Template | 
             uow.session.flush()
             populate(uow.session)
         uow.commit()
-    return open_store(path)
+    return open_store(path, password=password)
 
 
-def get_workspace_summary(*, uow_factory: UnitOfWorkFactory, path: Path) -> WorkspaceSummary:
+def get_workspace_summary(*, uow_factory: UnitOfWorkFactory, path: Path | str) -> WorkspaceSummary:
     with uow_factory() as uow:
         info = uow.session.scalars(select(WorkspaceInfo)).one()
         year = uow.session.scalar(select(TemplateRecord.year).where(TemplateRecord.code == info.template_code))

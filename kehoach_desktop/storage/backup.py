@@ -171,6 +171,12 @@ def read_backup(path: Path) -> BackupFile:
                       schema=str(meta["schema"]) if meta.get("schema") else None)
 
 
+def made_by_rotation(backup: Path, workspace: Path) -> bool:
+    """Whether ``backup`` is one of ``workspace``'s own backups by its name (a file put there by hand is not)."""
+    match = _NAME.match(backup.name)
+    return bool(match) and match["stem"] == workspace.stem
+
+
 def list_backup_files(folder: Path) -> list[BackupFile]:
     """The backups in ``folder``, newest first (unfinished ``.partial`` files are not backups)."""
     if not folder.is_dir():

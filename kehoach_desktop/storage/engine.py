@@ -4,6 +4,9 @@ One workspace is one SQLite file in WAL mode with ``foreign_keys=ON`` and
 ``synchronous=FULL``. Opening an older workspace backs it up, then migrates it;
 a workspace from a newer version, a corrupt file or a file that is not a workspace
 is refused with a clear message and left untouched.
+
+A workspace may also live in a PostgreSQL database (a ``postgresql+psycopg://`` URL instead
+of a path, ``storage/server.py``): the functions below take either.
 """
 
 from __future__ import annotations
@@ -24,6 +27,16 @@ from kehoach_desktop.domain.errors import WorkspaceCorruptError, WorkspaceError,
 from kehoach_desktop.i18n import _
 from kehoach_desktop.storage.lock import WorkspaceLock
 from kehoach_desktop.storage.schema import SCHEMA_HEAD
+from kehoach_desktop.storage.server import (
+    display_url,
+    drop_workspace_schema,
+    is_server_location,
+    make_server_engine,
+    migrate_if_older,
+    parse_server_url,
+    server_revision,
+    upgrade_server,
+)
 from kehoach_desktop.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -81,18 +94,36 @@ def upgrade_atomically(path: Path) -> None:
         engine.dispose()
 
 
+Location = Path | str
+"""A workspace file's path, or a database server's URL (``postgresql+psycopg://user@host/db``)."""
+
+
 @dataclass
 class Store:
-    """An open workspace: its engine, sessions and lock. Close it when done."""
+    """An open workspace: its engine, sessions and lock. Close it when done.
 
-    path: Path
+    ``path`` is the workspace file, ``None`` for a database on a server (then ``url`` names it,
+    without its password).
+    """
+
+    path: Path | None
     engine: Engine
     lock: WorkspaceLock | None
     session_factory: sessionmaker[Session] = field(init=False)
     backups_made: list[Path] = field(default_factory=list)
+    url: str | None = None
 
     def __post_init__(self) -> None:
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def location(self) -> str:
+        """What to show the user: the file's path or the server address (never a password)."""
+        return str(self.path) if self.path is not None else str(self.url)
+
+    @property
+    def is_server(self) -> bool:
+        return self.path is None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
@@ -119,8 +150,12 @@ def _check_folder_writable(folder: Path) -> None:
               "files (for example Documents) and open it from there.").format(folder=folder))
 
 
-def create_store(path: Path) -> Store:
-    """Create a new, empty workspace file at ``path`` with the current schema."""
+def create_store(path: Location, *, password: str | None = None) -> Store:
+    """Create a new, empty workspace file at ``path`` (or in an empty server database) with the current schema."""
+    if isinstance(path, str):
+        if is_server_location(path):
+            return _create_server_store(path, password)
+        path = Path(path)
     path = path.resolve()
     if path.exists():
         raise WorkspaceError(_("A file named {name} already exists in {folder}; choose another name.").format(
@@ -159,14 +194,50 @@ def _remove_stale_staging(staging: Path) -> None:
         lock.release()
 
 
+def _create_server_store(location: str, password: str | None) -> Store:
+    url = parse_server_url(location, password)
+    engine = make_server_engine(url)
+    try:
+        if server_revision(engine, url) is not None:
+            raise WorkspaceError(_("The database {url} already holds a workspace; choose an empty database.").format(
+                url=display_url(url)))
+        upgrade_server(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(None, engine, None, url=display_url(url))
+
+
 @contextlib.contextmanager
-def building_store(path: Path) -> Iterator[Store]:
+def _building_server_store(location: str, password: str | None) -> Iterator[Store]:
+    """A server workspace is made in its (empty) database; a failure empties the database again."""
+    store = _create_server_store(location, password)
+    try:
+        yield store
+    except BaseException:
+        try:
+            drop_workspace_schema(store.engine)
+        finally:
+            store.close()
+        raise
+    store.close()
+
+
+@contextlib.contextmanager
+def building_store(path: Location, *, password: str | None = None) -> Iterator[Store]:
     """Create a workspace under a hidden name; it appears at ``path`` only when the block ends without error.
 
     A crash at any moment leaves either no workspace at ``path`` or a complete one (never a
     half-filled one); the hidden leftover of a crash is removed by the next creation. The store
     yielded is closed when the block ends; open the new workspace with :func:`open_store`.
+    For a server URL the workspace is made in the (empty) database, which is emptied again on failure.
     """
+    if isinstance(path, str):
+        if is_server_location(path):
+            with _building_server_store(path, password) as store:
+                yield store
+            return
+        path = Path(path)
     path = path.resolve()
     if path.exists():
         raise WorkspaceError(_("A file named {name} already exists in {folder}; choose another name.").format(
@@ -201,8 +272,27 @@ def _looks_like_sqlite(path: Path) -> bool:
         return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
-def open_store(path: Path) -> Store:
+def _open_server_store(location: str, password: str | None) -> Store:
+    url = parse_server_url(location, password)
+    engine = make_server_engine(url)
+    try:
+        revision = server_revision(engine, url)
+        if revision is None:
+            raise WorkspaceError(_("The database {url} is empty: create a workspace in it first (kehoach init "
+                                   "--database, or the set-up wizard).").format(url=display_url(url)))
+        migrate_if_older(engine, url, revision)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(None, engine, None, url=display_url(url))
+
+
+def open_store(path: Location, *, password: str | None = None) -> Store:
     """Open an existing workspace, migrating it (after a backup) when it is older."""
+    if isinstance(path, str):
+        if is_server_location(path):
+            return _open_server_store(path, password)
+        path = Path(path)
     path = path.resolve()
     if not path.is_file():
         raise WorkspaceError(_("The workspace {path} does not exist.").format(path=path))
@@ -259,7 +349,7 @@ def _schema_revision(path: Path) -> str:
                 _("The workspace {name} is locked by another program. Close the program that uses it "
                   "and try again.").format(name=path.name)) from exc
         raise WorkspaceCorruptError(corrupt) from exc
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # garbled names: found by tests/fuzz
         raise WorkspaceCorruptError(corrupt) from exc
     finally:
         connection.close()
@@ -269,6 +359,7 @@ def _schema_revision(path: Path) -> str:
 
 
 def _migrate(store: Store, revision: str) -> None:
+    assert store.path is not None
     from kehoach_desktop.storage.backup import backup_workspace
     from kehoach_desktop.storage.migrate import known_revisions
 

@@ -36,6 +36,7 @@ _MESSAGE_CODES = (  # for drivers or versions that give no result code
     ("disk i/o error", SQLITE_IOERR),
     ("database disk image is malformed", SQLITE_CORRUPT),
     ("file is not a database", SQLITE_NOTADB),
+    ("could not decode to utf-8", SQLITE_CORRUPT),  # text bytes garbled in the file (found by tests/fuzz)
     ("unable to open database file", SQLITE_CANTOPEN),
 )
 

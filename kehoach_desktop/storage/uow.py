@@ -11,10 +11,53 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
+from kehoach_desktop.domain.errors import ConcurrentEditError
+from kehoach_desktop.i18n import _
 from kehoach_desktop.storage.failures import user_error_for
+
+Edited = list[tuple[type, Any, list[str]]]
+"""The records about to be updated: their class, primary key and the attributes changed."""
+
+
+def _edited(session: Session) -> Edited:
+    edited: Edited = []
+    for obj in session.dirty:
+        state = inspect(obj)
+        if state.identity is None or "version" not in state.mapper.columns:
+            continue
+        changed = [attr.key for attr in state.attrs
+                   if attr.key not in ("version", "updated_at") and attr.history.has_changes()]
+        edited.append((type(obj), state.identity, changed))
+    return edited
+
+
+def _shown(value: object) -> str:
+    text = "—" if value is None or value == "" else str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def concurrent_edit_error(session_factory: sessionmaker[Session], edited: Edited) -> ConcurrentEditError:
+    """The error for an edit that lost the race: it says so and lists the newer values now saved."""
+    details: list[str] = []
+    if edited:
+        with session_factory() as fresh:
+            for cls, identity, changed in edited:
+                current = fresh.get(cls, identity)
+                if current is None:
+                    details.append(_("The record was deleted meanwhile."))
+                    continue
+                for key in changed:
+                    details.append(_("{field}: now “{value}”").format(field=key, value=_shown(getattr(current, key))))
+    return ConcurrentEditError(
+        _("This record was changed by someone else since you opened it, so your change was not saved (nothing was "
+          "overwritten). Here are the newer values; refresh, check them and make your change again."),
+        details=details)
 
 
 class UnitOfWork:
@@ -36,13 +79,20 @@ class UnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()
+        if isinstance(exc, StaleDataError):  # an autoflush met a newer version before commit
+            raise concurrent_edit_error(self._session_factory, []) from exc
         if exc is not None:
             known = user_error_for(exc, self._path())
             if known is not None and known is not exc:
                 raise known from exc
 
     def commit(self) -> None:
-        self.session.commit()
+        edited = _edited(self.session)
+        try:
+            self.session.commit()
+        except StaleDataError as exc:
+            self.session.rollback()
+            raise concurrent_edit_error(self._session_factory, edited) from exc
         self._committed = True
 
     def _path(self) -> Path | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -25,17 +26,6 @@ from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
-from kehoach_desktop.ui.pages.backups_page import BackupsPage
-from kehoach_desktop.ui.pages.city_overview_page import CityOverviewPage
-from kehoach_desktop.ui.pages.events_page import EventsPage
-from kehoach_desktop.ui.pages.materials_page import MaterialsPage
-from kehoach_desktop.ui.pages.overview_page import OverviewPage
-from kehoach_desktop.ui.pages.packages_page import PackagesPage
-from kehoach_desktop.ui.pages.placeholder_page import PlaceholderPage
-from kehoach_desktop.ui.pages.plan_page import PlanPage
-from kehoach_desktop.ui.pages.reports_page import ReportsPage
-from kehoach_desktop.ui.pages.sync_page import SyncPage
-from kehoach_desktop.ui.pages.tasks_page import TasksPage
 
 
 @dataclass(frozen=True)
@@ -57,19 +47,30 @@ DISTRICT_AREAS = (
 )
 CITY_AREAS = (
     Area("overview", N_("Overview")),
-    Area("board", N_("Completeness board"), N_("Coming next: every reporting unit × reporting period — received "
-                                               "on time, late or missing — with the figures of each unit.")),
+    Area("board", N_("Completeness board")),
     Area("packages", N_("Received packages")),
-    Area("reports", N_("Consolidated reports"), N_("Coming next: the consolidated report for a period as PDF in "
-                                                   "the official layout and as an Excel workbook.")),
-    Area("template", N_("Template"), N_("Coming next: edit the template of themes for a new year and publish it "
-                                        "to the reporting units as a signed template package.")),
+    Area("reports", N_("Consolidated reports")),
+    Area("template", N_("Template")),
     Area("backups", N_("Backups")),
 )
 
 
+class _LazyPages(dict):  # type: ignore[type-arg]
+    """``pages[key]`` builds the page the first time it is asked for."""
+
+    def __init__(self, build: Callable[[str], QWidget]) -> None:
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, key: str) -> QWidget:
+        page = self._build(key)
+        self[key] = page
+        return page
+
+
 class MainWindow(QMainWindow):
     workspace_closed = Signal()
+    restore_requested = Signal(object)  # the Backups page asks for a restore (the Path of a backup)
 
     def __init__(self, session: WorkspaceSession, settings: QSettings, *, log_file: Path,
                  on_open_other: Callable[[], None] | None = None) -> None:
@@ -88,14 +89,17 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(230)
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
-        self.page_by_key: dict[str, QWidget] = {}
+        # Pages are built when first shown (start-up time): page_by_key[key] builds one on demand,
+        # page_by_key.get(key) only returns a page that exists.
+        self.page_by_key: dict[str, QWidget] = _LazyPages(self._build_page)
+        self._containers: dict[str, QWidget] = {}
         for area in self.areas:
-            page = self._make_page(area)
-            page.setObjectName(f"page_{area.key}")
-            self.page_by_key[area.key] = page
-            self.pages.addWidget(page)
-            if hasattr(page, "changed"):
-                page.changed.connect(self.apply_changes)
+            container = QWidget()
+            container.setObjectName(f"page_{area.key}")
+            container_layout = QVBoxLayout(container)
+            container_layout.setContentsMargins(0, 0, 0, 0)
+            self._containers[area.key] = container
+            self.pages.addWidget(container)
             item = QListWidgetItem(_(area.title))
             item.setData(Qt.ItemDataRole.UserRole, area.key)
             self.navigation.addItem(item)
@@ -127,24 +131,48 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(0)
 
     # pages -----------------------------------------------------------------------------------
+    def _build_page(self, key: str) -> QWidget:
+        area = next(a for a in self.areas if a.key == key)
+        page = self._make_page(area)
+        self._containers[key].layout().addWidget(page)
+        page.show()  # a child added to a visible container would otherwise show only after the event loop runs
+        if hasattr(page, "changed"):
+            page.changed.connect(self.apply_changes)
+        if hasattr(page, "restore_requested"):
+            page.restore_requested.connect(self.restore_requested)
+        return page
+
     def _make_page(self, area: Area) -> QWidget:
-        """Each delivered area has a page class taking the session; the others say what is coming."""
+        """Each delivered area has a page class taking the session; the others say what is coming.
+
+        A page's module is imported only when the page is built (start-up time).
+        """
+        import importlib
+
         city = self.summary.mode == WorkspaceMode.CITY.value
-        pages: dict[str, Callable[[WorkspaceSession], QWidget]] = {
-            "overview": CityOverviewPage if city else OverviewPage,
-            "plan": PlanPage,
-            "tasks": TasksPage,
-            "materials": MaterialsPage,
-            "events": EventsPage,
-            **({} if city else {"reports": ReportsPage}),  # the city's consolidated report is another page
-            "sync": SyncPage,
-            "packages": PackagesPage,
-            "backups": lambda session: BackupsPage(session, self._settings),
+        pages = {
+            "overview": "city_overview_page.CityOverviewPage" if city else "overview_page.OverviewPage",
+            "plan": "plan_page.PlanPage",
+            "tasks": "tasks_page.TasksPage",
+            "materials": "materials_page.MaterialsPage",
+            "events": "events_page.EventsPage",
+            "reports": "city_reports_page.CityReportsPage" if city else "reports_page.ReportsPage",
+            "board": "board_page.BoardPage",
+            "sync": "sync_page.SyncPage",
+            "packages": "packages_page.PackagesPage",
+            "template": "template_page.TemplatePage",
+            "backups": "backups_page.BackupsPage",
         }
-        factory = pages.get(area.key)
-        if factory is None:
+        target = pages.get(area.key)
+        if target is None:
+            from kehoach_desktop.ui.pages.placeholder_page import PlaceholderPage
+
             return PlaceholderPage(_(area.title), _(area.coming))
-        return factory(self._session)
+        module_name, class_name = target.split(".")
+        page_class = getattr(importlib.import_module(f"kehoach_desktop.ui.pages.{module_name}"), class_name)
+        if area.key == "backups":
+            return page_class(self._session, self._settings)
+        return page_class(self._session)
 
     def show_area(self, key: str) -> None:
         keys = [area.key for area in self.areas]
@@ -184,8 +212,16 @@ class MainWindow(QMainWindow):
             file_menu.addAction(open_action)
         show_folder = QAction(_("Show the workspace's folder"), self)
         show_folder.triggered.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._session.path.parent))))
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._session.folder))))
         file_menu.addAction(show_folder)
+        if self.summary.mode != WorkspaceMode.CITY.value:  # progress workbooks are a district's own
+            file_menu.addSeparator()
+            self.excel_export_action = QAction(_("Export progress to Excel…"), self)
+            self.excel_export_action.triggered.connect(self.open_excel_export)
+            file_menu.addAction(self.excel_export_action)
+            self.excel_import_action = QAction(_("Import progress from Excel…"), self)
+            self.excel_import_action.triggered.connect(self.open_excel_import)
+            file_menu.addAction(self.excel_import_action)
         file_menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -221,11 +257,26 @@ class MainWindow(QMainWindow):
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._log_file.parent))))
         help_menu.addAction(log_action)
 
+    def open_excel_export(self) -> QDialog:
+        from kehoach_desktop.ui.dialogs.excel_export_dialog import ExcelExportDialog
+
+        dialog = ExcelExportDialog(self._session, self)
+        dialog.open()
+        return dialog
+
+    def open_excel_import(self) -> QDialog:
+        from kehoach_desktop.ui.dialogs.excel_import_dialog import ExcelImportDialog
+
+        dialog = ExcelImportDialog(self._session, self)
+        dialog.changed.connect(self.apply_changes)
+        dialog.open()
+        return dialog
+
     def _build_status_bar(self) -> None:
         mode = WorkspaceMode(self.summary.mode).label
         self.unit_status = QLabel(f"{mode}: {self.summary.unit_full_name}")
         self.unit_status.setObjectName("status_unit")
-        self.file_status = QLabel(str(self._session.path))
+        self.file_status = QLabel(self._session.location)
         self.file_status.setObjectName("status_file")
         self.file_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.unit_status)
@@ -243,14 +294,16 @@ class MainWindow(QMainWindow):
             "<h3>Kế hoạch Desktop {version}</h3><p>Drafts, tracks and reports the propaganda plan of a "
             "district for the city's yearly socio-economic plan, and gathers the reports of all districts "
             "for the city.</p><p>Workspace: {path}<br>Signing key fingerprint: <tt>{fingerprint}</tt></p>"
-        ).format(version=__version__, path=self._session.path, fingerprint=self.summary.key_fingerprint))
+        ).format(version=__version__, path=self._session.location, fingerprint=self.summary.key_fingerprint))
 
     # geometry --------------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
         geometry = self._settings.value("main_window/geometry")
         if geometry is not None and self.restoreGeometry(geometry):
             return
-        self.resize(1280, 800)
+        # first start: 1280×800, or 90 % of a smaller screen
+        available = self.screen().availableGeometry()
+        self.resize(min(1280, int(available.width() * 0.9)), min(800, int(available.height() * 0.9)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("main_window/geometry", self.saveGeometry())

@@ -23,9 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from kehoach_desktop.domain.enums import WorkspaceMode
+from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.domain.template import ReportingUnit, Template
 from kehoach_desktop.i18n import _
+from kehoach_desktop.services.session import check_server_address
 from kehoach_desktop.services.workspace import WorkspaceSetup
+from kehoach_desktop.ui.input_fields import ProblemLabel
 
 SIGNER_TITLES = ("Chủ tịch", "Phó Chủ tịch")
 
@@ -164,11 +167,17 @@ class _SignerPage(QWizardPage):
 
 
 class _LocationPage(QWizardPage):
-    def __init__(self, default_path: Path) -> None:
+    def __init__(self, default_path: Path, default_server: str = "") -> None:
         super().__init__()
         self.setTitle(_("Where to keep the workspace"))
-        self.setSubTitle(_("All the workspace's data is kept in this one file. Back it up like any document."))
         layout = QVBoxLayout(self)
+        self.on_file = QRadioButton(_("This computer (a workspace file)"))
+        self.on_file.setObjectName("location_file")
+        self.on_server = QRadioButton(_("A shared database server (PostgreSQL)"))
+        self.on_server.setObjectName("location_server")
+        self.on_file.setChecked(True)
+        layout.addWidget(self.on_file)
+        layout.addWidget(self.on_server)
         form = QFormLayout()
         layout.addLayout(form)
         self.path = QLineEdit(str(default_path))
@@ -180,7 +189,29 @@ class _LocationPage(QWizardPage):
         row_layout.setContentsMargins(0, 0, 0, 0)
         row_layout.addWidget(self.path, 1)
         row_layout.addWidget(browse)
+        self.file_row = row
         form.addRow(_("Workspace file:"), row)
+        self.server_url = QLineEdit(default_server)
+        self.server_url.setObjectName("server_url")
+        self.server_url.setPlaceholderText("postgresql+psycopg://user@host:5432/db")
+        self.server_url.setClearButtonEnabled(True)
+        self.server_problem = ProblemLabel()
+        self.server_problem.setObjectName("server_problem")
+        self.server_hint = QLabel(_("An empty database made for the workspace by the server's administrator. The "
+                                    "password is not stored: it comes from PGPASSWORD or the .pgpass file, or it "
+                                    "is asked for."))
+        self.server_hint.setWordWrap(True)
+        self.server_hint.setProperty("role", "hint")
+        server_box = QWidget()
+        server_layout = QVBoxLayout(server_box)
+        server_layout.setContentsMargins(0, 0, 0, 0)
+        server_layout.setSpacing(2)
+        server_layout.addWidget(self.server_url)
+        server_layout.addWidget(self.server_problem)
+        server_layout.addWidget(self.server_hint)
+        self.server_row = server_box
+        form.addRow(_("Database address:"), server_box)
+        self._form = form
         documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         self.export_folder = QLineEdit(documents or str(Path.home()))
         self.export_folder.setObjectName("export_folder")
@@ -201,6 +232,37 @@ class _LocationPage(QWizardPage):
         layout.addWidget(self.summary)
         layout.addStretch(1)
         self.path.textChanged.connect(self.completeChanged)
+        self.server_url.textChanged.connect(self._on_server_url_changed)
+        self.on_server.toggled.connect(self._on_kind_toggled)
+        self._on_kind_toggled(False)
+
+    def _on_kind_toggled(self, _checked: bool) -> None:
+        server = self.on_server.isChecked()
+        self._form.setRowVisible(self.file_row, not server)
+        self._form.setRowVisible(self.server_row, server)
+        self.setSubTitle(_("Several officers can work on the workspace at once from different computers. The "
+                           "server's own backups (pg_dump) replace the built-in ones.") if server else
+                         _("All the workspace's data is kept in this one file. Back it up like any document."))
+        if server:
+            self.server_url.setFocus()
+        self._on_server_url_changed(self.server_url.text())
+
+    def _on_server_url_changed(self, text: str) -> None:
+        problem = ""
+        if self.on_server.isChecked() and text.strip():
+            try:
+                check_server_address(text)
+            except UserFacingError as error:
+                problem = error.message
+        self.server_problem.show_problem(problem)
+        self.completeChanged.emit()
+
+    def server_address(self) -> tuple[str, str | None] | None:
+        """The address typed (without a password) and the password it held, or None when not valid."""
+        try:
+            return check_server_address(self.server_url.text())
+        except UserFacingError:
+            return None
 
     def _on_browse_folder_clicked(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, _("Folder for exported files"), self.export_folder.text())
@@ -216,13 +278,16 @@ class _LocationPage(QWizardPage):
             self.path.setText(chosen)
 
     def isComplete(self) -> bool:
+        if self.on_server.isChecked():
+            return self.server_address() is not None
         return bool(self.path.text().strip())
 
 
 class SetupWizard(QWizard):
     """Asks the first-run questions; :meth:`result_setup` gives the answers after ``exec()``."""
 
-    def __init__(self, template: Template, default_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, template: Template, default_path: Path, parent: QWidget | None = None, *,
+                 default_server: str = "", server_chosen: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Set up Kế hoạch Desktop"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -231,7 +296,8 @@ class SetupWizard(QWizard):
         self.mode_page = _ModePage(template)
         self.unit_page = _UnitPage(template, self.mode_page)
         self.signer_page = _SignerPage()
-        self.location_page = _LocationPage(default_path)
+        self.location_page = _LocationPage(default_path, default_server)
+        self.location_page.on_server.setChecked(server_chosen)
         for page in (self.mode_page, self.unit_page, self.signer_page, self.location_page):
             self.addPage(page)
         self.currentIdChanged.connect(self._on_page_changed)
@@ -256,3 +322,16 @@ class SetupWizard(QWizard):
 
     def workspace_path(self) -> Path:
         return Path(self.location_page.path.text().strip()).expanduser()
+
+    def workspace_location(self) -> Path | str:
+        """The workspace file's path, or the database server's address (without a password)."""
+        if self.location_page.on_server.isChecked():
+            address = self.location_page.server_address()
+            assert address is not None  # the Finish button waits for a valid one
+            return address[0]
+        return self.workspace_path()
+
+    def server_password(self) -> str | None:
+        """A password typed inside the server's address: used for this session only, never stored."""
+        address = self.location_page.server_address() if self.location_page.on_server.isChecked() else None
+        return address[1] if address else None

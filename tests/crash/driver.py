@@ -3,6 +3,7 @@
 Usage (no CLI involved for the service-level paths)::
 
     python tests/crash/driver.py bulk-status WORKSPACE
+    python tests/crash/driver.py issue-plan WORKSPACE      # the plan editor's largest write: a snapshot
     python tests/crash/driver.py restore WORKSPACE BACKUP
     python tests/crash/driver.py cli ARG...            # `kehoach ARG...` through kehoach_desktop.cli.main
 
@@ -41,6 +42,24 @@ def bulk_status(workspace: Path) -> int:
     return 0
 
 
+def issue_plan(workspace: Path) -> int:
+    """Issue the draft plan: one transaction that locks it and stores a snapshot of every task."""
+    import datetime as dt
+
+    from kehoach_desktop.services.plan_editing import current_plan, issue_plan
+    from kehoach_desktop.services.session import open_workspace
+
+    session = open_workspace(workspace)
+    try:
+        with session.uow_factory() as uow:
+            plan_id = current_plan(uow.session).id
+        _ready()
+        issue_plan(uow_factory=session.uow_factory, plan_id=plan_id, number="99", issue_date=dt.date(2021, 9, 20))
+    finally:
+        session.close()
+    return 0
+
+
 def restore(workspace: Path, backup: Path) -> int:
     from kehoach_desktop.services.backups import restore_backup
 
@@ -52,6 +71,7 @@ def restore(workspace: Path, backup: Path) -> int:
 def cli(argv: list[str]) -> int:
     import kehoach_desktop.cli as cli_module
     import kehoach_desktop.services.demo
+    import kehoach_desktop.services.excel_import
     import kehoach_desktop.services.session
     import kehoach_desktop.services.sync  # noqa: F401
 
@@ -63,6 +83,8 @@ def main(argv: list[str]) -> int:
     command, *rest = argv
     if command == "bulk-status":
         return bulk_status(Path(rest[0]))
+    if command == "issue-plan":
+        return issue_plan(Path(rest[0]))
     if command == "restore":
         return restore(Path(rest[0]), Path(rest[1]))
     if command == "cli":

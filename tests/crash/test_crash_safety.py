@@ -23,6 +23,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -78,15 +79,28 @@ def content(path: Path) -> dict[str, Any] | None:
     return dump
 
 
+def _strip(rows: list[dict[str, Any]], path: tuple[str, ...], fields: set[str]) -> None:
+    for row in rows:
+        if path:
+            _strip(row[path[0]], path[1:], fields)
+        else:
+            for name in fields:
+                row.pop(name, None)
+
+
 def content_without(volatile: dict[str, set[str]]) -> Callable[[Path], dict[str, Any] | None]:
-    """:func:`content` without the fields a write path generates afresh each run (its own ids and times)."""
+    """:func:`content` without the fields a write path generates afresh each run (its own ids and times).
+
+    Keys are dotted paths to lists of records: ``"plans"``, ``"plans.revisions"``.
+    """
 
     def view(path: Path) -> dict[str, Any] | None:
         dump = content(path)
         if dump is None:
             return None
         for key, fields in volatile.items():
-            dump[key] = [{name: value for name, value in row.items() if name not in fields} for row in dump[key]]
+            first, *rest = key.split(".")
+            _strip(dump[first], tuple(rest), fields)
         return dump
 
     return view
@@ -140,6 +154,58 @@ def bulk_status(cache: Path) -> Scenario:
         return folder / "ws.khws", ["bulk-status", str(folder / "ws.khws")]
 
     return Scenario(setup_trial, content_without({"materials": {"updated_at"}}))  # stamped when the write runs
+
+
+@write_path("plan issue with a snapshot of 400 tasks")
+def plan_issue(cache: Path) -> Scenario:
+    from kehoach_desktop.services.plan_editing import current_plan, revise_plan
+    from kehoach_desktop.services.session import open_workspace
+
+    source = cache / "plan"
+    source.mkdir()
+    workspace = _demo(source / "ws.khws", scale=10)
+    session = open_workspace(workspace)
+    with session.uow_factory() as uow:
+        plan_id = current_plan(uow.session).id
+    revise_plan(uow_factory=session.uow_factory, plan_id=plan_id, reason="Bổ sung nhiệm vụ quý IV")
+    session.close()
+
+    def setup_trial(folder: Path) -> tuple[Path, list[str]]:
+        _copy_files(source, folder)
+        return folder / "ws.khws", ["issue-plan", str(folder / "ws.khws")]
+
+    volatile = {"plans": {"updated_at"}, "plans.revisions": {"id", "issued_at", "created_at", "updated_at"}}
+    return Scenario(setup_trial, content_without(volatile))
+
+
+@write_path("Excel import of 2,000 changed materials")
+def excel_import(cache: Path) -> Scenario:
+    import openpyxl
+
+    from kehoach_desktop.services.excel_export import export_progress_workbook
+    from kehoach_desktop.services.session import open_workspace
+
+    source = cache / "excel"
+    source.mkdir()
+    workspace = _demo(source / "ws.khws", scale=10)
+    session = open_workspace(workspace)
+    export_progress_workbook(uow_factory=session.uow_factory, out=cache / "exported.xlsx", today=session.today())
+    session.close()
+    book = openpyxl.load_workbook(cache / "exported.xlsx")
+    sheet = book["Ấn phẩm trực quan"]
+    address = [cell.value for cell in sheet[2]].index("Địa chỉ") + 1
+    for row in range(3, sheet.max_row + 1):  # what a ward does: every address made more precise
+        value = sheet.cell(row=row, column=address).value
+        sheet.cell(row=row, column=address).value = f"{value or ''} (đã kiểm tra)"
+    book.save(source / "returned.xlsx")
+
+    def setup_trial(folder: Path) -> tuple[Path, list[str]]:
+        _copy_files(source, folder)
+        return folder / "ws.khws", ["cli", "excel", "import", "--workspace", str(folder / "ws.khws"),
+                                    str(folder / "returned.xlsx")]
+
+    # the preview (reading, checking) comes first and writes nothing: most kills aim at the apply
+    return Scenario(setup_trial, content_without({"materials": {"updated_at"}}), window=(0.4, 1.15))
 
 
 @write_path("demo workspace creation --scale 20")
@@ -228,47 +294,57 @@ def migration(cache: Path) -> Scenario:
 # --- the trials ---------------------------------------------------------------------------------------
 
 
-def _start(argv: list[str]) -> tuple[subprocess.Popen[str], float]:
-    process = subprocess.Popen([sys.executable, str(DRIVER), *argv], cwd=REPO_ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+def _start(argv: list[str], log: Path) -> tuple[subprocess.Popen[str], float]:
+    """Start the driver; return once it said READY. Its output keeps being read (a full pipe would stall it)."""
+    with open(log, "w", encoding="utf-8") as errors:
+        process = subprocess.Popen([sys.executable, str(DRIVER), *argv], cwd=REPO_ROOT, stdout=subprocess.PIPE,
+                                   stderr=errors, text=True)
     assert process.stdout is not None
     line = process.stdout.readline()
     ready = time.perf_counter()
     if line.strip() != "READY":
         process.kill()
-        _out, err = process.communicate()
-        raise AssertionError(f"the driver failed before writing: {line}{err}")
+        process.wait()
+        raise AssertionError(f"the driver failed before writing: {line}{log.read_text(encoding='utf-8')}")
+    threading.Thread(target=process.stdout.read, daemon=True).start()
     return process, ready
 
 
 def _reference(scenario: Scenario, folder: Path) -> tuple[Any, Any, float]:
-    """The states before and after, and how long the write takes, from one run left to finish."""
-    folder.mkdir()
-    workspace, argv = scenario.setup_trial(folder)
-    before = scenario.view(workspace)
-    durations = []
-    for attempt in range(2):
-        if attempt:
-            shutil.rmtree(folder)
-            folder.mkdir()
-            workspace, argv = scenario.setup_trial(folder)
-        process, ready = _start(argv)
-        _out, err = process.communicate(timeout=120)
-        durations.append(time.perf_counter() - ready)
-        assert process.returncode == 0, err
-    after = scenario.view(workspace)
-    assert after != before, "the write path changed nothing: the trials would prove nothing"
-    return before, after, max(durations)
+    """The states before and after, and how long the write takes, from runs left to finish.
+
+    As many runs as the trials run side by side, at the same time: the duration is measured under
+    the same load as the trials, and the runs must agree on the state after.
+    """
+    folders = [folder / f"run-{n}" for n in range(WORKERS)]
+    for each in folders:
+        each.mkdir(parents=True)
+    setups = [scenario.setup_trial(each) for each in folders]
+    before = scenario.view(setups[0][0])
+
+    def run(setup: tuple[Path, list[str]]) -> float:
+        log = setup[0].with_name("driver.log")
+        process, ready = _start(setup[1], log)
+        process.wait(timeout=120)
+        assert process.returncode == 0, log.read_text(encoding="utf-8")
+        return time.perf_counter() - ready
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        durations = list(pool.map(run, setups))
+    afters = [scenario.view(workspace) for workspace, _argv in setups]
+    assert all(after == afters[0] for after in afters), "two complete runs left different states"
+    assert afters[0] != before, "the write path changed nothing: the trials would prove nothing"
+    return before, afters[0], max(durations)
 
 
 def _trial(scenario: Scenario, folder: Path, delay: float, before: Any, after: Any) -> str:
     folder.mkdir()
     workspace, argv = scenario.setup_trial(folder)
-    process, _ready = _start(argv)
+    process, _ready = _start(argv, folder / "driver.log")
     time.sleep(delay)
     with contextlib.suppress(ProcessLookupError):
         process.send_signal(signal.SIGKILL)
-    process.communicate()
+    process.wait()
     finished = process.returncode == 0
     if workspace.exists():
         assert integrity(workspace) == "ok", f"{folder.name}: integrity check failed after a kill at {delay:.3f} s"

@@ -46,12 +46,17 @@ def tampered(path: Path, target: Path) -> Path:
     return target
 
 
-def test_a_p12_signature_is_pades_valid_and_shows_who_signed(demo: WorkspaceSession, pki: Pki,
-                                                             tmp_path: Path) -> None:
+def test_a_p12_signature_is_pades_valid_and_shows_who_signed(demo: WorkspaceSession, pki: Pki, tmp_path: Path) -> None:
     out = tmp_path / "signed.pdf"
     credentials = reports.P12Credentials(pki.signer_p12, pki.password)
-    reports.generate_report(uow_factory=demo.uow_factory, kind="progress", period="2021-Q2", out=out,
-                            today=demo.today(), credentials=credentials)
+    reports.generate_report(
+        uow_factory=demo.uow_factory,
+        kind="progress",
+        period="2021-Q2",
+        out=out,
+        today=demo.today(),
+        credentials=credentials,
+    )
     result = reports.verify_pdf_file(path=out, uow_factory=demo.uow_factory)
     assert result.ok and len(result.signatures) == 1
     signature = result.signatures[0]
@@ -77,12 +82,17 @@ def test_a_p12_signature_is_pades_valid_and_shows_who_signed(demo: WorkspaceSess
     assert run("qpdf", "--check", out).returncode == 0
 
 
-def test_one_changed_byte_fails_in_the_service_the_cli_and_pdfsig(demo: WorkspaceSession, pki: Pki,
-                                                                  tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_changed_byte_fails_in_the_service_the_cli_and_pdfsig(
+    demo: WorkspaceSession, pki: Pki, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "signed.pdf"
-    reports.generate_report(uow_factory=demo.uow_factory, kind="plan", out=out, today=demo.today(),
-                            credentials=reports.P12Credentials(pki.signer_p12, pki.password))
+    reports.generate_report(
+        uow_factory=demo.uow_factory,
+        kind="plan",
+        out=out,
+        today=demo.today(),
+        credentials=reports.P12Credentials(pki.signer_p12, pki.password),
+    )
     assert cli.main(["--lang", "en", "pdf", "verify", str(out)]) == cli.EXIT_OK
     assert "intact: yes" in capsys.readouterr().out
 
@@ -111,28 +121,84 @@ def test_an_unsigned_or_broken_file_does_not_verify(demo: WorkspaceSession, tmp_
 def test_a_wrong_password_is_a_clear_refusal(demo: WorkspaceSession, pki: Pki, tmp_path: Path) -> None:
     out = tmp_path / "signed.pdf"
     with pytest.raises(UserFacingError, match="password"):
-        reports.generate_report(uow_factory=demo.uow_factory, kind="plan", out=out, today=demo.today(),
-                                credentials=reports.P12Credentials(pki.signer_p12, "sai mật khẩu"))
+        reports.generate_report(
+            uow_factory=demo.uow_factory,
+            kind="plan",
+            out=out,
+            today=demo.today(),
+            credentials=reports.P12Credentials(pki.signer_p12, "sai mật khẩu"),
+        )
     assert not out.exists()
 
 
-def test_the_cli_signs_with_a_password_from_the_environment(pki: Pki, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_signs_with_a_password_from_the_environment(
+    pki: Pki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     workspace = tmp_path / "w.khws"
     new_demo_workspace(workspace).close()  # the CLI opens the workspace itself (one instance per workspace)
     out = tmp_path / "cli.pdf"
     monkeypatch.setenv("KH_P12_PASSWORD", pki.password)
-    assert cli.main(["--lang", "en", "report", "progress", "--workspace", str(workspace), "--out", str(out), "--period", "2021-Q1",
-                     "--sign-p12", str(pki.signer_p12), "--password-env", "KH_P12_PASSWORD"]) == cli.EXIT_OK
+    assert (
+        cli.main(
+            [
+                "--lang",
+                "en",
+                "report",
+                "progress",
+                "--workspace",
+                str(workspace),
+                "--out",
+                str(out),
+                "--period",
+                "2021-Q1",
+                "--sign-p12",
+                str(pki.signer_p12),
+                "--password-env",
+                "KH_P12_PASSWORD",
+            ]
+        )
+        == cli.EXIT_OK
+    )
     assert "signed" in capsys.readouterr().out
     assert cli.main(["--lang", "en", "pdf", "verify", str(out), "--workspace", str(workspace)]) == cli.EXIT_OK
     printed = capsys.readouterr().out
     assert "Phạm Thị Lan Anh" in printed and "trusted: no" in printed and "period 2021-Q1" in printed
-    assert cli.main(["--lang", "en", "report", "progress", "--workspace", str(workspace), "--out", str(tmp_path / "x.pdf"),
-                     "--period", "2021-13"]) == cli.EXIT_REFUSED
-    assert cli.main(["--lang", "en", "report", "plan", "--workspace", str(workspace), "--out", str(tmp_path / "y.pdf"),
-                     "--sign-p12", str(pki.signer_p12), "--password-env", "KH_UNSET_VARIABLE"]) == cli.EXIT_REFUSED
+    assert (
+        cli.main(
+            [
+                "--lang",
+                "en",
+                "report",
+                "progress",
+                "--workspace",
+                str(workspace),
+                "--out",
+                str(tmp_path / "x.pdf"),
+                "--period",
+                "2021-13",
+            ]
+        )
+        == cli.EXIT_REFUSED
+    )
+    assert (
+        cli.main(
+            [
+                "--lang",
+                "en",
+                "report",
+                "plan",
+                "--workspace",
+                str(workspace),
+                "--out",
+                str(tmp_path / "y.pdf"),
+                "--sign-p12",
+                str(pki.signer_p12),
+                "--password-env",
+                "KH_UNSET_VARIABLE",
+            ]
+        )
+        == cli.EXIT_REFUSED
+    )
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "y.pdf").exists()
     with pytest.raises(SystemExit) as usage:
         cli.main(["--lang", "en", "report", "memo", "--workspace", str(workspace), "--out", str(out)])
@@ -167,14 +233,44 @@ def token(tmp_path: Path, pki: Pki, monkeypatch: pytest.MonkeyPatch) -> str:
 
     tool("softhsm2-util", "--init-token", "--free", "--label", "kehoach", "--pin", "123456", "--so-pin", "654321")
     key = tmp_path / "key.pem"
-    key.write_bytes(pki.signer_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                 serialization.NoEncryption()))
-    tool("softhsm2-util", "--import", str(key), "--token", "kehoach", "--label", "signer", "--id", "01",
-         "--pin", "123456")
+    key.write_bytes(
+        pki.signer_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    tool(
+        "softhsm2-util",
+        "--import",
+        str(key),
+        "--token",
+        "kehoach",
+        "--label",
+        "signer",
+        "--id",
+        "01",
+        "--pin",
+        "123456",
+    )
     cert = tmp_path / "cert.der"
     cert.write_bytes(pki.signer_cert.public_bytes(serialization.Encoding.DER))
-    tool("pkcs11-tool", "--module", library, "--token-label", "kehoach", "--login", "--pin", "123456",
-         "--write-object", str(cert), "--type", "cert", "--id", "01", "--label", "signer")
+    tool(
+        "pkcs11-tool",
+        "--module",
+        library,
+        "--token-label",
+        "kehoach",
+        "--login",
+        "--pin",
+        "123456",
+        "--write-object",
+        str(cert),
+        "--type",
+        "cert",
+        "--id",
+        "01",
+        "--label",
+        "signer",
+    )
     key.unlink()
     return library
 
@@ -184,12 +280,22 @@ def test_a_pkcs11_token_signs_for_real(demo: WorkspaceSession, token: str, pki: 
     reports.save_token_settings(uow_factory=demo.uow_factory, library=token, slot=0)
     remembered = reports.get_token_settings(uow_factory=demo.uow_factory)
     assert remembered == reports.TokenSettings(token, 0)
-    reports.generate_report(uow_factory=demo.uow_factory, kind="plan", out=out, today=demo.today(),
-                            credentials=reports.TokenCredentials(remembered.library, remembered.slot, "123456"))
+    reports.generate_report(
+        uow_factory=demo.uow_factory,
+        kind="plan",
+        out=out,
+        today=demo.today(),
+        credentials=reports.TokenCredentials(remembered.library, remembered.slot, "123456"),
+    )
     result = reports.verify_pdf_file(path=out)
     assert result.ok and result.signatures[0].signer == "Phạm Thị Lan Anh" and result.signatures[0].pades
     pdfsig = run("pdfsig", out)
     assert "Signature is Valid." in pdfsig.stdout, pdfsig.stdout + pdfsig.stderr
     with pytest.raises(UserFacingError):
-        reports.generate_report(uow_factory=demo.uow_factory, kind="plan", out=tmp_path / "no.pdf",
-                                today=demo.today(), credentials=reports.TokenCredentials(token, 0, "000000"))
+        reports.generate_report(
+            uow_factory=demo.uow_factory,
+            kind="plan",
+            out=tmp_path / "no.pdf",
+            today=demo.today(),
+            credentials=reports.TokenCredentials(token, 0, "000000"),
+        )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -20,8 +19,9 @@ TODAY = dt.date(2021, 6, 15)
 
 
 @pytest.fixture
-def district(tmp_path: Path) -> Iterator[WorkspaceSession]:
-    session = new_workspace(tmp_path / "dongda.khws", WorkspaceSetup(
+def district(new_location) -> Iterator[WorkspaceSession]:  # type: ignore[no-untyped-def]
+    """A district workspace, on SQLite and on PostgreSQL (``new_location`` in tests/conftest.py)."""
+    session = new_workspace(new_location("dongda"), WorkspaceSetup(
         mode=WorkspaceMode.DISTRICT, unit_code="006", signer_name="Nguyễn Văn An", signer_title="Phó Chủ tịch"))
     yield session
     session.close()

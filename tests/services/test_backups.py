@@ -98,6 +98,18 @@ def test_rotation_keeps_ten_newest_and_one_per_month(session: WorkspaceSession, 
         [b.path.name for b in kept] + [sidecar_of(b.path).name for b in kept])
 
 
+def test_rotation_leaves_files_put_there_by_hand(session: WorkspaceSession, workspace: Path) -> None:
+    folder = backups_dir_for(workspace)
+    folder.mkdir()
+    kept_by_hand = folder / "bản sao trước khi nộp báo cáo.khws"
+    shutil.copy(workspace, kept_by_hand)
+    for day in range(15):
+        backups.make_backup(uow_factory=session.uow_factory, reason="daily",
+                            now=dt.datetime(2021, 6, 1) + dt.timedelta(days=day))
+    assert kept_by_hand.exists()
+    assert len(backups.list_backups(workspace=workspace)) == 12  # 10 newest + 1 June + the file kept by hand
+
+
 def test_daily_backup_once_a_day(session: WorkspaceSession, workspace: Path) -> None:
     morning = dt.datetime(2021, 9, 20, 8, 0)
     first = backups.daily_backup_if_due(uow_factory=session.uow_factory, now=morning)

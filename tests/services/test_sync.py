@@ -39,6 +39,7 @@ from kehoach_desktop.storage.models import (
     Task,
     new_id,
 )
+from tests.conftest import STORE_KINDS, LocationFactory, module_locations
 from tests.services.package_tools import content_of, new_city, unit_view
 
 
@@ -47,9 +48,9 @@ def _district(path: Path, code: str = "006") -> WorkspaceSession:
                                               signer_name="Nguyễn Văn An", signer_title="Phó Chủ tịch"))
 
 
-def test_demo_district_round_trips_record_for_record(tmp_path: Path) -> None:
-    district = new_demo_workspace(tmp_path / "d.khws")
-    city = new_city(tmp_path / "c.khws")
+def test_demo_district_round_trips_record_for_record(tmp_path: Path, new_location: LocationFactory) -> None:
+    district = new_demo_workspace(new_location("d"))
+    city = new_city(new_location("c"))
     try:
         exported = sync.export_sync_package(uow_factory=district.uow_factory, out=tmp_path / "d.khsync",
                                             today=district.today())
@@ -72,9 +73,9 @@ def test_demo_district_round_trips_record_for_record(tmp_path: Path) -> None:
         city.close()
 
 
-def test_a_newer_package_replaces_the_units_records_as_a_whole(tmp_path: Path) -> None:
-    district = new_demo_workspace(tmp_path / "d.khws")
-    city = new_city(tmp_path / "c.khws")
+def test_a_newer_package_replaces_the_units_records_as_a_whole(tmp_path: Path, new_location: LocationFactory) -> None:
+    district = new_demo_workspace(new_location("d"))
+    city = new_city(new_location("c"))
     try:
         sync.export_sync_package(uow_factory=district.uow_factory, out=tmp_path / "1.khsync", period="2021-Q1")
         sync.import_package(uow_factory=city.uow_factory, path=tmp_path / "1.khsync", trust_new_keys=True)
@@ -176,13 +177,13 @@ def _store(district: WorkspaceSession, data: dict[str, list[Any]]) -> None:
         uow.commit()
 
 
-@pytest.fixture(scope="module")
-def pair(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("pair")
-    district, city = _district(folder / "d.khws"), new_city(folder / "c.khws")
-    yield district, city
-    district.close()
-    city.close()
+@pytest.fixture(scope="module", params=STORE_KINDS)
+def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    with module_locations(request.param, tmp_path_factory.mktemp("pair")) as location:
+        district, city = _district(location("d")), new_city(location("c"))
+        yield district, city
+        district.close()
+        city.close()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -199,9 +200,9 @@ def test_generated_registers_round_trip(pair, data: dict[str, list[Any]]) -> Non
 
 
 # receipts and templates ---------------------------------------------------------------------------
-def test_receipts_tell_the_district_what_became_of_its_packages(tmp_path: Path) -> None:
-    district = _district(tmp_path / "d.khws")
-    city = new_city(tmp_path / "c.khws")
+def test_receipts_tell_the_district_what_became_of_its_packages(tmp_path: Path, new_location: LocationFactory) -> None:
+    district = _district(new_location("d"))
+    city = new_city(new_location("c"))
     try:
         first = sync.export_sync_package(uow_factory=district.uow_factory, out=tmp_path / "1.khsync",
                                          period="2021-Q1")
@@ -228,7 +229,7 @@ def test_receipts_tell_the_district_what_became_of_its_packages(tmp_path: Path) 
         assert not sync.import_package(uow_factory=district.uow_factory, path=tmp_path / "r1.khreceipt").imported
         assert sync.get_sync_status(uow_factory=district.uow_factory, today=dt.date(2021, 3, 1)).packages[0].status \
             == "returned"
-        other = _district(tmp_path / "other.khws", "001")
+        other = _district(new_location("other"), "001")
         try:
             with pytest.raises(PackageError, match="another unit or another workspace"):
                 sync.import_package(uow_factory=other.uow_factory, path=tmp_path / "r2.khreceipt",
@@ -240,9 +241,9 @@ def test_receipts_tell_the_district_what_became_of_its_packages(tmp_path: Path) 
         city.close()
 
 
-def test_a_refused_package_gets_a_receipt_saying_why(tmp_path: Path) -> None:
-    district = _district(tmp_path / "d.khws")
-    city = new_city(tmp_path / "c.khws")
+def test_a_refused_package_gets_a_receipt_saying_why(tmp_path: Path, new_location: LocationFactory) -> None:
+    district = _district(new_location("d"))
+    city = new_city(new_location("c"))
     try:
         sent = sync.export_sync_package(uow_factory=district.uow_factory, out=tmp_path / "1.khsync")
         with pytest.raises(sync.UnknownKeyError):
@@ -256,9 +257,9 @@ def test_a_refused_package_gets_a_receipt_saying_why(tmp_path: Path) -> None:
         city.close()
 
 
-def test_template_package_goes_from_city_to_district(tmp_path: Path) -> None:
-    district = _district(tmp_path / "d.khws")
-    city = new_city(tmp_path / "c.khws")
+def test_template_package_goes_from_city_to_district(tmp_path: Path, new_location: LocationFactory) -> None:
+    district = _district(new_location("d"))
+    city = new_city(new_location("c"))
     try:
         with city.uow_factory() as uow:  # the city publishes a new year's template
             from kehoach_desktop.storage.models import TemplateRecord, WorkspaceInfo
@@ -293,8 +294,9 @@ def _sent(district: WorkspaceSession, folder: Path) -> Path:
     return Path(sync.export_sync_package(uow_factory=district.uow_factory, out=folder / "1.khsync").path)
 
 
-def test_export_refuses_a_period_that_is_not_one_and_writes_nothing(tmp_path: Path) -> None:
-    district = _district(tmp_path / "d.khws")
+def test_export_refuses_a_period_that_is_not_one_and_writes_nothing(tmp_path: Path,
+                                                                    new_location: LocationFactory) -> None:
+    district = _district(new_location("d"))
     try:
         with pytest.raises(sync.ValidationError, match="not a reporting period"):
             sync.export_sync_package(uow_factory=district.uow_factory, out=tmp_path / "x.khsync", period="Q1-2021")
@@ -304,8 +306,8 @@ def test_export_refuses_a_period_that_is_not_one_and_writes_nothing(tmp_path: Pa
         district.close()
 
 
-def test_a_city_does_not_export_sync_packages(tmp_path: Path) -> None:
-    city = new_city(tmp_path / "c.khws")
+def test_a_city_does_not_export_sync_packages(tmp_path: Path, new_location: LocationFactory) -> None:
+    city = new_city(new_location("c"))
     try:
         with pytest.raises(sync.ValidationError):
             sync.export_sync_package(uow_factory=city.uow_factory, out=tmp_path / "x.khsync")

@@ -210,3 +210,28 @@ def test_a_workspace_that_became_read_only_is_named(tmp_path: Path, demo_templat
     finally:
         store.close()
     assert content(path) == before
+
+
+def test_disk_full_during_a_package_import(small_disk: Path, tmp_path: Path) -> None:
+    from kehoach_desktop.domain.enums import WorkspaceMode
+    from kehoach_desktop.services import sync
+    from kehoach_desktop.services.session import new_workspace
+    from kehoach_desktop.services.workspace import WorkspaceSetup
+
+    district = new_demo_workspace(tmp_path / "district.khws")
+    package = tmp_path / "q1.khsync"
+    sync.export_sync_package(uow_factory=district.uow_factory, out=package, period="2021-Q1")
+    district.close()
+    city_path = small_disk / "city.khws"
+    new_workspace(city_path, WorkspaceSetup(mode=WorkspaceMode.CITY)).close()
+    before = content(city_path)
+    city = open_workspace(city_path)
+    try:
+        _fill(small_disk, leave=8 * 1024)
+        with pytest.raises(DiskFullError, match="is full"):
+            sync.import_package(uow_factory=city.uow_factory, path=package, trust_new_keys=True)
+    finally:
+        city.close()
+    (small_disk / "filler.bin").unlink()
+    assert integrity(city_path) == "ok"
+    assert content(city_path) == before

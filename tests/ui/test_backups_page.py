@@ -201,3 +201,23 @@ def test_a_damaged_workspace_offers_the_newest_good_backup(qtbot, controller: Ap
     assert material_count(controller.session) == expected
     damaged = [b for b in backups.list_backups(workspace=workspace) if b.reason == "damaged"]
     assert len(damaged) == 1 and damaged[0].path.read_bytes() == bytes(data)
+
+
+def test_a_workspace_whose_records_are_garbled_offers_the_newest_good_backup(qtbot, controller: AppController,
+                                                                            demo_template: Path, tmp_path: Path,
+                                                                            english) -> None:
+    """The header and schema are fine, a text value is not UTF-8 any more (found by tests/fuzz)."""
+    from kehoach_desktop.storage.backup import backup_workspace
+
+    regressions = Path(__file__).resolve().parents[1] / "fuzz" / "regressions"
+    damaged = regressions / "workspace-file" / "garbled-text-column.khws"
+    workspace = tmp_path / "garbled" / "quan.khws"
+    workspace.parent.mkdir()
+    shutil.copy(damaged, workspace)
+    backup_workspace(demo_template, "daily", workspace.parent / "quan-backups")
+    seen: list[str] = []
+    timer = answer("offer_restore", "Restore this backup", seen)
+    assert controller._open(workspace)
+    timer.stop()
+    assert "is damaged" in seen[0]
+    assert controller.session.summary().unit_code == "006"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,13 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from kehoach_desktop.services.materials import MaterialFilter, create_material, get_material, material_totals
+from kehoach_desktop.services.materials import (
+    MaterialFilter,
+    create_material,
+    get_material,
+    material_totals,
+    update_material,
+)
 from kehoach_desktop.ui.main_window import MainWindow
 from kehoach_desktop.ui.pages.materials_page import MaterialsPage
 from tests.services.register_fixtures import banner, district, jpeg_bytes  # noqa: F401
@@ -96,6 +103,40 @@ def test_a_skipped_step_asks_and_fills_nothing_else(qtbot, page, district) -> No
     again = page.make_dialog(page.model.row_at(0))
     qtbot.addWidget(again)
     assert again.history.topLevelItemCount() == 2 and again.history.topLevelItem(0).childCount() == 2
+
+
+def test_a_save_over_someone_elses_newer_edit_is_refused_and_the_form_shows_it(qtbot, page,
+                                                                             district) -> None:  # noqa: F811
+    material_id, _ = create_material(uow_factory=district.uow_factory, values=banner("Chào mừng Đại hội"))
+    page.refresh()
+    dialog = page.make_dialog(page.model.row_at(0))  # officer A opens the form
+    qtbot.addWidget(dialog)
+    opened = get_material(uow_factory=district.uow_factory, material_id=material_id)
+    update_material(uow_factory=district.uow_factory, material_id=material_id,  # officer B saves meanwhile
+                    values=replace(opened.as_input(), content="Nội dung cán bộ B đã lưu"), expected_version=1)
+    dialog.quantity.setValue(25)
+    shown: list[str] = []
+
+    def close_message() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox), box
+        shown.append(box.text())
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(0, close_message)
+    dialog.accept()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert len(shown) == 1 and "changed by someone else" in shown[0]
+    assert "Content / slogan is now “Nội dung cán bộ B đã lưu”" in shown[0]
+    stored = get_material(uow_factory=district.uow_factory, material_id=material_id)
+    assert (stored.content, stored.quantity) == ("Nội dung cán bộ B đã lưu", 10)  # B's edit kept, A's not saved
+    assert dialog.content.toPlainText() == "Nội dung cán bộ B đã lưu" and dialog.quantity.value() == 10
+    assert dialog.version == stored.version
+    dialog.quantity.setValue(25)  # A makes the change again over the newer values: it is saved
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    stored = get_material(uow_factory=district.uow_factory, material_id=material_id)
+    assert (stored.content, stored.quantity) == ("Nội dung cán bộ B đã lưu", 25)
 
 
 def test_filter_search_and_totals(qtbot, page, district) -> None:  # noqa: F811

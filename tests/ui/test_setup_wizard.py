@@ -141,3 +141,73 @@ def test_real_first_run_creates_the_workspace_and_the_next_start_opens_it(qtbot,
     assert second.window.summary.unit_full_name == "Ủy ban nhân dân quận Đống Đa"
     second.shutdown()
     second.window.close()
+
+
+def _answer_up_to_the_location_page(wizard: SetupWizard) -> None:
+    wizard.next()
+    type_text(wizard.unit_page.search, "đống đa")
+    wizard.next()
+    type_text(wizard.signer_page.name, "Nguyễn Văn An")
+    wizard.next()
+
+
+def test_a_shared_database_server_can_be_chosen_instead_of_a_file(qtbot, tmp_path: Path) -> None:
+    wizard = SetupWizard(builtin_template(), tmp_path / "ws.khws")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    _answer_up_to_the_location_page(wizard)
+    page, finish = wizard.location_page, wizard.button(QWizard.WizardButton.FinishButton)
+    assert page.path.isVisible() and not page.server_url.isVisible()
+    assert wizard.workspace_location() == tmp_path / "ws.khws"
+    page.on_server.setChecked(True)
+    assert page.server_url.isVisible() and not page.path.isVisible()
+    assert not finish.isEnabled()  # no address yet
+    qtbot.keyClicks(page.server_url, "http://db.example/kehoach")
+    assert not finish.isEnabled() and "PostgreSQL" in page.server_problem.text()
+    page.server_url.clear()
+    qtbot.keyClicks(page.server_url, "postgresql+psycopg://officer@db.example:5432")
+    assert not finish.isEnabled() and "names no database" in page.server_problem.text()
+    qtbot.keyClicks(page.server_url, "/kehoach")
+    assert finish.isEnabled() and not page.server_problem.isVisible()
+    finish.click()
+    assert wizard.result() == wizard.DialogCode.Accepted
+    assert wizard.workspace_location() == "postgresql+psycopg://officer@db.example:5432/kehoach"
+    assert wizard.server_password() is None
+
+
+def test_first_run_on_a_database_server_creates_the_workspace_there(qtbot, tmp_path: Path, postgres_databases,
+                                                                    monkeypatch) -> None:
+    url = postgres_databases.new()  # postgresql+psycopg://kehoach:kehoach@…/kh_… (a password in the address)
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    paths = AppPaths(tmp_path / "data", tmp_path / "config", tmp_path / "logs", portable=True)
+    paths.ensure()
+    settings = QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
+
+    def answer() -> None:
+        wizard = QApplication.activeModalWidget()
+        if not isinstance(wizard, SetupWizard):
+            QTimer.singleShot(50, answer)
+            return
+        _answer_up_to_the_location_page(wizard)
+        wizard.location_page.on_server.setChecked(True)
+        wizard.location_page.server_url.setText(url)
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+
+    first = AppController(QApplication.instance(), paths, settings)
+    QTimer.singleShot(0, answer)
+    assert first.open_initial(tmp_path / "none.khws", demo=False)
+    qtbot.addWidget(first.window)
+    assert first.session.is_server and first.window.summary.unit_code == "006"
+    remembered = str(settings.value("last_workspace"))
+    assert remembered == url.replace("kehoach:kehoach@", "kehoach@")  # the address, never the password
+    assert str(settings.value("last_server_url")) == remembered
+    first.shutdown()
+    first.window.close()
+
+    monkeypatch.setenv("PGPASSWORD", "kehoach")  # the next start takes the password from the environment
+    second = AppController(QApplication.instance(), paths, settings)
+    assert second.open_initial(None, demo=False)
+    qtbot.addWidget(second.window)
+    assert second.window.summary.unit_full_name == "Ủy ban nhân dân quận Đống Đa"
+    second.shutdown()
+    second.window.close()

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from kehoach_desktop.domain.enums import EventStatus, EventType
-from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.errors import ConcurrentEditError, UserFacingError
 from kehoach_desktop.domain.lifecycle import event_date_problems
 from kehoach_desktop.i18n import N_, _
-from kehoach_desktop.services.events import EventInput, EventRecord
+from kehoach_desktop.services.events import EventInput, EventRecord, get_event
 from kehoach_desktop.services.registers import TaskChoice, ThemeChoice
 from kehoach_desktop.ui.dialogs.material_dialog import fill_combo
 from kehoach_desktop.ui.dialogs.record_parts import HistoryView, PhotosPanel
@@ -38,7 +38,8 @@ FIELD_LABELS = {
     "actual_cost": N_("Actual cost (VND)"), "status": N_("Status"), "result_notes": N_("Results"),
 }
 
-Save = Callable[[EventInput], str]
+# save(values, expected_version) -> the record's id; ConcurrentEditError when someone else saved it meanwhile
+Save = Callable[[EventInput, int | None], str]
 
 
 class EventDialog(QDialog):
@@ -48,8 +49,10 @@ class EventDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("event_dialog")
         self._record = record
+        self._uow_factory = uow_factory
         self._tasks = tasks
         self._save = save
+        self.version: int | None = record.version if record else None  # of the values shown
         self.saved_id: str | None = record.id if record else None
         self.setWindowTitle(_("Event") if record is None else _("Event — {title}").format(title=record.title[:60]))
         self.resize(820, 640)
@@ -165,10 +168,42 @@ class EventDialog(QDialog):
             self.tabs.setCurrentIndex(0)
             return
         try:
-            self.saved_id = self._save(values)
+            self.saved_id = self._save(values, self.version)
             self.photos.attach_pending(self.saved_id)
+        except ConcurrentEditError as error:
+            show_user_error(self, error)
+            self.show_newer()
+            return
         except UserFacingError as error:
             self.problem.show_problem(error.message)
             show_user_error(self, error)
             return
         super().accept()
+
+    def show_newer(self) -> None:
+        """Fill the form again from the event as now saved (after someone else changed it)."""
+        if self._record is None:
+            return
+        try:
+            record = get_event(uow_factory=self._uow_factory, event_id=self._record.id)
+        except UserFacingError as error:  # deleted meanwhile
+            self.problem.show_problem(error.message)
+            return
+        self._record, self.version = record, record.version
+        self.type.setCurrentIndex(max(self.type.findData(record.type), 0))
+        self.status.setCurrentIndex(max(self.status.findData(record.status), 0))
+        self.theme.setCurrentIndex(max(self.theme.findData(record.section_id), 0))
+        self._fill_tasks(record.task_id)
+        self.title.setPlainText(record.title)
+        self.starts.set_value(record.starts_on)
+        self.ends.set_value(record.ends_on)
+        self.venue.setText(record.venue)
+        self.ward.setCurrentText(record.ward)
+        self.organiser.setText(record.organiser)
+        self.expected.set_value(record.expected_participants)
+        self.actual.set_value(record.actual_participants)
+        self.budget.set_value(record.budget)
+        self.actual_cost.set_value(record.actual_cost)
+        self.results.setPlainText(record.result_notes)
+        self.problem.show_problem(_("The form now shows the values saved by the other person."), blocking=False)
+        self.tabs.setCurrentIndex(0)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kehoach_desktop.domain.enums import MaterialStatus, MaterialType
-from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.errors import ConcurrentEditError, UserFacingError
 from kehoach_desktop.domain.lifecycle import (
     DATE_FIELDS,
     STEP_DATE_FIELD,
@@ -35,7 +35,7 @@ from kehoach_desktop.domain.lifecycle import (
 )
 from kehoach_desktop.formats import format_date
 from kehoach_desktop.i18n import N_, _
-from kehoach_desktop.services.materials import MaterialInput, MaterialRecord
+from kehoach_desktop.services.materials import MaterialInput, MaterialRecord, get_material
 from kehoach_desktop.services.registers import LifecycleSkipError, TaskChoice, ThemeChoice
 from kehoach_desktop.ui.dialogs.record_parts import HistoryView, PhotosPanel
 from kehoach_desktop.ui.errors import show_user_error
@@ -50,8 +50,9 @@ FIELD_LABELS = {
     "supplier": N_("Supplier"), "notes": N_("Notes"),
 }
 
-# save(values, confirm_step) -> the record's id; raises UserFacingError (LifecycleSkipError asks to confirm)
-Save = Callable[[MaterialInput, bool], str]
+# save(values, confirm_step, expected_version) -> the record's id; raises UserFacingError (LifecycleSkipError
+# asks to confirm; ConcurrentEditError when someone else saved the record since the form was filled)
+Save = Callable[[MaterialInput, bool, int | None], str]
 
 
 def fill_combo(combo: QComboBox, choices: Sequence[tuple[str | None, str]], current: str | None) -> None:
@@ -69,9 +70,11 @@ class MaterialDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("material_dialog")
         self._record = record
+        self._uow_factory = uow_factory
         self._tasks = tasks
         self._today = today
         self._save = save
+        self.version: int | None = record.version if record else None  # of the values shown
         self.saved_id: str | None = record.id if record else None
         self.setWindowTitle(_("Visual material") if record is None else _("Visual material — {content}").format(
             content=record.content[:60]))
@@ -258,13 +261,47 @@ class MaterialDialog(QDialog):
                 return
             confirm = True
         try:
-            self.saved_id = self._save(values, confirm)
+            self.saved_id = self._save(values, confirm, self.version)
             self.photos.attach_pending(self.saved_id)
         except LifecycleSkipError as error:
             self.problem.show_problem(error.message)
+            return
+        except ConcurrentEditError as error:
+            show_user_error(self, error)
+            self.show_newer()
             return
         except UserFacingError as error:
             self.problem.show_problem(error.message)
             show_user_error(self, error)
             return
         super().accept()
+
+    def show_newer(self) -> None:
+        """Fill the form again from the record as now saved (after someone else changed it)."""
+        if self._record is None:
+            return
+        try:
+            record = get_material(uow_factory=self._uow_factory, material_id=self._record.id)
+        except UserFacingError as error:  # deleted meanwhile
+            self.problem.show_problem(error.message)
+            return
+        self._record, self.version, self._original_status = record, record.version, record.status
+        self.type.setCurrentIndex(max(self.type.findData(record.type), 0))
+        self.theme.setCurrentIndex(max(self.theme.findData(record.section_id), 0))
+        self._fill_tasks(record.task_id)
+        self.content.setPlainText(record.content)
+        self.quantity.setValue(record.quantity)
+        self.size.setText(record.size)
+        self.ward.setCurrentText(record.ward)
+        self.address.setText(record.address)
+        self.cost.set_value(record.cost)
+        self.supplier.setText(record.supplier)
+        self.notes.setPlainText(record.notes)
+        self.status.blockSignals(True)  # the stored dates are shown as they are, not recomputed
+        self.status.setCurrentIndex(max(self.status.findData(record.status), 0))
+        self.status.blockSignals(False)
+        self.planned_removal.set_value(record.planned_removal_on)
+        for name, edit in self.dates.items():
+            edit.set_value(getattr(record, name))
+        self.problem.show_problem(_("The form now shows the values saved by the other person."), blocking=False)
+        self.tabs.setCurrentIndex(0)

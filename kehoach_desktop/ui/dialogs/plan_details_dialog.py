@@ -98,8 +98,8 @@ class PlanDetailsDialog(QDialog):
         deputy_row.addWidget(self.deputy_check)
         deputy_row.addWidget(self.deputy, 1)
         signer_form.addRow(_("Deputy line"), deputy_row)
-        signer_form.addRow(_("Title"), self.title)
-        signer_form.addRow(_("Name"), self.name)
+        signer_form.addRow(_("Signer's title"), self.title)
+        signer_form.addRow(_("Signer's name"), self.name)
         recipients = QGroupBox(_("Recipients (Nơi nhận), one per line"))
         QVBoxLayout(recipients).addWidget(self.recipients)
 

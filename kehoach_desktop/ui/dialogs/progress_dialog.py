@@ -34,6 +34,7 @@ class ProgressDialog(QDialog):
         self.setWindowTitle(_("Update progress"))
         self.setMinimumWidth(560)
         self.row = row
+        self.version: int | None = row.version or None  # the task's, as the form was filled (checked on saving)
         title = QLabel(row.content)
         title.setWordWrap(True)
         title.setStyleSheet("font-weight: 600;")

@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -240,3 +241,19 @@ ACTION_LABELS = {
     "create": N_("Created"), "update": N_("Edited"), "restore": N_("Undone"), "delete": N_("Deleted"),
     "undelete": N_("Restored"),
 }
+
+
+def make_record_dialog_read_only(dialog: QDialog) -> None:
+    """The city's view of a unit's record: the form disabled, no photos added or removed, Close instead of Save.
+
+    ``dialog`` is a record dialog with ``tabs`` (its first tab the form), ``photos`` and ``buttons``.
+    """
+    dialog.setWindowTitle(_("{title} (read-only)").format(title=dialog.windowTitle()))
+    dialog.tabs.widget(0).setEnabled(False)  # type: ignore[attr-defined]
+    photos: PhotosPanel = dialog.photos  # type: ignore[attr-defined]
+    photos.setAcceptDrops(False)
+    for widget in (photos.add_button, photos.remove_button, photos.hint):
+        widget.hide()
+    buttons: QDialogButtonBox = dialog.buttons  # type: ignore[attr-defined]
+    buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+    dialog.read_only = True  # type: ignore[attr-defined]

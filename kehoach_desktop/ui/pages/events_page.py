@@ -49,6 +49,7 @@ from kehoach_desktop.services.registers import Page, SortSpec, ThemeChoice, Tota
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.dialogs.bulk_status_dialog import BulkStatusDialog
 from kehoach_desktop.ui.dialogs.event_dialog import EventDialog
+from kehoach_desktop.ui.dialogs.record_parts import make_record_dialog_read_only
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.models.paged_model import RegisterColumn
 from kehoach_desktop.ui.pages.register_page import RegisterPage, choice_combo
@@ -130,6 +131,7 @@ class EventsPage(RegisterPage):
         self.add_on_day = QPushButton(_("New event on this day…"))
         self.add_on_day.setObjectName("add_on_day")
         self.add_on_day.clicked.connect(self._on_add_on_day_clicked)
+        self.add_on_day.setVisible(not getattr(self._session, "read_only", False))
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(8, 0, 0, 0)
@@ -255,14 +257,15 @@ class EventsPage(RegisterPage):
 
     # writes ------------------------------------------------------------------------------
     def make_dialog(self, record: R | None, *, starts_on: dt.date | None = None) -> EventDialog:
-        def save(values: EventInput) -> str:
+        def save(values: EventInput, expected_version: int | None) -> str:
             if record is None:
                 new_id, changes = create_event(uow_factory=self._uow, values=values)
                 self.push(_("Add an event"), undo=lambda: delete_events(uow_factory=self._uow, event_ids=[new_id]),
                           redo=lambda: undelete_events(uow_factory=self._uow, event_ids=[new_id]), changes=changes)
                 return new_id
             before = get_event(uow_factory=self._uow, event_id=record.id).as_input()
-            changes = update_event(uow_factory=self._uow, event_id=record.id, values=values)
+            changes = update_event(uow_factory=self._uow, event_id=record.id, values=values,
+                                   expected_version=expected_version)
             if changes.events:
                 after = get_event(uow_factory=self._uow, event_id=record.id).as_input()
                 self.push(_("Edit an event"),
@@ -275,6 +278,8 @@ class EventsPage(RegisterPage):
                              tasks=list_tasks(uow_factory=self._uow), wards=event_wards(uow_factory=self._uow),
                              today=self._session.today(), save=save, parent=self, starts_on=starts_on)
         dialog.photos.photos_changed.connect(self.notify)
+        if self.read_only:  # the city's view of a unit's register
+            make_record_dialog_read_only(dialog)
         return dialog
 
     def open_dialog(self, record: R | None) -> None:

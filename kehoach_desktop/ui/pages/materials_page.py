@@ -44,6 +44,7 @@ from kehoach_desktop.services.registers import (
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.dialogs.bulk_status_dialog import BulkStatusDialog
 from kehoach_desktop.ui.dialogs.material_dialog import MaterialDialog
+from kehoach_desktop.ui.dialogs.record_parts import make_record_dialog_read_only
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.models.paged_model import RegisterColumn
 from kehoach_desktop.ui.pages.register_page import RegisterPage, choice_combo
@@ -159,7 +160,7 @@ class MaterialsPage(RegisterPage):
 
     # writes ------------------------------------------------------------------------------
     def make_dialog(self, record: R | None) -> MaterialDialog:
-        def save(values: MaterialInput, confirm: bool) -> str:
+        def save(values: MaterialInput, confirm: bool, expected_version: int | None) -> str:
             if record is None:
                 new_id, changes = create_material(uow_factory=self._uow, values=values)
                 self.push(_("Add a material"), undo=lambda: delete_materials(uow_factory=self._uow,
@@ -169,7 +170,7 @@ class MaterialsPage(RegisterPage):
                 return new_id
             before = get_material(uow_factory=self._uow, material_id=record.id).as_input()
             changes = update_material(uow_factory=self._uow, material_id=record.id, values=values,
-                                      confirm_step=confirm)
+                                      confirm_step=confirm, expected_version=expected_version)
             if changes.materials:
                 after = get_material(uow_factory=self._uow, material_id=record.id).as_input()
                 self.push(_("Edit a material"),
@@ -183,6 +184,8 @@ class MaterialsPage(RegisterPage):
                                 tasks=list_tasks(uow_factory=self._uow), wards=material_wards(uow_factory=self._uow),
                                 today=self._session.today(), save=save, parent=self)
         dialog.photos.photos_changed.connect(self.notify)
+        if self.read_only:  # the city's view of a unit's register
+            make_record_dialog_read_only(dialog)
         return dialog
 
     def open_dialog(self, record: R | None) -> None:

@@ -79,6 +79,7 @@ class PlanPage(QWidget):
         super().__init__(parent)
         self._session = session
         self._uow = session.uow_factory
+        self._read_only = bool(getattr(session, "read_only", False))  # the city's view of a unit's plan
         self._state: PlanEditorState | None = None
         self._section_id: str | None = None
         self._select_task_after_refresh: str | None = None
@@ -159,9 +160,14 @@ class PlanPage(QWidget):
         for action in (self.details_action, self.units_action, self.revisions_action):
             bar.addAction(action)
         bar.addSeparator()
-        bar.addAction(self.issue_action)
-        bar.addAction(self.revise_action)
+        if not self._read_only:
+            bar.addAction(self.issue_action)
+            bar.addAction(self.revise_action)
         return bar
+
+    def _is_draft(self, state: PlanEditorState | None) -> bool:
+        """Whether the plan can be edited here: a draft, and not the city's read-only view of it."""
+        return state is not None and state.is_draft and not self._read_only
 
     def _build_outline(self) -> QWidget:
         self.tree = QTreeWidget()
@@ -330,7 +336,7 @@ class PlanPage(QWidget):
         self._update_actions()
 
     def _show_banner(self, state: PlanEditorState) -> None:
-        if state.is_draft:
+        if self._is_draft(state):
             text = _("Draft, saved as you type. {n} tasks. Issue it when it is ready.").format(n=state.task_count)
             if state.pending_reason:
                 text = _("Draft of revision {revision} — reason: {reason}").format(
@@ -403,7 +409,7 @@ class PlanPage(QWidget):
         section, state = self.current_section(), self._state
         if section is None or state is None:
             return
-        draft = state.is_draft
+        draft = self._is_draft(state)
         self.section_title.setText(section.label)
         marks = []
         if section.locked:
@@ -450,17 +456,17 @@ class PlanPage(QWidget):
         if task is not None and self.task_form.shows_saved(task):
             self.task_form.set_saved(task)
         else:
-            self.task_form.load(task, state.units, year=state.year, read_only=not state.is_draft)
+            self.task_form.load(task, state.units, year=state.year, read_only=not self._is_draft(state))
         self._update_actions()
 
     def _update_actions(self) -> None:
         state, section = self._state, self.current_section()
-        draft = state is not None and state.is_draft
+        draft = state is not None and self._is_draft(state)
         has_task = self.current_task() is not None
         for action in (self.details_action, self.units_action, self.revisions_action):
             action.setEnabled(state is not None)
         self.issue_action.setEnabled(draft)
-        self.revise_action.setEnabled(state is not None and not draft)
+        self.revise_action.setEnabled(state is not None and not draft and not self._read_only)
         can_edit_tasks = draft and section is not None and section.accepts_tasks
         self.add_task_action.setEnabled(can_edit_tasks)
         for action in (self.duplicate_task_action, self.remove_task_action, self.move_up_action,
@@ -537,9 +543,9 @@ class PlanPage(QWidget):
         section = self.current_section()
         if section is None:
             return
-        before, uow, sid = section.text, self._uow, section.id
+        before, uow, sid, version = section.text, self._uow, section.id, section.version or None
         self._apply(_("Edit the text of {section}").format(section=section.number or section.title),
-                    lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=text),
+                    lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=text, expected_version=version),
                     undo=lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=before),
                     redo=lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=text),
                     merge_key=f"text:{sid}")
@@ -548,9 +554,10 @@ class PlanPage(QWidget):
         section = self.current_section()
         if section is None:
             return
-        before, after, uow, sid = section.text, section.template_text, self._uow, section.id
+        before, after, uow, sid, version = section.text, section.template_text, self._uow, section.id, section.version
         self._apply(_("Revert {section} to the city's wording").format(section=section.number),
-                    lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=after),
+                    lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=after,
+                                                  expected_version=version or None),
                     undo=lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=before),
                     redo=lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=after))
 
@@ -562,9 +569,10 @@ class PlanPage(QWidget):
         section = self.current_section()
         if section is None:
             return
-        before, uow, sid = section.local_text, self._uow, section.id
+        before, uow, sid, version = section.local_text, self._uow, section.id, section.version or None
         self._apply(_("Edit the additions of {section}").format(section=section.number or section.title),
-                    lambda: edit.set_section_local_text(uow_factory=uow, section_id=sid, text=text),
+                    lambda: edit.set_section_local_text(uow_factory=uow, section_id=sid, text=text,
+                                                        expected_version=version),
                     undo=lambda: edit.set_section_local_text(uow_factory=uow, section_id=sid, text=before),
                     redo=lambda: edit.set_section_local_text(uow_factory=uow, section_id=sid, text=text),
                     merge_key=f"local:{sid}")
@@ -652,13 +660,15 @@ class PlanPage(QWidget):
         if self._state is None:
             return
         try:
-            before = self._state.task(task_id).fields
+            shown = self._state.task(task_id)  # the task as the form was filled: its values and version
         except KeyError:
             return
+        before, version = shown.fields, shown.version or None
         uow = self._uow
         only_text = {k for k in fields.__dataclass_fields__ if getattr(fields, k) != getattr(before, k)} == {"content"}
         self._select_task_after_refresh = task_id
-        self._apply(_("Edit a task"), lambda: edit.update_task(uow_factory=uow, task_id=task_id, fields=fields),
+        self._apply(_("Edit a task"), lambda: edit.update_task(uow_factory=uow, task_id=task_id, fields=fields,
+                                                               expected_version=version),
                     undo=lambda: edit.update_task(uow_factory=uow, task_id=task_id, fields=before),
                     redo=lambda: edit.update_task(uow_factory=uow, task_id=task_id, fields=fields),
                     merge_key=f"task:{task_id}:content" if only_text else None)
@@ -669,17 +679,18 @@ class PlanPage(QWidget):
         if state is None:
             return None
         self._commit_pending()
-        dialog = PlanDetailsDialog(state.details, year=state.year, read_only=not state.is_draft, parent=self)
-        before, uow, plan_id = state.details, self._uow, state.plan_id
+        dialog = PlanDetailsDialog(state.details, year=state.year, read_only=not self._is_draft(state), parent=self)
+        before, uow, plan_id, version = state.details, self._uow, state.plan_id, state.plan_version or None
 
         def save() -> None:
             after = dialog.details()
             self._apply(_("Edit the plan details"),
-                        lambda: edit.update_plan_details(uow_factory=uow, plan_id=plan_id, details=after),
+                        lambda: edit.update_plan_details(uow_factory=uow, plan_id=plan_id, details=after,
+                                                         expected_version=version),
                         undo=lambda: edit.update_plan_details(uow_factory=uow, plan_id=plan_id, details=before),
                         redo=lambda: edit.update_plan_details(uow_factory=uow, plan_id=plan_id, details=after))
 
-        if state.is_draft:
+        if self._is_draft(state):
             dialog.accepted.connect(save)
         self.dialog = dialog
         dialog.open()
@@ -705,7 +716,7 @@ class PlanPage(QWidget):
 
     def open_issue(self) -> IssueDialog | None:
         state = self._state
-        if state is None or not state.is_draft:
+        if state is None or not self._is_draft(state):
             return None
         self._commit_pending()
         today = self._session.today()
@@ -728,7 +739,7 @@ class PlanPage(QWidget):
 
     def open_revise(self) -> ReviseDialog | None:
         state = self._state
-        if state is None or state.is_draft:
+        if state is None or self._read_only or self._is_draft(state):
             return None
         dialog = ReviseDialog(revision=state.revision, parent=self)
         uow, plan_id = self._uow, state.plan_id

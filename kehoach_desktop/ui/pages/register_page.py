@@ -146,6 +146,10 @@ class RegisterPage(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.undo_button)
         actions.addWidget(self.export_button)
+        self.read_only = bool(getattr(session, "read_only", False))  # the city's view of a unit's register
+        for button in (self.add_button, self.status_button, self.delete_button, self.undo_button,
+                       self.export_button):
+            button.setVisible(not self.read_only)
 
         self.model: PagedTableModel[Any] = PagedTableModel(self.columns(), self, highlight=self.highlight)
         self.model.sort_requested.connect(self._on_model_sort_requested)

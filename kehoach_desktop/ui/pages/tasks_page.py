@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kehoach_desktop.domain.enums import PlanStatus, TaskStatus
-from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.errors import ConcurrentEditError, UserFacingError
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services.plan_dto import ProgressBoard, ProgressFilter, ProgressTotal, TaskProgressRow
@@ -170,6 +170,7 @@ class TasksPage(QWidget):
         self.update_button = QPushButton(_("Update progress…"))
         self.update_button.setObjectName("progress_update")
         self.update_button.clicked.connect(self.open_progress)
+        self.update_button.setVisible(not getattr(session, "read_only", False))  # the city's view of a unit
         legend = QLabel("⚠ " + _("overdue") + "   △ " + _("due within 7 days") + "   ✓ " + _("done"))
         legend.setProperty("role", "hint")
         info_row = QHBoxLayout()
@@ -177,6 +178,16 @@ class TasksPage(QWidget):
         info_row.addStretch(1)
         info_row.addWidget(legend)
         info_row.addWidget(self.update_button)
+        if not getattr(session, "read_only", False):
+            # progress comes back from the units in Excel workbooks (File menu too)
+            self.excel_export_button = QPushButton(_("Export to Excel…"))
+            self.excel_export_button.setObjectName("tasks_excel_export")
+            self.excel_export_button.clicked.connect(lambda: self.window().open_excel_export())
+            self.excel_import_button = QPushButton(_("Import from Excel…"))
+            self.excel_import_button.setObjectName("tasks_excel_import")
+            self.excel_import_button.clicked.connect(lambda: self.window().open_excel_import())
+            info_row.addWidget(self.excel_export_button)
+            info_row.addWidget(self.excel_import_button)
         layout.addLayout(info_row)
 
         self.model = ProgressTableModel(progress_columns(), self)
@@ -324,7 +335,7 @@ class TasksPage(QWidget):
     # progress --------------------------------------------------------------------------------
     def open_progress(self) -> ProgressDialog | None:
         row = self.current_row()
-        if row is None:
+        if row is None or getattr(self._session, "read_only", False):
             return None
         dialog = ProgressDialog(row, today=self._session.today(), parent=self)
         dialog.accepted.connect(lambda: self._save(row.id, dialog))
@@ -337,9 +348,12 @@ class TasksPage(QWidget):
         if update is None:
             return
         try:
-            changes = save_progress(uow_factory=self._session.uow_factory, task_id=task_id, update=update)
+            changes = save_progress(uow_factory=self._session.uow_factory, task_id=task_id, update=update,
+                                    expected_version=dialog.version)
         except UserFacingError as error:
             show_user_error(self, error)
+            if isinstance(error, ConcurrentEditError):
+                self.refresh()  # the table shows the newer progress
             return
         before = self._refresh_count
         self.changed.emit(changes)  # the main window refreshes the pages that show tasks, this one included

@@ -1,0 +1,90 @@
+"""Where each unit's plan departs from the city's template.
+
+Locked texts changed (the editor forbids it, so any hit means a tampered or foreign package),
+themes without a local task, forms of propaganda never used, and budgets far from the peers'
+(outside the median ± 2 × the interquartile range of the units that have a plan).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+
+from sqlalchemy import func, select
+
+from kehoach_desktop.domain.enums import PropagandaForm, SectionKind
+from kehoach_desktop.formats import format_vnd
+from kehoach_desktop.i18n import N_, _
+from kehoach_desktop.services.city_board import current_plans, require_city, workspace_template
+from kehoach_desktop.services.city_dto import Deviation, UnitDeviations
+from kehoach_desktop.storage.models import PlanSection, Task
+from kehoach_desktop.storage.uow import UnitOfWorkFactory
+
+LOCKED_TEXT = "locked_text"
+THEME_WITHOUT_TASK = "theme_without_task"
+FORM_UNUSED = "form_unused"
+BUDGET_OUTLIER = "budget_outlier"
+DEVIATION_LABELS = {LOCKED_TEXT: N_("Locked text changed"), THEME_WITHOUT_TASK: N_("Theme without a local task"),
+                    FORM_UNUSED: N_("Form of propaganda never used"), BUDGET_OUTLIER: N_("Budget far from peers")}
+DEVIATION_LABELS_VI = {LOCKED_TEXT: "Sửa nội dung bị khóa", THEME_WITHOUT_TASK: "Chủ đề chưa có nhiệm vụ",
+                       FORM_UNUSED: "Hình thức chưa sử dụng", BUDGET_OUTLIER: "Kinh phí khác biệt lớn"}
+_IGNORED_FORMS = {PropagandaForm.OTHER.value}
+
+
+def budget_bounds(budgets: list[int]) -> tuple[float, float] | None:
+    """Median ± 2 × IQR of the budgets; None with fewer than four units to compare."""
+    if len(budgets) < 4:
+        return None
+    q1, median, q3 = statistics.quantiles(budgets, n=4, method="inclusive")
+    spread = 2 * (q3 - q1)
+    return median - spread, median + spread
+
+
+def get_deviations(*, uow_factory: UnitOfWorkFactory) -> tuple[UnitDeviations, ...]:
+    with uow_factory() as uow:
+        s = uow.session
+        require_city(s)
+        template = workspace_template(s)
+        units = {u.code: u for u in template.reporting_units}
+        plans = current_plans(s, list(units))
+        plan_ids = [p.id for p in plans.values()]
+        found: dict[str, list[Deviation]] = defaultdict(list)
+        if plan_ids:
+            for unit, number, title in s.execute(
+                    select(PlanSection.unit_code, PlanSection.number, PlanSection.title)
+                    .where(PlanSection.plan_id.in_(plan_ids), PlanSection.deleted_at.is_(None),
+                           PlanSection.locked.is_(True), PlanSection.text != PlanSection.template_text)
+                    .order_by(PlanSection.unit_code, PlanSection.position)):
+                found[unit].append(Deviation(unit, LOCKED_TEXT, f"{number} {title}".strip(),
+                                             _("the city's locked wording was changed")))
+            with_tasks = (select(Task.section_id).where(Task.deleted_at.is_(None), Task.plan_id.in_(plan_ids))
+                          .distinct())
+            for unit, number, title in s.execute(
+                    select(PlanSection.unit_code, PlanSection.number, PlanSection.title)
+                    .where(PlanSection.plan_id.in_(plan_ids), PlanSection.deleted_at.is_(None),
+                           PlanSection.kind == SectionKind.THEME.value, PlanSection.id.not_in(with_tasks))
+                    .order_by(PlanSection.unit_code, PlanSection.position)):
+                found[unit].append(Deviation(unit, THEME_WITHOUT_TASK, f"{number} {title}".strip(),
+                                             _("no local task under this theme")))
+            used: dict[str, set[str]] = defaultdict(set)
+            budgets: dict[str, int] = {}
+            for unit, form, budget in s.execute(
+                    select(Task.unit_code, Task.form, func.sum(Task.budget))
+                    .where(Task.plan_id.in_(plan_ids), Task.deleted_at.is_(None)).group_by(Task.unit_code, Task.form)):
+                used[unit].add(form)
+                budgets[unit] = budgets.get(unit, 0) + int(budget or 0)
+            for unit in plans:
+                for form in PropagandaForm:
+                    if form.value not in _IGNORED_FORMS and form.value not in used[unit]:
+                        found[unit].append(Deviation(unit, FORM_UNUSED, form.label, _("no task uses this form")))
+            bounds = budget_bounds([budgets.get(unit, 0) for unit in plans])
+            if bounds is not None:
+                low, high = bounds
+                for unit in plans:
+                    budget = budgets.get(unit, 0)
+                    if not low <= budget <= high:
+                        found[unit].append(Deviation(unit, BUDGET_OUTLIER, format_vnd(budget), _(
+                            "outside {low} – {high} (median ± 2 × interquartile range of the units)").format(
+                            low=format_vnd(max(0, round(low))), high=format_vnd(round(high)))))
+        return tuple(UnitDeviations(code, unit.display_name, code in plans, tuple(found.get(code, ())))
+                     for code, unit in units.items() if code in plans)

@@ -1,0 +1,326 @@
+"""Tổng hợp: the completeness board — every reporting unit × reporting period, with each unit's figures.
+
+The city reviews each report here (accept, or return with a reason), opens any unit read-only,
+and writes reminder letters to the units that have not reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kehoach_desktop.domain.enums import MaterialStatus, MaterialType
+from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.reporting import Timeliness
+from kehoach_desktop.formats import format_date, format_number, format_vnd
+from kehoach_desktop.i18n import _
+from kehoach_desktop.services import sync
+from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.city_board import BoardCache, get_completeness_board
+from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow, UnitFigures
+from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.models.board_model import BoardTableModel, SortRole
+from kehoach_desktop.ui.widgets import PageHeader
+
+
+def figures_text(figures: UnitFigures) -> str:
+    types = ", ".join(f"{MaterialType(c.code).label} {format_number(c.count)}" for c in figures.materials_by_type)
+    statuses = ", ".join(f"{MaterialStatus(c.code).label} {format_number(c.count)}"
+                         for c in figures.materials_by_status)
+    return "\n".join((
+        _("Tasks: {total} — done {done}, in progress {progress}, overdue {overdue}.").format(
+            total=format_number(figures.tasks_total), done=format_number(figures.tasks_done),
+            progress=format_number(figures.tasks_in_progress), overdue=format_number(figures.tasks_overdue)),
+        _("Materials: {count} records, {quantity} items. By type: {types}.").format(
+            count=format_number(figures.materials_total), quantity=format_number(figures.materials_quantity),
+            types=types or "—"),
+        _("By status: {statuses}.").format(statuses=statuses or "—"),
+        _("Events: {held} held of {total}, {participants} participants. Budget: {spent} used of {planned}.").format(
+            held=format_number(figures.events_held), total=format_number(figures.events_total),
+            participants=format_number(figures.participants), spent=format_vnd(figures.budget_spent),
+            planned=format_vnd(figures.budget_planned)),
+    ))
+
+
+class BoardPage(QWidget):
+    RELEVANT_CHANGES = ("packages", "workspace", "plan", "tasks", "materials", "events")
+    changed = Signal(object)  # Changes
+
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.board: CompletenessBoard | None = None
+        self._cache = BoardCache()  # each unit's figures until a new package of it arrives
+        self.dialog: QWidget | None = None  # the dialog opened last
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 12)
+        layout.setSpacing(6)
+        self.header = PageHeader(_("Completeness board"))
+        layout.addWidget(self.header)
+
+        filters = QHBoxLayout()
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("kind_filter")
+        self.kind_filter.addItem(_("All kinds"), "")
+        self.kind_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.search = QLineEdit()
+        self.search.setObjectName("unit_search")
+        self.search.setPlaceholderText(_("Find a unit (code or name, diacritics optional)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _t: self.refresh())
+        self.period = QComboBox()
+        self.period.setObjectName("period_choice")
+        self.period.setToolTip(_("The period the review and the reminders are about"))
+        filters.addWidget(QLabel(_("Kind:")))
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.search, 1)
+        filters.addWidget(QLabel(_("Period:")))
+        filters.addWidget(self.period)
+        layout.addLayout(filters)
+
+        self.model = BoardTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SortRole)
+        self.table = QTableView()
+        self.table.setObjectName("board_table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # the template's order (official codes)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.table.doubleClicked.connect(lambda _index: self.open_unit())
+        self.table.selectionModel().currentChanged.connect(lambda current, _previous: self._on_current_changed())
+        layout.addWidget(self.table, 1)
+
+        self.legend = QLabel("⚠ " + _("missing: the deadline has passed and nothing arrived") + "   ✓ " +
+                             _("accepted by the city") + "   · " + _("date received · package number"))
+        self.legend.setProperty("role", "hint")
+        layout.addWidget(self.legend)
+        self.details = QLabel()
+        self.details.setObjectName("unit_details")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setMinimumHeight(self.details.fontMetrics().lineSpacing() * 6 + 8)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.details)
+
+        actions = QHBoxLayout()
+        self.open_button = QPushButton(_("Open the unit…"))
+        self.open_button.setObjectName("open_unit")
+        self.open_button.clicked.connect(self.open_unit)
+        self.accept_button = QPushButton(_("Accept the report"))
+        self.accept_button.setObjectName("accept_report")
+        self.accept_button.clicked.connect(self.accept_report)
+        self.return_button = QPushButton(_("Return the report…"))
+        self.return_button.setObjectName("return_report")
+        self.return_button.clicked.connect(self.return_report)
+        self.remind_button = QPushButton(_("Reminder letters…"))
+        self.remind_button.setObjectName("reminders")
+        self.remind_button.clicked.connect(self.write_reminders)
+        for button in (self.open_button, self.accept_button, self.return_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.remind_button)
+        layout.addLayout(actions)
+        self.totals = QLabel()
+        self.totals.setObjectName("board_totals")
+        self.totals.setWordWrap(True)
+        self.totals.setMinimumHeight(self.totals.fontMetrics().lineSpacing() * 2 + 6)
+        layout.addWidget(self.totals)
+        self._update_buttons()
+
+    # data --------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        board = get_completeness_board(uow_factory=self._session.uow_factory, today=self._session.today(),
+                                       kind=self.kind_filter.currentData() or None, search=self.search.text(),
+                                       cache=self._cache)
+        self.show_board(board)
+
+    def show_board(self, board: CompletenessBoard) -> None:
+        selected = self.current_unit()
+        self.board = board
+        if self.kind_filter.count() == 1:
+            self.kind_filter.blockSignals(True)
+            for kind in board.kinds:
+                self.kind_filter.addItem(kind[:1].upper() + kind[1:], kind)
+            self.kind_filter.blockSignals(False)
+        if self.period.count() == 0:
+            for column in board.periods:
+                self.period.addItem(_("{period} (deadline {date})").format(
+                    period=column.period, date=format_date(column.deadline)), column.period)
+            due = [i for i, c in enumerate(board.periods) if c.deadline < board.today]
+            self.period.setCurrentIndex(due[-1] if due else 0)
+        self.header.set_subtitle(_("Template {code} ({year}), {term}; report to {agency}. As of {date}.").format(
+            code=board.template_code, year=board.template_year, term=board.unit_term, agency=board.receiving_agency,
+            date=format_date(board.today)))
+        self.model.set_board(board.periods, board.rows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(0, 170)
+        late = sum(1 for r in board.rows for c in r.cells if c.timeliness == Timeliness.MISSING.value)
+        t = board.totals
+        self.totals.setText(_("{units} units shown · {missing} reports overdue · plans issued {issued} · tasks done "
+                              "{done}/{tasks}, overdue {overdue} · materials {materials} · events held {held}, "
+                              "{participants} participants · budget {spent} used of {planned}").format(
+            units=len(board.rows), missing=late, issued=t.plans_issued, done=format_number(t.tasks_done),
+            tasks=format_number(t.tasks_total), overdue=format_number(t.tasks_overdue),
+            materials=format_number(t.materials_total), held=format_number(t.events_held),
+            participants=format_number(t.participants), spent=format_vnd(t.budget_spent),
+            planned=format_vnd(t.budget_planned)))
+        if selected is not None:
+            self.select_unit(selected.code)
+        self._on_current_changed()
+
+    # selection ---------------------------------------------------------------------------------
+    def current_unit(self) -> UnitBoardRow | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(self.proxy.mapToSource(index).row())
+
+    def current_period(self) -> str:
+        index = self.table.currentIndex()
+        if index.isValid():
+            period = self.model.period_of_column(self.proxy.mapToSource(index).column())
+            if period is not None:
+                return period
+        return str(self.period.currentData() or "")
+
+    def select_unit(self, code: str, period: str | None = None) -> bool:
+        column = 0
+        if period is not None and self.board is not None:
+            column = self.model.FIXED + [p.period for p in self.board.periods].index(period)
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, column)
+            if self.model.row_at(self.proxy.mapToSource(index).row()).code == code:
+                self.table.setCurrentIndex(index)
+                return True
+        return False
+
+    def _on_current_changed(self) -> None:
+        row = self.current_unit()
+        period = self.current_period()
+        if period and self.period.findData(period) >= 0:
+            self.period.setCurrentIndex(self.period.findData(period))
+        if row is None:
+            self.details.setText(_("Select a unit to see its figures; double-click to open it."))
+        else:
+            cell = row.cell(period)
+            state = ""
+            if cell is not None:
+                state = _("{period}: {state}").format(period=period, state=Timeliness(cell.timeliness).label)
+                if cell.reason:
+                    state += " — " + _("returned because: {reason}").format(reason=cell.reason)
+            self.details.setText(f"<b>{row.display_name}</b> ({row.code}) · {state}<br>" +
+                                 figures_text(row.figures).replace("\n", "<br>"))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        row = self.current_unit()
+        cell = row.cell(self.current_period()) if row is not None else None
+        has_package = cell is not None and cell.package_id is not None
+        self.open_button.setEnabled(row is not None)
+        self.accept_button.setEnabled(has_package and cell.decision != "accepted")  # type: ignore[union-attr]
+        self.return_button.setEnabled(has_package and cell.decision != "returned")  # type: ignore[union-attr]
+
+    # actions -----------------------------------------------------------------------------------
+    def open_unit(self) -> QDialog | None:
+        from kehoach_desktop.ui.dialogs.drilldown_dialog import DrillDownDialog
+
+        row = self.current_unit()
+        if row is None:
+            return None
+        dialog = DrillDownDialog(self._session, unit_code=row.code, unit_name=row.display_name, parent=self)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _decide(self, decision: str, reason: str = "") -> bool:
+        row = self.current_unit()
+        period = self.current_period()
+        cell = row.cell(period) if row is not None else None
+        if cell is None or cell.package_id is None:
+            return False
+        try:
+            changes = sync.decide_package(uow_factory=self._session.uow_factory, package_id=cell.package_id,
+                                          decision=decision, reason=reason)
+        except UserFacingError as error:
+            show_user_error(self, error)
+            return False
+        self.refresh()
+        self.select_unit(row.code, period)  # type: ignore[union-attr]
+        self.changed.emit(changes)
+        return True
+
+    def accept_report(self) -> bool:
+        return self._decide("accepted")
+
+    def return_report(self, reason: str | None = None) -> bool:
+        row = self.current_unit()
+        if row is None:
+            return False
+        if reason is None:
+            text, ok = QInputDialog.getMultiLineText(
+                self, _("Return the report"), _("Why is the report of {unit} for {period} returned? The unit will "
+                                                "read this.").format(unit=row.display_name,
+                                                                     period=self.current_period()))
+            if not ok:
+                return False
+            reason = text
+        return self._decide("returned", reason)
+
+    def write_reminders(self, folder: Path | None = None, *, combined: bool | None = None) -> list[Path]:
+        from kehoach_desktop.services.city_reports import write_reminders
+
+        period = self.current_period()
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, _("Folder for the reminder letters"),
+                                                      str(self._session.folder))
+            if not chosen:
+                return []
+            folder = Path(chosen)
+        if combined is None:
+            box = QMessageBox(QMessageBox.Icon.Question, _("Reminder letters"),
+                              _("One letter addressed to all the units concerned, or one letter per unit?"),
+                              parent=self)
+            one = box.addButton(_("One letter to all"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(_("One per unit"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() not in [b for b in box.buttons()
+                                           if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole]:
+                return []
+            combined = box.clickedButton() is one
+        try:
+            paths = write_reminders(uow_factory=self._session.uow_factory, period=period, folder=folder,
+                                    today=self._session.today(), combined=combined)
+        except UserFacingError as error:
+            show_user_error(self, error)
+            return []
+        self.details.setText(_("Wrote {n} reminder letter(s) for {period} in {folder}.").format(
+            n=len(paths), period=period, folder=folder))
+        self.changed.emit(Changes(workspace=True))
+        return paths

@@ -1,0 +1,162 @@
+"""Build the wheel and the bundle, then prove they work away from the source tree (CI runs this).
+
+    python packaging/check_builds.py [--out DIR]
+
+- The wheel is installed in a fresh virtual environment (its dependencies come from the package
+  index: about 400 MB), and ``kehoach self-test`` runs from a folder outside the repository, so
+  only the installed package can be imported: the data files must have travelled with it.
+- The bundle runs with a bare environment (no PYTHONPATH, a temporary HOME, ``KEHOACH_PORTABLE``
+  set): ``self-test`` five times offscreen (the median start-up time is printed) and once under
+  Xvfb when ``xvfb-run`` exists; then a demo workspace, a signed plan report whose fonts must be
+  embedded, ``pdf verify`` on it, and portable mode through a ``portable.txt`` file.
+
+Not a pytest test on purpose: it downloads the dependencies and takes about two minutes, and the
+README's ``python3 -m pytest`` must stay offline and quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import manifest
+
+import build  # the packaging folder is not a package
+
+PASSWORD = "mật-khẩu-thử"
+
+
+def _run(command: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> str:
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+    if result.returncode != 0:
+        raise SystemExit(f"FAILED: {' '.join(command)}\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def _bare_env(home: Path, **extra: str) -> dict[str, str]:
+    """What a clean desktop session gives a program: no Python variables, no development folders."""
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    env.update(extra)
+    return env
+
+
+def check_wheel(wheel: Path, scratch: Path) -> None:
+    started = time.perf_counter()
+    environment = scratch / "venv"
+    venv.EnvBuilder(with_pip=True, clear=True).create(environment)
+    python = environment / ("Scripts" if os.name == "nt" else "bin") / "python"
+    _run([str(python), "-m", "pip", "install", "--quiet", str(wheel)])
+    kehoach = environment / ("Scripts" if os.name == "nt" else "bin") / "kehoach"
+    outside = scratch / "elsewhere"
+    outside.mkdir()
+    env = _bare_env(scratch / "home", KEHOACH_PORTABLE=str(scratch / "wheel-data"))
+    where = _run([str(python), "-c", "import kehoach_desktop; print(kehoach_desktop.__file__)"], env=env, cwd=outside)
+    if not where.startswith(str(environment)):
+        raise SystemExit(f"FAILED: the package was imported from {where.strip()}, not from the virtual environment")
+    print("wheel:", _run([str(kehoach), "self-test"], env=env, cwd=outside).strip(),
+          f"(install + test {time.perf_counter() - started:.0f} s)")
+
+
+def _make_p12(folder: Path) -> Path:
+    """A throwaway self-signed certificate to sign a report with."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kiểm tra bản đóng gói")])
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now)
+            .not_valid_after(now + dt.timedelta(days=30)).sign(key, hashes.SHA256()))
+    path = folder / "signer.p12"
+    path.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"signer", key, cert, None, serialization.BestAvailableEncryption(PASSWORD.encode("utf-8"))))
+    return path
+
+
+def _embedded_fonts(pdf: Path) -> set[str]:
+    if shutil.which("pdffonts"):
+        lines = _run(["pdffonts", str(pdf)]).splitlines()[2:]
+        return {line.split()[0].split("+")[-1] for line in lines if len(line.split()) > 4
+                and line.split()[-5] == "yes"}
+    data = pdf.read_bytes()  # reportlab writes its font dictionaries uncompressed
+    return {name.decode().split("+")[-1] for name in re.findall(rb"/FontName /([\w+-]+)", data)} \
+        if b"/FontFile2" in data else set()
+
+
+def check_bundle(bundle: Path, scratch: Path) -> None:
+    executable = bundle / manifest.EXECUTABLE
+    env = _bare_env(scratch / "home", KEHOACH_PORTABLE=str(scratch / "bundle-data"))
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        output = _run([str(executable), "self-test"], env=env, cwd=scratch)
+        times.append(time.perf_counter() - started)
+    print("bundle:", output.strip())
+    print(f"bundle start-up (self-test, wall clock, median of 5): {statistics.median(times):.2f} s")
+    if shutil.which("xvfb-run"):
+        shown = _run(["xvfb-run", "-a", "env", "-u", "PYTHONPATH", f"HOME={env['HOME']}",
+                      f"KEHOACH_PORTABLE={env['KEHOACH_PORTABLE']}", str(executable), "self-test"], cwd=scratch)
+        if "Qt platform xcb" not in shown:
+            raise SystemExit(f"FAILED: under Xvfb the bundle did not use X11: {shown}")
+        print("bundle under Xvfb:", shown.strip())
+    workspace = scratch / "demo.khws"
+    _run([str(executable), "demo", "--workspace", str(workspace)], env=env)
+    pdf = scratch / "plan.pdf"
+    _run([str(executable), "report", "plan", "--workspace", str(workspace), "--out", str(pdf),
+          "--sign-p12", str(_make_p12(scratch)), "--password-env", "KEHOACH_P12"], env={**env, "KEHOACH_P12": PASSWORD})
+    fonts = _embedded_fonts(pdf)
+    if not any(font.startswith("LiberationSerif") for font in fonts):
+        raise SystemExit(f"FAILED: the bundled Liberation Serif is not embedded in the report: {fonts}")
+    verify = subprocess.run([str(executable), "pdf", "verify", str(pdf)], capture_output=True, text=True, env=env)
+    if "SHA-256" not in verify.stdout:  # untrusted self-signed certificate: exit 1, but intact and valid
+        raise SystemExit(f"FAILED: pdf verify\n{verify.stdout}\n{verify.stderr}")
+    print(f"bundle report: {pdf.stat().st_size} bytes, fonts embedded: {', '.join(sorted(fonts))}")
+    marker = bundle / "portable.txt"
+    marker.write_text("", encoding="utf-8")
+    try:
+        portable_env = _bare_env(scratch / "home")
+        _run([str(executable), "init", "--workspace", str(bundle / "data" / "w.khws"), "--district", "006"],
+             env=portable_env)
+        if not (bundle / "data" / "logs" / "kehoach.log").is_file():
+            raise SystemExit("FAILED: with portable.txt the log did not go to the data folder beside the program")
+        print("bundle portable mode: data and logs beside the program")
+    finally:
+        marker.unlink()
+        shutil.rmtree(bundle / "data", ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=manifest.ROOT / "dist")
+    args = parser.parse_args()
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    wheel = build.build_wheel(out)
+    bundle = build.build_bundle(out)
+    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
+    print(f"bundle size: {size / 1e6:.0f} MB in {sum(1 for _ in bundle.rglob('*'))} entries")
+    with tempfile.TemporaryDirectory(prefix="kehoach-wheel-") as scratch:
+        check_wheel(wheel, Path(scratch))
+    with tempfile.TemporaryDirectory(prefix="kehoach-bundle-") as scratch:
+        check_bundle(bundle, Path(scratch))
+    print("check_builds: OK")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,128 @@
+"""City mode in the window: the completeness board over three demo districts, review, drill-down, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QSettings, Qt
+
+from kehoach_desktop.services.materials import MaterialFilter, material_totals
+from kehoach_desktop.ui.main_window import MainWindow
+from kehoach_desktop.ui.models.board_model import BoardTableModel, CellRole
+from kehoach_desktop.ui.style import STYLE_SHEET
+from tests.services.city_fixtures import PERIOD, CityWithDistricts, build_city, set_received_on
+
+pytestmark = pytest.mark.gui
+SHOTS = Path("/tmp/kehoach-city-shots")
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CityWithDistricts]:
+    built = build_city(tmp_path_factory.mktemp("city"))
+    set_received_on(built.city, dt.date(2021, 3, 20))
+    set_received_on(built.city, dt.date(2021, 4, 2), "271")
+    try:
+        yield built
+    finally:
+        built.city.close()
+
+
+@pytest.fixture
+def window(qtbot, city: CityWithDistricts, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(city.city, settings, log_file=tmp_path / "kehoach.log")
+    window.setStyleSheet(STYLE_SHEET)
+    window.resize(1280, 800)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_the_board_model_passes_the_model_tester(qtmodeltester, city: CityWithDistricts) -> None:
+    from kehoach_desktop.services.city_board import get_completeness_board
+
+    model = BoardTableModel()
+    board = get_completeness_board(uow_factory=city.city.uow_factory, today=city.city.today())
+    model.set_board(board.periods, board.rows)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_board_review_drill_down_and_consolidated_reports(qtbot, window: MainWindow, city: CityWithDistricts,
+                                                          tmp_path: Path) -> None:
+    window.show_area("board")
+    page = window.page_by_key["board"]
+    assert page.model.rowCount() == 30
+    assert page.select_unit("006", PERIOD)
+    cell = page.table.currentIndex().data(CellRole)
+    assert cell.timeliness == "on_time" and "#1" in page.table.currentIndex().data()
+    assert page.select_unit("001", "2021-H1")
+    assert page.table.currentIndex().data().startswith("⚠")  # missing, shown in text as well as colour
+    assert page.table.currentIndex().data(Qt.ItemDataRole.BackgroundRole) is not None
+    SHOTS.mkdir(exist_ok=True)
+    window.grab().save(str(SHOTS / "board.png"))
+
+    # filters: the kinds come from the template
+    page.kind_filter.setCurrentIndex(page.kind_filter.findData("huyện"))
+    assert page.model.rowCount() == 17
+    page.kind_filter.setCurrentIndex(0)
+    page.search.setText("ba vì")
+    assert page.model.rowCount() == 1
+    page.search.clear()
+
+    # review: a reason is required to return, and the board shows it
+    assert page.select_unit("271", PERIOD)
+    assert page.return_button.isEnabled()
+    assert page.return_report("Thiếu kết quả sự kiện quý I")
+    assert page.current_unit().cell(PERIOD).timeliness == "returned"
+    assert "Thiếu kết quả" in page.details.text()
+    assert page.select_unit("006", PERIOD) and page.accept_report()
+    assert page.current_unit().cell(PERIOD).decision == "accepted"
+
+    # drill-down: the district's own pages, over its records only, read-only
+    assert page.select_unit("271")
+    dialog = page.open_unit()
+    qtbot.addWidget(dialog)
+    materials = dialog.show_tab("materials")
+    materials.refresh()
+    expected = material_totals(uow_factory=dialog.view_session.uow_factory, flt=MaterialFilter()).count
+    assert materials.shown_totals.count == expected > 0
+    assert {r.unit_code for r in materials.model.loaded_rows()} == {"271"}
+    assert not materials.add_button.isVisible() and not materials.delete_button.isVisible()
+    from kehoach_desktop.domain.text import fold
+
+    word = fold(materials.model.row_at(0).content).split()[-1]  # search as the district does, without diacritics
+    materials.search.setText(word)
+    qtbot.waitUntil(lambda: 0 < materials.model.rowCount() < expected)
+    plan = dialog.show_tab("plan")
+    assert plan.tree.topLevelItemCount() > 0 and not plan.revise_action.isEnabled()
+    tasks = dialog.show_tab("tasks")
+    assert tasks.model.rowCount() == 40 and not tasks.update_button.isVisible()
+    dialog.resize(1280, 800)
+    dialog.show_tab("materials")
+    dialog.grab().save(str(SHOTS / "drilldown.png"))
+    dialog.close()
+
+    # the consolidated report and workbook
+    window.show_area("reports")
+    reports = window.page_by_key["reports"]
+    reports.period.setCurrentIndex(reports.period.findData(PERIOD))
+    pdf = reports.export_pdf(tmp_path / "city.pdf")
+    assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
+    xlsx = reports.export_excel(tmp_path / "city.xlsx")
+    assert xlsx is not None and "Nhiệm vụ" in load_workbook(xlsx, read_only=True).sheetnames
+    assert reports.deviations.topLevelItemCount() >= 0
+    window.grab().save(str(SHOTS / "reports.png"))
+
+
+def test_reminder_letters_from_the_board(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    window.show_area("board")
+    page = window.page_by_key["board"]
+    page.period.setCurrentIndex(page.period.findData("2021-H1"))
+    assert page.select_unit("001", "2021-H1")
+    paths = page.write_reminders(tmp_path, combined=True)
+    assert len(paths) == 1 and paths[0].read_bytes().startswith(b"%PDF")
+    assert "2021-H1" in page.details.text()
