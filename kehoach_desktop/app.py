@@ -316,6 +316,8 @@ class AppController:
         from kehoach_desktop.services.backups import newest_good_backup, restore_backup
         from kehoach_desktop.ui.errors import report_error
 
+        if not isinstance(path, Path):  # a workspace on a database server has no backup files here
+            return False
         try:
             newest = newest_good_backup(workspace=path)
         except OSError:

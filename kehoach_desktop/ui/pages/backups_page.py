@@ -131,6 +131,13 @@ class BackupsPage(QWidget):
         return backups.backups_folder_of(self._session.path)
 
     def refresh(self) -> None:
+        if self._session.path is None:  # a workspace on a database server: its administrator backs it up
+            self.folder_label.setText(_("This workspace is kept on a database server; its backups are made there, "
+                                        "by the server's administrator."))
+            for button in (self.backup_button, self.copy_button, self.restore_button, self.restore_file_button,
+                           self.folder_button):
+                button.setEnabled(False)
+            return
         found = backups.list_backups(workspace=self._session.path)
         self.model.set_rows(found)
         self.folder_label.setText(_("Backups are kept in {folder}").format(folder=self.backups_folder))
@@ -143,6 +150,8 @@ class BackupsPage(QWidget):
         return self.model.row_at(self.proxy.mapToSource(rows[0]).row())
 
     def _update_actions(self) -> None:
+        if self._session.path is None:
+            return
         self.restore_button.setEnabled(self.selected_backup() is not None)
         busy = self.runner.busy
         self.backup_button.setEnabled(not busy)
