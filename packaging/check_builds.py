@@ -30,9 +30,8 @@ import venv
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_dist  # the packaging folder is not a package
 import manifest
-
-import build  # the packaging folder is not a package
 
 PASSWORD = "mật-khẩu-thử"
 
@@ -146,8 +145,8 @@ def main() -> int:
     args = parser.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    wheel = build.build_wheel(out)
-    bundle = build.build_bundle(out)
+    wheel = make_dist.build_wheel(out)
+    bundle = make_dist.build_bundle(out)
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"bundle size: {size / 1e6:.0f} MB in {sum(1 for _ in bundle.rglob('*'))} entries")
     with tempfile.TemporaryDirectory(prefix="kehoach-wheel-") as scratch:

@@ -1,4 +1,4 @@
-"""What goes into the bundle, in one place: read by ``kehoach.spec``, ``build.py`` and the packaging tests.
+"""What goes into the bundle, in one place: read by ``kehoach.spec``, ``make_dist.py`` and the packaging tests.
 
 Data files are listed explicitly (folder + file patterns), never "everything under resources/": a
 stray file in the source tree must not end up in an installer. The targets mirror the wheel

@@ -1,6 +1,6 @@
 ; Inno Setup 6.3+ script: the Windows installer of Kế hoạch Desktop.
 ;
-; Built on Windows by   python packaging\build.py --installer
+; Built on Windows by   python packaging\make_dist.py --installer
 ; which runs PyInstaller first, then
 ;   ISCC /DAppVersion=<kehoach_desktop.__version__> /DBundleDir=<the bundle folder> /O<out> packaging\windows\kehoach.iss
 ;
@@ -10,7 +10,7 @@
 ; It cannot be compiled or tried on the Linux build machine: see the README, "Packaging", for what was checked.
 
 #ifndef AppVersion
-  #error Give the version: ISCC /DAppVersion=0.1.0 ... (python packaging\build.py --installer does it)
+  #error Give the version: ISCC /DAppVersion=0.1.0 ... (python packaging\make_dist.py --installer does it)
 #endif
 #ifndef BundleDir
   #define BundleDir AddBackslash(SourcePath) + "..\..\dist\KeHoachDesktop-" + AppVersion + "-windows-x86_64"

@@ -46,7 +46,7 @@ def _load(name: str) -> ModuleType:
 
 
 manifest = _load("manifest")
-build = _load("build")
+make_dist = _load("make_dist")
 
 
 def _bundled() -> dict[Path, str]:
@@ -104,7 +104,7 @@ def test_the_wheel_check_names_a_missing_data_file(tmp_path: Path) -> None:
             if not source.endswith(".mo"):
                 archive.writestr(f"{target}/{Path(source).name}", b"")
     with pytest.raises(SystemExit, match=re.escape("kehoach_desktop/i18n/vi/LC_MESSAGES/kehoach.mo")):
-        build.check_wheel(wheel)
+        make_dist.check_wheel(wheel)
 
 
 # the spec -----------------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def test_appstreamcli_validates_the_metainfo() -> None:
 
 
 # icons --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("size", build.ICON_SIZES)
+@pytest.mark.parametrize("size", make_dist.ICON_SIZES)
 def test_the_icon_exists_at_each_size(size: int) -> None:
     with Image.open(resources_dir() / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "kehoach.png") as image:
         assert image.size == (size, size)
@@ -245,7 +245,7 @@ def test_the_icon_exists_at_each_size(size: int) -> None:
 
 def test_the_ico_holds_every_windows_size() -> None:
     with Image.open(resources_dir() / "icons" / "kehoach.ico") as icon:
-        assert set(icon.info["sizes"]) == {(s, s) for s in build.ICO_SIZES}
+        assert set(icon.info["sizes"]) == {(s, s) for s in make_dist.ICO_SIZES}
 
 
 # Windows installer --------------------------------------------------------------------------------
@@ -260,5 +260,5 @@ def test_the_inno_setup_script_associates_both_extensions_in_vietnamese() -> Non
     assert len(commands) == 2 and all('""%1""' in line for line in commands)
     assert "OutputBaseFilename=KeHoachDesktop-{#AppVersion}-setup" in iss
     assert 'KeHoachDesktop-" + AppVersion + "-windows-x86_64"' in iss  # manifest.bundle_name() on Windows
-    build_source = (PACKAGING / "build.py").read_text(encoding="utf-8")
+    build_source = (PACKAGING / "make_dist.py").read_text(encoding="utf-8")
     assert "/DAppVersion=" in build_source and 'f"KeHoachDesktop-{manifest.version()}-setup.exe"' in build_source

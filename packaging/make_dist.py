@@ -1,10 +1,10 @@
 """Build what we ship: the wheel and the PyInstaller one-folder bundle (on request: icons, the Windows installer).
 
-    python packaging/build.py                      # wheel + bundle into dist/
-    python packaging/build.py --wheel              # only the wheel
-    python packaging/build.py --bundle --out DIR   # only the bundle, into DIR
-    python packaging/build.py --icons              # re-render the PNG/ICO icons from the SVG sources (commit them)
-    python packaging/build.py --installer          # Windows only: the bundle, then Inno Setup's ISCC on kehoach.iss
+    python packaging/make_dist.py                      # wheel + bundle into dist/
+    python packaging/make_dist.py --wheel              # only the wheel
+    python packaging/make_dist.py --bundle --out DIR   # only the bundle, into DIR
+    python packaging/make_dist.py --icons              # re-render the PNG/ICO icons from the SVG sources (commit them)
+    python packaging/make_dist.py --installer          # Windows only: the bundle, then Inno Setup's ISCC on kehoach.iss
 
 Needs the ``packaging`` extra (``pip install -e ".[packaging]"``: PyInstaller 6 and build). The bundle
 is named after the package's version: ``dist/KeHoachDesktop-<version>-<os>-<machine>/``.
@@ -13,6 +13,7 @@ is named after the package's version: ``dist/KeHoachDesktop-<version>-<os>-<mach
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -78,10 +79,9 @@ def render_icons() -> None:
 # wheel ----------------------------------------------------------------------------------------
 def build_wheel(out: Path) -> Path:
     before = set(out.glob("*.whl"))
-    try:
-        import build  # noqa: F401
+    if importlib.util.find_spec("build") is not None:  # PyPA's build, from the `packaging` extra
         _run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), "."])
-    except ImportError:
+    else:
         _run([sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "--wheel-dir", str(out)])
     version = manifest.version()
     wheel = out / f"kehoach_desktop-{version}-py3-none-any.whl"
