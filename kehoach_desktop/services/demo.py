@@ -59,6 +59,7 @@ from kehoach_desktop.storage.models import (
     WorkspaceInfo,
     new_id,
 )
+from kehoach_desktop.storage.statistics import refresh_if_stale
 
 DEMO_TODAY = dt.date(2021, 9, 20)
 """The day the demo data is dated as of: the plan year looks about three quarters done."""
@@ -629,6 +630,7 @@ def _fill(session: Session, *, rng: random.Random, scale: int, seed: int, today:
     for batch in _batches(_make_events(ctx, scale)):
         session.execute(insert(Event), batch)
         events += len(batch)
+    refresh_if_stale(session)
     session.merge(Setting(key=DEMO_TODAY_SETTING, value=today.isoformat()))
     audit.record(session, unit_code=info.unit_code, action="demo.create", entity="workspace", entity_id=info.id,
                  summary=f"Dữ liệu minh họa năm {DEMO_YEAR} của {area.district}",

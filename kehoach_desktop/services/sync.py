@@ -81,6 +81,7 @@ from kehoach_desktop.storage.models import (
     WorkspaceInfo,
 )
 from kehoach_desktop.storage.server import lock_unit_records
+from kehoach_desktop.storage.statistics import refresh_if_stale
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 AUDIT_SENT_THROUGH = "sync.audit_sent_through"  # the last audit entry id a package carried
@@ -518,6 +519,7 @@ def _apply(uow_factory: UnitOfWorkFactory, package: VerifiedPackage, *, trust_ne
             new_key = _check_trust(s, package, trust_new_keys=trust_new_keys,
                                    confirmed_fingerprints=confirmed_fingerprints)
             outcome = _IMPORTERS[package.kind](s, info, package)
+            refresh_if_stale(s)  # a city's register grows by a district at a time
             if new_key is not None:
                 s.add(new_key)
                 audit.record(s, unit_code=info.unit_code, action="key.trust", entity="trusted_key",

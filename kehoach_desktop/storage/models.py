@@ -243,6 +243,12 @@ class Task(TravellingRecord, Base):
 
     section: Mapped[PlanSection] = relationship(back_populates="tasks")
 
+    __table_args__ = (
+        # covers the city board's task figures (status, overdue, budget, indicators per unit)
+        Index("ix_tasks_board", "unit_code", "plan_id", "deleted_at", "status", "due_date", "budget", "spent",
+              "indicator_target", "indicator_achieved"),
+    )
+
 
 class Material(TravellingRecord, Base):
     """A visual campaign material (one item or a batch) through its life cycle."""
@@ -272,8 +278,12 @@ class Material(TravellingRecord, Base):
     search_key: Mapped[str] = mapped_column(Text, default="")  # folded text for diacritic-free search
 
     __table_args__ = (
-        # covers the register's filters and totals (count, quantity, cost): DESIGN P6 at 300,000 rows
-        Index("ix_materials_register", "unit_code", "status", "type", "deleted_at", "quantity", "cost"),
+        # covers the register's filters and totals (count, quantity, cost) and the city board's
+        # GROUP BY unit, status, type: DESIGN P6 at 300,000 rows
+        Index("ix_materials_register", "unit_code", "status", "type", "deleted_at", "ward", "section_id",
+              "planned_removal_on", "quantity", "cost"),
+        # the register's default order (newest first), walked page by page without sorting
+        Index("ix_materials_recent", "unit_code", "deleted_at", "updated_at", "id"),
     )
 
 
@@ -300,7 +310,11 @@ class Event(TravellingRecord, Base):
     result_notes: Mapped[str] = mapped_column(Text, default="")
     search_key: Mapped[str] = mapped_column(Text, default="")
 
-    __table_args__ = (Index("ix_events_unit_starts_on", "unit_code", "starts_on"),)
+    __table_args__ = (
+        Index("ix_events_unit_starts_on", "unit_code", "starts_on"),
+        # covers the city board's event figures (held, participants, cost per unit)
+        Index("ix_events_board", "unit_code", "deleted_at", "status", "actual_participants", "actual_cost"),
+    )
 
 
 class Attachment(Base):

@@ -1,5 +1,9 @@
 """P6: refreshing the materials register (filter, search, sort, totals) at 10,000 and 300,000 rows.
 
+Three workspaces: the demo at scale 50 (10,000 materials); the city's table of 300,000 rows,
+30 units of 10,000, with the register of one unit open (how the city drills into a district);
+and a worst case no office reaches, one unit holding all 300,000 rows.
+
 For each case the page's real work is timed — the totals query and the first page of the
 filtered, sorted view, through the services, and the whole ``MaterialsPage.apply_filters``
 with Qt offscreen — against a floor measured in the same run: the raw SQL ``count(*)`` of
@@ -72,6 +76,20 @@ def grow(path: Path, target: int) -> None:
         db.execute("ANALYZE")
 
 
+def grow_other_units(path: Path, units: int) -> None:
+    """Copy the demo's materials to ``units - 1`` other units: the city's table, drilled into one unit."""
+    with sqlite3.connect(path) as db:
+        own = db.execute("SELECT unit_code FROM workspace").fetchone()[0]
+        columns = [row[1] for row in db.execute("PRAGMA table_info(materials)")]
+        for n in range(1, units):
+            select = ", ".join("lower(hex(randomblob(16)))" if c == "id" else f"'X{n:02d}'" if c == "unit_code"
+                               else c for c in columns)
+            db.execute(f"INSERT INTO materials ({', '.join(columns)}) SELECT {select} FROM materials "
+                       "WHERE unit_code = ?", (own,))
+        db.commit()
+        db.execute("ANALYZE")
+
+
 def bench(path: Path, runs: int, label: str) -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -85,7 +103,8 @@ def bench(path: Path, runs: int, label: str) -> None:
     raw = sqlite3.connect(path)
     unit = raw.execute("SELECT unit_code FROM workspace").fetchone()[0]
     total = raw.execute("SELECT count(*) FROM materials").fetchone()[0]
-    print(f"\n{label}: {total:,} materials")
+    own = raw.execute("SELECT count(*) FROM materials WHERE unit_code = ?", (unit,)).fetchone()[0]
+    print(f"\n{label}: {total:,} materials, {own:,} of them the unit's")
     print(f"{'case':34} {'rows':>8} {'floor':>8} {'totals':>8} {'page 1':>8} {'page 50':>8} {'refresh':>8} "
           f"{'ratio':>6}")
     page = MaterialsPage(session)
@@ -154,14 +173,15 @@ def main() -> int:
         demo = Path(folder) / "demo50.khws"
         new_demo_workspace(demo, scale=50).close()
         bench(demo, args.runs, "demo --scale 50")
-        big = Path(folder) / "big.khws"
-        big.write_bytes(demo.read_bytes())
-        for suffix in ("-wal", "-shm"):
-            extra = Path(str(demo) + suffix)
-            if extra.exists():
-                Path(str(big) + suffix).write_bytes(extra.read_bytes())
+        big, city = Path(folder) / "big.khws", Path(folder) / "city.khws"
+        for copy in (big, city):
+            with sqlite3.connect(demo) as source, sqlite3.connect(copy) as target:
+                source.backup(target)
         grow(big, args.big)
-        bench(big, args.runs, f"grown to {args.big:,}")
+        bench(big, args.runs, f"one unit grown to {args.big:,} (a worst case no district reaches)")
+        units = max(args.big // 10_000, 2)
+        grow_other_units(city, units)
+        bench(city, args.runs, f"city: {units} units of 10,000, the register of one unit")
     return 0
 
 

@@ -124,8 +124,8 @@ class MaterialsPage(RegisterPage):
             date_from=self.date_from.value(), date_to=self.date_to.value(), search=self.search.text(),
             removal_overdue_on=self._session.today() if self.overdue_only.isChecked() else None)
 
-    def query(self, flt: MaterialFilter, sort: SortSpec, after: tuple[Any, Any] | None) -> Page:
-        return query_materials(uow_factory=self._uow, flt=flt, sort=sort, after=after)
+    def query(self, flt: MaterialFilter, sort: SortSpec, after: tuple[Any, Any] | None, matching: int | None) -> Page:
+        return query_materials(uow_factory=self._uow, flt=flt, sort=sort, after=after, matching=matching)
 
     def totals(self, flt: MaterialFilter) -> Totals:
         return material_totals(uow_factory=self._uow, flt=flt)

@@ -70,6 +70,8 @@ class RegisterPage(QWidget):
         self._sort = self.default_sort()
         self._skip_refresh = False
         self._themes: tuple[ThemeChoice, ...] = ()
+        self.shown_totals: Totals | None = None
+        self._shown_filter: Any = None
         self.undo_stack = QUndoStack(self)
         self.runner = TaskRunner(self)
         self.last_export: Path | None = None
@@ -231,7 +233,8 @@ class RegisterPage(QWidget):
     def current_filter(self) -> Any:
         raise NotImplementedError
 
-    def query(self, flt: Any, sort: SortSpec, after: tuple[Any, Any] | None) -> Page:
+    def query(self, flt: Any, sort: SortSpec, after: tuple[Any, Any] | None, matching: int | None) -> Page:
+        """A page of the view; ``matching`` is the row count of the filter (from the totals)."""
         raise NotImplementedError
 
     def totals(self, flt: Any) -> Totals:
@@ -286,10 +289,14 @@ class RegisterPage(QWidget):
         """Query the first page and the totals of the current filter and sort (in SQL)."""
         self._search_timer.stop()
         flt = self.current_filter()
-        sort = self._sort
-        self.model.reset(lambda after: self.query(flt, sort, after), self.query(flt, sort, None))
         self.shown_totals = self.totals(flt)
+        self._shown_filter = flt
         self.footer.setText(self.totals_text(self.shown_totals))
+        self._show_first_page(flt, self.shown_totals.count)
+
+    def _show_first_page(self, flt: Any, matching: int) -> None:
+        sort = self._sort
+        self.model.reset(lambda after: self.query(flt, sort, after, matching), self.query(flt, sort, None, matching))
 
     def clear_filters(self) -> None:
         widgets = [self.search, self.theme_filter, self.ward_filter, self.date_from, self.date_to,
@@ -312,7 +319,11 @@ class RegisterPage(QWidget):
 
     def _on_model_sort_requested(self, sort: SortSpec) -> None:
         self._sort = sort
-        self.apply_filters()
+        flt = self.current_filter()
+        if flt == self._shown_filter and self.shown_totals is not None:
+            self._show_first_page(flt, self.shown_totals.count)  # the same rows in another order: same totals
+        else:
+            self.apply_filters()
 
     def theme_label(self, section_id: str | None) -> str:
         if section_id is None:
@@ -416,7 +427,7 @@ class RegisterPage(QWidget):
         columns = list(self.model.columns)
         heading = self.export_heading()
         sheet_title = self.header.title.text()
-        totals = self.shown_totals
+        totals = self.shown_totals or self.totals(flt)
         view_columns = [ViewColumn(c.title, c.export_kind, max(10, (c.width or 120) / 7)) for c in columns]
         total_row = self.export_totals_row(totals, columns)
 
