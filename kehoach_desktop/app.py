@@ -197,16 +197,19 @@ class AppController:
         from kehoach_desktop.ui.main_window import MainWindow
 
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        made_of_it: list[Path] = []  # backups taken of this file on the way (before a migration)
         try:
             session = make_session()
             try:
                 session.summary()  # records that cannot be read (a damaged file) are said now, with the offer below
             except BaseException:
+                made_of_it = list(session.backups_made)
                 session.close()
                 raise
         except Exception as error:  # shown to the user as a message, logged when it is a bug
             QGuiApplication.restoreOverrideCursor()
-            if isinstance(error, WorkspaceCorruptError) and offer_restore and self._restore_newest_backup(path, error):
+            if (isinstance(error, WorkspaceCorruptError) and offer_restore
+                    and self._restore_newest_backup(path, error, made_of_it)):
                 return self._start(make_session, path, remember, offer_restore=False)
             report_error(self.window, error, self.paths.log_file)
             return False
@@ -306,7 +309,7 @@ class AppController:
         box.exec()
         return True
 
-    def _restore_newest_backup(self, path: Path, error: WorkspaceCorruptError) -> bool:
+    def _restore_newest_backup(self, path: Path, error: WorkspaceCorruptError, made_of_it: list[Path]) -> bool:
         """The workspace is damaged: offer its newest good backup; True when it was restored."""
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QGuiApplication
@@ -319,7 +322,7 @@ class AppController:
         if not isinstance(path, Path):  # a workspace on a database server has no backup files here
             return False
         try:
-            newest = newest_good_backup(workspace=path)
+            newest = newest_good_backup(workspace=path, made_of_the_damage=made_of_it)
         except OSError:
             newest = None
         if newest is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,10 +94,15 @@ def list_backups(*, workspace: Path) -> tuple[BackupInfo, ...]:
     return tuple(_info(found) for found in list_backup_files(backups_dir_for(workspace)))
 
 
-def newest_good_backup(*, workspace: Path) -> BackupInfo | None:
-    """The newest verified backup (the one to offer when the workspace is damaged)."""
+def newest_good_backup(*, workspace: Path, made_of_the_damage: Collection[Path] = ()) -> BackupInfo | None:
+    """The newest verified backup (the one to offer when the workspace is damaged).
+
+    ``made_of_the_damage``: backups taken of the damaged file itself while it was being opened
+    (before a migration: its damage did not show until its records were read); never offered.
+    """
+    excluded = {path.name for path in made_of_the_damage}
     return next((b for b in list_backups(workspace=workspace)
-                 if b.verified and b.reason != BackupReason.DAMAGED.value), None)
+                 if b.verified and b.reason != BackupReason.DAMAGED.value and b.path.name not in excluded), None)
 
 
 def prune_backups(*, workspace: Path, now: dt.datetime | None = None) -> list[Path]:

@@ -242,3 +242,20 @@ def test_the_selection_model_keeps_rows_after_fetching_more(qtbot, page, distric
         page.model.fetchMore()
     assert page.model.rowCount() == 450 and len({r.id for r in page.model.loaded_rows()}) == 450
     assert len(page.selected_rows()) == 1
+
+
+def test_sorting_by_a_header_keeps_the_totals_and_orders_every_page(qtbot, page, district,  # noqa: F811
+                                                                    monkeypatch) -> None:
+    for n in range(7):
+        create_material(uow_factory=district.uow_factory, values=banner(f"Khẩu hiệu {n}", cost=(n % 3) * 1_000_000))
+    page.search.setText("khau hieu")
+    page.apply_filters()
+    footer = page.footer.text()
+    counted: list[object] = []
+    monkeypatch.setattr(page, "totals", lambda flt: counted.append(flt))  # a sort must not count again
+    cost_column = next(i for i, c in enumerate(page.model.columns) if c.sort_key == "cost")
+    page.table.horizontalHeader().setSortIndicator(cost_column, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: page._sort.key == "cost")
+    costs = [page.model.row_at(r).cost for r in range(page.model.rowCount())]
+    assert costs == sorted(costs, reverse=True) and len(costs) == 7
+    assert counted == [] and page.footer.text() == footer
