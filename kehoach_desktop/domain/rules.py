@@ -7,6 +7,10 @@ import datetime as dt
 from kehoach_desktop.domain.enums import TaskStatus
 
 DUE_SOON_DAYS = 7
+# Upper bounds of what a person types. More is a typing mistake, and the sums of a city's 300,000
+# rows must stay inside the 64-bit integers of SQLite and PostgreSQL (300,000 × 10^13 < 9.2 × 10^18).
+MAX_AMOUNT_VND = 10**13  # ten thousand billion đồng for one task, material or event
+MAX_COUNT = 10**9  # quantities, participants, indicator targets and results (a 32-bit integer holds it)
 _CLOSED = {TaskStatus.DONE.value, TaskStatus.CANCELLED.value}
 
 

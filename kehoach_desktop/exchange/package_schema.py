@@ -27,6 +27,7 @@ from kehoach_desktop.domain.enums import (
     SectionKind,
     TaskStatus,
 )
+from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT
 from kehoach_desktop.exchange.package import parse_timestamp, timestamp
 from kehoach_desktop.i18n import _
 
@@ -57,7 +58,11 @@ def _text(name: str, max_length: int | None = None) -> Field:
 
 
 def _money(name: str, nullable: bool = False) -> Field:
-    return Field(name, "int", nullable=nullable, minimum=0)
+    return Field(name, "int", nullable=nullable, minimum=0, maximum=MAX_AMOUNT_VND)
+
+
+def _count(name: str, nullable: bool = False) -> Field:
+    return Field(name, "int", nullable=nullable, minimum=0, maximum=MAX_COUNT)
 
 
 def _date(name: str, nullable: bool = True) -> Field:
@@ -95,12 +100,12 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
     "tasks": (*_TRAVELLING, _ref("plan_id", False), _ref("section_id", False), Field("position", "int"),
               _text("content"), _enum("form", PropagandaForm), _ref("lead_unit_id"),
               Field("supporting_unit_ids", "uuid_list"), _date("start_date"), _date("due_date"), _money("budget"),
-              _text("indicator_unit", 100), Field("indicator_target", "int", nullable=True, minimum=0),
+              _text("indicator_unit", 100), _count("indicator_target", nullable=True),
               _enum("status", TaskStatus), Field("percent_done", "int", minimum=0, maximum=100),
-              Field("indicator_achieved", "int", nullable=True, minimum=0), _money("spent"), _text("result_text"),
+              _count("indicator_achieved", nullable=True), _money("spent"), _text("result_text"),
               _date("progress_updated_on")),
     "materials": (*_TRAVELLING, _ref("plan_id"), _ref("section_id"), _ref("task_id"), _enum("type", MaterialType),
-                  _text("content"), Field("quantity", "int", minimum=0), _text("size", 100), _text("ward", 200),
+                  _text("content"), _count("quantity"), _text("size", 100), _text("ward", 200),
                   _text("address"), _enum("status", MaterialStatus), _date("planned_on"), _date("produced_on"),
                   _date("installed_on"), _date("removed_on"), _date("damaged_on"), _date("replaced_on"),
                   _date("planned_removal_on"), _money("cost"), _text("supplier", 300), _text("notes"),
@@ -108,8 +113,8 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
     "events": (*_TRAVELLING, _ref("plan_id"), _ref("section_id"), _ref("task_id"), _enum("type", EventType),
                _text("title"), _date("starts_on", nullable=False), _date("ends_on"), _text("venue"),
                _text("ward", 200), _text("organiser", 300),
-               Field("expected_participants", "int", nullable=True, minimum=0),
-               Field("actual_participants", "int", nullable=True, minimum=0), _money("budget"),
+               _count("expected_participants", nullable=True),
+               _count("actual_participants", nullable=True), _money("budget"),
                _money("actual_cost", nullable=True), _enum("status", EventStatus), _text("result_notes"),
                _text("search_key")),
     "attachments": (Field("sha256", "sha256"), _enum("media_type", ("image/jpeg", "image/png")),

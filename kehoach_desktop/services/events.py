@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from kehoach_desktop.domain.enums import EventStatus, EventType
 from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.lifecycle import event_date_problems
+from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT
 from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
@@ -225,12 +226,15 @@ def _clean(values: EventInput) -> EventInput:
     if not cleaned.title:
         problems.append(_("Write the title of the event."))
     problems += event_date_problems(cleaned.starts_on, cleaned.ends_on)
-    for number in (cleaned.expected_participants, cleaned.actual_participants):
-        if number is not None and number < 0:
-            problems.append(_("The number of participants cannot be negative."))
-            break
+    participants = [n for n in (cleaned.expected_participants, cleaned.actual_participants) if n is not None]
+    if any(n < 0 for n in participants):
+        problems.append(_("The number of participants cannot be negative."))
+    elif any(n > MAX_COUNT for n in participants):
+        problems.append(_("This number is too large; check the number of zeros."))
     if cleaned.budget < 0 or (cleaned.actual_cost or 0) < 0:
         problems.append(_("The budget and the cost cannot be negative."))
+    elif max(cleaned.budget, cleaned.actual_cost or 0) > MAX_AMOUNT_VND:
+        problems.append(_("This amount is too large; check the number of zeros."))
     problems += length_problems(Event, {"ward": cleaned.ward, "organiser": cleaned.organiser}, EVENT_FIELDS)
     if problems:
         raise ValidationError(problems[0], details=problems[1:])

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from kehoach_desktop.domain.enums import MaterialStatus, TaskStatus
 from kehoach_desktop.domain.errors import UserFacingError, ValidationError
 from kehoach_desktop.domain.lifecycle import STEP_DATE_FIELD, check_step, event_date_problems, material_date_problems
+from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT
 from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.exchange.excel_format import (
     CHOICE,
@@ -52,6 +53,7 @@ from kehoach_desktop.exchange.excel_read import (
     read_progress_workbook,
     shown,
 )
+from kehoach_desktop.formats import format_number, format_vnd
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.backups import make_backup
@@ -521,8 +523,12 @@ def _rule_problems(sheet: RawSheet, number: int, current: dict[str, Any] | None,
             add("content", _("the content or slogan of the material"))
         if values.get("quantity") is not None and values["quantity"] < 1:
             add("quantity", _("a quantity of at least 1"))
+        elif (values.get("quantity") or 0) > MAX_COUNT:
+            add("quantity", _("a number of at most {n}").format(n=format_number(MAX_COUNT)))
         if (values.get("cost") or 0) < 0:
             add("cost", _("an amount that is not negative"))
+        elif (values.get("cost") or 0) > MAX_AMOUNT_VND:
+            add("cost", _("an amount of at most {amount}").format(amount=format_vnd(MAX_AMOUNT_VND)))
         if current is not None and values["status"] != current.get("status"):
             step = check_step(current["status"], values["status"])
             if step.kind == "skip":
@@ -547,6 +553,10 @@ def _rule_problems(sheet: RawSheet, number: int, current: dict[str, Any] | None,
         for name in ("expected_participants", "actual_participants", "budget", "actual_cost"):
             if values.get(name) is not None and values[name] < 0:
                 add(name, _("a number that is not negative"))
+            elif name.endswith("participants") and (values.get(name) or 0) > MAX_COUNT:
+                add(name, _("a number of at most {n}").format(n=format_number(MAX_COUNT)))
+            elif not name.endswith("participants") and (values.get(name) or 0) > MAX_AMOUNT_VND:
+                add(name, _("an amount of at most {amount}").format(amount=format_vnd(MAX_AMOUNT_VND)))
     return found
 
 

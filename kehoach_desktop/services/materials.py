@@ -20,6 +20,7 @@ from kehoach_desktop.domain.lifecycle import (
     dates_after_step,
     material_date_problems,
 )
+from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT
 from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
@@ -275,8 +276,12 @@ def _clean(values: MaterialInput) -> MaterialInput:
         problems.append(_("Write the content or slogan of the material."))
     if cleaned.quantity < 1:
         problems.append(_("The quantity must be at least 1."))
+    elif cleaned.quantity > MAX_COUNT:
+        problems.append(_("This number is too large; check the number of zeros."))
     if cleaned.cost < 0:
         problems.append(_("The cost cannot be negative."))
+    elif cleaned.cost > MAX_AMOUNT_VND:
+        problems.append(_("This amount is too large; check the number of zeros."))
     problems += material_date_problems(asdict(cleaned), cleaned.planned_removal_on)
     problems += length_problems(Material, {"size": cleaned.size, "ward": cleaned.ward, "supplier": cleaned.supplier},
                                 MATERIAL_FIELDS)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kehoach_desktop.domain.enums import PlanStatus, PropagandaForm, SectionKind
 from kehoach_desktop.domain.errors import ValidationError
-from kehoach_desktop.domain.rules import effective_task_status
+from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT, effective_task_status
 from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
@@ -45,7 +45,6 @@ from kehoach_desktop.storage.models import (
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 TASK_SECTION_KINDS = (SectionKind.THEME.value, SectionKind.FORM.value)
-MAX_BUDGET = 10**13  # ten thousand billion đồng: more is a typing mistake
 
 
 @dataclass(frozen=True)
@@ -285,10 +284,12 @@ def validate_task(fields_: TaskInput, *, year: int) -> tuple[FieldProblem, ...]:
         problems.append(FieldProblem("form", _("Choose the form of propaganda.")))
     if fields_.budget < 0:
         problems.append(FieldProblem("budget", _("The budget cannot be negative.")))
-    elif fields_.budget > MAX_BUDGET:
+    elif fields_.budget > MAX_AMOUNT_VND:
         problems.append(FieldProblem("budget", _("This budget is too large; check the number of zeros.")))
     if fields_.indicator_target is not None and fields_.indicator_target < 0:
         problems.append(FieldProblem("indicator_target", _("The target cannot be negative.")))
+    elif fields_.indicator_target is not None and fields_.indicator_target > MAX_COUNT:
+        problems.append(FieldProblem("indicator_target", _("This number is too large; check the number of zeros.")))
     # shown under the indicator row, where the unit is typed too
     problems += [FieldProblem("indicator_target", message)
                  for message in length_problems(Task, {"indicator_unit": nfc(fields_.indicator_unit)}, TASK_FIELDS)]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from kehoach_desktop.domain.enums import TaskStatus
 from kehoach_desktop.domain.errors import ValidationError
-from kehoach_desktop.domain.rules import effective_task_status, is_task_due_soon
+from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT, effective_task_status, is_task_due_soon
 from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
@@ -146,8 +146,12 @@ def validate_progress(update: ProgressUpdate) -> list[str]:
         problems.append(_("The percentage done is between 0 and 100."))
     if update.indicator_achieved is not None and update.indicator_achieved < 0:
         problems.append(_("The indicator achieved cannot be negative."))
+    elif update.indicator_achieved is not None and update.indicator_achieved > MAX_COUNT:
+        problems.append(_("This number is too large; check the number of zeros."))
     if update.spent < 0:
         problems.append(_("The amount spent cannot be negative."))
+    elif update.spent > MAX_AMOUNT_VND:
+        problems.append(_("This amount is too large; check the number of zeros."))
     if update.status == TaskStatus.DONE.value and update.percent_done != 100:
         problems.append(_("A task marked done has all its work done (100 per cent)."))
     return problems

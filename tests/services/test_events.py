@@ -40,6 +40,15 @@ def test_an_event_ending_before_it_starts_is_refused(district) -> None:  # noqa:
         create_event(uow_factory=district.uow_factory, values=event(ends_on=dt.date(2021, 3, 27)))
 
 
+def test_a_budget_or_a_crowd_past_the_bounds_is_refused(district) -> None:  # noqa: F811
+    from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT
+
+    with pytest.raises(ValidationError, match="amount is too large"):
+        create_event(uow_factory=district.uow_factory, values=event(actual_cost=MAX_AMOUNT_VND + 1))
+    with pytest.raises(ValidationError, match="number is too large"):
+        create_event(uow_factory=district.uow_factory, values=event(actual_participants=MAX_COUNT + 1))
+
+
 def test_date_range_takes_events_that_overlap_it(district) -> None:  # noqa: F811
     f = district.uow_factory
     create_event(uow_factory=f, values=event("Triển lãm ảnh", dt.date(2021, 5, 15), ends_on=dt.date(2021, 5, 25)))

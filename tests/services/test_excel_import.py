@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT
+from kehoach_desktop.formats import format_number, format_vnd
 from kehoach_desktop.services.excel_export import export_progress_workbook, list_export_units
 from kehoach_desktop.services.excel_import import (
     ALREADY,
@@ -187,6 +189,20 @@ def test_every_problem_says_where_what_was_found_and_what_is_expected(ws: Worksp
     notes_column = max(c.column for c in marked[2] if c.value)
     assert marked.cell(row=2, column=notes_column).value == "Vấn đề cần sửa"
     assert "0 to 100" in marked.cell(row=rows[0][0], column=notes_column).value
+
+
+def test_an_amount_with_too_many_zeros_is_refused_where_it_was_typed(ws: WorkspaceSession, exported: Path) -> None:
+    rows = list(rows_by_id(exported, MATERIALS))
+    set_cells(exported, MATERIALS, {(rows[0][0], "Kinh phí (đồng)"): 45_000_000_000_000,
+                                    (rows[1][0], "Số lượng"): 10**13})
+    before = content_dump(ws)
+    file = preview(ws, exported).files[0]
+    letter = {title: openpyxl.utils.get_column_letter(col)
+              for title, col in header_columns(openpyxl.load_workbook(exported)[MATERIALS]).items()}
+    places = {(p.row, p.letter): p for p in file.all_problems if p.blocking}
+    assert format_vnd(MAX_AMOUNT_VND) in places[(rows[0][0], letter["Kinh phí (đồng)"])].expected
+    assert format_number(MAX_COUNT) in places[(rows[1][0], letter["Số lượng"])].expected
+    assert content_dump(ws) == before
 
 
 def test_a_file_of_another_workspace_is_refused_saying_whose_it_is(ws: WorkspaceSession, tmp_path: Path) -> None:

@@ -184,3 +184,15 @@ def test_a_city_sees_every_unit_only_when_asked(district) -> None:  # noqa: F811
         uow.commit()
     assert material_totals(uow_factory=f, flt=MaterialFilter()).count == 0
     assert material_totals(uow_factory=f, flt=MaterialFilter(all_units=True)).count == 1
+
+
+def test_amounts_and_quantities_past_the_bounds_are_refused_as_typing_mistakes(district) -> None:  # noqa: F811
+    from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT
+
+    f = district.uow_factory
+    create_material(uow_factory=f, values=banner(cost=MAX_AMOUNT_VND, quantity=MAX_COUNT))
+    with pytest.raises(ValidationError, match="amount is too large; check the number of zeros"):
+        create_material(uow_factory=f, values=banner(cost=MAX_AMOUNT_VND + 1))
+    with pytest.raises(ValidationError, match="number is too large; check the number of zeros"):
+        create_material(uow_factory=f, values=banner(quantity=MAX_COUNT + 1))
+    assert material_totals(uow_factory=f, flt=MaterialFilter()).count == 1

@@ -149,6 +149,9 @@ def build(case: str, district, tmp_path: Path) -> Path:  # type: ignore[no-untyp
     elif case == "bad_date":
         return repack(genuine, out, key, edit_data=_edit_record("events", lambda e: e.update(starts_on="31/02/2021")),
                       edit_manifest=lambda m: m.update(sequence=3))
+    elif case == "huge_amount":  # 300,000 such costs would overflow the city's sums
+        return repack(genuine, out, key, edit_data=_edit_record("materials", lambda r: r.update(cost=9 * 10**18)),
+                      edit_manifest=lambda m: m.update(sequence=3))
     elif case == "bad_uuid":
         return repack(genuine, out, key, edit_data=_edit_record("materials", lambda r: r.update(id="42")),
                       edit_manifest=lambda m: m.update(sequence=3))
@@ -192,6 +195,7 @@ CASES = {
     "bad_enum": "status is 'finished', not one of",
     "bad_date": "starts_on is not a date",
     "bad_uuid": "id is not a UUID",
+    "huge_amount": "cost must be at most 10000000000000",
     "record_of_other_unit": "unit_code is unit 001, not the unit of the package (006)",
     "dangling_reference": "section_id refers to section",
     "unlisted_entry": "holds files its manifest does not list",
