@@ -150,7 +150,8 @@ def mutate_json_bytes(data: st.DataObject, original: bytes) -> bytes:
         document = json.loads(original)
     except ValueError:
         return splice(data, original)
-    return json.dumps(mutate_json_document(data, document), ensure_ascii=False).encode("utf-8")
+    # json.loads reads invalid UTF-8 as lone surrogates: written back as the same invalid bytes
+    return json.dumps(mutate_json_document(data, document), ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 _XML_ATTACKS = [
