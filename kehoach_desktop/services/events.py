@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -31,6 +31,7 @@ from kehoach_desktop.services.registers import (
     distinct_values,
     ids_or_refuse,
     keyset,
+    refuse_if_any_changed,
     search_condition,
     workspace_unit,
 )
@@ -288,13 +289,16 @@ def update_event(*, uow_factory: UnitOfWorkFactory, event_id: str, values: Event
         return CHANGED if changes else Changes()
 
 
-def set_events_status(*, uow_factory: UnitOfWorkFactory, event_ids: Sequence[str], status: str) -> Changes:
+def set_events_status(*, uow_factory: UnitOfWorkFactory, event_ids: Sequence[str], status: str,
+                      expected_versions: Mapping[str, int] | None = None) -> Changes:
+    """Move many events to ``status`` in one transaction; rows changed since the list showed them are refused."""
     ids = ids_or_refuse(event_ids)
     target = EventStatus(status).value
     with uow_factory() as uow:
         s = uow.session
-        for event_id in ids:
-            event = _live(s, event_id)
+        events = [_live(s, event_id) for event_id in ids]
+        refuse_if_any_changed(events, expected_versions, lambda e: e.title)
+        for event in events:
             if event.status == target:
                 continue
             changes = diff({"status": event.status}, {"status": target})
@@ -325,12 +329,14 @@ def restore_events(*, uow_factory: UnitOfWorkFactory, items: Sequence[tuple[str,
         return CHANGED
 
 
-def delete_events(*, uow_factory: UnitOfWorkFactory, event_ids: Sequence[str]) -> Changes:
+def delete_events(*, uow_factory: UnitOfWorkFactory, event_ids: Sequence[str],
+                  expected_versions: Mapping[str, int] | None = None) -> Changes:
     with uow_factory() as uow:
         s = uow.session
         now = utcnow()
-        for event_id in ids_or_refuse(event_ids):
-            event = _live(s, event_id)
+        events = [_live(s, event_id) for event_id in ids_or_refuse(event_ids)]
+        refuse_if_any_changed(events, expected_versions, lambda e: e.title)
+        for event in events:
             event.deleted_at = now
             event.version += 1
             audit.record(s, unit_code=event.unit_code, action="event.delete", entity="event", entity_id=event.id,

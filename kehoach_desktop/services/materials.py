@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -44,6 +44,7 @@ from kehoach_desktop.services.registers import (
     ids_or_refuse,
     keyset,
     page_plan,
+    refuse_if_any_changed,
     search_condition,
     workspace_unit,
 )
@@ -362,13 +363,19 @@ def update_material(*, uow_factory: UnitOfWorkFactory, material_id: str, values:
 
 
 def set_materials_status(*, uow_factory: UnitOfWorkFactory, material_ids: Sequence[str], status: str,
-                         on: dt.date | None, confirm_step: bool = False) -> Changes:
-    """Move many items to ``status`` on the day ``on``, in one transaction (all or nothing)."""
+                         on: dt.date | None, confirm_step: bool = False,
+                         expected_versions: Mapping[str, int] | None = None) -> Changes:
+    """Move many items to ``status`` on the day ``on``, in one transaction (all or nothing).
+
+    ``expected_versions``: the versions the list showed; a row changed since is refused (see
+    :func:`refuse_if_any_changed`).
+    """
     ids = ids_or_refuse(material_ids)
     target = MaterialStatus(status).value
     with uow_factory() as uow:
         s = uow.session
         materials = [_live(s, material_id) for material_id in ids]
+        refuse_if_any_changed(materials, expected_versions, lambda m: m.content)
         checks = {m.id: check_step(m.status, target) for m in materials}
         if not confirm_step and any(c.needs_confirmation for c in checks.values()):
             raise LifecycleSkipError(_skip_message(checks, target), checks)
@@ -412,13 +419,15 @@ def restore_materials(*, uow_factory: UnitOfWorkFactory, items: Sequence[tuple[s
         return CHANGED
 
 
-def delete_materials(*, uow_factory: UnitOfWorkFactory, material_ids: Sequence[str]) -> Changes:
+def delete_materials(*, uow_factory: UnitOfWorkFactory, material_ids: Sequence[str],
+                     expected_versions: Mapping[str, int] | None = None) -> Changes:
     ids = ids_or_refuse(material_ids)
     with uow_factory() as uow:
         s = uow.session
         now = utcnow()
-        for material_id in ids:
-            material = _live(s, material_id)
+        materials = [_live(s, material_id) for material_id in ids]
+        refuse_if_any_changed(materials, expected_versions, lambda m: m.content)
+        for material in materials:
             material.deleted_at = now
             material.version += 1
             audit.record(s, unit_code=material.unit_code, action="material.delete", entity="material",

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from kehoach_desktop.domain.errors import ValidationError
+from kehoach_desktop.domain.errors import ConcurrentEditError, ValidationError
 from kehoach_desktop.domain.lifecycle import StepCheck
 from kehoach_desktop.domain.text import fold
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services.unit_view import workspace_unit
 from kehoach_desktop.storage.models import AuditEntry, Plan, PlanSection, Task
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
@@ -194,6 +194,26 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
     return {name: [plain(before.get(name)), plain(value)] for name, value in after.items()
             if before.get(name) != value}
+
+
+def refuse_if_any_changed(records: Sequence[Any], expected_versions: Mapping[str, int] | None,
+                          name_of: Callable[[Any], str]) -> None:
+    """Raise :class:`ConcurrentEditError` when a chosen row moved past the version the list showed.
+
+    ``expected_versions`` (id → version shown) comes from the rows the coordinator selected;
+    None (an undo or redo replaying its own values, a script) skips the check.
+    """
+    if expected_versions is None:
+        return
+    moved = [r for r in records if r.id in expected_versions and r.version != expected_versions[r.id]]
+    if not moved:
+        return
+    names = "; ".join(f"“{name[:60]}”" for name in (name_of(r) for r in moved[:5]))
+    raise ConcurrentEditError(ngettext(
+        "{n} of the chosen rows was changed by someone else since the list was shown: {names}. Nothing was "
+        "changed; check the newer values and choose again.",
+        "{n} of the chosen rows were changed by someone else since the list was shown: {names}. Nothing was "
+        "changed; check the newer values and choose again.", len(moved)).format(n=len(moved), names=names))
 
 
 def ids_or_refuse(ids: Sequence[str]) -> list[str]:

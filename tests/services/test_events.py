@@ -86,3 +86,22 @@ def test_status_change_edit_and_undo_are_audited(district) -> None:  # noqa: F81
     assert get_event(uow_factory=f, event_id=event_id).as_input() == before.as_input()
     actions = [h.action for h in get_history(uow_factory=f, entity_id=event_id)]
     assert actions == ["event.restore", "event.update", "event.status", "event.create"]
+
+
+def test_bulk_status_and_delete_refuse_rows_changed_since_the_list_showed_them(district) -> None:  # noqa: F811
+    from kehoach_desktop.domain.errors import ConcurrentEditError
+    from kehoach_desktop.services.events import delete_events, get_event, set_events_status, update_event
+
+    f = district.uow_factory
+    first, _ = create_event(uow_factory=f, values=event("Hội thi tuyên truyền"))
+    second, _ = create_event(uow_factory=f, values=event("Hội nghị báo cáo viên"))
+    shown = {first: 1, second: 1}
+    update_event(uow_factory=f, event_id=second, values=event("Hội nghị báo cáo viên (đã dời)"), expected_version=1)
+    with pytest.raises(ConcurrentEditError, match="“Hội nghị báo cáo viên \\(đã dời\\)”"):
+        set_events_status(uow_factory=f, event_ids=[first, second], status="held", expected_versions=shown)
+    with pytest.raises(ConcurrentEditError):
+        delete_events(uow_factory=f, event_ids=[first, second], expected_versions=shown)
+    assert get_event(uow_factory=f, event_id=first).status == "planned"  # all or nothing
+    set_events_status(uow_factory=f, event_ids=[first, second], status="held",
+                      expected_versions={first: 1, second: 2})
+    assert get_event(uow_factory=f, event_id=second).status == "held"

@@ -259,3 +259,35 @@ def test_sorting_by_a_header_keeps_the_totals_and_orders_every_page(qtbot, page,
     costs = [page.model.row_at(r).cost for r in range(page.model.rowCount())]
     assert costs == sorted(costs, reverse=True) and len(costs) == 7
     assert counted == [] and page.footer.text() == footer
+
+
+def test_a_bulk_change_over_someone_elses_newer_edit_is_refused_and_the_list_shows_it(
+        qtbot, page, district) -> None:  # noqa: F811
+    f = district.uow_factory
+    for n in range(3):
+        create_material(uow_factory=f, values=banner(f"Băng rôn {n}", status="installed",
+                                                     installed_on=dt.date(2021, 9, 1)))
+    page.refresh()
+    page.table.selectAll()
+    rows = page.selected_rows()  # officer A selects the three rows
+    other = rows[1]
+    update_material(uow_factory=f, material_id=other.id,  # officer B saves one of them meanwhile
+                    values=replace(other.as_input(), content="Băng rôn cán bộ B đã sửa"), expected_version=1)
+    shown: list[str] = []
+
+    def close_message() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox), box
+        shown.append(box.text())
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(0, close_message)
+    assert not page.set_status(rows, "removed", dt.date(2021, 9, 10))
+    assert len(shown) == 1 and "1 of the chosen rows was changed by someone else" in shown[0]
+    assert "“Băng rôn cán bộ B đã sửa”" in shown[0]  # named as it is now, as the refreshed list shows it
+    assert material_totals(uow_factory=f, flt=MaterialFilter(statuses=("removed",))).count == 0  # nothing changed
+    assert "Băng rôn cán bộ B đã sửa" in {r.content for r in page.model.loaded_rows()}  # the list shows B's edit
+    page.table.selectAll()
+    answer_next_question(QMessageBox.StandardButton.Yes)
+    page.delete_selection()  # the refreshed selection carries the newer versions: the delete goes through
+    assert material_totals(uow_factory=f, flt=MaterialFilter()).count == 0

@@ -50,9 +50,8 @@ from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.dialogs.bulk_status_dialog import BulkStatusDialog
 from kehoach_desktop.ui.dialogs.event_dialog import EventDialog
 from kehoach_desktop.ui.dialogs.record_parts import make_record_dialog_read_only
-from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.models.paged_model import RegisterColumn
-from kehoach_desktop.ui.pages.register_page import RegisterPage, choice_combo
+from kehoach_desktop.ui.pages.register_page import RegisterPage, choice_combo, versions_of
 
 R = EventRecord
 _OPEN = (EventStatus.PLANNED.value, EventStatus.CONFIRMED.value)
@@ -297,9 +296,10 @@ class EventsPage(RegisterPage):
         ids = [row.id for row in rows]
         before = [(r.id, r.as_input()) for r in get_events(uow_factory=self._uow, event_ids=ids)]
         try:
-            changes = set_events_status(uow_factory=self._uow, event_ids=ids, status=status)
+            changes = set_events_status(uow_factory=self._uow, event_ids=ids, status=status,
+                                        expected_versions=versions_of(rows))
         except UserFacingError as error:
-            show_user_error(self, error)
+            self.refuse(error)
             return False
         after = [(r.id, r.as_input()) for r in get_events(uow_factory=self._uow, event_ids=ids)]
         self.push(ngettext("Mark {n} event “{status}”", "Mark {n} events “{status}”", len(ids)).format(
@@ -308,8 +308,8 @@ class EventsPage(RegisterPage):
             redo=lambda: restore_events(uow_factory=self._uow, items=after), changes=changes)
         return True
 
-    def write_delete(self, ids: list[str]) -> Changes:
-        return delete_events(uow_factory=self._uow, event_ids=ids)
+    def write_delete(self, ids: list[str], expected_versions: dict[str, int] | None = None) -> Changes:
+        return delete_events(uow_factory=self._uow, event_ids=ids, expected_versions=expected_versions)
 
     def write_undelete(self, ids: list[str]) -> Changes:
         return undelete_events(uow_factory=self._uow, event_ids=ids)

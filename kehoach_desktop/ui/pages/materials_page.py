@@ -45,9 +45,8 @@ from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.dialogs.bulk_status_dialog import BulkStatusDialog
 from kehoach_desktop.ui.dialogs.material_dialog import MaterialDialog
 from kehoach_desktop.ui.dialogs.record_parts import make_record_dialog_read_only
-from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.models.paged_model import RegisterColumn
-from kehoach_desktop.ui.pages.register_page import RegisterPage, choice_combo
+from kehoach_desktop.ui.pages.register_page import RegisterPage, choice_combo, versions_of
 
 R = MaterialRecord
 
@@ -207,14 +206,14 @@ class MaterialsPage(RegisterPage):
         before = [(r.id, r.as_input()) for r in get_materials(uow_factory=self._uow, material_ids=ids)]
         try:
             changes = set_materials_status(uow_factory=self._uow, material_ids=ids, status=status, on=on,
-                                           confirm_step=confirm)
+                                           confirm_step=confirm, expected_versions=versions_of(rows))
         except LifecycleSkipError as error:
             answer = QMessageBox.question(self, _("Skip a step?"), error.message + "\n\n" + _("Change them anyway?"))
             if answer != QMessageBox.StandardButton.Yes:
                 return False
             return self.set_status(rows, status, on, confirm=True)
         except UserFacingError as error:
-            show_user_error(self, error)
+            self.refuse(error)
             return False
         after = [(r.id, r.as_input()) for r in get_materials(uow_factory=self._uow, material_ids=ids)]
         label = MaterialStatus(status).label
@@ -224,8 +223,8 @@ class MaterialsPage(RegisterPage):
             redo=lambda: restore_materials(uow_factory=self._uow, items=after), changes=changes)
         return True
 
-    def write_delete(self, ids: list[str]) -> Changes:
-        return delete_materials(uow_factory=self._uow, material_ids=ids)
+    def write_delete(self, ids: list[str], expected_versions: dict[str, int] | None = None) -> Changes:
+        return delete_materials(uow_factory=self._uow, material_ids=ids, expected_versions=expected_versions)
 
     def write_undelete(self, ids: list[str]) -> Changes:
         return undelete_materials(uow_factory=self._uow, material_ids=ids)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.errors import ConcurrentEditError, UserFacingError
 from kehoach_desktop.exchange.excel_view import ViewColumn, write_view
 from kehoach_desktop.formats import format_date
 from kehoach_desktop.i18n import _
@@ -45,6 +45,11 @@ from kehoach_desktop.ui.tasks import TaskRunner
 from kehoach_desktop.ui.widgets import PageHeader
 
 SEARCH_PAUSE_MS = 250
+
+
+def versions_of(rows: Iterable[Any]) -> dict[str, int]:
+    """The version of each row as the list shows it (to refuse a change over someone else's newer one)."""
+    return {row.id: row.version for row in rows}
 
 
 def choice_combo(name: str, all_label: str, choices: Iterable[tuple[str | None, str]]) -> QComboBox:
@@ -258,8 +263,15 @@ class RegisterPage(QWidget):
     def run_bulk_status(self, rows: list[Any]) -> None:
         raise NotImplementedError
 
-    def write_delete(self, ids: list[str]) -> Changes:
+    def write_delete(self, ids: list[str], expected_versions: dict[str, int] | None = None) -> Changes:
+        """Delete the rows; ``expected_versions``: those the list showed (None: an undo or redo)."""
         raise NotImplementedError
+
+    def refuse(self, error: UserFacingError) -> None:
+        """Say why a change was refused; when someone else changed the rows, show their newer values."""
+        show_user_error(self, error)
+        if isinstance(error, ConcurrentEditError):
+            self.refresh()
 
     def write_undelete(self, ids: list[str]) -> Changes:
         raise NotImplementedError
@@ -399,9 +411,9 @@ class RegisterPage(QWidget):
             return
         ids = [row.id for row in rows]
         try:
-            changes = self.write_delete(ids)
+            changes = self.write_delete(ids, versions_of(rows))
         except UserFacingError as error:
-            show_user_error(self, error)
+            self.refuse(error)
             return
         self.push(_("Delete {n} row(s)").format(n=len(ids)), undo=lambda: self.write_undelete(ids),
                   redo=lambda: self.write_delete(ids), changes=changes)
