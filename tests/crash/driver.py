@@ -3,6 +3,7 @@
 Usage (no CLI involved for the service-level paths)::
 
     python tests/crash/driver.py bulk-status WORKSPACE
+    python tests/crash/driver.py events-status WORKSPACE
     python tests/crash/driver.py issue-plan WORKSPACE      # the plan editor's largest write: a snapshot
     python tests/crash/driver.py restore WORKSPACE BACKUP
     python tests/crash/driver.py cli ARG...            # `kehoach ARG...` through kehoach_desktop.cli.main
@@ -37,6 +38,25 @@ def bulk_status(workspace: Path) -> int:
         _ready()
         set_materials_status(uow_factory=session.uow_factory, material_ids=ids, status="removed", on=None,
                              confirm_step=True)
+    finally:
+        session.close()
+    return 0
+
+
+def events_status(workspace: Path) -> int:
+    """One transaction that marks every live event "held" (hundreds at --scale 20)."""
+    from sqlalchemy import select
+
+    from kehoach_desktop.services.events import set_events_status
+    from kehoach_desktop.services.session import open_workspace
+    from kehoach_desktop.storage.models import Event
+
+    session = open_workspace(workspace)
+    try:
+        with session.uow_factory() as uow:
+            ids = list(uow.session.scalars(select(Event.id).where(Event.deleted_at.is_(None))))
+        _ready()
+        set_events_status(uow_factory=session.uow_factory, event_ids=ids, status="held")
     finally:
         session.close()
     return 0
@@ -83,6 +103,8 @@ def main(argv: list[str]) -> int:
     command, *rest = argv
     if command == "bulk-status":
         return bulk_status(Path(rest[0]))
+    if command == "events-status":
+        return events_status(Path(rest[0]))
     if command == "issue-plan":
         return issue_plan(Path(rest[0]))
     if command == "restore":

@@ -156,6 +156,47 @@ def bulk_status(cache: Path) -> Scenario:
     return Scenario(setup_trial, content_without({"materials": {"updated_at"}}))  # stamped when the write runs
 
 
+@write_path("bulk status change of 480 events")
+def events_status(cache: Path) -> Scenario:
+    source = cache / "events"
+    source.mkdir()
+    _demo(source / "ws.khws", scale=20)
+
+    def setup_trial(folder: Path) -> tuple[Path, list[str]]:
+        _copy_files(source, folder)
+        return folder / "ws.khws", ["events-status", str(folder / "ws.khws")]
+
+    return Scenario(setup_trial, content_without({"events": {"updated_at"}}))
+
+
+@write_path("template package import (district)")
+def template_import(cache: Path) -> Scenario:
+    from kehoach_desktop.domain.enums import WorkspaceMode
+    from kehoach_desktop.services import sync, template_editing
+    from kehoach_desktop.services.session import new_workspace
+    from kehoach_desktop.services.workspace import WorkspaceSetup
+
+    source = cache / "template"
+    source.mkdir()
+    city = new_workspace(cache / "city.khws", WorkspaceSetup(mode=WorkspaceMode.CITY))
+    template_editing.copy_template_for_new_year(uow_factory=city.uow_factory)
+    sync.export_template_package(uow_factory=city.uow_factory, out=source / "hanoi-2022.khtemplate",
+                                 template_code="hanoi-2022")
+    city.close()
+    new_workspace(source / "ws.khws", WorkspaceSetup(mode=WorkspaceMode.DISTRICT, unit_code="006",
+                                                     signer_name="Nguyễn Văn An", signer_title="Phó Chủ tịch")).close()
+
+    def setup_trial(folder: Path) -> tuple[Path, list[str]]:
+        _copy_files(source, folder)
+        return folder / "ws.khws", ["cli", "template", "import", "--workspace", str(folder / "ws.khws"),
+                                    "--trust-new-keys", str(folder / "hanoi-2022.khtemplate")]
+
+    volatile = {"received_packages": {"id", "received_at", "created_at", "updated_at"},
+                "trusted_keys": {"id", "confirmed_at", "created_at", "updated_at"},
+                "templates": {"id", "created_at", "updated_at"}}
+    return Scenario(setup_trial, content_without(volatile))
+
+
 @write_path("plan issue with a snapshot of 400 tasks")
 def plan_issue(cache: Path) -> Scenario:
     from kehoach_desktop.services.plan_editing import current_plan, revise_plan
