@@ -508,8 +508,8 @@ def _rule_problems(sheet: RawSheet, number: int, current: dict[str, Any] | None,
             return found
         checks = (("status", values["status"] not in EDITABLE_STATUSES),
                   ("percent_done", not 0 <= (values["percent_done"] or 0) <= 100),
-                  ("indicator_achieved", (values["indicator_achieved"] or 0) < 0),
-                  ("spent", (values["spent"] or 0) < 0),
+                  ("indicator_achieved", not 0 <= (values["indicator_achieved"] or 0) <= MAX_COUNT),
+                  ("spent", not 0 <= (values["spent"] or 0) <= MAX_AMOUNT_VND),
                   ("percent_done", values["status"] == TaskStatus.DONE.value and values["percent_done"] != 100))
         update = ProgressUpdate(values["status"], values["percent_done"] or 0, values["indicator_achieved"],
                                 values["spent"] or 0, values["result_text"] or "", values["progress_updated_on"]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from kehoach_desktop.domain.errors import ConcurrentEditError, ValidationError
@@ -118,13 +118,19 @@ def hidden(column: Any) -> Any:
 
 
 def keyset(sort_expr: Any, id_column: Any, descending: bool, after: tuple[Any, Any] | None) -> list[Any]:
-    """ORDER BY and the WHERE condition that continues after the row ``after`` (sort value, id)."""
+    """ORDER BY and the WHERE condition that continues after the row ``after`` (sort value, id).
+
+    The key is bound with the columns' own types: an aware UTC timestamp bound untyped would reach
+    PostgreSQL as ``timestamptz`` and be compared in the server's time zone (pages shifted by hours).
+    """
+    continued = (tuple_(literal(after[0], type_=sort_expr.type), literal(after[1], type_=id_column.type))
+                 if after is not None else None)
     if descending:
         order = [sort_expr.desc(), id_column.desc()]
-        condition = tuple_(sort_expr, id_column) < tuple_(*after) if after is not None else None
+        condition = tuple_(sort_expr, id_column) < continued if continued is not None else None
     else:
         order = [sort_expr.asc(), id_column.asc()]
-        condition = tuple_(sort_expr, id_column) > tuple_(*after) if after is not None else None
+        condition = tuple_(sort_expr, id_column) > continued if continued is not None else None
     return [order, condition]
 
 

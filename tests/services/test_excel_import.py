@@ -195,13 +195,16 @@ def test_an_amount_with_too_many_zeros_is_refused_where_it_was_typed(ws: Workspa
     rows = list(rows_by_id(exported, MATERIALS))
     set_cells(exported, MATERIALS, {(rows[0][0], "Kinh phí (đồng)"): 45_000_000_000_000,
                                     (rows[1][0], "Số lượng"): 10**13})
+    tasks = list(rows_by_id(exported, TASKS))
+    set_cells(exported, TASKS, {(tasks[0][0], "Kinh phí đã sử dụng (đồng)"): 10**15,
+                                (tasks[1][0], "Chỉ tiêu đạt được"): 5 * 10**9})
     before = content_dump(ws)
     file = preview(ws, exported).files[0]
-    letter = {title: openpyxl.utils.get_column_letter(col)
-              for title, col in header_columns(openpyxl.load_workbook(exported)[MATERIALS]).items()}
-    places = {(p.row, p.letter): p for p in file.all_problems if p.blocking}
-    assert format_vnd(MAX_AMOUNT_VND) in places[(rows[0][0], letter["Kinh phí (đồng)"])].expected
-    assert format_number(MAX_COUNT) in places[(rows[1][0], letter["Số lượng"])].expected
+    places = {(p.sheet, p.row, p.column): p for p in file.all_problems if p.blocking}
+    assert format_vnd(MAX_AMOUNT_VND) in places[(MATERIALS, rows[0][0], "Kinh phí (đồng)")].expected
+    assert format_number(MAX_COUNT) in places[(MATERIALS, rows[1][0], "Số lượng")].expected
+    assert "too large" in places[(TASKS, tasks[0][0], "Kinh phí đã sử dụng (đồng)")].expected
+    assert "too large" in places[(TASKS, tasks[1][0], "Chỉ tiêu đạt được")].expected
     assert content_dump(ws) == before
 
 

@@ -122,3 +122,24 @@ def test_sqlite_finds_a_narrow_filter_through_an_index(filled) -> None:
 def test_sqlite_scans_the_table_once_for_a_big_view_in_another_order(filled) -> None:
     shown = _explain(filled, MaterialFilter(types=("poster",)), SortSpec("cost", descending=True), SCAN)
     assert shown.startswith("SCAN materials") and "INDEX" not in shown, shown
+
+
+def test_paging_newest_first_holds_on_a_server_in_hanoi_time(district, monkeypatch) -> None:  # noqa: F811
+    """The page key is bound as the column's own type: a ``timestamptz`` would be read in the server's zone."""
+    if district._store.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL session's time zone; SQLite keeps none")
+    for n in range(9):
+        create_material(uow_factory=district.uow_factory, values=banner(f"Khẩu hiệu {n}"))
+    monkeypatch.setenv("PGTZ", "Asia/Ho_Chi_Minh")  # libpq sets the session's zone from it
+    district._store.engine.dispose()  # new connections take it
+    sort = SortSpec("updated_at", descending=True)
+    seen, after = [], None
+    for _ in range(10):
+        page = query_materials(uow_factory=district.uow_factory, flt=MaterialFilter(), sort=sort, after=after,
+                               limit=4)
+        seen += [r.id for r in page.rows]
+        if page.after is None:
+            break
+        after = page.after
+    expected = [r.id for r in iter_materials(uow_factory=district.uow_factory, flt=MaterialFilter(), sort=sort)]
+    assert seen == expected and len(expected) == 9

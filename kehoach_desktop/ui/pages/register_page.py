@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehoach_desktop.domain.errors import ConcurrentEditError, UserFacingError
+from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.exchange.excel_view import ViewColumn, write_view
 from kehoach_desktop.formats import format_date
 from kehoach_desktop.i18n import _
@@ -268,10 +268,10 @@ class RegisterPage(QWidget):
         raise NotImplementedError
 
     def refuse(self, error: UserFacingError) -> None:
-        """Say why a change was refused; when someone else changed the rows, show their newer values."""
+        """Say why a change of the selection was refused, then show the rows as they are now
+        (someone else may have changed or deleted some of them)."""
         show_user_error(self, error)
-        if isinstance(error, ConcurrentEditError):
-            self.refresh()
+        self.refresh()
 
     def write_undelete(self, ids: list[str]) -> Changes:
         raise NotImplementedError
@@ -439,7 +439,8 @@ class RegisterPage(QWidget):
         columns = list(self.model.columns)
         heading = self.export_heading()
         sheet_title = self.header.title.text()
-        totals = self.shown_totals or self.totals(flt)
+        # the footer's totals, unless the filter moved on since (a search typed, its timer not yet fired)
+        totals = self.shown_totals if self.shown_totals is not None and flt == self._shown_filter else self.totals(flt)
         view_columns = [ViewColumn(c.title, c.export_kind, max(10, (c.width or 120) / 7)) for c in columns]
         total_row = self.export_totals_row(totals, columns)
 
