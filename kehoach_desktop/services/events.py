@@ -24,6 +24,7 @@ from kehoach_desktop.services.registers import (
     Page,
     SortSpec,
     Totals,
+    bring_back,
     check_links,
     count_and_sums,
     current_plan_id,
@@ -31,11 +32,12 @@ from kehoach_desktop.services.registers import (
     distinct_values,
     ids_or_refuse,
     keyset,
+    mark_deleted,
     refuse_if_any_changed,
     search_condition,
     workspace_unit,
 )
-from kehoach_desktop.storage.models import Event, PlanSection, utcnow
+from kehoach_desktop.storage.models import Event, PlanSection
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 CHANGED = Changes(events=True)
@@ -333,28 +335,16 @@ def delete_events(*, uow_factory: UnitOfWorkFactory, event_ids: Sequence[str],
                   expected_versions: Mapping[str, int] | None = None) -> Changes:
     with uow_factory() as uow:
         s = uow.session
-        now = utcnow()
         events = [_live(s, event_id) for event_id in ids_or_refuse(event_ids)]
         refuse_if_any_changed(events, expected_versions, lambda e: e.title)
-        for event in events:
-            event.deleted_at = now
-            event.version += 1
-            audit.record(s, unit_code=event.unit_code, action="event.delete", entity="event", entity_id=event.id,
-                         summary=event.title[:200])
+        mark_deleted(s, events, entity="event", title_of=lambda e: e.title)
         uow.commit()
         return CHANGED
 
 
 def undelete_events(*, uow_factory: UnitOfWorkFactory, event_ids: Sequence[str]) -> Changes:
     with uow_factory() as uow:
-        s = uow.session
-        for event_id in ids_or_refuse(event_ids):
-            event = s.get(Event, event_id)
-            if event is None:
-                raise ValidationError(_("This event no longer exists (it may have been deleted)."))
-            event.deleted_at = None
-            event.version += 1
-            audit.record(s, unit_code=event.unit_code, action="event.undelete", entity="event", entity_id=event.id,
-                         summary=event.title[:200])
+        bring_back(uow.session, Event, event_ids, entity="event", title_of=lambda e: e.title,
+                   missing=_("This event no longer exists (it may have been deleted)."))
         uow.commit()
         return CHANGED

@@ -35,6 +35,7 @@ from kehoach_desktop.services.registers import (
     Page,
     SortSpec,
     Totals,
+    bring_back,
     check_links,
     count_and_sums,
     current_plan_id,
@@ -43,12 +44,13 @@ from kehoach_desktop.services.registers import (
     hidden,
     ids_or_refuse,
     keyset,
+    mark_deleted,
     page_plan,
     refuse_if_any_changed,
     search_condition,
     workspace_unit,
 )
-from kehoach_desktop.storage.models import Material, PlanSection, utcnow
+from kehoach_desktop.storage.models import Material, PlanSection
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 CHANGED = Changes(materials=True)
@@ -424,28 +426,16 @@ def delete_materials(*, uow_factory: UnitOfWorkFactory, material_ids: Sequence[s
     ids = ids_or_refuse(material_ids)
     with uow_factory() as uow:
         s = uow.session
-        now = utcnow()
         materials = [_live(s, material_id) for material_id in ids]
         refuse_if_any_changed(materials, expected_versions, lambda m: m.content)
-        for material in materials:
-            material.deleted_at = now
-            material.version += 1
-            audit.record(s, unit_code=material.unit_code, action="material.delete", entity="material",
-                         entity_id=material.id, summary=material.content[:200])
+        mark_deleted(s, materials, entity="material", title_of=lambda m: m.content)
         uow.commit()
         return CHANGED
 
 
 def undelete_materials(*, uow_factory: UnitOfWorkFactory, material_ids: Sequence[str]) -> Changes:
     with uow_factory() as uow:
-        s = uow.session
-        for material_id in ids_or_refuse(material_ids):
-            material = s.get(Material, material_id)
-            if material is None:
-                raise ValidationError(_("This material no longer exists (it may have been deleted)."))
-            material.deleted_at = None
-            material.version += 1
-            audit.record(s, unit_code=material.unit_code, action="material.undelete", entity="material",
-                         entity_id=material.id, summary=material.content[:200])
+        bring_back(uow.session, Material, material_ids, entity="material", title_of=lambda m: m.content,
+                   missing=_("This material no longer exists (it may have been deleted)."))
         uow.commit()
         return CHANGED

@@ -14,8 +14,9 @@ from kehoach_desktop.domain.errors import ConcurrentEditError, ValidationError
 from kehoach_desktop.domain.lifecycle import StepCheck
 from kehoach_desktop.domain.text import fold
 from kehoach_desktop.i18n import _, ngettext
+from kehoach_desktop.services import audit
 from kehoach_desktop.services.unit_view import workspace_unit
-from kehoach_desktop.storage.models import AuditEntry, Plan, PlanSection, Task
+from kehoach_desktop.storage.models import AuditEntry, Plan, PlanSection, Task, utcnow
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 PAGE_SIZE = 200
@@ -220,6 +221,29 @@ def refuse_if_any_changed(records: Sequence[Any], expected_versions: Mapping[str
         "changed; check the newer values and choose again.",
         "{n} of the chosen rows were changed by someone else since the list was shown: {names}. Nothing was "
         "changed; check the newer values and choose again.", len(moved)).format(n=len(moved), names=names))
+
+
+def mark_deleted(session: Session, records: Sequence[Any], *, entity: str, title_of: Callable[[Any], str]) -> None:
+    """Soft-delete ``records`` (a material or an event register's rows), each audited."""
+    now = utcnow()
+    for record in records:
+        record.deleted_at = now
+        record.version += 1
+        audit.record(session, unit_code=record.unit_code, action=f"{entity}.delete", entity=entity,
+                     entity_id=record.id, summary=title_of(record)[:200])
+
+
+def bring_back(session: Session, model: type, ids: Sequence[str], *, entity: str, missing: str,
+               title_of: Callable[[Any], str]) -> None:
+    """Undo a soft delete of the rows ``ids`` of ``model``, each audited; ``missing``: the refusal."""
+    for record_id in ids_or_refuse(ids):
+        record = session.get(model, record_id)
+        if record is None:
+            raise ValidationError(missing)
+        record.deleted_at = None
+        record.version += 1
+        audit.record(session, unit_code=record.unit_code, action=f"{entity}.undelete", entity=entity,
+                     entity_id=record.id, summary=title_of(record)[:200])
 
 
 def ids_or_refuse(ids: Sequence[str]) -> list[str]:
