@@ -21,6 +21,21 @@ class Column(Generic[Row]):
     tooltip: Callable[[Row], str] | None = None
 
 
+def cell_data(column: Any, row: Any, role: int) -> Any:
+    """What a column shows of a row for the display, alignment and tooltip roles (None for the others).
+
+    ``column`` is any spec with ``display``, ``numeric`` and ``tooltip`` (:class:`Column`, ``RegisterColumn``).
+    """
+    if role == Qt.ItemDataRole.DisplayRole:
+        return column.display(row)
+    if role == Qt.ItemDataRole.TextAlignmentRole:
+        horizontal = Qt.AlignmentFlag.AlignRight if column.numeric else Qt.AlignmentFlag.AlignLeft
+        return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+    if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+        return column.tooltip(row)
+    return None
+
+
 class DtoTableModel(QAbstractTableModel, Generic[Row]):
     SortRole = Qt.ItemDataRole.UserRole + 1
 
@@ -48,16 +63,9 @@ class DtoTableModel(QAbstractTableModel, Generic[Row]):
             return None
         column = self._columns[index.column()]
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column.numeric else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row)
         if role == self.SortRole:
             return column.sort_key(row) if column.sort_key else column.display(row)
-        return None
+        return cell_data(column, row, role)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

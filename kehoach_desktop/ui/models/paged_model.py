@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from kehoach_desktop.services.registers import Page, SortSpec
+from kehoach_desktop.ui.table_model import cell_data
 
 Row = TypeVar("Row")
 _Index = QModelIndex | QPersistentModelIndex
@@ -99,17 +100,10 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
             return None
         column = self.columns[index.column()]
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column.numeric else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip else None
         if role == Qt.ItemDataRole.BackgroundRole and self._highlight is not None:
             colour = self._highlight(row)
             return QBrush(QColor(colour)) if colour else None
-        return None
+        return cell_data(column, row, role)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
