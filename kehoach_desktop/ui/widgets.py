@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QTableView, QVBoxLayout, QWidget
+
+from kehoach_desktop.ui.table_model import DtoTableModel
 
 
 class PageHeader(QWidget):
@@ -55,3 +57,21 @@ class FigureCard(QFrame):
         self.setProperty("warn", warn)
         self.style().unpolish(self)
         self.style().polish(self)
+
+
+def sortable_table(model: QAbstractItemModel, object_name: str,
+                   parent: QWidget) -> tuple[QSortFilterProxyModel, QTableView]:
+    """A read-only table of whole rows, one selected at a time, sorted by clicking its headers
+    (on the model's ``DtoTableModel.SortRole``)."""
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(DtoTableModel.SortRole)
+    table = QTableView()
+    table.setObjectName(object_name)
+    table.setModel(proxy)
+    table.setSortingEnabled(True)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    return proxy, table

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +30,7 @@ from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.tasks import TaskRunner
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import PageHeader, sortable_table
 
 LAST_FOLDER_KEY = "backups/last_folder"
 
@@ -97,18 +95,8 @@ class BackupsPage(QWidget):
         layout.addLayout(actions)
 
         self.model: DtoTableModel[BackupInfo] = DtoTableModel(backup_columns(), self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(DtoTableModel.SortRole)
-        self.table = QTableView()
-        self.table.setObjectName("backups_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
+        self.proxy, self.table = sortable_table(self.model, "backups_table", self)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)

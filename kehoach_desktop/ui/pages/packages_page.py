@@ -5,15 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +31,7 @@ from kehoach_desktop.ui.pages.sync_page import (
 )
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.tasks import TaskRunner
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import PageHeader, sortable_table
 
 SUFFIXES = (".khsync", ".khreceipt", ".khtemplate")
 RECEIVED_STATUS = {"received": N_("Received"), "accepted": N_("Accepted"), "returned": N_("Returned")}
@@ -115,17 +113,7 @@ class PackagesPage(QWidget):
         layout.addLayout(actions)
 
         self.model: DtoTableModel[ReceivedPackageRow] = DtoTableModel(received_columns(), self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(DtoTableModel.SortRole)
-        self.table = QTableView()
-        self.table.setObjectName("received_packages_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
+        self.proxy, self.table = sortable_table(self.model, "received_packages_table", self)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)

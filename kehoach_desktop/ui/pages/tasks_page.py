@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,7 @@ from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.dialogs.progress_dialog import ProgressDialog
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import PageHeader, sortable_table
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_ICONS = {"not_started": "○", "in_progress": "◐", "done": "✓", "overdue": "⚠", "cancelled": "✕"}
@@ -191,19 +191,9 @@ class TasksPage(QWidget):
         layout.addLayout(info_row)
 
         self.model = ProgressTableModel(progress_columns(), self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(DtoTableModel.SortRole)
-        self.table = QTableView()
-        self.table.setObjectName("progress_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
+        self.proxy, self.table = sortable_table(self.model, "progress_table", self)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         for column, width in enumerate((100, 225, 54, 140, 172, 50, 130, 105, 80, 260)):
