@@ -22,6 +22,8 @@ from kehoach_desktop.exchange.excel_format import (
     DATE,
     DATE_FORMAT,
     FIRST_DATA_ROW,
+    FONT_NAME,
+    FONT_SIZE,
     HEADER_ROW,
     ID,
     INTEGER,
@@ -31,15 +33,19 @@ from kehoach_desktop.exchange.excel_format import (
     META_SHEET,
     MONEY,
     MONEY_FORMAT,
+    ORIGIN,
     PERCENT,
     PERCENT_FORMAT,
     SHEET_KEYS,
+    TEXT,
     THEME,
     ColumnSpec,
     SheetSpec,
 )
+from kehoach_desktop.exchange.excel_layout import TextFit, row_points
+from kehoach_desktop.exchange.excel_origin import origin_text
 
-MAX_LINES = 4  # a row grows to at most four lines of text (the cell holds it all)
+WRAPPED = (TEXT, THEME)  # the kinds of column whose cells wrap their text
 NEW_ROWS = 300  # empty rows below the data that keep the drop-downs and formats, for new records
 _ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}  # characters XML 1.0 cannot hold
 
@@ -50,8 +56,11 @@ class ExportCancelled(Exception):
 
 @dataclass(frozen=True)
 class SheetContent:
+    """``rows``: values in the order of ``spec.columns``, percents as whole numbers 0–100, and in the place of
+    the origin column the record's version (the writer makes the origin cell from it and the row's cells)."""
+
     spec: SheetSpec
-    rows: Iterable[Sequence[Any]]  # values in the order of spec.columns; percents as whole numbers 0–100
+    rows: Iterable[Sequence[Any]]
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,7 @@ def write_progress_workbook(path: Path, content: WorkbookContent, *,
 
     partial = path.with_name(path.name + ".partial")
     workbook = Workbook(write_only=True)
+    set_default_font(workbook)
     lists_ranges = _list_ranges(content.themes)
     written: dict[str, int] = {}
     ids: dict[str, list[str]] = {}
@@ -98,6 +108,24 @@ def write_progress_workbook(path: Path, content: WorkbookContent, *,
     return WrittenWorkbook(path, written)
 
 
+def set_default_font(workbook: Any) -> None:
+    """Make Times New Roman 11 the workbook's default font (openpyxl starts with Calibri, which LibreOffice
+    replaces on Linux by a wider font: the column widths and row heights would not hold)."""
+    from openpyxl.styles import Font
+    from openpyxl.styles.named_styles import NamedStyle, NamedStyleList
+    from openpyxl.utils.indexed_list import IndexedList
+
+    font = Font(name=FONT_NAME, sz=FONT_SIZE, family=1)
+    workbook._fonts = IndexedList([font])
+    workbook._named_styles = NamedStyleList()
+    workbook.add_named_style(NamedStyle(name="Normal", font=font, builtinId=0))
+
+
+def new_row_token(export_id: str, sheet_key: str, slot: int) -> str:
+    """The token of an empty row left for a new record (kept in its origin cell)."""
+    return f"{export_id}:{sheet_key}:{slot}"
+
+
 # ---- styles ----------------------------------------------------------------------------------
 
 def _styles(sheet: Any) -> dict[str, Any]:
@@ -106,6 +134,7 @@ def _styles(sheet: Any) -> dict[str, Any]:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
     thin = Side(style="thin", color="C9CED6")
+    bold_white = Font(name=FONT_NAME, sz=FONT_SIZE, bold=True, color="FFFFFF")
     border = Border(top=thin, bottom=thin, left=thin, right=thin)
     formats = {DATE: DATE_FORMAT, MONEY: MONEY_FORMAT, INTEGER: INTEGER_FORMAT, PERCENT: PERCENT_FORMAT}
 
@@ -128,13 +157,14 @@ def _styles(sheet: Any) -> dict[str, Any]:
 
     styles: dict[str, Any] = {
         "title": _title_style(sheet),
-        "header": make(locked=True, fill="1F2A37", font=Font(bold=True, color="FFFFFF"), header=True),
-        "header_edit": make(locked=True, fill="1D4ED8", font=Font(bold=True, color="FFFFFF"), header=True),
-        "id": make(locked=True, fill="F3F4F6", font=Font(size=8, color="6B7280")),
+        "header": make(locked=True, fill="1F2A37", font=bold_white, header=True),
+        "header_edit": make(locked=True, fill="1D4ED8", font=bold_white, header=True),
+        "id": make(locked=True, fill="F3F4F6", font=Font(name=FONT_NAME, sz=8, color="6B7280")),
+        "origin": make(locked=True, font=Font(name=FONT_NAME, sz=8, color="6B7280")),
     }
     for kind in (ID, "text", INTEGER, MONEY, PERCENT, DATE, CHOICE, THEME):
-        styles[f"ro:{kind}"] = make(locked=True, kind=kind, fill="F3F4F6", wrap=kind == "text")
-        styles[f"rw:{kind}"] = make(locked=False, kind=kind, fill="FFFDF0", wrap=kind == "text")
+        styles[f"ro:{kind}"] = make(locked=True, kind=kind, fill="F3F4F6", wrap=kind in WRAPPED)
+        styles[f"rw:{kind}"] = make(locked=False, kind=kind, fill="FFFDF0", wrap=kind in WRAPPED)
     return styles
 
 
@@ -143,13 +173,13 @@ def _title_style(sheet: Any) -> Any:
     from openpyxl.styles import Font
 
     cell = WriteOnlyCell(sheet)
-    cell.font = Font(bold=True, size=13, color="1F2A37")
+    cell.font = Font(name=FONT_NAME, bold=True, size=13, color="1F2A37")
     return cell._style
 
 
 def _column_style_key(column: ColumnSpec) -> str:
-    if column.kind == ID:
-        return "id"
+    if column.kind in (ID, ORIGIN):
+        return column.kind
     return f"{'rw' if column.editable else 'ro'}:{column.kind}"
 
 
@@ -174,18 +204,73 @@ def _letter(index: int) -> str:
 def _write_sheet(workbook: Any, content: SheetContent, whole: WorkbookContent, list_ranges: dict[str, str],
                  should_stop: Callable[[], bool] | None) -> tuple[int, list[str]]:
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.worksheet.protection import SheetProtection
 
     spec = content.spec
     sheet = workbook.create_sheet(spec.title)
     styles = _styles(sheet)
     columns = spec.columns
+    _set_up_sheet(sheet, spec)
+
+    title = WriteOnlyCell(sheet, value=clean_text(" — ".join(x for x in (spec.heading, whole.subtitle) if x)))
+    title._style = styles["title"]
+    title.data_type = "s"
+    sheet.append([None, title])
+    header_fit = TextFit(bold=True)
+    sheet.row_dimensions[HEADER_ROW].height = row_points(max(
+        header_fit.lines(c.title, c.width) for c in columns if not c.hidden))
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.title)
+        cell._style = styles["header_edit" if column.editable and column.kind != ID else "header"]
+        header.append(cell)
+    sheet.append(header)
+
+    _prepared_cells(sheet, [styles[_column_style_key(c)] for c in columns])
+    percent_at = [i for i, c in enumerate(columns) if c.kind == PERCENT]
+    origin_at = next(i for i, c in enumerate(columns) if c.kind == ORIGIN)
+    origin_keys = [(i, c.key) for i, c in enumerate(columns) if c.key in spec.origin_keys]
+    fit = TextFit()
+    wrapped = [(i, c.width) for i, c in enumerate(columns) if c.kind in WRAPPED]
+    ids: list[str] = []
+    count = 0
+    for row in content.rows:
+        if count % 500 == 0 and should_stop is not None and should_stop():
+            raise ExportCancelled()
+        lines = max(fit.lines(row[i], width) if row[i] else 1 for i, width in wrapped)
+        if lines > 1:
+            sheet.row_dimensions[FIRST_DATA_ROW + count].height = row_points(lines)
+        values = list(row)
+        for index in percent_at:
+            if values[index] is not None:
+                values[index] = values[index] / 100
+        values[origin_at] = origin_text(spec, {key: values[i] for i, key in origin_keys}, version=row[origin_at])
+        ids.append(row[0])
+        sheet.append(values)
+        count += 1
+    export_id = whole.meta.get("export_id", "")
+    empty = [None] * len(columns)
+    for slot in range(1, (NEW_ROWS if spec.allows_new_rows else 0) + 1):  # rows for new records, each with a token
+        empty[origin_at] = origin_text(spec, None, token=new_row_token(export_id, spec.key, slot))
+        sheet.append(empty)
+
+    last_row = HEADER_ROW + count + (NEW_ROWS if spec.allows_new_rows else 0)
+    _add_validations(sheet, spec, list_ranges, last_row)
     last_letter = _letter(len(columns))
-    for index, column in enumerate(columns, start=1):
+    last_shown = _letter(max(i for i, c in enumerate(columns, start=1) if not c.hidden))
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{max(HEADER_ROW + count, FIRST_DATA_ROW)}"
+    sheet.print_area = f"B1:{last_shown}{max(HEADER_ROW + count, FIRST_DATA_ROW)}"
+    return count, ids
+
+
+def _set_up_sheet(sheet: Any, spec: SheetSpec) -> None:
+    """Column widths and formats, frozen panes, protection and the print set-up of a data sheet."""
+    from openpyxl.styles import Protection
+    from openpyxl.worksheet.protection import SheetProtection
+
+    for index, column in enumerate(spec.columns, start=1):
         dimension = sheet.column_dimensions[_letter(index)]
         dimension.width = column.width
+        dimension.hidden = column.hidden
         if column.editable and column.kind != ID:  # empty cells below the data: editable, formatted
             dimension.protection = Protection(locked=False)
             fmt = {DATE: DATE_FORMAT, MONEY: MONEY_FORMAT, INTEGER: INTEGER_FORMAT,
@@ -206,57 +291,25 @@ def _write_sheet(workbook: Any, content: SheetContent, whole: WorkbookContent, l
     sheet.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False, autoFilter=False,
                                        sort=False, selectLockedCells=False, selectUnlockedCells=False)
 
-    title = WriteOnlyCell(sheet, value=clean_text(" — ".join(x for x in (spec.heading, whole.subtitle) if x)))
-    title._style = styles["title"]
-    title.data_type = "s"
-    sheet.append([None, title])
-    sheet.row_dimensions[HEADER_ROW].height = 45
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.title)
-        cell._style = styles["header_edit" if column.editable and column.kind != ID else "header"]
-        header.append(cell)
-    sheet.append(header)
 
-    _prepared_cells(sheet, [styles[_column_style_key(c)] for c in columns])
-    percent_at = {i for i, c in enumerate(columns) if c.kind == PERCENT}
-    # LibreOffice and Excel do not grow rows for wrapped text on opening: give long texts their lines
-    line_chars = [(i, max(8, int(c.width * 1.2))) for i, c in enumerate(columns) if c.kind == "text"]
-    ids: list[str] = []
-    count = 0
-    for row in content.rows:
-        if count % 500 == 0 and should_stop is not None and should_stop():
-            raise ExportCancelled()
-        lines = 1
-        for index, chars in line_chars:
-            text = row[index]
-            if text and (len(text) > chars or "\n" in text):
-                lines = max(lines, sum(len(part) // chars + 1 for part in text.split("\n")))
-        if lines > 1:
-            sheet.row_dimensions[FIRST_DATA_ROW + count].height = 15 * min(lines, MAX_LINES)
-        values = list(row)
-        for index in percent_at:
-            if values[index] is not None:
-                values[index] = values[index] / 100
-        ids.append(row[0])
-        sheet.append(values)
-        count += 1
+def _add_validations(sheet: Any, spec: SheetSpec, list_ranges: dict[str, str], last_row: int) -> None:
+    """Drop-down lists of labels. Warning style, not stop: a label typed without diacritics ("hoan thanh") is
+    let through after a question, and the import folds it to its label; a value it does not know is reported."""
+    from openpyxl.worksheet.datavalidation import DataValidation
 
-    last_row = HEADER_ROW + count + (NEW_ROWS if spec.allows_new_rows else 0)
-    if last_row >= FIRST_DATA_ROW:
-        for index, column in enumerate(columns, start=1):
-            if not column.editable or column.kind not in (CHOICE, THEME):
-                continue
-            source = list_ranges["theme" if column.kind == THEME else column.choices]
-            validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True,
-                                        showErrorMessage=column.kind == CHOICE, showInputMessage=False)
-            validation.errorTitle = "Giá trị không có trong danh sách"
-            validation.error = "Chọn một giá trị trong danh sách thả xuống."
-            validation.add(f"{_letter(index)}{FIRST_DATA_ROW}:{_letter(index)}{last_row}")
-            sheet.data_validations.append(validation)
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{max(HEADER_ROW + count, FIRST_DATA_ROW)}"
-    sheet.print_area = f"B1:{last_letter}{max(HEADER_ROW + count, FIRST_DATA_ROW)}"
-    return count, ids
+    if last_row < FIRST_DATA_ROW:
+        return
+    for index, column in enumerate(spec.columns, start=1):
+        if not column.editable or column.kind not in (CHOICE, THEME):
+            continue
+        source = list_ranges["theme" if column.kind == THEME else column.choices]
+        validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True, errorStyle="warning",
+                                    showErrorMessage=True, showInputMessage=False)
+        validation.errorTitle = "Giá trị không có trong danh sách"
+        validation.error = ("Giá trị này không có trong danh sách thả xuống. Nhãn gõ không dấu (ví dụ "
+                            "“hoan thanh”) vẫn được nhận khi nhập: chọn Có (Yes) để giữ, Không (No) để gõ lại.")
+        validation.add(f"{_letter(index)}{FIRST_DATA_ROW}:{_letter(index)}{last_row}")
+        sheet.data_validations.append(validation)
 
 
 def _prepared_cells(sheet: Any, style_arrays: list[Any]) -> None:
@@ -332,4 +385,11 @@ def _write_meta(workbook: Any, meta: dict[str, str], ids: dict[str, list[str]]) 
 
 
 def iso_now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return iso_utc(dt.datetime.now(dt.UTC))
+
+
+def iso_utc(moment: dt.datetime) -> str:
+    """``2021-09-20T07:05:00Z`` (a naive time is taken as UTC, as the workspace stores it)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from kehoach_desktop.domain.enums import (
     _LABELS,
@@ -25,7 +26,7 @@ from kehoach_desktop.domain.enums import (
 from kehoach_desktop.domain.text import fold
 
 FORMAT_NAME = "kehoach-progress-workbook"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the hidden origin column (values and version at export, row tokens); 1 is still read
 META_SHEET = "_meta"
 LISTS_SHEET = "_lists"
 HEADER_ROW = 2  # row 1 is the title line of the sheet
@@ -33,9 +34,14 @@ FIRST_DATA_ROW = HEADER_ROW + 1
 MAX_DATA_ROWS = 100_000  # per sheet: more is not a returned progress sheet (refused before reading)
 
 # kinds of column
-ID, TEXT, INTEGER, MONEY, PERCENT, DATE, CHOICE, THEME = "id", "text", "integer", "money", "percent", "date", \
-    "choice", "theme"
+ID, TEXT, INTEGER, MONEY, PERCENT, DATE, CHOICE, THEME, ORIGIN = "id", "text", "integer", "money", "percent", \
+    "date", "choice", "theme", "origin"
 DATE_FORMAT = "dd/mm/yyyy"
+# Every cell is set in the font of Decree 30 documents; Excel has it everywhere, LibreOffice uses the
+# metric-compatible Liberation Serif (bundled in resources/fonts), so row heights worked out from its metrics
+# (exchange/excel_layout.py) hold in both.
+FONT_NAME = "Times New Roman"
+FONT_SIZE = 11
 MONEY_FORMAT = '#,##0" ₫"'
 INTEGER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0%"
@@ -62,6 +68,7 @@ class ColumnSpec:
     required: bool = False
     choices: str = ""  # key of CHOICES for CHOICE columns
     compare: bool = True  # a read-only column whose value is computed (not compared on import)
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,11 @@ class SheetSpec:
     @property
     def editable_keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.columns if c.editable and c.kind not in (ID, THEME))
+
+    @property
+    def origin_keys(self) -> tuple[str, ...]:
+        """The columns whose value at export the origin cell keeps (what a returned cell is compared with)."""
+        return tuple(c.key for c in self.columns if c.compare and c.kind not in (ID, ORIGIN))
 
 
 def _choices(enum: type[LabelledEnum], vietnamese: dict[str, str], only: tuple[str, ...] = ()) -> tuple[Choice, ...]:
@@ -129,7 +141,21 @@ def choice_label(list_key: str, code: str) -> str:
     return next((c.vietnamese for c in found if c.code == code), code)
 
 
+def cell_value(column: ColumnSpec, value: Any) -> Any:
+    """A stored value as the workbook writes it in its cell: a choice's label, a percent as a fraction."""
+    if value is None:
+        return None
+    if column.kind == CHOICE:
+        return choice_label(column.choices, value)
+    if column.kind == PERCENT:
+        return value / 100
+    return value
+
+
 _UUID = ColumnSpec("id", "Mã (không sửa)", "ID (do not change)", ID, 11, editable=False)
+# Hidden, last: what the row was made from (docs/excel-workbook.md, "What the file knew").
+_ORIGIN = ColumnSpec("origin", "Dữ liệu khi xuất (không sửa)", "As exported (do not change)", ORIGIN, 12,
+                     editable=False, compare=False, hidden=True)
 
 TASKS_SHEET = SheetSpec(
     TASKS, "Nhiệm vụ", "Tasks", "TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ", (
@@ -149,6 +175,7 @@ TASKS_SHEET = SheetSpec(
         ColumnSpec("spent", "Kinh phí đã sử dụng (đồng)", "Spent (VND)", MONEY, 16),
         ColumnSpec("result_text", "Kết quả thực hiện", "Result", TEXT, 40),
         ColumnSpec("progress_updated_on", "Cập nhật ngày", "Updated on", DATE, 12),
+        _ORIGIN,
     ), allows_new_rows=False)
 
 MATERIALS_SHEET = SheetSpec(
@@ -156,7 +183,7 @@ MATERIALS_SHEET = SheetSpec(
         _UUID,
         ColumnSpec("type", "Loại", "Type", CHOICE, 16, required=True, choices="material_type"),
         ColumnSpec("content", "Nội dung", "Content", TEXT, 40, required=True),
-        ColumnSpec("theme", "Chủ đề", "Theme", THEME, 12),
+        ColumnSpec("theme", "Chủ đề", "Theme", THEME, 26),
         ColumnSpec("quantity", "Số lượng", "Quantity", INTEGER, 9, required=True),
         ColumnSpec("size", "Kích thước", "Size", TEXT, 11),
         ColumnSpec("ward", "Phường/xã", "Ward", TEXT, 14),
@@ -172,6 +199,7 @@ MATERIALS_SHEET = SheetSpec(
         ColumnSpec("cost", "Kinh phí (đồng)", "Cost (VND)", MONEY, 15),
         ColumnSpec("supplier", "Đơn vị cung cấp", "Supplier", TEXT, 20),
         ColumnSpec("notes", "Ghi chú", "Notes", TEXT, 24),
+        _ORIGIN,
     ), allows_new_rows=True)
 
 EVENTS_SHEET = SheetSpec(
@@ -179,7 +207,7 @@ EVENTS_SHEET = SheetSpec(
         _UUID,
         ColumnSpec("type", "Loại", "Type", CHOICE, 18, required=True, choices="event_type"),
         ColumnSpec("title", "Tên sự kiện", "Title", TEXT, 40, required=True),
-        ColumnSpec("theme", "Chủ đề", "Theme", THEME, 12),
+        ColumnSpec("theme", "Chủ đề", "Theme", THEME, 26),
         ColumnSpec("starts_on", "Từ ngày", "Starts on", DATE, 12, required=True),
         ColumnSpec("ends_on", "Đến ngày", "Ends on", DATE, 12),
         ColumnSpec("venue", "Địa điểm", "Venue", TEXT, 26),
@@ -191,14 +219,15 @@ EVENTS_SHEET = SheetSpec(
         ColumnSpec("actual_cost", "Chi phí thực tế (đồng)", "Actual cost (VND)", MONEY, 15),
         ColumnSpec("status", "Trạng thái", "Status", CHOICE, 13, required=True, choices="event_status"),
         ColumnSpec("result_notes", "Kết quả", "Result", TEXT, 36),
+        _ORIGIN,
     ), allows_new_rows=True)
 
 SHEETS: dict[str, SheetSpec] = {s.key: s for s in (TASKS_SHEET, MATERIALS_SHEET, EVENTS_SHEET)}
 
 # _meta keys (column A of the hidden sheet; values in column B)
 META_KEYS = ("format", "format_version", "app_version", "workspace_id", "workspace_unit_code",
-             "workspace_unit_name", "plan_id", "plan_revision", "plan_year", "unit_filter_code",
-             "unit_filter_name", "exported_at", "sheets")
+             "workspace_unit_name", "workspace_created_at", "plan_id", "plan_revision", "plan_year",
+             "unit_filter_code", "unit_filter_name", "exported_at", "export_id", "sheets")
 META_IDS_FIRST_COLUMN = 4  # D, E, F: the ids exported in each sheet, to report rows missing on return
 
 _PAREN = re.compile(r"\([^)]*\)")

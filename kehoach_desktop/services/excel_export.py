@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from kehoach_desktop.exchange.excel_export import (
     SheetContent,
     WorkbookContent,
     iso_now,
+    iso_utc,
     write_progress_workbook,
 )
 from kehoach_desktop.exchange.excel_format import (
@@ -99,6 +101,7 @@ class _Unit:
 @dataclass
 class _Data:
     workspace_id: str
+    workspace_created_at: dt.datetime
     unit_code: str
     unit_name: str
     plan_id: str
@@ -168,47 +171,48 @@ def _load(session: Session, *, today: dt.date, sheets: Sequence[str]) -> _Data:
     task_query = select(Task.id, Task.section_id, Task.content, Task.lead_unit_id, Task.supporting_unit_ids,
                         Task.start_date, Task.due_date, Task.budget, Task.indicator_unit, Task.indicator_target,
                         Task.status, Task.percent_done, Task.indicator_achieved, Task.spent, Task.result_text,
-                        Task.progress_updated_on).join(PlanSection, PlanSection.id == Task.section_id).where(
+                        Task.progress_updated_on, Task.version).join(
+        PlanSection, PlanSection.id == Task.section_id).where(
         Task.plan_id == plan.id, Task.deleted_at.is_(None)).order_by(PlanSection.position, Task.position)
     for (task_id, section_id, content, lead, supporting, start, due, budget, ind_unit, target, status, percent,
-         achieved, spent, result, updated) in session.execute(task_query):
+         achieved, spent, result, updated, version) in session.execute(task_query):
         task_lead[task_id] = lead
         if TASKS in rows:
             rows[TASKS].append(_Row((
                 task_id, sections.get(section_id, ("", "", ""))[0], content, names.get(lead or "", ""), start, due,
                 _deadline(status, due, today), budget, ind_unit, target, choice_label("task_status", status),
-                percent, achieved, spent, result, updated),
+                percent, achieved, spent, result, updated, version),
                 frozenset(([lead] if lead else []) + list(supporting or ()))))
     if MATERIALS in rows:
         m = Material
         for values in session.execute(select(
                 m.id, m.type, m.content, m.section_id, m.quantity, m.size, m.ward, m.address, m.status, m.planned_on,
                 m.produced_on, m.installed_on, m.planned_removal_on, m.removed_on, m.damaged_on, m.replaced_on,
-                m.cost, m.supplier, m.notes, m.task_id).where(
+                m.cost, m.supplier, m.notes, m.task_id, m.version).where(
                 m.unit_code == info.unit_code, m.deleted_at.is_(None)).order_by(m.created_at, m.id)):
             lead = task_lead.get(values.task_id or "")
             rows[MATERIALS].append(_Row((
                 values.id, choice_label("material_type", values.type), values.content,
                 theme_label.get(values.section_id or "", ""), values.quantity, values.size, values.ward,
-                values.address, choice_label("material_status", values.status), *values[9:19]),
+                values.address, choice_label("material_status", values.status), *values[9:19], values.version),
                 ward_units(values.ward) | (frozenset([lead]) if lead else frozenset())))
     if EVENTS in rows:
         e = Event
         for values in session.execute(select(
                 e.id, e.type, e.title, e.section_id, e.starts_on, e.ends_on, e.venue, e.ward, e.organiser,
                 e.expected_participants, e.actual_participants, e.budget, e.actual_cost, e.status, e.result_notes,
-                e.task_id).where(e.unit_code == info.unit_code, e.deleted_at.is_(None))
+                e.task_id, e.version).where(e.unit_code == info.unit_code, e.deleted_at.is_(None))
                 .order_by(e.starts_on, e.id)):
             lead = task_lead.get(values.task_id or "")
             organiser = by_name.get(fold(values.organiser)) if values.organiser else None
             rows[EVENTS].append(_Row((
                 values.id, choice_label("event_type", values.type), values.title,
                 theme_label.get(values.section_id or "", ""), *values[4:13],
-                choice_label("event_status", values.status), values.result_notes),
+                choice_label("event_status", values.status), values.result_notes, values.version),
                 ward_units(values.ward) | frozenset(x for x in (lead, organiser) if x)))
-    return _Data(workspace_id=info.id, unit_code=info.unit_code, unit_name=info.unit_full_name or info.unit_name,
-                 plan_id=plan.id, plan_revision=plan.revision, plan_year=plan.year, themes=themes,
-                 units=units, rows=rows)
+    return _Data(workspace_id=info.id, workspace_created_at=info.created_at, unit_code=info.unit_code,
+                 unit_name=info.unit_full_name or info.unit_name, plan_id=plan.id, plan_revision=plan.revision,
+                 plan_year=plan.year, themes=themes, units=units, rows=rows)
 
 
 def _resolve_unit(units: list[_Unit], wanted: str) -> _Unit:
@@ -228,10 +232,11 @@ def _content(data: _Data, sheets: Sequence[str], unit: _Unit | None, today: dt.d
     meta = {
         "format": FORMAT_NAME, "format_version": str(FORMAT_VERSION), "app_version": __version__,
         "workspace_id": data.workspace_id, "workspace_unit_code": data.unit_code,
-        "workspace_unit_name": data.unit_name, "plan_id": data.plan_id,
+        "workspace_unit_name": data.unit_name, "workspace_created_at": iso_utc(data.workspace_created_at),
+        "plan_id": data.plan_id,
         "plan_revision": str(data.plan_revision), "plan_year": str(data.plan_year),
         "unit_filter_code": unit.code if unit else "", "unit_filter_name": unit.name if unit else "",
-        "exported_at": iso_now(), "sheets": ",".join(sheets),
+        "exported_at": iso_now(), "export_id": str(uuid.uuid4()), "sheets": ",".join(sheets),
     }
     sheet_contents = []
     for key in sheets:

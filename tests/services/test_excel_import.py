@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,7 @@ from kehoach_desktop.services.excel_import import (
     preview_excel_import,
     write_problem_copies,
 )
-from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace
 from kehoach_desktop.storage.models import AuditEntry, Event, Material, Task
 from tests.services.excel_support import content_dump, demo, header_columns, rows_by_id, set_cells
 
@@ -71,7 +72,7 @@ def test_ward_edits_are_read_tolerantly_and_applied(ws: WorkspaceSession, export
     (event_row, event_id), = list(rows_by_id(exported, EVENTS))[:1]
     nfd = unicodedata.normalize("NFD", "Đã treo 20 băng rôn ở phường Cát Linh")
     set_cells(exported, TASKS, {(task_row, "Trạng thái"): "hoan thanh", (task_row, "Tỷ lệ hoàn thành"): "100%",
-                                (task_row, "Kết quả thực hiện"): nfd, (task_row, "Cập nhật ngày"): "15/3/2021",
+                                (task_row, "Kết quả thực hiện"): nfd, (task_row, "Cập nhật ngày"): "20/9/2021",
                                 (task_row2, "Tỷ lệ hoàn thành"): "0,5", (task_row2, "Trạng thái"): "In progress",
                                 (task_row2, "Kinh phí đã sử dụng (đồng)"): "1.500.000"})
     set_cells(exported, MATERIALS, {(material_row, "Kinh phí (đồng)"): "2,500,000",
@@ -102,7 +103,7 @@ def test_ward_edits_are_read_tolerantly_and_applied(ws: WorkspaceSession, export
 
     task = get(ws, Task, task_id)
     assert (task.status, task.percent_done, task.result_text) == ("done", 100, unicodedata.normalize("NFC", nfd))
-    assert task.progress_updated_on == dt.date(2021, 3, 15)
+    assert task.progress_updated_on == dt.date(2021, 9, 20)
     task2 = get(ws, Task, task_id2)
     assert (task2.status, task2.percent_done, task2.spent) == ("in_progress", 50, 1_500_000)
     assert task2.progress_updated_on == ws.today()  # changed without a date: the day of the import
@@ -209,7 +210,7 @@ def test_an_amount_with_too_many_zeros_is_refused_where_it_was_typed(ws: Workspa
 
 
 def test_a_file_of_another_workspace_is_refused_saying_whose_it_is(ws: WorkspaceSession, tmp_path: Path) -> None:
-    other = demo(tmp_path / "other.khws")
+    other = new_demo_workspace(tmp_path / "other.khws", district_code="001")
     try:
         out = tmp_path / "other.xlsx"
         export_progress_workbook(uow_factory=other.uow_factory, out=out, today=other.today())
@@ -217,7 +218,8 @@ def test_a_file_of_another_workspace_is_refused_saying_whose_it_is(ws: Workspace
         other.close()
     file = preview(ws, out).files[0]
     assert file.status == REFUSED
-    assert "another workspace" in file.message and "Đống Đa" in file.message
+    assert "another workspace" in file.message and "Ba Đình" in file.message and "(001)" in file.message
+    assert re.search(r"exported on \d\d/\d\d/\d{4}", file.message), file.message
 
 
 def test_a_unit_workbook_holds_only_that_units_rows(ws: WorkspaceSession, tmp_path: Path) -> None:
@@ -228,7 +230,7 @@ def test_a_unit_workbook_holds_only_that_units_rows(ws: WorkspaceSession, tmp_pa
     assert done.rows == {"tasks": ward.tasks, "materials": ward.materials, "events": ward.events}
     assert ward.materials > 0
     workbook = openpyxl.load_workbook(tmp_path / "cl.xlsx", read_only=True)
-    wards = {row[0] for row in workbook[MATERIALS].iter_rows(min_row=3, min_col=7, max_col=7, values_only=True)}
+    wards = {row[6] for row in workbook[MATERIALS].iter_rows(min_row=3, max_col=7, values_only=True) if row[0]}
     assert wards == {"Cát Linh"}
     with pytest.raises(UserFacingError):
         export_progress_workbook(uow_factory=ws.uow_factory, out=tmp_path / "x.xlsx", today=ws.today(), unit="zzz")

@@ -1,0 +1,101 @@
+"""The hidden origin cell of a row: what the row was made from, so that an import knows what the file knew.
+
+The last column of each data sheet (hidden, locked) holds a small JSON object:
+
+- a record's row: ``{"ver": 3, "v": {"status": "Đang thực hiện", "percent_done": 0.5, …}}`` — the
+  record's version and the values of the compared columns *as written in the cells* at export (empty
+  values left out, dates as ``YYYY-MM-DD``), so that a returned cell is compared with what it was, by the
+  same parser that reads the cell;
+- an empty row left for a new record: ``{"t": "<export id>:materials:7"}`` — a token that stays with the
+  row (sorting moves it along) and survives a re-save, so that a row already imported is recognised;
+- a row created by an import, in the marked copy: the token and the values it was created with (its new
+  id is in column A).
+
+Why a cell on the row and not the ``_meta`` sheet: the origin must travel with its row when a unit sorts
+or filters, and the marked copy must be able to rewrite it for the rows it ties to new records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kehoach_desktop.exchange.excel_format import SheetSpec
+
+MAX_CELL_TEXT = 32_000  # Excel holds 32,767 characters in a cell; a longer origin keeps its token only
+MAX_TOKEN = 200
+
+
+@dataclass(frozen=True)
+class RowOrigin:
+    token: str = ""
+    version: int | None = None
+    values: dict[str, Any] | None = field(default=None)  # column key -> cell value at export (None: unknown)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def origin_text(spec: SheetSpec, values: Mapping[str, Any] | None, *, version: int | None = None,
+                token: str = "") -> str:
+    """The origin cell of a row (``values``: column key -> the value written in that column's cell)."""
+    payload: dict[str, Any] = {}
+    if token:
+        payload["t"] = token
+    if values is not None:
+        if version is not None:
+            payload["ver"] = version
+        payload["v"] = {key: _jsonable(values[key]) for key in spec.origin_keys
+                        if values.get(key) is not None and values.get(key) != ""}
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    if len(text) > MAX_CELL_TEXT:  # a row of very long texts: the import compares it with the workspace instead
+        text = json.dumps({"t": token} if token else {}, ensure_ascii=False, separators=(",", ":"))
+    return text
+
+
+def read_origin(cell: Any) -> RowOrigin | None:
+    """The origin of a row from its cell; None when the cell is empty or not an origin (edited, damaged)."""
+    if not isinstance(cell, str) or not cell.startswith("{") or len(cell) > MAX_CELL_TEXT + 1000:
+        return None
+    try:
+        payload = json.loads(cell)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    token = payload.get("t", "")
+    version = payload.get("ver")
+    values = payload.get("v")
+    if not isinstance(token, str) or len(token) > MAX_TOKEN:
+        token = ""
+    if not isinstance(version, int) or isinstance(version, bool):
+        version = None
+    if not isinstance(values, dict) or not all(
+            isinstance(k, str) and (v is None or isinstance(v, str | int | float)) for k, v in values.items()):
+        values = None
+    return RowOrigin(token, version, values)
+
+
+def same_as_written(cell: Any, written: Any) -> bool:
+    """True when a cell as read still holds what was written (a fast check; False when unsure)."""
+    if written is None or written == "":
+        return cell is None or cell == ""
+    if isinstance(written, str):
+        if isinstance(cell, str):
+            return cell == written
+        if isinstance(cell, dt.date):
+            return _jsonable(cell) == written
+        return False
+    if isinstance(cell, bool) or isinstance(written, bool):
+        return False
+    if isinstance(cell, int | float) and isinstance(written, int | float):
+        return float(cell) == float(written)
+    return False
