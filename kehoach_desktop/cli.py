@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kehoach_desktop import __version__, i18n
 from kehoach_desktop.domain.errors import UserFacingError
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, ngettext
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -185,6 +185,9 @@ def _add_excel_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     imports.add_argument("--dry-run", action="store_true", help=_("show what would change and write nothing"))
     imports.add_argument("--problems-dir", type=Path, metavar="FOLDER",
                          help=_("write there a copy of each file with problems, its bad cells marked"))
+    imports.add_argument("--take-file-values", action="store_true",
+                         help=_("for the conflicts shown (records changed in the application since the export and "
+                                "in the file), take the file's values; without it they are left as they are"))
     imports.add_argument("files", type=Path, nargs="+", metavar="FILE.xlsx")
 
 
@@ -225,9 +228,16 @@ def _cmd_excel(args: argparse.Namespace) -> int:
         if args.dry_run:
             print(_("Dry run: nothing was written."))
         elif any(f.status == excel_import.OK for f in preview.files):
-            outcome = excel_import.apply_excel_import(uow_factory=session.uow_factory, preview=preview)
+            chosen = [c.key for c in preview.conflicts] if args.take_file_values else []
+            outcome = excel_import.apply_excel_import(uow_factory=session.uow_factory, preview=preview,
+                                                      take_file_values=chosen)
             print(_("Applied: {updated} records updated, {created} created, from {files} files.").format(
                 updated=outcome.updated, created=outcome.created, files=outcome.files))
+            if outcome.conflicts_left:
+                print(ngettext("{n} conflict was left as it is: run the import again with --take-file-values to "
+                               "take the file's values.",
+                               "{n} conflicts were left as they are: run the import again with --take-file-values "
+                               "to take the file's values.", outcome.conflicts_left).format(n=outcome.conflicts_left))
         return EXIT_REFUSED if preview.refused else EXIT_OK
     finally:
         session.close()

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kehoach_desktop.exchange.excel_format import SheetSpec
@@ -36,7 +38,8 @@ class RowOrigin:
     values: dict[str, Any] | None = field(default=None)  # column key -> cell value at export (None: unknown)
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A cell value as JSON holds it (dates as ``YYYY-MM-DD``)."""
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
@@ -53,7 +56,7 @@ def origin_text(spec: SheetSpec, values: Mapping[str, Any] | None, *, version: i
     if values is not None:
         if version is not None:
             payload["ver"] = version
-        payload["v"] = {key: _jsonable(values[key]) for key in spec.origin_keys
+        payload["v"] = {key: jsonable(values[key]) for key in spec.origin_keys
                         if values.get(key) is not None and values.get(key) != ""}
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     if len(text) > MAX_CELL_TEXT:  # a row of very long texts: the import compares it with the workspace instead
@@ -92,10 +95,40 @@ def same_as_written(cell: Any, written: Any) -> bool:
         if isinstance(cell, str):
             return cell == written
         if isinstance(cell, dt.date):
-            return _jsonable(cell) == written
+            return jsonable(cell) == written
         return False
     if isinstance(cell, bool) or isinstance(written, bool):
         return False
     if isinstance(cell, int | float) and isinstance(written, int | float):
         return float(cell) == float(written)
     return False
+
+
+_CORE_PART = "docProps/core.xml"
+_MODIFIED = "{http://purl.org/dc/terms/}modified"
+
+
+def workbook_saved_at(path: Path) -> str:
+    """When the workbook was last saved, as Excel, LibreOffice and openpyxl record it (UTC ISO text);
+    "" when the file does not say. Orders copies of one export: a copy saved earlier is an older copy.
+
+    Read after :func:`excel_read.read_progress_workbook` accepted the file (sizes checked, no DTD)."""
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo(_CORE_PART)
+            if info.file_size > 256 * 1024:
+                return ""
+            root = fromstring(archive.read(info))
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, SyntaxError):
+        return ""
+    found = root.find(_MODIFIED)
+    text = (found.text or "").strip() if found is not None else ""
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

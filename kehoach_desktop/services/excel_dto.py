@@ -104,9 +104,12 @@ class FilePreview:
     problems: tuple[CellProblem, ...] = ()  # problems of the whole file (sheets not read…)
     writes: tuple[RowWrite, ...] = field(default=(), repr=False)
     conflict_writes: tuple[RowWrite, ...] = field(default=(), repr=False)
+    imported_before: int = 0  # times these very bytes were imported (only to settle conflicts left then)
     export_id: str = ""  # the export the file comes from (its copies share it)
     exported_at: str = ""
     unit_filter_code: str = ""
+    saved_at: str = ""  # when this copy was last saved, as the file says
+    content: str = ""  # fingerprint of its cells
 
     @property
     def name(self) -> str:

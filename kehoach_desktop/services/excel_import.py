@@ -13,6 +13,8 @@ need to be recognised (``services/excel_memory.py``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +26,7 @@ from sqlalchemy.orm import Session
 from kehoach_desktop.domain.errors import UserFacingError, ValidationError
 from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.exchange.excel_format import EVENTS, FORMAT_NAME, FORMAT_VERSION, MATERIALS, SHEETS, TASKS
-from kehoach_desktop.exchange.excel_origin import origin_text
+from kehoach_desktop.exchange.excel_origin import jsonable, origin_text, workbook_saved_at
 from kehoach_desktop.exchange.excel_problems import CreatedRowMark, marked_copy_name, write_marked_copy
 from kehoach_desktop.exchange.excel_read import (
     CellProblem,
@@ -34,7 +36,7 @@ from kehoach_desktop.exchange.excel_read import (
     read_progress_workbook,
 )
 from kehoach_desktop.formats import format_date, format_datetime
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.backups import make_backup
 from kehoach_desktop.services.changes import Changes
@@ -68,6 +70,7 @@ __all__ = ["ALREADY", "OK", "REFUSED", "CellProblem", "FilePreview", "ImportCanc
 
 MODEL = {TASKS: Task, MATERIALS: Material, EVENTS: Event}
 ENTITY = {TASKS: "task", MATERIALS: "material", EVENTS: "event"}
+NEW_VERSION = 1  # the version of a record just created (the marked copy writes it before the record exists)
 
 
 # ---- the preview -----------------------------------------------------------------------------
@@ -125,18 +128,37 @@ def _preview_file(session: Session, ws: WorkspaceState, path: Path, today: dt.da
         return _refused(path, raw.sha256, refusal)
     meta = raw.meta
     unit_filter = meta.get("unit_filter_name", "")
+    content = content_fingerprint(raw)
     before = ws.memory.files.get(raw.sha256)
-    if before is not None or raw.sha256 in chosen:
-        message = _("This file was already imported on {when} ({file}); importing it again changes nothing.").format(
-            when=format_datetime(before.at.astimezone()), file=before.name) if before is not None else _(
-            "This is the same file as {file}, chosen twice; it is read once.").format(file=chosen[raw.sha256])
+    same = ws.memory.contents.get(content)
+    if (before is not None and not before.conflicts_left) or (before is None and same is not None
+                                                              and not same.conflicts_left) or content in chosen:
+        if before is not None:
+            message = _("This file was already imported on {when} ({file}); importing it again changes "
+                        "nothing.").format(when=format_datetime(before.at.astimezone()), file=before.name)
+        elif same is not None:
+            message = _("This file holds the same cells as {file}, imported on {when} (it was saved again, without "
+                        "a change); importing it again changes nothing.").format(
+                file=same.name, when=format_datetime(same.at.astimezone()))
+        else:
+            message = _("This file holds the same cells as {file}, chosen with it; it is read once.").format(
+                file=chosen[content])
         return FilePreview(path=path, sha256=raw.sha256, status=ALREADY, unit_filter=unit_filter, message=message)
-    chosen[raw.sha256] = path.name
+    chosen[content] = path.name
+    # a copy of an imported file saved again without a change is as old as that file, whatever its date says
+    saved_at = same.saved_at if same is not None else workbook_saved_at(path)
     export_id = meta.get("export_id", "") or f"v1:{meta.get('workspace_id', '')}:{meta.get('exported_at', '')}"
     exported_at = meta.get("exported_at", "")
     unit_code = meta.get("unit_filter_code", "")
-    problems = list(raw.problems) + _file_notes(ws, raw, export_id, exported_at, unit_code)
-    context = FileContext(path.name, raw.sha256, export_id, today)
+    problems = list(raw.problems) + _file_notes(ws, raw, export_id, exported_at, unit_code, saved_at)
+    if before is not None:
+        problems.append(CellProblem("", 0, "", "", "", ngettext(
+            "This file was imported on {when}, leaving {n} conflict: only the conflicts can still change "
+            "something, if their file's values are chosen.",
+            "This file was imported on {when}, leaving {n} conflicts: only the conflicts can still change "
+            "something, if their file's values are chosen.", before.conflicts_left).format(
+            when=format_datetime(before.at.astimezone()), n=before.conflicts_left), blocking=False))
+    context = FileContext(path.name, raw.sha256, export_id, saved_at, today)
     sheets, writes, conflict_writes = [], [], []
     for sheet in raw.sheets:
         result = preview_sheet(session, ws, context, sheet, raw.exported_ids.get(sheet.spec.key, []))
@@ -146,28 +168,60 @@ def _preview_file(session: Session, ws: WorkspaceState, path: Path, today: dt.da
     return FilePreview(path=path, sha256=raw.sha256, status=OK, message="", unit_filter=unit_filter,
                        sheets=tuple(sheets), problems=tuple(problems), writes=tuple(writes),
                        conflict_writes=tuple(conflict_writes), export_id=export_id, exported_at=exported_at,
-                       unit_filter_code=unit_code)
+                       unit_filter_code=unit_code, imported_before=before.times if before is not None else 0,
+                       saved_at=saved_at, content=content)
 
 
-def _file_notes(ws: WorkspaceState, raw: RawWorkbook, export_id: str, exported_at: str,
-                unit_code: str) -> list[CellProblem]:
+def content_fingerprint(raw: RawWorkbook) -> str:
+    """A digest of the cells as read (not the bytes): the same for a copy saved again without a change."""
+    digest = hashlib.sha256()
+    for sheet in raw.sheets:
+        digest.update(f"\x1e{sheet.spec.key}".encode())
+        for row in sheet.rows:
+            digest.update(f"\x1d{row.number}".encode())
+            for key in sorted(row.values):
+                digest.update(f"\x1f{key}={_plain(row.values[key])}{row.bad.get(key, '')}".encode())
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    return str(value)
+
+
+def _file_notes(ws: WorkspaceState, raw: RawWorkbook, export_id: str, exported_at: str, unit_code: str,
+                saved_at: str) -> list[CellProblem]:
     """What the officer should know about the file as a whole: an older revision, a copy, a late copy."""
     notes = []
     if raw.meta.get("plan_revision", "") not in ("", str(ws.plan_revision)):
         notes.append(CellProblem("", 0, "", "", raw.meta.get("plan_revision", ""), _(
             "the current revision {revision} of the plan: the file was exported from an earlier revision; "
             "check the tasks it reports on").format(revision=ws.plan_revision), blocking=False))
-    copies = ws.memory.imports_of(export_id)
-    if copies:
-        first = copies[-1]
-        notes.append(CellProblem("", 0, "", "", "", _(
-            "This file is another copy (re-saved or corrected) of a workbook exported on {exported} and already "
-            "imported on {imported} ({file}): its rows already imported are recognised, and only the cells "
-            "changed since are taken.").format(exported=_local_date(exported_at), imported=format_datetime(
-                first.at.astimezone()), file=first.name), blocking=False))
-    later = ws.memory.later_exports_imported(exported_at=exported_at, unit_filter_code=unit_code)
+    copies = ws.memory.copies_of(export_id)
+    later = ws.memory.later_copies(export_id, saved_at)
     if later:
-        newest = later[-1]
+        newest = max(later, key=lambda f: f.saved_at)
+        notes.append(CellProblem("", 0, "", "", "", _(
+            "This file is an older copy: it was saved on {saved}, and a copy of the same workbook saved later, on "
+            "{later} ({file}), was imported on {imported}. Only the cells changed in this file are taken; a "
+            "record changed since is shown as a conflict and is not changed unless its file's values are "
+            "chosen.").format(saved=_local_time(saved_at), later=_local_time(newest.saved_at), file=newest.name,
+                              imported=format_datetime(newest.at.astimezone())), blocking=False))
+    elif copies:
+        last = copies[-1]
+        notes.append(CellProblem("", 0, "", "", "", _(
+            "This file is another copy (corrected, continued or re-saved) of a workbook exported on {exported} "
+            "and already imported on {imported} ({file}): its rows already imported are recognised, and only the "
+            "cells changed since are taken.").format(exported=_local_date(exported_at), imported=format_datetime(
+                last.at.astimezone()), file=last.name), blocking=False))
+    later_exports = ws.memory.later_exports_imported(exported_at=exported_at, unit_filter_code=unit_code)
+    if later_exports:
+        newest = later_exports[-1]
         notes.append(CellProblem("", 0, "", "", "", _(
             "This file is an older copy: it was exported on {exported}, and a workbook exported later for the same "
             "units, on {later} ({file}), was imported on {imported}. Only the cells changed in this file are "
@@ -175,6 +229,15 @@ def _file_notes(ws: WorkspaceState, raw: RawWorkbook, export_id: str, exported_a
             exported=_local_date(exported_at), later=_local_date(newest.exported_at), file=newest.name,
             imported=format_datetime(newest.at.astimezone())), blocking=False))
     return notes
+
+
+def _local_time(iso_utc: str) -> str:
+    """``2021-09-08T02:15:00Z`` → ``08/09/2021 09:15`` (local time); "?" when unknown."""
+    try:
+        moment = dt.datetime.fromisoformat(iso_utc.replace("Z", "+00:00"))
+    except ValueError:
+        return "?"
+    return format_datetime(moment.astimezone())
 
 
 def _local_date(iso_utc: str) -> str:
@@ -246,10 +309,10 @@ def apply_excel_import(*, uow_factory: UnitOfWorkFactory, preview: ImportPreview
         s = uow.session
         info = s.scalars(select(WorkspaceInfo)).one()
         plan = current_plan(s)
-        already = {(d or {}).get("sha256") for d in s.scalars(select(AuditEntry.details).where(
-            AuditEntry.action == ACTION))}
+        already = Counter((d or {}).get("sha256") for d in s.scalars(select(AuditEntry.details).where(
+            AuditEntry.action == ACTION)))
         for file in accepted:
-            if file.sha256 in already:
+            if already[file.sha256] != file.imported_before:
                 raise UserFacingError(_("{name} was imported in the meantime; preview the files again.").format(
                     name=file.name))
             source = {"source": "excel", "file": file.name, "sha256": file.sha256}
@@ -259,8 +322,8 @@ def apply_excel_import(*, uow_factory: UnitOfWorkFactory, preview: ImportPreview
             for write in file.writes + taking:
                 if write.is_new:
                     versions[write.record_id] = _create(s, info.unit_code, plan.id if plan else None, write, source)
-                    rows[write.token] = {"sheet": write.sheet, "id": write.record_id,
-                                         "v": {k: _jsonable(v) for k, v in write.origin.items() if v is not None}}
+                    rows[write.token] = {"sheet": write.sheet, "id": write.record_id, "ver": versions[write.record_id],
+                                         "v": {k: jsonable(v) for k, v in write.origin.items()}}
                     created += 1
                 else:
                     versions[write.record_id] = _update(s, info.unit_code, write, source)
@@ -274,7 +337,8 @@ def apply_excel_import(*, uow_factory: UnitOfWorkFactory, preview: ImportPreview
                                  1 for w in file.writes + taking if not w.is_new), "created": len(rows),
                              "problems": len(file.all_problems), "unit_filter": file.unit_filter,
                              "unit_filter_code": file.unit_filter_code, "export_id": file.export_id,
-                             "exported_at": file.exported_at, "conflicts_taken": len(taking),
+                             "exported_at": file.exported_at, "saved_at": file.saved_at, "content": file.content,
+                             "conflicts_taken": len(taking),
                              "conflicts_left": len(file.conflict_writes) - len(taking),
                              "versions": versions, "rows": rows})
         uow.commit()
@@ -364,7 +428,7 @@ def write_problem_copies(*, preview: ImportPreview, folder: Path) -> tuple[Path,
             continue
         names = {s.key: s.name for s in file.sheets}
         created = [CreatedRowMark(names[w.sheet], w.row, w.record_id,
-                                  origin_text(SHEETS[w.sheet], w.origin, token=w.token))
+                                  origin_text(SHEETS[w.sheet], w.origin, version=NEW_VERSION, token=w.token))
                    for w in file.writes if w.is_new and w.sheet in names]
         dest = folder / marked_copy_name(file.path)
         try:

@@ -43,7 +43,6 @@ from kehoach_desktop.exchange.excel_format import (
     THEME,
     ColumnSpec,
     SheetSpec,
-    cell_value,
     choice_label,
 )
 from kehoach_desktop.exchange.excel_origin import RowOrigin, read_origin, same_as_written
@@ -80,6 +79,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     EVENTS: {"budget": 0, "venue": "", "ward": "", "organiser": "", "result_notes": "", "status": "planned"},
 }
 UPDATED_ON = "progress_updated_on"
+# what makes a new row the record it is: a row recognised by its token that changes these is shown as a conflict
+# (it may be another unit's new row typed in the same prepared row of another copy of the export)
+IDENTITY: dict[str, tuple[str, ...]] = {MATERIALS: ("type", "content"), EVENTS: ("type", "title")}
 _DATE_PAIRS = (("produced_on", "installed_on"), ("installed_on", "removed_on"), ("installed_on", "planned_removal_on"),
                ("installed_on", "damaged_on"), ("damaged_on", "replaced_on"))
 
@@ -105,7 +107,8 @@ class WorkspaceState:
 class FileContext:
     name: str
     sha256: str
-    export_id: str  # the lineage of copies the file belongs to ("" for an old file without one)
+    export_id: str  # the export the file is a copy of
+    saved_at: str  # when this copy was saved ("" unknown: taken as older than every other copy)
     today: dt.date
 
 
@@ -261,7 +264,8 @@ def _row(ws: WorkspaceState, file: FileContext, sheet: RawSheet, records: dict[s
                 return
             work.recognised += 1
             work.seen[created.record_id] = row.number
-            _existing(ws, file, sheet, row, created.record_id, current, created.values, None, problems, work)
+            _existing(ws, file, sheet, row, created.record_id, current, created.values, created.version, problems,
+                      work, by_token=True)
             return
         owner = ws.claimed_tokens.get(token)
         if owner is not None:
@@ -348,7 +352,7 @@ def _read_cells(ws: WorkspaceState, sheet: RawSheet, row: RawRow, current: dict[
 
 def _existing(ws: WorkspaceState, file: FileContext, sheet: RawSheet, row: RawRow, record_id: str,
               current: dict[str, Any], at_export: dict[str, Any] | None, export_version: int | None,
-              problems: list[CellProblem], work: _SheetWork) -> None:
+              problems: list[CellProblem], work: _SheetWork, *, by_token: bool = False) -> None:
     spec = sheet.spec
     edits, before, read_only = _read_cells(ws, sheet, row, current, at_export, problems)
     work.problems += read_only
@@ -374,14 +378,20 @@ def _existing(ws: WorkspaceState, file: FileContext, sheet: RawSheet, row: RawRo
         return
     ws.claimed[(spec.key, record_id)] = file.name
     label = label_of(spec.key, current)
-    if _moved(ws, file, spec, record_id, current, now, before, at_export, export_version):
+    renamed = by_token and any(k in changed for k in IDENTITY.get(spec.key, ()))
+    if renamed or _moved(ws, file, spec, record_id, current, now, before, at_export, export_version):
         key = f"{file.sha256[:16]}:{spec.key}:{record_id}"
-        shown_keys = [k for k in FIELDS[spec.key] if k in changed or (k in before and before[k] != now[k])]
-        work.conflicts.append(Conflict(key, row.number, record_id, label, tuple(
-            ConflictField(_title(spec, k), display(_column(spec, k), before.get(k, _export_value(spec, k, at_export,
-                                                                                                 now))),
-                          display(_column(spec, k), now[k]), display(_column(spec, k), values[k]))
-            for k in shown_keys)))
+        fields = []
+        for name in FIELDS[spec.key]:
+            column = _column(spec, name)
+            if column is None:
+                continue
+            was = before[name] if name in before else _export_value(spec, name, at_export, now)
+            in_file = edits.get(name, was)
+            if name in edits or was != now[name]:
+                fields.append(ConflictField(column.title, display(column, was), display(column, now[name]),
+                                            display(column, in_file)))
+        work.conflicts.append(Conflict(key, row.number, record_id, label, tuple(fields)))
         work.conflict_writes.append(RowWrite(spec.key, record_id, current["version"], changed,
                                              {k: current.get(k) for k in changed}, row.number, conflict=key))
         return
@@ -405,11 +415,12 @@ def _export_value(spec: SheetSpec, key: str, at_export: dict[str, Any] | None, n
 def _moved(ws: WorkspaceState, file: FileContext, spec: SheetSpec, record_id: str, current: dict[str, Any],
            now: dict[str, Any], before: dict[str, Any], at_export: dict[str, Any] | None,
            export_version: int | None) -> bool:
-    """Did the record change in the workspace since this export last saw it (not counting this export's own
-    earlier imports)? By version when known, else by the values at export."""
+    """Did the record change in the workspace since this copy of the export saw it? Its own export's earlier
+    copies, saved before it, do not count (a corrected or continued copy); later ones do (an older copy
+    arriving late). By version when known, else by the values at export."""
     if at_export is None:
         return False  # an old workbook without origin: compared with the workspace, as before
-    baseline = ws.memory.baseline_version(file.export_id, record_id, export_version)
+    baseline = ws.memory.baseline_version(file.export_id, record_id, file.saved_at, export_version)
     if baseline is not None:
         return current["version"] != baseline
     return any(_export_value(spec, k, at_export, now) != now[k] for k in FIELDS[spec.key]
@@ -478,11 +489,12 @@ def _new(ws: WorkspaceState, file: FileContext, sheet: RawSheet, row: RawRow, to
     work.problems += problems
     values["section_id"] = section_id
     record_id = assigned or str(uuid.uuid4())
-    origin = {c.key: cell_value(c, values.get(c.key)) for c in spec.columns if c.key in spec.origin_keys}
-    origin["theme"] = ws.theme_label.get(section_id or "") or None
+    # what the row's cells hold: when the row comes back unchanged, it is untouched
+    origin = {key: row.values.get(key) for key in spec.origin_keys if key in sheet.columns and key not in row.bad}
     ws.claimed_tokens[token] = file.name
     work.seen[record_id] = row.number
-    work.writes.append(RowWrite(spec.key, record_id, None, values, {}, row.number, token=token, origin=origin))
+    work.writes.append(RowWrite(spec.key, record_id, None, values, {}, row.number, token=token,
+                                origin={k: v for k, v in origin.items() if v is not None and v != ""}))
     work.new_records.append(NewRecord(row.number, label_of(spec.key, values), tuple(
         FieldChange(_title(spec, k), "", display(_column(spec, k), v))
         for k, v in values.items() if _column(spec, k) is not None and v not in (None, "")), record_id))

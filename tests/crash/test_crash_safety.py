@@ -236,6 +236,8 @@ def excel_import(cache: Path) -> Scenario:
     sheet = book["Ấn phẩm trực quan"]
     address = [cell.value for cell in sheet[2]].index("Địa chỉ") + 1
     for row in range(3, sheet.max_row + 1):  # what a ward does: every address made more precise
+        if not sheet.cell(row=row, column=1).value:
+            continue  # the empty rows left for new records
         value = sheet.cell(row=row, column=address).value
         sheet.cell(row=row, column=address).value = f"{value or ''} (đã kiểm tra)"
     book.save(source / "returned.xlsx")

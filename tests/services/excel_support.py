@@ -46,3 +46,47 @@ def rows_by_id(path: Path, sheet_name: str) -> Iterator[tuple[int, str]]:
         if row[0]:
             yield index, row[0]
     workbook.close()
+
+
+def soffice_or_skip() -> str:
+    """LibreOffice's command: required in CI, a reasoned skip on a machine without it."""
+    import os
+    import shutil
+
+    import pytest
+
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) must be installed in CI: .ci/run installs libreoffice-calc-nogui")
+        pytest.skip("LibreOffice (soffice) is not installed on this machine")
+    return found
+
+
+def libreoffice_convert(source: Path, folder: Path, to: str = "xlsx") -> Path:
+    """``soffice --headless --convert-to`` (a re-save when ``to`` is xlsx), with a profile of its own."""
+    import subprocess
+
+    soffice = soffice_or_skip()
+    profile = folder.parent / f"{folder.name}-lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", to,
+                    "--outdir", str(folder), str(source)], check=True, capture_output=True, timeout=240)
+    result = folder / f"{source.stem}.{to}"
+    assert result.exists(), f"LibreOffice wrote no {result}"
+    return result
+
+
+def set_saved_at(path: Path, iso_utc: str) -> Path:
+    """Say in the workbook's properties that it was last saved at ``iso_utc`` (as Excel records it)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as old:
+        parts = [(info, old.read(info.filename)) for info in old.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info, data in parts:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>" + iso_utc.encode() + rb"\g<2>", data)
+            new.writestr(info, data)
+    return path

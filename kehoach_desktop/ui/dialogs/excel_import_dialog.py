@@ -1,7 +1,8 @@
 """Import returned progress workbooks: choose many files, see every change and problem, then apply or cancel.
 
 Nothing is written before Apply; Apply backs the workspace up and writes every valid change
-in one transaction.
+in one transaction. A conflict (a record changed in the workspace since the export and in the file)
+shows its three values and is applied only when its box "take the file's values" is ticked.
 """
 
 from __future__ import annotations
@@ -29,13 +30,17 @@ from PySide6.QtWidgets import (
 
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import excel_import
+from kehoach_desktop.services.excel_dto import Conflict
 from kehoach_desktop.services.excel_import import FilePreview, ImportOutcome, ImportPreview
+from kehoach_desktop.services.excel_words import describe_conflict
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.dialogs.excel_export_dialog import run_with_progress
 from kehoach_desktop.ui.tasks import TaskRunner
 
 PROBLEM_COLOUR = QColor("#991b1b")
 NOTE_COLOUR = QColor("#92400e")
+CONFLICT_COLOUR = QColor("#6d28d9")
+CONFLICT_KEY = Qt.ItemDataRole.UserRole + 1
 STATUS_ICONS = {excel_import.OK: "✓", excel_import.REFUSED: "✕", excel_import.ALREADY: "="}
 
 
@@ -50,6 +55,8 @@ class ExcelImportDialog(QDialog):
         self._session = session
         self.runner = TaskRunner(self)
         self.preview: ImportPreview | None = None
+        self.conflict_items: list[QTreeWidgetItem] = []
+        self._spanned: list[QTreeWidgetItem] = []  # items whose one text spans the row (set once in the tree)
         self.outcome: ImportOutcome | None = None
         self.message = ""
 
@@ -123,9 +130,13 @@ class ExcelImportDialog(QDialog):
     def show_preview(self, preview: ImportPreview) -> None:
         self.preview = preview
         self.tree.clear()
+        self.conflict_items = []
+        self._spanned = []
         for file in preview.files:
             item = self._file_item(file)
             self.tree.addTopLevelItem(item)
+            for spanned in self._spanned:
+                spanned.setFirstColumnSpanned(True)
             item.setFirstColumnSpanned(True)  # spanning and expanding take effect once in the tree
             item.setExpanded(True)
             for index in range(item.childCount()):
@@ -141,12 +152,21 @@ class ExcelImportDialog(QDialog):
             ngettext("{n} change to apply,", "{n} changes to apply,", preview.change_count).format(
                 n=preview.change_count),
             ngettext("{n} problem.", "{n} problems.", preview.problem_count).format(n=preview.problem_count),
+            ngettext("{n} conflict: it is applied only if its box “take the file's values” is ticked.",
+                     "{n} conflicts: each is applied only if its box “take the file's values” is ticked.",
+                     len(preview.conflicts)).format(n=len(preview.conflicts)) if preview.conflicts else "",
             ngettext("{n} file refused.", "{n} files refused.", refused).format(n=refused) if refused else "",
             _("Rows with a problem are left out; the other changes can be applied.") if preview.problem_count
-            else "") if x))
+            else "", *self._file_notes(preview)) if x))
         self.apply_button.setEnabled(any(f.status == excel_import.OK for f in preview.files))
         self.save_marked.setEnabled(any(f.status == excel_import.OK and any(p.sheet for p in f.all_problems)
                                         for f in preview.files))
+
+    @staticmethod
+    def _file_notes(preview: ImportPreview) -> list[str]:
+        """What a file as a whole should be known for (an older copy, another copy), said in the summary too."""
+        return [f"{file.name}: {p.expected}" for file in preview.files for p in file.problems
+                if not p.sheet and not p.found and not p.letter][:3]
 
     def _file_item(self, file: FilePreview) -> QTreeWidgetItem:
         item = QTreeWidgetItem([f"{STATUS_ICONS[file.status]} {excel_import.describe_file(file)}"])
@@ -157,12 +177,14 @@ class ExcelImportDialog(QDialog):
         if file.status == excel_import.REFUSED:
             item.setForeground(0, QBrush(PROBLEM_COLOUR))
         for sheet in file.sheets:
-            if not (sheet.changes or sheet.new_records or sheet.missing):
+            if not (sheet.changes or sheet.new_records or sheet.missing or sheet.conflicts):
                 continue
-            sheet_item = QTreeWidgetItem([_("Sheet “{sheet}”: {changes}, {new}, {missing}").format(
+            sheet_item = QTreeWidgetItem([_("Sheet “{sheet}”: {changes}, {new}, {conflicts}, {missing}").format(
                 sheet=sheet.name,
                 changes=ngettext("{n} change", "{n} changes", len(sheet.changes)).format(n=len(sheet.changes)),
                 new=ngettext("{n} new", "{n} new", len(sheet.new_records)).format(n=len(sheet.new_records)),
+                conflicts=ngettext("{n} conflict", "{n} conflicts", len(sheet.conflicts)).format(
+                    n=len(sheet.conflicts)),
                 missing=ngettext("{n} missing", "{n} missing", len(sheet.missing)).format(n=len(sheet.missing)))])
             item.addChild(sheet_item)
             children = []
@@ -174,6 +196,7 @@ class ExcelImportDialog(QDialog):
                 record = QTreeWidgetItem(["＋ " + new.label, str(new.row)])
                 record.addChildren([QTreeWidgetItem(["", "", f.column, "", f.new]) for f in new.fields])
                 children.append(record)
+            children += [self._conflict_item(conflict) for conflict in sheet.conflicts]
             for missing in sheet.missing:
                 record = QTreeWidgetItem([_("Missing from the file (kept): {label}").format(label=missing.label)])
                 record.setForeground(0, QBrush(NOTE_COLOUR))
@@ -184,15 +207,46 @@ class ExcelImportDialog(QDialog):
             node = QTreeWidgetItem([ngettext("{n} problem", "{n} problems", len(problems)).format(n=len(problems))])
             node.setForeground(0, QBrush(PROBLEM_COLOUR))
             node.addChildren([self._problem_item(p) for p in problems])
+            self._spanned += [node.child(i) for i in range(node.childCount()) if node.child(i).columnCount() == 1]
             item.addChild(node)
         return item
+
+    def _conflict_item(self, conflict: Conflict) -> QTreeWidgetItem:
+        """A checkable line (unticked: the record is left as it is) with one line per field: three values."""
+        title, *fields = describe_conflict(conflict)
+        item = QTreeWidgetItem(["⚠ " + _("{label}: take the file's values").format(label=conflict.label),
+                                str(conflict.row)])
+        item.setData(0, CONFLICT_KEY, conflict.key)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(0, Qt.CheckState.Unchecked)
+        item.setToolTip(0, title)
+        item.setForeground(0, QBrush(CONFLICT_COLOUR))
+        for line in fields:
+            child = QTreeWidgetItem([line.strip()])
+            child.setToolTip(0, line.strip())
+            item.addChild(child)
+            self._spanned.append(child)
+        self.conflict_items.append(item)
+        return item
+
+    def chosen_conflicts(self) -> list[str]:
+        """The keys of the conflicts whose box is ticked."""
+        return [item.data(0, CONFLICT_KEY) for item in self.conflict_items
+                if item.checkState(0) == Qt.CheckState.Checked]
 
     @staticmethod
     def _problem_item(problem: excel_import.CellProblem) -> QTreeWidgetItem:
         kind = _("Problem") if problem.blocking else _("Note")
+        colour = PROBLEM_COLOUR if problem.blocking else NOTE_COLOUR
+        if not problem.found and not problem.letter and not problem.column:  # a sentence: one text over the row
+            where = " · ".join(x for x in (kind, problem.sheet, _("row {row}").format(row=problem.row)
+                                            if problem.row else "") if x)
+            item = QTreeWidgetItem([f"{where}: {problem.expected}"])
+            item.setForeground(0, QBrush(colour))
+            item.setToolTip(0, problem.expected)
+            return item
         item = QTreeWidgetItem([f"{kind} · {problem.sheet}", str(problem.row or ""),
                                 f"{problem.letter} {problem.column}".strip(), problem.found, problem.expected])
-        colour = PROBLEM_COLOUR if problem.blocking else NOTE_COLOUR
         for column in range(5):
             item.setForeground(column, QBrush(colour))
             item.setToolTip(column, problem.expected)
@@ -216,10 +270,10 @@ class ExcelImportDialog(QDialog):
     def _on_apply_clicked(self) -> None:
         if self.preview is None:
             return
-        preview, uow_factory = self.preview, self._session.uow_factory
+        preview, uow_factory, chosen = self.preview, self._session.uow_factory, self.chosen_conflicts()
 
         def work(progress: Callable[[int, int, str], None], should_stop: Callable[[], bool]) -> Any:
-            return excel_import.apply_excel_import(uow_factory=uow_factory, preview=preview)
+            return excel_import.apply_excel_import(uow_factory=uow_factory, preview=preview, take_file_values=chosen)
 
         self.apply_button.setEnabled(False)
         run_with_progress(self, self.runner, _("Backing up the workspace and applying the changes…"), work,
@@ -229,6 +283,9 @@ class ExcelImportDialog(QDialog):
         self.outcome = outcome
         self.message = _("Applied: {updated} records updated, {created} created, from {files} files.").format(
             updated=outcome.updated, created=outcome.created, files=outcome.files)
+        if outcome.conflicts_left:
+            self.message += " " + ngettext("{n} conflict was left as it is.", "{n} conflicts were left as they are.",
+                                           outcome.conflicts_left).format(n=outcome.conflicts_left)
         self.changed.emit(outcome.changes)
         if self.isVisible():  # told without blocking, over the main window (this dialog closes now)
             box = QMessageBox(QMessageBox.Icon.Information, _("Import progress from Excel"), self.message,
