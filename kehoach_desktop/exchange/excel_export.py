@@ -45,7 +45,7 @@ from kehoach_desktop.exchange.excel_format import (
 from kehoach_desktop.exchange.excel_layout import TextFit, row_points
 from kehoach_desktop.exchange.excel_origin import origin_text
 
-WRAPPED = (TEXT, THEME)  # the kinds of column whose cells wrap their text
+WRAPPED = (TEXT, THEME, CHOICE)  # the kinds of column whose cells wrap their text (labels too)
 NEW_ROWS = 300  # empty rows below the data that keep the drop-downs and formats, for new records
 _ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}  # characters XML 1.0 cannot hold
 

@@ -257,10 +257,10 @@ def _row(ws: WorkspaceState, file: FileContext, sheet: RawSheet, records: dict[s
         if created is not None and created.sheet == spec.key:
             current = records.get(created.record_id)
             if current is None or current["deleted_at"] is not None:
-                work.problems.append(_problem(sheet, row.number, "id", "", _(
-                    "nothing more: this row was imported as a new record on {date} ({file}), which was deleted "
-                    "since; it is not created again").format(date=format_date(created.file.at.date()),
-                                                              file=created.file.name), blocking=False))
+                work.problems.append(CellProblem(sheet.name, row.number, "", "", "", _(
+                    "this row was imported as a new record on {date} ({file}), which was deleted since; it is not "
+                    "created again").format(date=format_date(created.file.at.date()), file=created.file.name),
+                    blocking=False))
                 return
             work.recognised += 1
             work.seen[created.record_id] = row.number
@@ -269,9 +269,9 @@ def _row(ws: WorkspaceState, file: FileContext, sheet: RawSheet, records: dict[s
             return
         owner = ws.claimed_tokens.get(token)
         if owner is not None:
-            work.problems.append(_problem(sheet, row.number, "id", "", _(
-                "nothing more: {file}, imported together with this file, creates the record of this row "
-                "already").format(file=owner), blocking=False))
+            work.problems.append(CellProblem(sheet.name, row.number, "", "", "", _(
+                "{file}, imported together with this file, already creates the record of this row; it is not "
+                "created twice").format(file=owner), blocking=False))
             return
         _new(ws, file, sheet, row, token, assigned, problems, work)
         return

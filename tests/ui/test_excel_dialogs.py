@@ -82,3 +82,68 @@ def test_export_fill_in_import_preview_apply_and_see_it(qtbot, window: MainWindo
     events_page = window.page_by_key["events"]
     qtbot.waitUntil(lambda: any(r.id == event_id and r.actual_participants == 1234
                                 for r in rows_of(events_page.model)))
+
+
+def _all_items(tree) -> list:  # type: ignore[no-untyped-def]
+    found, stack = [], [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    while stack:
+        item = stack.pop(0)
+        found.append(item)
+        stack[:0] = [item.child(i) for i in range(item.childCount())]
+    return found
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_an_older_copy_shows_its_conflict_and_the_officer_takes_the_files_value(qtbot, window: MainWindow,
+                                                                               tmp_path: Path, language: str,
+                                                                               request) -> None:  # type: ignore[no-untyped-def]
+    from kehoach_desktop.services.excel_export import export_progress_workbook
+    from tests.services.excel_support import set_saved_at
+
+    request.getfixturevalue("vietnamese" if language == "vi" else "english")
+    session = window._session
+    newer = tmp_path / "tien-do.xlsx"
+    export_progress_workbook(uow_factory=session.uow_factory, out=newer, today=session.today())
+    older = tmp_path / "tien-do-ban-cu.xlsx"
+    workbook = openpyxl.load_workbook(newer)
+    columns = {c.value: c.column for c in workbook["Nhiệm vụ"][2]}
+    task_id = workbook["Nhiệm vụ"].cell(row=6, column=1).value
+    workbook["Nhiệm vụ"].cell(row=6, column=columns["Tỷ lệ hoàn thành"], value=0.5)
+    workbook.save(older)
+    set_saved_at(older, "2021-09-19T02:00:00Z")  # filled first, sent late
+    workbook["Nhiệm vụ"].cell(row=6, column=columns["Tỷ lệ hoàn thành"], value=0.6)
+    workbook.save(newer)
+    set_saved_at(newer, "2021-09-20T02:00:00Z")
+
+    dialog = window.open_excel_import()
+    dialog.load_files([newer])
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    QTest.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.outcome is not None)
+
+    dialog = window.open_excel_import()
+    dialog.resize(1366, 700)
+    dialog.load_files([older])
+    qtbot.waitUntil(lambda: dialog.preview is not None)
+    (item,) = dialog.conflict_items
+    texts = [i.text(0) for i in _all_items(dialog.tree)]
+    if language == "vi":
+        assert "Tỷ lệ hoàn thành: khi xuất 45% · hiện nay 60% · trong tệp 50%" in texts
+        assert item.text(0).startswith("⚠ Lấy giá trị trong tệp: ") and "xung đột" in dialog.summary.text()
+        assert any("bản cũ hơn" in t for t in texts)
+    else:
+        assert "Tỷ lệ hoàn thành: at export 45% · now 60% · in the file 50%" in texts
+        assert item.text(0).startswith("⚠ Take the file's values: ") and "conflict" in dialog.summary.text()
+    assert item.checkState(0) == Qt.CheckState.Unchecked
+    if os.environ.get("KEHOACH_SHOTS"):
+        dialog.grab().save(f"{os.environ['KEHOACH_SHOTS']}/excel_import_conflict_{language}.png")
+    dialog.tree.setFocus()
+    dialog.tree.setCurrentItem(item)
+    QTest.keyClick(dialog.tree, Qt.Key.Key_Space)  # the officer ticks "take the file's values"
+    assert item.checkState(0) == Qt.CheckState.Checked
+    QTest.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.outcome is not None)
+    assert (dialog.outcome.conflicts_taken, dialog.outcome.conflicts_left) == (1, 0)
+    tasks_page = window.page_by_key["tasks"]
+    window.show_area("tasks")
+    qtbot.waitUntil(lambda: any(r.id == task_id and r.percent_done == 50 for r in rows_of(tasks_page.model)))

@@ -214,7 +214,7 @@ class ExcelImportDialog(QDialog):
     def _conflict_item(self, conflict: Conflict) -> QTreeWidgetItem:
         """A checkable line (unticked: the record is left as it is) with one line per field: three values."""
         title, *fields = describe_conflict(conflict)
-        item = QTreeWidgetItem(["⚠ " + _("{label}: take the file's values").format(label=conflict.label),
+        item = QTreeWidgetItem(["⚠ " + _("Take the file's values: {label}").format(label=conflict.label),
                                 str(conflict.row)])
         item.setData(0, CONFLICT_KEY, conflict.key)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
