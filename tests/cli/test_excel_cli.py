@@ -74,3 +74,36 @@ def test_per_unit_export_and_usage_errors(demo_workspace: Path, tmp_path: Path) 
     assert_clean_refusal(excel( "export", "--workspace", demo_workspace, "--out", tmp_path / "x.xlsx",
                                  "--sheets", "tasks,photos"))
     assert excel( "frobnicate").returncode == 2
+
+
+def test_a_conflict_is_shown_in_vietnamese_and_taken_only_with_the_flag(demo_workspace: Path, tmp_path: Path) -> None:
+    from tests.services.excel_support import set_saved_at
+
+    newer, older = tmp_path / "tien-do.xlsx", tmp_path / "tien-do-ban-cu.xlsx"
+    assert excel("export", "--workspace", demo_workspace, "--out", newer, "--sheets", "tasks").returncode == 0
+    workbook = openpyxl.load_workbook(newer)
+    sheet = workbook["Nhiệm vụ"]
+    columns = {cell.value: cell.column for cell in sheet[2]}
+    sheet.cell(row=10, column=columns["Tỷ lệ hoàn thành"], value="30%")
+    workbook.save(older)
+    set_saved_at(older, "2021-09-19T02:00:00Z")
+    sheet.cell(row=10, column=columns["Tỷ lệ hoàn thành"], value="95%")
+    workbook.save(newer)
+    set_saved_at(newer, "2021-09-20T02:00:00Z")
+    assert excel("import", "--workspace", demo_workspace, newer).returncode == 0
+    task_id = sheet.cell(row=10, column=1).value
+
+    def percent() -> int:
+        tasks = [t for p in content(demo_workspace)["plans"] for t in p["tasks"]]
+        return next(t["percent_done"] for t in tasks if t["id"] == task_id)
+
+    late = kehoach("--lang", "vi", "excel", "import", "--workspace", demo_workspace, older)
+    assert late.returncode == 0, late.stderr
+    assert "1 xung đột" in late.stdout and "Tỷ lệ hoàn thành: khi xuất 85% · hiện nay 95% · trong tệp 30%" in \
+        late.stdout
+    assert "Tệp này là bản cũ hơn: được lưu lúc 19/09/2021" in late.stdout
+    assert "1 xung đột được giữ nguyên: chạy lại lệnh nhập với --take-file-values" in late.stdout
+    assert percent() == 95
+    taken = excel("import", "--workspace", demo_workspace, "--take-file-values", older)
+    assert taken.returncode == 0, taken.stderr
+    assert "Applied: 1 records updated" in taken.stdout and percent() == 30

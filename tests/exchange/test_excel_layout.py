@@ -26,9 +26,10 @@ from kehoach_desktop.storage.models import Material, Task
 from tests.exchange.pdf_readers import fonts, needs_readers, run
 from tests.services.excel_support import header_columns, libreoffice_convert
 
-WORDS = ("Tuyên truyền kỷ niệm ngày thành lập Đảng Cộng sản Việt Nam, chào mừng thành công Đại hội đại biểu "
-         "toàn quốc lần thứ XIII của Đảng; bầu cử đại biểu Quốc hội khóa XV và đại biểu Hội đồng nhân dân các "
-         "cấp nhiệm kỳ 2021 - 2026 trên các tuyến phố chính, khu dân cư và trụ sở Ủy ban nhân dân phường").split()
+SENTENCE = ("Tuyên truyền kỷ niệm ngày thành lập Đảng Cộng sản Việt Nam, chào mừng thành công Đại hội đại biểu "
+            "toàn quốc lần thứ XIII của Đảng; bầu cử đại biểu Quốc hội khóa XV và đại biểu Hội đồng nhân dân các "
+            "cấp nhiệm kỳ 2021 - 2026 trên các tuyến phố chính, khu dân cư và trụ sở Ủy ban nhân dân phường")
+WORDS = SENTENCE.split(" ")
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 
 
