@@ -43,7 +43,7 @@ from kehoach_desktop.exchange.excel_format import (
     SheetSpec,
 )
 from kehoach_desktop.exchange.excel_layout import TextFit, row_points
-from kehoach_desktop.exchange.excel_origin import origin_text
+from kehoach_desktop.exchange.excel_origin import encode_origin, origin_columns_meta, origin_keys
 
 WRAPPED = (TEXT, THEME, CHOICE)  # the kinds of column whose cells wrap their text (labels too)
 NEW_ROWS = 300  # empty rows below the data that keep the drop-downs and formats, for new records
@@ -98,7 +98,7 @@ def write_progress_workbook(path: Path, content: WorkbookContent, *,
             written[sheet.spec.key], ids[sheet.spec.key] = _write_sheet(
                 workbook, sheet, content, lists_ranges, should_stop)
         _write_lists(workbook, content.themes)
-        _write_meta(workbook, content.meta, ids)
+        _write_meta(workbook, content.meta | dict(origin_columns_meta(s.spec) for s in content.sheets), ids)
         path.parent.mkdir(parents=True, exist_ok=True)
         workbook.save(partial)
         partial.replace(path)
@@ -225,10 +225,11 @@ def _write_sheet(workbook: Any, content: SheetContent, whole: WorkbookContent, l
         header.append(cell)
     sheet.append(header)
 
-    _prepared_cells(sheet, [styles[_column_style_key(c)] for c in columns])
+    skip_empty = _prepared_cells(sheet, [styles[_column_style_key(c)] for c in columns])
     percent_at = [i for i, c in enumerate(columns) if c.kind == PERCENT]
-    origin_at = next(i for i, c in enumerate(columns) if c.kind == ORIGIN)
-    origin_keys = [(i, c.key) for i, c in enumerate(columns) if c.key in spec.origin_keys]
+    origin_column = next(i for i, c in enumerate(columns) if c.kind == ORIGIN)
+    index = {c.key: i for i, c in enumerate(columns)}
+    origin_at = [index[key] for key in origin_keys(spec)]  # the columns of the origin list, in order
     fit = TextFit()
     wrapped = [(i, c.width) for i, c in enumerate(columns) if c.kind in WRAPPED]
     ids: list[str] = []
@@ -237,20 +238,22 @@ def _write_sheet(workbook: Any, content: SheetContent, whole: WorkbookContent, l
         if count % 500 == 0 and should_stop is not None and should_stop():
             raise ExportCancelled()
         lines = max(fit.lines(row[i], width) if row[i] else 1 for i, width in wrapped)
-        if lines > 1:
-            sheet.row_dimensions[FIRST_DATA_ROW + count].height = row_points(lines)
+        if lines > 1:  # the row element's attributes as such: openpyxl's RowDimension costs more than the row
+            sheet.row_dimensions[FIRST_DATA_ROW + count] = {"ht": f"{row_points(lines):g}", "customHeight": "1"}
         values = list(row)
         for index in percent_at:
             if values[index] is not None:
                 values[index] = values[index] / 100
-        values[origin_at] = origin_text(spec, {key: values[i] for i, key in origin_keys}, version=row[origin_at])
+        values[origin_column] = encode_origin([None if values[i] == "" else values[i] for i in origin_at],
+                                              version=row[origin_column])
         ids.append(row[0])
         sheet.append(values)
         count += 1
     export_id = whole.meta.get("export_id", "")
     empty = [None] * len(columns)
+    skip_empty[0] = True  # the prepared rows hold their token only; their empty cells take the column's style
     for slot in range(1, (NEW_ROWS if spec.allows_new_rows else 0) + 1):  # rows for new records, each with a token
-        empty[origin_at] = origin_text(spec, None, token=new_row_token(export_id, spec.key, slot))
+        empty[origin_column] = encode_origin(None, token=new_row_token(export_id, spec.key, slot))
         sheet.append(empty)
 
     last_row = HEADER_ROW + count + (NEW_ROWS if spec.allows_new_rows else 0)
@@ -312,14 +315,15 @@ def _add_validations(sheet: Any, spec: SheetSpec, list_ranges: dict[str, str], l
         sheet.data_validations.append(validation)
 
 
-def _prepared_cells(sheet: Any, style_arrays: list[Any]) -> None:
+def _prepared_cells(sheet: Any, style_arrays: list[Any]) -> list[bool]:
     """Stream the data rows with one prepared, styled cell per column, reused from row to row.
 
     openpyxl's write-only ``append`` styles a cell only when given a ``Cell`` object, and then
     re-binds, re-types and re-hashes its style for every cell, which costs more than writing it
     (DESIGN P2). The sheet's ``_values_to_row`` (openpyxl 3.1) is replaced for this sheet by a
     generator that sets the value and the type directly and gives the style id computed once.
-    Text is always typed as text, so "=…", "+…", "-…", "@…" never become formulas.
+    Text is always typed as text, so "=…", "+…", "-…", "@…" never become formulas. Returns a switch:
+    set its one item to True to leave empty cells out of the rows appended after.
     """
     from openpyxl.cell.cell import Cell
 
@@ -341,9 +345,12 @@ def _prepared_cells(sheet: Any, style_arrays: list[Any]) -> None:
         cell._style_id = sheet.parent._cell_styles.add(style)
         cells.append(cell)
     number, date = (int, float), (dt.date, dt.datetime)
+    skip_empty = [False]
 
     def values_to_row(values: Sequence[Any], row_idx: int) -> Any:
         for col_idx, value in enumerate(values, 1):
+            if value is None and skip_empty[0]:
+                continue
             cell = cells[col_idx - 1]
             if isinstance(value, str):
                 cell._value = clean_text(value) if not value.isprintable() else value
@@ -360,6 +367,7 @@ def _prepared_cells(sheet: Any, style_arrays: list[Any]) -> None:
             yield cell
 
     sheet._values_to_row = values_to_row
+    return skip_empty
 
 
 def _write_lists(workbook: Any, themes: Sequence[str]) -> None:

@@ -70,7 +70,7 @@ def line_points() -> float:
 
 
 class TextFit:
-    """Counts the lines a text takes in a wrapped cell (widths of words are remembered: they repeat)."""
+    """Counts the lines a text takes in a wrapped cell (texts and words repeat: their results are remembered)."""
 
     def __init__(self, *, bold: bool = False) -> None:
         metrics = _metrics(bold)
@@ -78,6 +78,8 @@ class TextFit:
         self._missing = metrics.missing
         self._space = metrics.advances[" "] * SAFETY
         self._words: dict[str, float] = {}
+        self._texts: dict[tuple[str, float], int] = {}
+        self._usable: dict[float, float] = {}
 
     def _width(self, word: str) -> float:
         found = self._words.get(word)
@@ -92,11 +94,23 @@ class TextFit:
         """How many lines ``text`` takes in a wrapped cell of a column ``width_chars`` wide."""
         if not text:
             return 1
-        usable = max(1.0, column_pixels(width_chars) - CELL_PADDING_PX)
-        total = 0
+        key = (text, width_chars)
+        found = self._texts.get(key)
+        if found is not None:
+            return found
+        usable = self._usable.get(width_chars)
+        if usable is None:
+            usable = self._usable[width_chars] = max(1.0, column_pixels(width_chars) - CELL_PADDING_PX)
+        found = 0
         for paragraph in text.split("\n"):
-            total += self._paragraph_lines(paragraph, usable)
-        return total
+            try:  # the whole paragraph at once, in C: most cells hold one line
+                fits = sum(map(self._advances.__getitem__, paragraph)) * SAFETY <= usable
+            except KeyError:  # a character the font lacks: measured word by word
+                fits = False
+            found += 1 if fits else self._paragraph_lines(paragraph, usable)
+        if len(self._texts) < 100_000:
+            self._texts[key] = found
+        return found
 
     def _paragraph_lines(self, paragraph: str, usable: float) -> int:
         lines, used = 1, 0.0

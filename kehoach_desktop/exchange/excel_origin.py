@@ -2,10 +2,11 @@
 
 The last column of each data sheet (hidden, locked) holds a small JSON object:
 
-- a record's row: ``{"ver": 3, "v": {"status": "Đang thực hiện", "percent_done": 0.5, …}}`` — the
-  record's version and the values of the compared columns *as written in the cells* at export (empty
-  values left out, dates as ``YYYY-MM-DD``), so that a returned cell is compared with what it was, by the
-  same parser that reads the cell;
+- a record's row: ``{"ver": 3, "v": ["1.1.", "Tuyên truyền…", …, "Đang thực hiện", 0.5, …]}`` — the
+  record's version and the values of the compared columns *as written in the cells* at export, in the
+  order the ``_meta`` sheet gives (``origin_columns_<sheet>``; empty values as null, dates as
+  ``YYYY-MM-DD``), so that a returned cell is compared with what it was, by the same parser that reads
+  the cell (a list, not an object, because the origin cells are a third of the workbook's text);
 - an empty row left for a new record: ``{"t": "<export id>:materials:7"}`` — a token that stays with the
   row (sorting moves it along) and survives a re-save, so that a row already imported is recognised;
 - a row created by an import, in the marked copy: the token and the values it was created with (its new
@@ -20,8 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,28 +46,60 @@ def jsonable(value: Any) -> Any:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
     return value
 
 
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.time):
+        return jsonable(value)
+    raise TypeError(f"not a cell value: {type(value).__name__}")
+
+
+# one encoder for every row (json.dumps with options builds a new one per call)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default).encode
+
+
+@cache
+def origin_keys(spec: SheetSpec) -> tuple[str, ...]:
+    return spec.origin_keys
+
+
+def origin_columns_meta(spec: SheetSpec) -> tuple[str, str]:
+    """The ``_meta`` entry that names the columns of the sheet's origin lists, in order."""
+    return f"origin_columns_{spec.key}", ",".join(origin_keys(spec))
+
+
 def origin_text(spec: SheetSpec, values: Mapping[str, Any] | None, *, version: int | None = None,
-                token: str = "") -> str:
-    """The origin cell of a row (``values``: column key -> the value written in that column's cell)."""
+                token: str = "", keys: Sequence[str] | None = None) -> str:
+    """The origin cell of a row (``values``: column key -> the value written in that column's cell;
+    ``keys``: the order of the file's origin lists, by default this version's)."""
+    listed = None if values is None else [
+        None if values.get(key) == "" else values.get(key) for key in (keys or origin_keys(spec))]
+    return encode_origin(listed, version=version, token=token)
+
+
+def encode_origin(values: list[Any] | None, *, version: int | None = None, token: str = "") -> str:
+    """The origin cell from the values of the compared columns in order (empty ones as None)."""
     payload: dict[str, Any] = {}
     if token:
         payload["t"] = token
     if values is not None:
+        while values and values[-1] is None:
+            values.pop()
         if version is not None:
             payload["ver"] = version
-        payload["v"] = {key: jsonable(values[key]) for key in spec.origin_keys
-                        if values.get(key) is not None and values.get(key) != ""}
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        payload["v"] = values
+    text = _ENCODE(payload)
     if len(text) > MAX_CELL_TEXT:  # a row of very long texts: the import compares it with the workspace instead
-        text = json.dumps({"t": token} if token else {}, ensure_ascii=False, separators=(",", ":"))
+        text = _ENCODE({"t": token} if token else {})
     return text
 
 
-def read_origin(cell: Any) -> RowOrigin | None:
-    """The origin of a row from its cell; None when the cell is empty or not an origin (edited, damaged)."""
+def read_origin(cell: Any, keys: Sequence[str]) -> RowOrigin | None:
+    """The origin of a row from its cell (``keys``: the columns of its list, from ``_meta``); None when the
+    cell is empty or not an origin (edited, damaged)."""
     if not isinstance(cell, str) or not cell.startswith("{") or len(cell) > MAX_CELL_TEXT + 1000:
         return None
     try:
@@ -76,14 +110,15 @@ def read_origin(cell: Any) -> RowOrigin | None:
         return None
     token = payload.get("t", "")
     version = payload.get("ver")
-    values = payload.get("v")
+    listed = payload.get("v")
     if not isinstance(token, str) or len(token) > MAX_TOKEN:
         token = ""
     if not isinstance(version, int) or isinstance(version, bool):
         version = None
-    if not isinstance(values, dict) or not all(
-            isinstance(k, str) and (v is None or isinstance(v, str | int | float)) for k, v in values.items()):
-        values = None
+    values = None
+    if isinstance(listed, list) and len(listed) <= len(keys) and all(
+            v is None or isinstance(v, str | int | float) for v in listed):
+        values = dict(zip(keys, listed, strict=False))
     return RowOrigin(token, version, values)
 
 
@@ -94,7 +129,7 @@ def same_as_written(cell: Any, written: Any) -> bool:
     if isinstance(written, str):
         if isinstance(cell, str):
             return cell == written
-        if isinstance(cell, dt.date):
+        if isinstance(cell, dt.date | dt.time):
             return jsonable(cell) == written
         return False
     if isinstance(cell, bool) or isinstance(written, bool):

@@ -110,6 +110,7 @@ class FilePreview:
     unit_filter_code: str = ""
     saved_at: str = ""  # when this copy was last saved, as the file says
     content: str = ""  # fingerprint of its cells
+    origin_columns: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # sheet -> its origin's
 
     @property
     def name(self) -> str:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from kehoach_desktop.domain.errors import UserFacingError, ValidationError
 from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.exchange.excel_format import EVENTS, FORMAT_NAME, FORMAT_VERSION, MATERIALS, SHEETS, TASKS
-from kehoach_desktop.exchange.excel_origin import jsonable, origin_text, workbook_saved_at
+from kehoach_desktop.exchange.excel_origin import jsonable, origin_keys, origin_text, workbook_saved_at
 from kehoach_desktop.exchange.excel_problems import CreatedRowMark, marked_copy_name, write_marked_copy
 from kehoach_desktop.exchange.excel_read import (
     CellProblem,
@@ -160,8 +160,11 @@ def _preview_file(session: Session, ws: WorkspaceState, path: Path, today: dt.da
             when=format_datetime(before.at.astimezone()), n=before.conflicts_left), blocking=False))
     context = FileContext(path.name, raw.sha256, export_id, saved_at, today)
     sheets, writes, conflict_writes = [], [], []
+    origin_columns = {key: tuple(k for k in raw.meta.get(f"origin_columns_{key}", "").split(",") if k)
+                      or origin_keys(spec) for key, spec in SHEETS.items()}
     for sheet in raw.sheets:
-        result = preview_sheet(session, ws, context, sheet, raw.exported_ids.get(sheet.spec.key, []))
+        result = preview_sheet(session, ws, context, sheet, raw.exported_ids.get(sheet.spec.key, []),
+                               origin_columns[sheet.spec.key])
         sheets.append(result.preview)
         writes += result.writes
         conflict_writes += result.conflict_writes
@@ -169,7 +172,7 @@ def _preview_file(session: Session, ws: WorkspaceState, path: Path, today: dt.da
                        sheets=tuple(sheets), problems=tuple(problems), writes=tuple(writes),
                        conflict_writes=tuple(conflict_writes), export_id=export_id, exported_at=exported_at,
                        unit_filter_code=unit_code, imported_before=before.times if before is not None else 0,
-                       saved_at=saved_at, content=content)
+                       saved_at=saved_at, content=content, origin_columns=origin_columns)
 
 
 def content_fingerprint(raw: RawWorkbook) -> str:
@@ -428,7 +431,8 @@ def write_problem_copies(*, preview: ImportPreview, folder: Path) -> tuple[Path,
             continue
         names = {s.key: s.name for s in file.sheets}
         created = [CreatedRowMark(names[w.sheet], w.row, w.record_id,
-                                  origin_text(SHEETS[w.sheet], w.origin, version=NEW_VERSION, token=w.token))
+                                  origin_text(SHEETS[w.sheet], w.origin, version=NEW_VERSION, token=w.token,
+                                              keys=file.origin_columns.get(w.sheet)))
                    for w in file.writes if w.is_new and w.sheet in names]
         dest = folder / marked_copy_name(file.path)
         try:

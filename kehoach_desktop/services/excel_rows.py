@@ -202,7 +202,8 @@ class SheetResult:
 
 
 def preview_sheet(session: Session, ws: WorkspaceState, file: FileContext, sheet: RawSheet,
-                  exported_ids: list[str]) -> SheetResult:
+                  exported_ids: list[str], origin_columns: tuple[str, ...]) -> SheetResult:
+    """``origin_columns``: the columns of the file's origin lists, in order (from its ``_meta``)."""
     spec = sheet.spec
     records = records_of(session, ws, spec.key)
     work = _SheetWork()
@@ -210,7 +211,7 @@ def preview_sheet(session: Session, ws: WorkspaceState, file: FileContext, sheet
     for row in sheet.rows:
         if _is_blank(row):
             continue
-        origin = read_origin(row.values.get("origin")) if has_origin else None
+        origin = read_origin(row.values.get("origin"), origin_columns) if has_origin else None
         _row(ws, file, sheet, records, row, origin, work)
     missing = tuple(MissingRow(rid, label_of(spec.key, records[rid])) for rid in exported_ids
                     if rid not in work.seen and rid in records and records[rid]["deleted_at"] is None)

@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import func, select
 
 from kehoach_desktop.domain.errors import UserFacingError
-from kehoach_desktop.exchange.excel_origin import read_origin
+from kehoach_desktop.exchange.excel_format import MATERIALS_SHEET
+from kehoach_desktop.exchange.excel_origin import origin_keys, read_origin
 from kehoach_desktop.services.excel_export import export_progress_workbook
 from kehoach_desktop.services.excel_import import (
     ALREADY,
@@ -160,7 +161,7 @@ def test_the_whole_loop(ws: WorkspaceSession, tmp_path: Path) -> None:
     new_row = book[MATERIALS]
     assert new_row.cell(row=FIRST_NEW, column=1).value == new_id
     origin = read_origin(new_row.cell(row=FIRST_NEW, column=header_columns(new_row)["Dữ liệu khi xuất (không sửa)"])
-                         .value)
+                         .value, origin_keys(MATERIALS_SHEET))
     assert origin is not None and origin.token.endswith(":materials:1") and origin.values["content"] == \
         "Chào mừng Đại hội"
 
