@@ -44,7 +44,7 @@ def marked_copy_name(source: Path) -> str:
 
 def _comment_text(problem: CellProblem) -> str:
     if not problem.found and not problem.letter and not problem.column:  # a sentence of its own
-        return problem.expected
+        return problem.expected[:1].upper() + problem.expected[1:]
     found = problem.found or _("(empty)")
     return _("Found: {found}\nExpected: {expected}").format(found=found, expected=problem.expected)
 
