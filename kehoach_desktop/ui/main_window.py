@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -34,6 +35,10 @@ class Area:
     title: str  # N_() source text
     coming: str = ""  # what the page will do, for areas delivered later
 
+
+SIDE_WIDTH = 230
+NARROW_SIDE_WIDTH = 180  # windows narrower than WIDE_WINDOW (1024×768 screens)
+WIDE_WINDOW = 1200
 
 DISTRICT_AREAS = (
     Area("overview", N_("Overview")),
@@ -86,7 +91,7 @@ class MainWindow(QMainWindow):
         self.areas = CITY_AREAS if self.summary.mode == WorkspaceMode.CITY.value else DISTRICT_AREAS
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(230)
+        self.navigation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         # Pages are built when first shown (start-up time): page_by_key[key] builds one on demand,
@@ -114,7 +119,8 @@ class MainWindow(QMainWindow):
         side_layout.setSpacing(0)
         side_layout.addWidget(unit_label)
         side_layout.addWidget(self.navigation, 1)
-        side.setFixedWidth(230)
+        side.setFixedWidth(SIDE_WIDTH)
+        self._side = side
         side.setStyleSheet("background: #1f2a37;")
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -304,6 +310,13 @@ class MainWindow(QMainWindow):
         # first start: 1280×800, or 90 % of a smaller screen
         available = self.screen().availableGeometry()
         self.resize(min(1280, int(available.width() * 0.9)), min(800, int(available.height() * 0.9)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """On a small screen the navigation gives the page some of its width."""
+        width = SIDE_WIDTH if event.size().width() >= WIDE_WINDOW else NARROW_SIDE_WIDTH
+        if self._side.width() != width:
+            self._side.setFixedWidth(width)
+        super().resizeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("main_window/geometry", self.saveGeometry())

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -87,6 +89,7 @@ class TaskForm(QWidget):
 
         left = QFormLayout()
         left.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        left.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # fields under their labels when narrow
         left.addRow(_("Content"), self._with_problem(self.content, "content"))
         left.addRow(_("Form"), self.form)
         left.addRow(_("Lead unit"), self.lead)
@@ -117,10 +120,10 @@ class TaskForm(QWidget):
         right.addWidget(self.supporting, 1)
         right.addWidget(self.supporting_count)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 2)
+        self._columns = QHBoxLayout(self)
+        self._columns.setContentsMargins(0, 6, 0, 0)
+        self._columns.addLayout(left, 3)
+        self._columns.addLayout(right, 2)
 
         self.content.textChanged.connect(self._on_changed)
         self.form.currentIndexChanged.connect(self._on_changed)
@@ -133,6 +136,15 @@ class TaskForm(QWidget):
         self.supporting.itemChanged.connect(self._on_changed)
         self.supporting_filter.textChanged.connect(self._on_supporting_filter)
         self.setEnabled(False)
+
+    NARROW = 620  # below this width the supporting units go under the fields (small screens)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        direction = (QBoxLayout.Direction.TopToBottom if event.size().width() < self.NARROW
+                     else QBoxLayout.Direction.LeftToRight)
+        if self._columns.direction() != direction:
+            self._columns.setDirection(direction)
+        super().resizeEvent(event)
 
     def _with_problem(self, widget: QWidget, name: str) -> QVBoxLayout:
         box = QVBoxLayout()

@@ -12,7 +12,6 @@ from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -28,6 +27,7 @@ from kehoach_desktop.services import backups
 from kehoach_desktop.services.backups import BackupInfo
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.tasks import TaskRunner
 from kehoach_desktop.ui.widgets import PageHeader, sortable_table
@@ -72,7 +72,6 @@ class BackupsPage(QWidget):
             "upgrade and restore. The newest 10 copies are kept, and the first copy of each month for a year."))
         layout.addWidget(self.header)
 
-        actions = QHBoxLayout()
         self.backup_button = QPushButton(_("Back up now"))
         self.backup_button.setObjectName("backup_now_button")
         self.backup_button.clicked.connect(self._on_backup_clicked)
@@ -88,11 +87,8 @@ class BackupsPage(QWidget):
         self.folder_button = QPushButton(_("Open the backups folder"))
         self.folder_button.setObjectName("open_backups_folder_button")
         self.folder_button.clicked.connect(self._on_folder_clicked)
-        for button in (self.backup_button, self.copy_button, self.restore_button, self.restore_file_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.folder_button)
-        layout.addLayout(actions)
+        layout.addLayout(flow_row(self.backup_button, self.copy_button, self.restore_button, self.restore_file_button,
+                                  right=(self.folder_button,)))
 
         self.model: DtoTableModel[BackupInfo] = DtoTableModel(backup_columns(), self)
         self.proxy, self.table = sortable_table(self.model, "backups_table", self)

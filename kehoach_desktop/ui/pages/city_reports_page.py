@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -33,7 +34,7 @@ from kehoach_desktop.services.deviations import DEVIATION_LABELS, get_deviations
 from kehoach_desktop.services.reports import Credentials, P12Credentials
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import PageHeader, wrap_tree_text
 
 
 class CityReportsPage(QWidget):
@@ -86,6 +87,7 @@ class CityReportsPage(QWidget):
         self.deviations.setHeaderLabels([_("Unit / kind"), _("Subject"), _("Detail")])
         self.deviations.setColumnWidth(0, 300)
         self.deviations.setColumnWidth(1, 360)
+        wrap_tree_text(self.deviations)
         layout.addWidget(self.deviations, 1)
 
     def refresh(self) -> None:
@@ -107,6 +109,7 @@ class CityReportsPage(QWidget):
         if self.deviations.topLevelItemCount() == 0:
             self.deviations.addTopLevelItem(QTreeWidgetItem([_("No departure from the template in the plans "
                                                                "received."), "", ""]))
+            self.deviations.setFirstColumnSpanned(0, QModelIndex(), True)
 
     def _options(self) -> CityDocumentOptions:
         return CityDocumentOptions(number=self.number.text().strip(), symbol=self.symbol.text().strip(),

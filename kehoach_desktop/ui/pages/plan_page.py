@@ -15,7 +15,6 @@ from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -45,11 +44,12 @@ from kehoach_desktop.ui.dialogs.issue_dialogs import IssueDialog, ReviseDialog
 from kehoach_desktop.ui.dialogs.plan_details_dialog import PlanDetailsDialog
 from kehoach_desktop.ui.dialogs.revisions_dialog import RevisionsDialog
 from kehoach_desktop.ui.dialogs.units_dialog import ResponsibleUnitsDialog
+from kehoach_desktop.ui.flow_layout import FlowLayout, flow_row
 from kehoach_desktop.ui.input_fields import CommitTextEdit
 from kehoach_desktop.ui.plan_undo import ServiceCommand, Write
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.task_form import TaskForm
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import ColumnsByWidth, PageHeader, fit_header_texts, wrap_tree_text
 
 _NO_CHANGES = Changes()
 
@@ -112,8 +112,10 @@ class PlanPage(QWidget):
         splitter.setObjectName("plan_splitter")
         splitter.addWidget(self._build_outline())
         splitter.addWidget(self._build_section_panel())
-        splitter.setSizes([340, 760])
-        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([400, 600])  # the outline keeps two fifths of the width on small screens too
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter, 1)
         self._build_shortcuts()
         self._update_actions()
@@ -174,7 +176,9 @@ class PlanPage(QWidget):
         self.tree.setObjectName("plan_outline_tree")
         self.tree.setHeaderLabels([_("Section"), _("Tasks"), ""])
         self.tree.headerItem().setToolTip(2, _("Where the district's plan departs from the template"))
-        self.tree.setUniformRowHeights(True)
+        wrap_tree_text(self.tree)  # whole section names at any width
+        self.tree.setMinimumWidth(260)
+        self.tree.setIndentation(14)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -217,11 +221,8 @@ class PlanPage(QWidget):
     def _build_text_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        row = QHBoxLayout()
         label = QLabel(_("Text of the section"))
         label.setProperty("role", "section-title")
-        row.addWidget(label)
-        row.addStretch(1)
         self.show_template_button = QPushButton(_("Show the city's wording"))
         self.show_template_button.setObjectName("show_template")
         self.show_template_button.setCheckable(True)
@@ -229,9 +230,7 @@ class PlanPage(QWidget):
         self.revert_button = QPushButton(_("Revert to the city's wording"))
         self.revert_button.setObjectName("revert_template")
         self.revert_button.clicked.connect(self.revert_to_template)
-        row.addWidget(self.show_template_button)
-        row.addWidget(self.revert_button)
-        layout.addLayout(row)
+        layout.addLayout(flow_row(label, right=(self.show_template_button, self.revert_button)))
         texts = QSplitter(Qt.Orientation.Vertical)
         self.text_edit = CommitTextEdit()
         self.text_edit.setObjectName("section_text_edit")
@@ -265,14 +264,13 @@ class PlanPage(QWidget):
         self.move_up_action = self._action(_("Move up"), lambda: self.move_task(-1), "Alt+Up", "task_up")
         self.move_down_action = self._action(_("Move down"), lambda: self.move_task(1), "Alt+Down", "task_down")
         self.remove_task_action = self._action(_("Remove…"), self.confirm_remove_task, "Del", "task_remove")
-        row = QHBoxLayout()
+        row = FlowLayout()
         for action in (self.add_task_action, self.duplicate_task_action, self.move_up_action,
                        self.move_down_action, self.remove_task_action):
             button = QToolButton()
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             row.addWidget(button)
-        row.addStretch(1)
         layout.addLayout(row)
         self.task_model: DtoTableModel[EditorTask] = DtoTableModel(editor_task_columns(), self)
         self.task_table = QTableView()
@@ -289,6 +287,8 @@ class PlanPage(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_header_texts(self.task_table)
+        ColumnsByWidth(self.task_table, {5: 640, 4: 560})  # indicator, then budget: in the form below
         self.task_table.selectionModel().currentRowChanged.connect(self._on_task_row_changed)
         self.task_form = TaskForm()
         self.task_form.setObjectName("task_form")

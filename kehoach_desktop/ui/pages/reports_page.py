@@ -36,6 +36,7 @@ from kehoach_desktop.services import reports
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.tasks import TaskRunner
 from kehoach_desktop.ui.widgets import PageHeader
 
@@ -165,7 +166,6 @@ class ReportsPage(QWidget):
         choose.addStretch(1)
         layout.addLayout(choose)
 
-        tools = QHBoxLayout()
         self.previous_button = QPushButton("◀")
         self.page_spin = QSpinBox()
         self.page_spin.setObjectName("page_number")
@@ -188,12 +188,11 @@ class ReportsPage(QWidget):
                             (self.zoom_out_button, _("Zoom out")), (self.zoom_in_button, _("Zoom in"))):
             button.setMaximumWidth(40)
             button.setToolTip(tip)
-        for widget in (self.previous_button, self.page_spin, self.page_count, self.next_button, self.zoom_out_button,
-                       self.zoom, self.zoom_in_button):
-            tools.addWidget(widget)
-        tools.addStretch(1)
-        for widget in (self.print_button, self.save_button, self.sign_button, self.verify_button, self.trust_button):
-            tools.addWidget(widget)
+        self.zoom.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        tools = flow_row(self.previous_button, self.page_spin, self.page_count, self.next_button,
+                         self.zoom_out_button, self.zoom, self.zoom_in_button,
+                         right=(self.print_button, self.save_button, self.sign_button, self.verify_button,
+                                self.trust_button))
         layout.addLayout(tools)
 
         self.status = QLabel("")

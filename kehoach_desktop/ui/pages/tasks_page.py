@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -36,8 +35,9 @@ from kehoach_desktop.services.progress import update_task_progress as save_progr
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.dialogs.progress_dialog import ProgressDialog
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
-from kehoach_desktop.ui.widgets import PageHeader, sortable_table
+from kehoach_desktop.ui.widgets import PageHeader, fit_header_texts, sortable_table
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_ICONS = {"not_started": "○", "in_progress": "◐", "done": "✓", "overdue": "⚠", "cancelled": "✕"}
@@ -156,14 +156,12 @@ class TasksPage(QWidget):
         self.clear_button = QPushButton(_("Clear filters"))
         self.clear_button.setObjectName("filter_clear")
         self.clear_button.clicked.connect(self.clear_filters)
-        row = QHBoxLayout()
-        row.addWidget(self.search, 3)
-        row.addWidget(self.theme_filter, 2)
-        row.addWidget(self.unit_filter, 2)
-        row.addWidget(self.status_filter, 1)
-        row.addWidget(self.due_filter, 1)
-        row.addWidget(self.clear_button)
-        layout.addLayout(row)
+        self.search.setMinimumWidth(260)
+        for combo, length in ((self.theme_filter, 16), (self.unit_filter, 22), (self.status_filter, 16),
+                              (self.due_filter, 18)):
+            combo.setMinimumContentsLength(length)
+        layout.addLayout(flow_row(self.search, self.theme_filter, self.unit_filter, self.status_filter,
+                                  self.due_filter, self.clear_button))
 
         self.count_label = QLabel()
         self.count_label.setObjectName("tasks_count")
@@ -173,11 +171,7 @@ class TasksPage(QWidget):
         self.update_button.setVisible(not getattr(session, "read_only", False))  # the city's view of a unit
         legend = QLabel("⚠ " + _("overdue") + "   △ " + _("due within 7 days") + "   ✓ " + _("done"))
         legend.setProperty("role", "hint")
-        info_row = QHBoxLayout()
-        info_row.addWidget(self.count_label)
-        info_row.addStretch(1)
-        info_row.addWidget(legend)
-        info_row.addWidget(self.update_button)
+        info_buttons = [self.update_button]
         if not getattr(session, "read_only", False):
             # progress comes back from the units in Excel workbooks (File menu too)
             self.excel_export_button = QPushButton(_("Export to Excel…"))
@@ -186,9 +180,8 @@ class TasksPage(QWidget):
             self.excel_import_button = QPushButton(_("Import from Excel…"))
             self.excel_import_button.setObjectName("tasks_excel_import")
             self.excel_import_button.clicked.connect(lambda: self.window().open_excel_import())
-            info_row.addWidget(self.excel_export_button)
-            info_row.addWidget(self.excel_import_button)
-        layout.addLayout(info_row)
+            info_buttons += [self.excel_export_button, self.excel_import_button]
+        layout.addLayout(flow_row(self.count_label, legend, right=tuple(info_buttons)))
 
         self.model = ProgressTableModel(progress_columns(), self)
         self.proxy, self.table = sortable_table(self.model, "progress_table", self)
@@ -199,6 +192,7 @@ class TasksPage(QWidget):
         for column, width in enumerate((100, 225, 54, 140, 172, 50, 130, 105, 80, 260)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
+        fit_header_texts(self.table)
         self.table.doubleClicked.connect(lambda _index: self.open_progress())
         edit_action = QAction(self)
         edit_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
