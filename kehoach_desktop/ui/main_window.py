@@ -27,6 +27,7 @@ from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.folders import DocumentFolders, open_folder
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class MainWindow(QMainWindow):
         self._log_file = log_file
         self._on_open_other = on_open_other
         self.summary = session.summary()
-        self.setWindowTitle(f"{APP_NAME} — {self.summary.unit_full_name}")
+        self.setWindowTitle(self.summary.unit_full_name)  # Qt adds the application's name after it
         self.setMinimumSize(900, 600)
 
         self.areas = CITY_AREAS if self.summary.mode == WorkspaceMode.CITY.value else DISTRICT_AREAS
@@ -220,6 +221,14 @@ class MainWindow(QMainWindow):
         show_folder.triggered.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._session.folder))))
         file_menu.addAction(show_folder)
+        show_documents = QAction(_("Open the documents folder"), self)
+        show_documents.setObjectName("open_documents_folder")
+        show_documents.triggered.connect(lambda: open_folder(DocumentFolders(self._session, self._settings).root()))
+        file_menu.addAction(show_documents)
+        self.settings_action = QAction(_("Workspace settings…"), self)
+        self.settings_action.setObjectName("workspace_settings")
+        self.settings_action.triggered.connect(self.open_workspace_settings)
+        file_menu.addAction(self.settings_action)
         if self.summary.mode != WorkspaceMode.CITY.value:  # progress workbooks are a district's own
             file_menu.addSeparator()
             self.excel_export_action = QAction(_("Export progress to Excel…"), self)
@@ -262,6 +271,14 @@ class MainWindow(QMainWindow):
         log_action.triggered.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._log_file.parent))))
         help_menu.addAction(log_action)
+
+    def open_workspace_settings(self) -> QDialog:
+        from kehoach_desktop.ui.dialogs.workspace_settings_dialog import WorkspaceSettingsDialog
+
+        dialog = WorkspaceSettingsDialog(self._session, self)
+        dialog.changed.connect(self.apply_changes)
+        dialog.open()
+        return dialog
 
     def open_excel_export(self) -> QDialog:
         from kehoach_desktop.ui.dialogs.excel_export_dialog import ExcelExportDialog

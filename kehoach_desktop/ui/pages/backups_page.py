@@ -28,6 +28,7 @@ from kehoach_desktop.services.backups import BackupInfo
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
+from kehoach_desktop.ui.folders import DoneNotice
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.tasks import TaskRunner
 from kehoach_desktop.ui.widgets import PageHeader, sortable_table
@@ -107,6 +108,8 @@ class BackupsPage(QWidget):
         self.message.setObjectName("backups_message")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self.done_notice = DoneNotice(object_name="backup_done")
+        layout.addWidget(self.done_notice)
         self._update_actions()
 
     # reading -----------------------------------------------------------------------------------
@@ -152,8 +155,9 @@ class BackupsPage(QWidget):
             return backups.backup_now_to(uow_factory=uow_factory, folder=folder)
 
         def done(made: BackupInfo) -> None:
-            self.message.setText(_("Backed up to {path} ({size}), checked and good.").format(
-                path=made.path, size=size_text(made.size)))
+            self.message.setText("")
+            self.done_notice.show_done(_("Backed up to {path} ({size}), checked and good.").format(
+                path=made.path, size=size_text(made.size)), made.path)
             self.refresh()
 
         def failed(error: BaseException) -> None:
@@ -164,6 +168,7 @@ class BackupsPage(QWidget):
             else:
                 raise error
 
+        self.done_notice.hide()
         self.message.setText(_("Backing up…"))
         self.runner.run(work, on_done=done, on_error=failed)
         self._update_actions()

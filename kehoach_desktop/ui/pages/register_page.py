@@ -39,6 +39,7 @@ from kehoach_desktop.services.registers import Page, SortSpec, ThemeChoice, Tota
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.input_fields import NO_DATE, OptionalDateEdit
 from kehoach_desktop.ui.models.paged_model import PagedTableModel, RegisterColumn
 from kehoach_desktop.ui.plan_undo import ServiceCommand, Write
@@ -81,6 +82,7 @@ class RegisterPage(QWidget):
         self.undo_stack = QUndoStack(self)
         self.runner = TaskRunner(self)
         self.last_export: Path | None = None
+        self.folders = DocumentFolders(session)
 
         self.header = PageHeader(title)
         self.search = QLineEdit()
@@ -199,6 +201,8 @@ class RegisterPage(QWidget):
         self.body.addLayout(filters_top)
         self.body.addLayout(filters_bottom)
         self.body.addLayout(actions)
+        self.done_notice = DoneNotice(object_name="export_done")
+        self.body.addWidget(self.done_notice)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
         layout.addLayout(self.body)
@@ -417,12 +421,12 @@ class RegisterPage(QWidget):
 
     # export ------------------------------------------------------------------------------
     def export_view(self) -> None:
-        summary = self._session.summary()
-        folder = Path(summary.export_folder) if getattr(summary, "export_folder", "") else Path.home()
-        suggested = folder / f"{self.export_file_stem()}-{self._session.today().isoformat()}.xlsx"
+        suggested = self.folders.suggest(FileKind.EXPORTS,
+                                         f"{self.export_file_stem()}-{self._session.today().isoformat()}.xlsx")
         name, _filter = QFileDialog.getSaveFileName(self, _("Export to Excel"), str(suggested),
                                                     _("Excel workbook (*.xlsx)"))
         if name:
+            self.folders.remember(FileKind.EXPORTS, Path(name))
             self.export_to(Path(name))
 
     def export_file_stem(self) -> str:
@@ -454,7 +458,7 @@ class RegisterPage(QWidget):
         def done(count: int) -> None:
             progress.close()
             self.last_export = path
-            self.header.set_subtitle(_("{n} rows written to {path}.").format(n=count, path=path))
+            self.done_notice.show_done(_("{n} rows written to {path}.").format(n=count, path=path), path)
 
         def failed(error: BaseException) -> None:
             progress.close()

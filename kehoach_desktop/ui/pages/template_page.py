@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,8 +40,10 @@ from kehoach_desktop.services import sync, template_editing
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.services.template_editing import TemplateProblem
+from kehoach_desktop.ui import icons
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.models.rows_model import TextRowsModel
 from kehoach_desktop.ui.widgets import PageHeader, wrap_tree_text
 
@@ -81,6 +83,7 @@ class TemplatePage(QWidget):
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self.folders = DocumentFolders(session)
         self._code = ""
         self._editable = False
         self._document: dict[str, Any] = {}
@@ -118,6 +121,8 @@ class TemplatePage(QWidget):
         self.state.setObjectName("template_state")
         self.state.setWordWrap(True)
         layout.addWidget(self.state)
+        self.done_notice = DoneNotice(object_name="template_written")
+        layout.addWidget(self.done_notice)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._general_tab(), _("General"))
@@ -340,7 +345,8 @@ class TemplatePage(QWidget):
     def _label_item(item: QTreeWidgetItem) -> None:
         data = item.data(0, _SECTION)
         item.setText(0, f"{data.get('number', '')} {data.get('title', '')}".strip())
-        item.setText(1, "✓" if data.get("locked") else "")
+        item.setIcon(1, icons.icon(icons.LOCK) if data.get("locked") else QIcon())
+        item.setToolTip(1, _("Locked: the units may not change this text") if data.get("locked") else "")
 
     # sections --------------------------------------------------------------------------------
     def _on_section_chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None = None) -> None:
@@ -603,19 +609,20 @@ class TemplatePage(QWidget):
         if self._editable and self.current_document() != self._document and not self.save():
             return None
         if out is None:
-            suggested = Path(self._session.folder) / f"{self._code}.khtemplate"
+            suggested = self.folders.suggest(FileKind.PACKAGES, f"{self._code}.khtemplate")
             chosen, _filter = QFileDialog.getSaveFileName(
                 self, _("Export as signed template package"), str(suggested), _("Template packages (*.khtemplate)"))
             if not chosen:
                 return None
             out = Path(chosen)
+            self.folders.remember(FileKind.PACKAGES, out)
         try:
             done = sync.export_template_package(uow_factory=self._session.uow_factory, out=out,
                                                 template_code=self._code)
         except UserFacingError as error:
             show_user_error(self, error)
             return None
-        self.state.setText(_("Written {file} (key {fingerprint}). Send it to the reporting units.").format(
-            file=done.path, fingerprint=done.fingerprint))
+        self.done_notice.show_done(_("Written {file} (key {fingerprint}). Send it to the reporting units.").format(
+            file=done.path, fingerprint=done.fingerprint), Path(done.path))
         self.changed.emit(Changes(packages=True))
         return Path(done.path)
