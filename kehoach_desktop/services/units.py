@@ -38,7 +38,7 @@ def ward_choices(unit_code: str, used: Sequence[str] = ()) -> tuple[str, ...]:
     wards = wards_of(unit_code)
     counts = Counter(name for _kind, name in wards)
     names = [f"{kind} {name}" if counts[name] > 1 else name for kind, name in wards]
-    known = {fold(name) for name in names}
+    known = {fold(name) for name in names} | {fold(f"{kind} {name}") for kind, name in wards}
     return tuple(names) + tuple(value for value in used if fold(value) not in known)
 
 

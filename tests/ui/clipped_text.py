@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from PySide6 import QtGui
 from PySide6.QtCharts import QBarCategoryAxis, QChartView
-from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -258,3 +258,44 @@ def clipped_texts(window: QWidget) -> list[str]:
         if _shown(chart, window):
             problems.extend(_chart_problems(chart))
     return problems
+
+
+def _symbols(text: str) -> str:
+    """The "other symbol" characters of ``text`` (✓ ⚠ 🔒 ✎ ○ ◀…): fonts without them draw empty boxes."""
+    import unicodedata
+
+    return "".join(sorted({c for c in text if unicodedata.category(c) == "So"}))
+
+
+def _model_texts(model: QAbstractItemModel, parent: QModelIndex = QModelIndex(), depth: int = 0) -> Iterator[str]:  # noqa: B008
+    try:
+        columns = model.columnCount(parent)
+    except TypeError:  # a list model (QAbstractListModel keeps columnCount private): one column
+        columns = 1
+    for row in range(min(model.rowCount(parent), 300)):
+        for column in range(columns):
+            index = model.index(row, column, parent)
+            value = index.data(Qt.ItemDataRole.DisplayRole)
+            if isinstance(value, str):
+                yield value
+        if depth < 4:
+            yield from _model_texts(model, model.index(row, 0, parent), depth + 1)
+
+
+def symbol_texts(window: QWidget) -> list[str]:
+    """A line for every visible text of ``window`` that draws a symbol character instead of a bundled icon."""
+    found: list[str] = []
+    texts: list[tuple[QWidget, str]] = []
+    for widget in window.findChildren(QLabel) + window.findChildren(QAbstractButton):
+        if _shown(widget, window):
+            texts.append((widget, widget.text()))
+    for combo in window.findChildren(QComboBox):
+        if _shown(combo, window):
+            texts.extend((combo, combo.itemText(i)) for i in range(combo.count()))
+    for view in window.findChildren(QAbstractItemView):
+        if _shown(view, window) and view.model() is not None and not isinstance(view, QHeaderView):
+            texts.extend((view, text) for text in _model_texts(view.model()))
+    for widget, text in texts:
+        if symbols := _symbols(text):
+            found.append(f"{_name(widget)} “{text[:60]}” draws {symbols}")
+    return found
