@@ -10,7 +10,7 @@ from functools import cache
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from kehoach_desktop.resources import icon_path
 from kehoach_desktop.ui.flow_layout import FlowLayout
@@ -39,7 +39,9 @@ class IconLabel(QWidget):
         self.label = QLabel(text)
         self.label.setWordWrap(wrap)
         layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.label, 1)
+        layout.addWidget(self.label, 1 if wrap else 0)
+        if not wrap:  # an entry of a legend: as wide as its text, never stretched
+            self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         self.icon_name = ""
         self.set_icon(name)
 

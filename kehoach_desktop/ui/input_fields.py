@@ -142,7 +142,6 @@ class ProblemLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setContentsMargins(self.ICON_SIZE + 4, 0, 0, 0)
         self._icon = icons.BLOCKED
         self.setVisible(False)
 
@@ -153,7 +152,7 @@ class ProblemLabel(QLabel):
         self._icon = icons.BLOCKED if blocking else icons.WARNING
         colour = "#b91c1c" if blocking else "#92400e"
         self.setText(message)
-        self.setStyleSheet(f"color: {colour}; font-size: 12px;")
+        self.setStyleSheet(f"color: {colour}; font-size: 12px; padding-left: {self.ICON_SIZE + 4}px;")
         self.setProperty("blocking", blocking)
         self.setVisible(True)
         self.update()
@@ -161,7 +160,7 @@ class ProblemLabel(QLabel):
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if self.text():
-            top = max(0, (self.fontMetrics().height() - self.ICON_SIZE) // 2)
+            top = self.contentsRect().top() + max(0, (self.fontMetrics().height() - self.ICON_SIZE) // 2)
             painter = QPainter(self)
             icons.icon(self._icon).paint(painter, QRect(0, top, self.ICON_SIZE, self.ICON_SIZE))
             painter.end()

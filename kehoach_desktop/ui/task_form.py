@@ -89,7 +89,6 @@ class TaskForm(QWidget):
 
         left = QFormLayout()
         left.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        left.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # fields under their labels when narrow
         left.addRow(_("Content"), self._with_problem(self.content, "content"))
         left.addRow(_("Form"), self.form)
         left.addRow(_("Lead unit"), self.lead)
@@ -144,6 +143,9 @@ class TaskForm(QWidget):
                      else QBoxLayout.Direction.LeftToRight)
         if self._columns.direction() != direction:
             self._columns.setDirection(direction)
+            self._columns.activate()
+            # a scroll area around the form keeps it this high (and scrolls) rather than squeezing its rows
+            self.setMinimumHeight(self._columns.totalMinimumSize().height())
         super().resizeEvent(event)
 
     def _with_problem(self, widget: QWidget, name: str) -> QVBoxLayout:

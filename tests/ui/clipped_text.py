@@ -8,6 +8,7 @@ widgets scrolled wholly out of view are skipped.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 
@@ -121,6 +122,20 @@ def _label_problem(label: QLabel) -> str | None:
             need_h = metrics.height() * (shown.count("\n") + 1)
     if need_w > room_w + 1:
         return f"{_name(label)} “{shown[:60]}” needs {need_w} px wide, has {room_w} px"
+    if not rich and "\n" not in shown and not label.wordWrap():
+        # the marks over capitals (Ấ, Ổ, Ả) rise above the font's ascent in some fonts (DejaVu Sans): what
+        # does not fit between the label's top edge and the line is cut off (padding above leaves room)
+        ink = -metrics.tightBoundingRect(shown).top()
+        align = label.alignment()
+        top = rect.top() + label.margin()
+        if align & Qt.AlignmentFlag.AlignTop:
+            above = top + metrics.ascent()
+        elif align & Qt.AlignmentFlag.AlignBottom:
+            above = top + room_h - metrics.descent()
+        else:
+            above = top + (room_h - metrics.height()) // 2 + metrics.ascent()
+        if ink > above:
+            return f"{_name(label)} “{shown[:60]}”: its marks need {ink} px above the line, have {above}"
     if need_h > room_h + 1:
         return f"{_name(label)} “{shown[:60]}” needs {need_h} px high, has {room_h} px"
     return None
@@ -298,4 +313,29 @@ def symbol_texts(window: QWidget) -> list[str]:
     for widget, text in texts:
         if symbols := _symbols(text):
             found.append(f"{_name(widget)} “{text[:60]}” draws {symbols}")
+    return found
+
+
+_PERIOD_CODE = re.compile(r"\b20\d\d-(?:H[12]|Q[1-4]|0[1-9]|1[0-2])\b")
+
+
+def period_code_texts(window: QWidget) -> list[str]:
+    """A line for every visible text that writes a period as a code (``2021-H1``) instead of in words."""
+    found: list[str] = []
+    for widget in window.findChildren(QLabel) + window.findChildren(QAbstractButton):
+        if _shown(widget, window) and _PERIOD_CODE.search(widget.text()):
+            found.append(f"{_name(widget)} “{widget.text()[:60]}” writes a period code")
+    for combo in window.findChildren(QComboBox):
+        if _shown(combo, window):
+            found.extend(f"{_name(combo)} item “{combo.itemText(i)}” writes a period code"
+                         for i in range(combo.count()) if _PERIOD_CODE.search(combo.itemText(i)))
+    for view in window.findChildren(QAbstractItemView):
+        if _shown(view, window) and view.model() is not None and not isinstance(view, QHeaderView):
+            model = view.model()
+            texts = list(_model_texts(model))
+            with contextlib.suppress(TypeError):  # a list model has no column headers
+                texts += [str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+                          for c in range(model.columnCount())]
+            found.extend(f"{_name(view)} “{text[:60]}” writes a period code"
+                         for text in texts if _PERIOD_CODE.search(text))
     return found

@@ -32,6 +32,7 @@ from kehoach_desktop.services.photos import PhotoInfo, add_photo, list_photos, p
 from kehoach_desktop.services.registers import HistoryEntry, get_history
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.folders import DocumentFolders, FileKind
+from kehoach_desktop.ui.widgets import wrap_tree_text
 
 THUMB = 132
 PICTURE_FILTER = "*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.heic"
@@ -223,10 +224,10 @@ class HistoryView(QTreeWidget):
         self._labels = field_labels
         self._formats = value_formats or {}
         self.setHeaderLabels([_("When"), _("What"), _("Before"), _("After")])
-        self.setColumnWidth(0, 130)
-        self.setColumnWidth(1, 230)
-        self.setColumnWidth(2, 170)
-        self.setWordWrap(True)
+        self.setColumnWidth(0, self.fontMetrics().horizontalAdvance("00/00/0000 00:00") + 44)
+        self.setColumnWidth(1, 260)
+        self.setColumnWidth(2, 220)
+        wrap_tree_text(self)  # whole names and texts, on more lines when long
 
     def show_history(self, entries: tuple[HistoryEntry, ...]) -> None:
         self.clear()

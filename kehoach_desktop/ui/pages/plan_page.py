@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -298,9 +299,15 @@ class PlanPage(QWidget):
         self.task_form = TaskForm()
         self.task_form.setObjectName("task_form")
         self.task_form.task_edited.connect(self._on_task_edited)
+        form_area = QScrollArea()  # on a small screen the form scrolls instead of squeezing its fields
+        form_area.setObjectName("task_form_area")
+        form_area.setWidgetResizable(True)
+        form_area.setFrameShape(QFrame.Shape.NoFrame)
+        form_area.setWidget(self.task_form)
         split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
         split.addWidget(self.task_table)
-        split.addWidget(self.task_form)
+        split.addWidget(form_area)
         split.setSizes([220, 300])
         layout.addWidget(split, 1)
         return self.tasks_tab
