@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -225,8 +226,10 @@ class HistoryView(QTreeWidget):
         self._formats = value_formats or {}
         self.setHeaderLabels([_("When"), _("What"), _("Before"), _("After")])
         self.setColumnWidth(0, self.fontMetrics().horizontalAdvance("00/00/0000 00:00") + 44)
-        self.setColumnWidth(1, 260)
-        self.setColumnWidth(2, 220)
+        header = self.header()
+        header.setStretchLastSection(False)
+        for column in (1, 2, 3):  # what, before, after share the width; long texts wrap
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         wrap_tree_text(self)  # whole names and texts, on more lines when long
 
     def show_history(self, entries: tuple[HistoryEntry, ...]) -> None:

@@ -269,8 +269,7 @@ class SyncPage(QWidget):
             self.period.addItem(period_label(chosen), chosen)
         self.period.setCurrentIndex(self.period.findData(chosen))
         self.model.set_rows(status.packages)
-        if not status.packages:
-            self.message.setText(_("No package has been exported yet."))
+        self.message.setText("" if status.packages else _("No package has been exported yet."))
 
     # export ------------------------------------------------------------------------------------
     def _default_name(self) -> str:
