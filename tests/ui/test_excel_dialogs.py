@@ -129,11 +129,11 @@ def test_an_older_copy_shows_its_conflict_and_the_officer_takes_the_files_value(
     texts = [i.text(0) for i in _all_items(dialog.tree)]
     if language == "vi":
         assert "Tỷ lệ hoàn thành: khi xuất 45% · hiện nay 60% · trong tệp 50%" in texts
-        assert item.text(0).startswith("⚠ Lấy giá trị trong tệp: ") and "xung đột" in dialog.summary.text()
+        assert item.text(0).startswith("Lấy giá trị trong tệp: ") and "xung đột" in dialog.summary.text()
         assert any("bản cũ hơn" in t for t in texts)
     else:
         assert "Tỷ lệ hoàn thành: at export 45% · now 60% · in the file 50%" in texts
-        assert item.text(0).startswith("⚠ Take the file's values: ") and "conflict" in dialog.summary.text()
+        assert item.text(0).startswith("Take the file's values: ") and "conflict" in dialog.summary.text()
     assert item.checkState(0) == Qt.CheckState.Unchecked
     if os.environ.get("KEHOACH_SHOTS"):
         dialog.grab().save(f"{os.environ['KEHOACH_SHOTS']}/excel_import_conflict_{language}.png")

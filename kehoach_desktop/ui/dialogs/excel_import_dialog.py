@@ -34,14 +34,16 @@ from kehoach_desktop.services.excel_dto import Conflict
 from kehoach_desktop.services.excel_import import FilePreview, ImportOutcome, ImportPreview
 from kehoach_desktop.services.excel_words import describe_conflict
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui import icons
 from kehoach_desktop.ui.dialogs.excel_export_dialog import run_with_progress
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.tasks import TaskRunner
 
 PROBLEM_COLOUR = QColor("#991b1b")
 NOTE_COLOUR = QColor("#92400e")
 CONFLICT_COLOUR = QColor("#6d28d9")
 CONFLICT_KEY = Qt.ItemDataRole.UserRole + 1
-STATUS_ICONS = {excel_import.OK: "✓", excel_import.REFUSED: "✕", excel_import.ALREADY: "="}
+STATUS_ICONS = {excel_import.OK: icons.CHECK, excel_import.REFUSED: icons.BLOCKED, excel_import.ALREADY: icons.CROSS}
 
 
 class ExcelImportDialog(QDialog):
@@ -53,6 +55,7 @@ class ExcelImportDialog(QDialog):
         self.setWindowTitle(_("Import progress from Excel"))
         self.resize(1100, 680)
         self._session = session
+        self._folders = DocumentFolders(session)
         self.runner = TaskRunner(self)
         self.preview: ImportPreview | None = None
         self.conflict_items: list[QTreeWidgetItem] = []
@@ -103,14 +106,18 @@ class ExcelImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
+        self.done_notice = DoneNotice(object_name="marked_copies_done")
+        layout.addWidget(self.done_notice)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.buttons)
 
     # files ---------------------------------------------------------------------------------
     def _on_choose_clicked(self) -> None:
         paths, _filter = QFileDialog.getOpenFileNames(self, _("Choose the returned workbooks"),
-                                                      str(self._session.path.parent), _("Excel workbook (*.xlsx)"))
+                                                      str(self._folders.start(FileKind.EXPORTS)),
+                                                      _("Excel workbook (*.xlsx)"))
         if paths:
+            self._folders.remember(FileKind.EXPORTS, Path(paths[0]))
             self.load_files([Path(p) for p in paths])
 
     def load_files(self, paths: Sequence[Path]) -> None:
@@ -169,7 +176,8 @@ class ExcelImportDialog(QDialog):
                 if not p.sheet and not p.found and not p.letter][:3]
 
     def _file_item(self, file: FilePreview) -> QTreeWidgetItem:
-        item = QTreeWidgetItem([f"{STATUS_ICONS[file.status]} {excel_import.describe_file(file)}"])
+        item = QTreeWidgetItem([excel_import.describe_file(file)])
+        item.setIcon(0, icons.icon(STATUS_ICONS[file.status]))
         item.setToolTip(0, str(file.path))
         font = item.font(0)
         font.setBold(True)
@@ -214,8 +222,8 @@ class ExcelImportDialog(QDialog):
     def _conflict_item(self, conflict: Conflict) -> QTreeWidgetItem:
         """A checkable line (unticked: the record is left as it is) with one line per field: three values."""
         title, *fields = describe_conflict(conflict)
-        item = QTreeWidgetItem(["⚠ " + _("Take the file's values: {label}").format(label=conflict.label),
-                                str(conflict.row)])
+        item = QTreeWidgetItem([_("Take the file's values: {label}").format(label=conflict.label), str(conflict.row)])
+        item.setIcon(0, icons.icon(icons.WARNING))
         item.setData(0, CONFLICT_KEY, conflict.key)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(0, Qt.CheckState.Unchecked)
@@ -255,8 +263,9 @@ class ExcelImportDialog(QDialog):
     # actions -------------------------------------------------------------------------------
     def _on_save_marked_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _("Folder for the marked copies"),
-                                                  str(self._session.path.parent))
+                                                  str(self._folders.start(FileKind.EXPORTS)))
         if folder:
+            self._folders.remember(FileKind.EXPORTS, Path(folder))
             self.save_marked_copies(Path(folder))
 
     def save_marked_copies(self, folder: Path) -> tuple[Path, ...]:
@@ -265,6 +274,7 @@ class ExcelImportDialog(QDialog):
         self.message = ngettext("Wrote {n} marked copy into {folder}.", "Wrote {n} marked copies into {folder}.",
                                 len(written)).format(n=len(written), folder=folder)
         self.summary.setText(self.message)
+        self.done_notice.show_done(self.message, folder)
         return written
 
     def _on_apply_clicked(self) -> None:
