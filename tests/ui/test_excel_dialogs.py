@@ -135,6 +135,8 @@ def test_an_older_copy_shows_its_conflict_and_the_officer_takes_the_files_value(
         assert "Tỷ lệ hoàn thành: at export 45% · now 60% · in the file 50%" in texts
         assert item.text(0).startswith("Take the file's values: ") and "conflict" in dialog.summary.text()
     assert item.checkState(0) == Qt.CheckState.Unchecked
+    summary = dialog.summary  # the summary, with the note on the older copy, is laid out whole
+    qtbot.waitUntil(lambda: summary.height() >= summary.heightForWidth(summary.width()) > 30)
     if os.environ.get("KEHOACH_SHOTS"):
         dialog.grab().save(f"{os.environ['KEHOACH_SHOTS']}/excel_import_conflict_{language}.png")
     dialog.tree.setFocus()
