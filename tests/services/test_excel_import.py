@@ -25,7 +25,7 @@ from kehoach_desktop.services.excel_import import (
     write_problem_copies,
 )
 from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace
-from kehoach_desktop.storage.models import AuditEntry, Event, Material, Task
+from kehoach_desktop.storage.models import AuditEntry, Event, Material, Task, WorkspaceInfo
 from tests.services.excel_support import content_dump, demo, header_columns, rows_by_id, set_cells
 
 TASKS, MATERIALS, EVENTS = "Nhiệm vụ", "Ấn phẩm trực quan", "Sự kiện"
@@ -234,3 +234,37 @@ def test_a_unit_workbook_holds_only_that_units_rows(ws: WorkspaceSession, tmp_pa
     assert wards == {"Cát Linh"}
     with pytest.raises(UserFacingError):
         export_progress_workbook(uow_factory=ws.uow_factory, out=tmp_path / "x.xlsx", today=ws.today(), unit="zzz")
+
+
+def test_a_file_of_another_copy_of_this_units_workspace_says_which_copy(ws: WorkspaceSession, tmp_path: Path,
+                                                                        vietnamese) -> None:  # type: ignore[no-untyped-def]
+    copy = demo(tmp_path / "ban-sao.khws")  # the same district, another workspace
+    try:
+        out = tmp_path / "tu-ban-sao.xlsx"
+        export_progress_workbook(uow_factory=copy.uow_factory, out=out, today=copy.today())
+        with copy.uow_factory() as uow:
+            other_id = uow.session.scalars(select(WorkspaceInfo.id)).one()
+    finally:
+        copy.close()
+    file = preview(ws, out).files[0]
+    assert file.status == REFUSED
+    today = dt.date.today().strftime("%d/%m/%Y")
+    assert "một bản khác của tệp dữ liệu của Ủy ban nhân dân quận Đống Đa" in file.message
+    assert f"bản tạo ngày {today} (mã {other_id[:8]}…)" in file.message
+    assert f"xuất ngày {today}" in file.message and "Tệp dữ liệu đang mở được tạo ngày" in file.message
+    assert not re.search(r"\d{4}-\d\d-\d\d", file.message)  # no ISO date in the sentence
+
+
+def test_a_tasks_update_date_never_moves_back(ws: WorkspaceSession, exported: Path) -> None:
+    rows = list(rows_by_id(exported, TASKS))
+    (row, task_id), (row2, task_id2) = rows[3], rows[4]  # updated on 08/09/2021 and 07/09/2021
+    set_cells(exported, TASKS, {(row, "Kết quả thực hiện"): "Đã họp", (row, "Cập nhật ngày"): "01/09/2021",
+                                (row2, "Cập nhật ngày"): "01/09/2021"})
+    file = preview(ws, exported).files[0]
+    changes = next(s for s in file.sheets if s.key == "tasks").changes
+    assert [c.record_id for c in changes] == [task_id]  # the second row only typed an older date: nothing
+    note = next(p for p in file.all_problems if p.row == row)
+    assert not note.blocking and "never moves back" in note.expected and "08/09/2021" in note.expected
+    apply_excel_import(uow_factory=ws.uow_factory, preview=preview(ws, exported))
+    assert get(ws, Task, task_id).progress_updated_on == dt.date(2021, 9, 8)
+    assert get(ws, Task, task_id2).progress_updated_on == dt.date(2021, 9, 7)
