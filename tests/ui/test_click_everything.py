@@ -259,6 +259,7 @@ def test_click_everything_then_quit(running_app: RunningApp, qtbot, built, tmp_p
         destroy_like_python_exit(window, owned)
         clicker.settle()
     elapsed = time.perf_counter() - started
+    print("\n".join(clicker.transcript.lines))  # shown with -rP: what was clicked and answered
     print(f"clicked {clicker.transcript.clicked} buttons and actions, answered {clicker.transcript.dialogs} "
           f"dialogs in {elapsed:.1f} s; folders shown: {len(running_app.urls.opened)}")
     assert not clicker.stuck, "\n".join(clicker.stuck) + "\n" + clicker.transcript.tail()

@@ -135,10 +135,10 @@ class BoardPage(QWidget):
         self.accept_button.clicked.connect(self.accept_report)
         self.return_button = QPushButton(_("Return the report…"))
         self.return_button.setObjectName("return_report")
-        self.return_button.clicked.connect(self.return_report)
+        self.return_button.clicked.connect(lambda: self.return_report())  # clicked(bool) is not a reason
         self.remind_button = QPushButton(_("Reminder letters…"))
         self.remind_button.setObjectName("reminders")
-        self.remind_button.clicked.connect(self.write_reminders)
+        self.remind_button.clicked.connect(lambda: self.write_reminders())  # clicked(bool) is not a folder
         for button in (self.open_button, self.accept_button, self.return_button):
             actions.addWidget(button)
         actions.addStretch(1)

@@ -62,6 +62,24 @@ def choice_combo(name: str, all_label: str, choices: Iterable[tuple[str | None, 
     return combo
 
 
+class UndoButton(QPushButton):
+    """Takes back the last change of ``stack``; its tooltip names that change.
+
+    The stack's signals reach the button's own slots, so they stop when the button is deleted: the stack
+    signals once more as it is deleted itself, and at exit Python deletes widgets in no particular order.
+    """
+
+    def __init__(self, stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(_("Undo"), parent)
+        self.setEnabled(stack.canUndo())
+        self.clicked.connect(stack.undo)
+        stack.canUndoChanged.connect(self.setEnabled)
+        stack.undoTextChanged.connect(self._on_undo_text_changed)
+
+    def _on_undo_text_changed(self, text: str) -> None:
+        self.setToolTip(_("Undo: {action}").format(action=text) if text else "")
+
+
 class RegisterPage(QWidget):
     """Subclasses give the columns, the filter, the queries, the dialogs and the writes."""
 
@@ -140,13 +158,8 @@ class RegisterPage(QWidget):
         self.export_button = QPushButton(_("Export to Excel…"))
         self.export_button.setObjectName("export")
         self.export_button.clicked.connect(self.export_view)
-        self.undo_button = QPushButton(_("Undo"))
+        self.undo_button = UndoButton(self.undo_stack)
         self.undo_button.setObjectName("undo")
-        self.undo_button.clicked.connect(self.undo_stack.undo)
-        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
-        self.undo_stack.undoTextChanged.connect(
-            lambda text: self.undo_button.setToolTip(_("Undo: {action}").format(action=text) if text else ""))
-        self.undo_button.setEnabled(False)
         actions = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.status_button, self.delete_button):
             actions.addWidget(button)
