@@ -107,6 +107,7 @@ class Transcript:
     """What happened, to explain a failure: every click and every dialog answered, in order."""
 
     lines: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # the text of every message box, in full
     clicked: int = 0
     dialogs: int = 0
 
@@ -208,7 +209,7 @@ class Clicker:
             if self._depth < self.max_depth:
                 self._depth += 1
                 try:
-                    self.explore(widget)
+                    self.explore(widget, prepare=self.select_first_rows)
                 finally:
                     self._depth -= 1
             self._finish(widget)
@@ -223,6 +224,7 @@ class Clicker:
             chosen = next((b for role in _SECOND_CHOICE for b in buttons if box.buttonRole(b) == role), None)
         if chosen is None:
             chosen = box.escapeButton() or (buttons[0] if buttons else None)
+        self.transcript.messages.append(box.text())
         self.transcript.add(f"  [message {box.windowTitle()!r}] {box.text()[:160]!r} → "
                             f"{chosen.text() if chosen else 'Esc'!r}")
         if chosen is None:
@@ -407,45 +409,37 @@ class Clicker:
         return True
 
     def explore(self, root: QWidget, prepare: Callable[[QWidget], None] | None = None) -> None:
-        """Click every enabled button and action of ``root``, in every tab, until nothing new is enabled."""
-        for _round in range(3):
-            if prepare is not None:
-                prepare(root)
-            targets = self.targets(root)
-            if not targets:
-                break
-            for target in targets:
-                if not alive(target) or not alive(root) or id(target) in self._done:
-                    continue
-                if isinstance(target, QAbstractButton) and not (target.isVisible() and target.isEnabled()):
-                    continue
-                if isinstance(target, QAction) and not target.isEnabled():
-                    continue
-                if prepare is not None:
-                    prepare(root)
-                self.click(target)
-                if not alive(root) or not root.isVisible():
-                    return
+        """Click every enabled button and action of ``root``, in every tab, until nothing new is enabled.
+
+        ``prepare(root)`` makes the selections a user makes first (a row, a cell); it runs before each click.
+        """
+        self._click_all(root, prepare)
         for bar in self._tab_bars(root):
             for index in range(bar.count()):
                 if not alive(bar) or not bar.isVisible() or not bar.isTabEnabled(index):
                     continue
                 self.qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
                 self.settle()
-                self.transcript.add(f"tab {bar.tabText(index)!r}")
-                for _round in range(2):
-                    if prepare is not None:
-                        prepare(root)
-                    targets = self.targets(root)
-                    if not targets:
-                        break
-                    for target in targets:
-                        if alive(target) and id(target) not in self._done and alive(root) and root.isVisible():
-                            if isinstance(target, QAbstractButton) and not target.isEnabled():
-                                continue
-                            if isinstance(target, QAction) and not target.isEnabled():
-                                continue
-                            self.click(target)
+                self.transcript.add(("  " * self._depth) + f"tab {bar.tabText(index)!r}")
+                self._click_all(root, prepare)
+
+    def _click_all(self, root: QWidget, prepare: Callable[[QWidget], None] | None, rounds: int = 3) -> None:
+        for _round in range(rounds):  # a click may enable more (Revise… enables Issue…)
+            if prepare is not None:
+                prepare(root)
+            targets = self.targets(root)
+            if not targets:
+                return
+            for target in targets:
+                if not alive(root) or not root.isVisible():
+                    return
+                if not alive(target) or id(target) in self._done or not target.isEnabled():
+                    continue
+                if isinstance(target, QAbstractButton) and not target.isVisible():
+                    continue
+                if prepare is not None:
+                    prepare(root)
+                self.click(target)
 
     @staticmethod
     def _tab_bars(root: QWidget) -> list[QTabBar]:

@@ -265,4 +265,7 @@ def test_click_everything_then_quit(running_app: RunningApp, qtbot, built, tmp_p
     assert not clicker.stuck, "\n".join(clicker.stuck) + "\n" + clicker.transcript.tail()
     assert not during, f"errors while clicking:\n{during}\n--- last steps:\n{clicker.transcript.tail()}"
     assert not errors, f"errors at exit:\n{errors}"
+    # one officer clicking alone: nobody else can have changed a record in the meantime
+    alone = [m for m in clicker.transcript.messages if "someone else" in m or "người khác sửa" in m]
+    assert alone == [], alone
     assert clicker.transcript.clicked > 50
