@@ -456,7 +456,8 @@ class PlanPage(QWidget):
         if task is not None and self.task_form.shows_saved(task):
             self.task_form.set_saved(task)
         else:
-            self.task_form.load(task, state.units, year=state.year, read_only=not self._is_draft(state))
+            self.task_form.load(task, state.units, year=state.year, read_only=not self._is_draft(state),
+                                today=self._session.today())
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -679,7 +680,8 @@ class PlanPage(QWidget):
         if state is None:
             return None
         self._commit_pending()
-        dialog = PlanDetailsDialog(state.details, year=state.year, read_only=not self._is_draft(state), parent=self)
+        dialog = PlanDetailsDialog(state.details, year=state.year, today=self._session.today(),
+                                   read_only=not self._is_draft(state), parent=self)
         before, uow, plan_id, version = state.details, self._uow, state.plan_id, state.plan_version or None
 
         def save() -> None:

@@ -38,7 +38,7 @@ from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.registers import Page, SortSpec, ThemeChoice, Totals
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
-from kehoach_desktop.ui.input_fields import NO_DATE, OptionalDateEdit
+from kehoach_desktop.ui.input_fields import OptionalDateEdit, calendar_day
 from kehoach_desktop.ui.models.paged_model import PagedTableModel, RegisterColumn
 from kehoach_desktop.ui.plan_undo import ServiceCommand, Write
 from kehoach_desktop.ui.tasks import TaskRunner
@@ -116,8 +116,9 @@ class RegisterPage(QWidget):
         self.date_from.setObjectName("date_from")
         self.date_to = OptionalDateEdit()
         self.date_to.setObjectName("date_to")
+        opens_on = calendar_day(getattr(session.summary(), "template_year", None), session.today())
         for edit in (self.date_from, self.date_to):
-            edit.set_calendar_year(session.today().year)
+            edit.open_calendar_on(opens_on)
             edit.dateChanged.connect(lambda _d: self.apply_filters())
         self.clear_button = QPushButton(_("Clear filters"))
         self.clear_button.setObjectName("clear_filters")
@@ -333,7 +334,7 @@ class RegisterPage(QWidget):
             if isinstance(combo, QComboBox):
                 combo.setCurrentIndex(0)
         for edit in (self.date_from, self.date_to):
-            edit.setDate(NO_DATE)
+            edit.set_value(None)
         self.reset_extra_filters()
         for widget in widgets:
             widget.blockSignals(False)
