@@ -1,8 +1,9 @@
-"""Small shared widgets: page headers and figure cards."""
+"""Small shared widgets: page headers, figure cards, sortable tables, and actions that say why they are off."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QTableView, QVBoxLayout, QWidget
 
 from kehoach_desktop.ui.table_model import DtoTableModel
@@ -75,3 +76,17 @@ def sortable_table(model: QAbstractItemModel, object_name: str,
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
     return proxy, table
+
+
+def set_available(target: QWidget | QAction, why_not: str = "") -> None:
+    """Enable ``target`` when ``why_not`` is empty; otherwise disable it and add the reason to its tooltip.
+
+    Qt shows the tooltips of disabled buttons and toolbar actions, so the user learns what to do first.
+    The target's own tooltip (as it was on the first call) stays first.
+    """
+    usual = target.property("usual_tooltip")
+    if usual is None:
+        usual = target.toolTip() if not isinstance(target, QAction) or target.toolTip() != target.iconText() else ""
+        target.setProperty("usual_tooltip", usual)
+    target.setEnabled(not why_not)
+    target.setToolTip("\n".join(text for text in (usual, why_not) if text))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from kehoach_desktop.i18n import _
 from kehoach_desktop.ui.input_fields import DateEdit
+from kehoach_desktop.ui.widgets import set_available
 
 
 class IssueDialog(QDialog):
@@ -57,7 +58,8 @@ class IssueDialog(QDialog):
         self._update_ok()
 
     def _update_ok(self) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.number.text().strip()))
+        set_available(self.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                      "" if self.number.text().strip() else _("Give the plan's number first."))
 
     def issue_date(self) -> dt.date:
         return self.date.value() or self._default_date
@@ -89,4 +91,5 @@ class ReviseDialog(QDialog):
         self._update_ok()
 
     def _update_ok(self) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason.toPlainText().strip()))
+        set_available(self.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                      "" if self.reason.toPlainText().strip() else _("Write why the plan is revised first."))

@@ -38,7 +38,7 @@ from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow, U
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.models.board_model import BoardTableModel, SortRole
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import PageHeader, set_available
 
 
 def figures_text(figures: UnitFigures) -> str:
@@ -239,12 +239,18 @@ class BoardPage(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        """Each decision says what it needs when it cannot apply: a unit, a report received, no same decision."""
         row = self.current_unit()
-        cell = row.cell(self.current_period()) if row is not None else None
-        has_package = cell is not None and cell.package_id is not None
-        self.open_button.setEnabled(row is not None)
-        self.accept_button.setEnabled(has_package and cell.decision != "accepted")  # type: ignore[union-attr]
-        self.return_button.setEnabled(has_package and cell.decision != "returned")  # type: ignore[union-attr]
+        period = self.current_period()
+        cell = row.cell(period) if row is not None else None
+        why_not = (_("Select a unit in the table first.") if row is None else
+                   _("No report of {unit} for {period} has arrived.").format(unit=row.display_name, period=period)
+                   if cell is None or cell.package_id is None else "")
+        set_available(self.open_button, _("Select a unit in the table first.") if row is None else "")
+        set_available(self.accept_button, why_not or (
+            _("This report is already accepted.") if cell.decision == "accepted" else ""))  # type: ignore[union-attr]
+        set_available(self.return_button, why_not or (
+            _("This report was already returned.") if cell.decision == "returned" else ""))  # type: ignore[union-attr]
 
     # actions -----------------------------------------------------------------------------------
     def open_unit(self) -> QDialog | None:

@@ -42,7 +42,7 @@ from kehoach_desktop.ui.input_fields import OptionalDateEdit, calendar_day
 from kehoach_desktop.ui.models.paged_model import PagedTableModel, RegisterColumn
 from kehoach_desktop.ui.plan_undo import ServiceCommand, Write
 from kehoach_desktop.ui.tasks import TaskRunner
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import PageHeader, set_available
 
 SEARCH_PAUSE_MS = 250
 
@@ -197,6 +197,7 @@ class RegisterPage(QWidget):
                                 else Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self.model.sort)
         self.table.doubleClicked.connect(lambda _index: self.edit_current())
+        self.table.selectionModel().selectionChanged.connect(lambda _selected, _deselected: self._update_buttons())
         self.footer = QLabel()
         self.footer.setObjectName("totals_footer")
         self.footer.setProperty("role", "page-subtitle")
@@ -319,6 +320,15 @@ class RegisterPage(QWidget):
         self._shown_filter = flt
         self.footer.setText(self.totals_text(self.shown_totals))
         self._show_first_page(flt, self.shown_totals.count)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        """The actions on rows need rows: each says what to do first when it cannot apply."""
+        chosen = _("Select one or more rows first.") if not self.table.selectionModel().hasSelection() else ""
+        for button in (self.edit_button, self.status_button, self.delete_button):
+            set_available(button, chosen)
+        empty = self.shown_totals is not None and self.shown_totals.count == 0
+        set_available(self.export_button, _("Nothing to export: no row matches the filters.") if empty else "")
 
     def _show_first_page(self, flt: Any, matching: int) -> None:
         sort = self._sort
