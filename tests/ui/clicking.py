@@ -356,13 +356,16 @@ class Clicker:
         if time.monotonic() >= deadline:
             self.stuck.append("background work still running after a click")
 
-    def _busy(self) -> bool:
+    @staticmethod
+    def _busy() -> bool:
+        """Background work still running, or its progress dialog still shown (dialogs are windows of their own)."""
         for window in QApplication.topLevelWidgets():
-            if any(runner.busy for runner in window.findChildren(TaskRunner)):
+            if isinstance(window, QProgressDialog):
+                if window.isVisible():
+                    return True
+            elif window.isVisible() and any(runner.busy for runner in window.findChildren(TaskRunner)):
                 return True
-            if isinstance(window, QProgressDialog) and window.isVisible():
-                return True
-        return any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.allWidgets())
+        return False
 
     def _new_windows(self) -> list[QWidget]:
         """Windows shown without blocking (``open()``, ``show()``) and not answered yet."""
@@ -456,3 +459,80 @@ class Clicker:
             rect = view.visualRect(index)
             if rect.isValid():
                 self.click_position(view, rect.center())
+
+
+# answering the next dialogs in a test, as the user does ------------------------------------------------------
+Answer = Callable[[QWidget], None]
+
+
+@contextmanager
+def answering(qtbot, *answers: Answer, timeout: float = 30.0) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Answer the next modal dialogs, in the order they open, each with its function (given the dialog).
+
+    Wrap the click that opens them; the block fails if a dialog did not open.
+    """
+    pending, seen = list(answers), []
+    timer = QTimer()
+    timer.setInterval(TICK_MS)
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if (dialog is None or not dialog.isVisible() or isinstance(dialog, QProgressDialog)
+                or any(d is dialog for d in seen) or not pending):
+            return
+        seen.append(dialog)
+        answer = pending.pop(0)
+        if not pending:
+            timer.stop()
+        inner = QTimer()  # a timer never fires again while its own slot runs: nested dialogs need another
+        inner.setInterval(TICK_MS)
+        inner.timeout.connect(poll)
+        inner.start()
+        try:
+            answer(dialog)
+        finally:
+            inner.stop()
+
+    timer.timeout.connect(poll)
+    timer.start()
+    try:
+        yield
+        deadline = time.monotonic() + timeout
+        while pending and time.monotonic() < deadline:
+            qtbot.wait(TICK_MS)
+    finally:
+        timer.stop()
+    assert not pending, f"{len(pending)} dialog(s) expected did not open"
+
+
+def choose_file(path: Path | str) -> Answer:
+    """In Qt's file dialog: paste ``path`` into the file name field and press Enter."""
+    def answer(dialog: QWidget) -> None:
+        assert isinstance(dialog, QFileDialog), dialog
+        edit = dialog.findChild(QLineEdit, "fileNameEdit")
+        paste(edit, str(path))
+        QTest.keyClick(edit, Qt.Key.Key_Return)
+    return answer
+
+
+def press(button_text: str) -> Answer:
+    """Click the button whose text (without its & mnemonic) is ``button_text``."""
+    def answer(dialog: QWidget) -> None:
+        for button in dialog.findChildren(QAbstractButton):
+            if button.text().replace("&", "") == button_text and button.isVisible():
+                assert button.isEnabled(), f"{button_text!r} is disabled: {button.toolTip()}"
+                button.click()
+                return
+        raise AssertionError(f"no button {button_text!r} in {dialog.windowTitle()!r}: "
+                             f"{[b.text() for b in dialog.findChildren(QAbstractButton) if b.isVisible()]}")
+    return answer
+
+
+def type_and_press(text: str, button_text: str) -> Answer:
+    """Type ``text`` into the dialog's text field (an input dialog: a reason, a password), then press a button."""
+    def answer(dialog: QWidget) -> None:
+        edit = next(w for w in dialog.findChildren(QLineEdit) + dialog.findChildren(QPlainTextEdit)
+                    if w.isVisible() and w.isEnabled())
+        type_text(edit, text)
+        press(button_text)(dialog)
+    return answer

@@ -15,6 +15,7 @@ from kehoach_desktop.ui.main_window import MainWindow
 from kehoach_desktop.ui.models.board_model import BoardTableModel, CellRole
 from kehoach_desktop.ui.style import STYLE_SHEET
 from tests.services.city_fixtures import PERIOD, CityWithDistricts, build_city, set_received_on
+from tests.ui.clicking import answering, choose_file, press, type_and_press
 
 pytestmark = pytest.mark.gui
 SHOTS = Path("/tmp/kehoach-city-shots")
@@ -51,17 +52,33 @@ def test_the_board_model_passes_the_model_tester(qtmodeltester, city: CityWithDi
     qtmodeltester.check(model, force_py=True)
 
 
+def click_cell(qtbot, page, code: str, period: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Click the unit's row, in the period's column (its name column without a period)."""
+    column = 0 if period is None else page.model.FIXED + [p.period for p in page.board.periods].index(period)
+    for row in range(page.proxy.rowCount()):
+        index = page.proxy.index(row, column)
+        if page.model.row_at(page.proxy.mapToSource(index).row()).code == code:
+            page.table.scrollTo(index)
+            qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton,
+                             pos=page.table.visualRect(index).center())
+            return
+    raise AssertionError(f"no row {code}")
+
+
 def test_board_review_drill_down_and_consolidated_reports(qtbot, window: MainWindow, city: CityWithDistricts,
                                                           tmp_path: Path) -> None:
     window.show_area("board")
     page = window.page_by_key["board"]
     assert page.model.rowCount() == 30
-    assert page.select_unit("006", PERIOD)
+    assert not page.accept_button.isEnabled() and page.accept_button.toolTip() == "Select a unit in the table first."
+    click_cell(qtbot, page, "006", PERIOD)
     cell = page.table.currentIndex().data(CellRole)
     assert cell.timeliness == "on_time" and "#1" in page.table.currentIndex().data()
-    assert page.select_unit("001", "2021-H1")
+    click_cell(qtbot, page, "001", "2021-H1")
     assert page.table.currentIndex().data().startswith("⚠")  # missing, shown in text as well as colour
     assert page.table.currentIndex().data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert not page.return_button.isEnabled()
+    assert page.return_button.toolTip().startswith("No report of ") and "2021-H1" in page.return_button.toolTip()
     SHOTS.mkdir(exist_ok=True)
     window.grab().save(str(SHOTS / "board.png"))
 
@@ -73,19 +90,24 @@ def test_board_review_drill_down_and_consolidated_reports(qtbot, window: MainWin
     assert page.model.rowCount() == 1
     page.search.clear()
 
-    # review: a reason is required to return, and the board shows it
-    assert page.select_unit("271", PERIOD)
+    # review: Return asks why (a reason is required), the board shows it; Accept is one click
+    click_cell(qtbot, page, "271", PERIOD)
     assert page.return_button.isEnabled()
-    assert page.return_report("Thiếu kết quả sự kiện quý I")
+    with answering(qtbot, type_and_press("Thiếu kết quả sự kiện quý I", "OK")):
+        qtbot.mouseClick(page.return_button, Qt.MouseButton.LeftButton)
     assert page.current_unit().cell(PERIOD).timeliness == "returned"
     assert "Thiếu kết quả" in page.details.text()
-    assert page.select_unit("006", PERIOD) and page.accept_report()
+    assert not page.return_button.isEnabled() and page.return_button.toolTip() == "This report was already returned."
+    click_cell(qtbot, page, "006", PERIOD)
+    qtbot.mouseClick(page.accept_button, Qt.MouseButton.LeftButton)
     assert page.current_unit().cell(PERIOD).decision == "accepted"
+    assert page.accept_button.toolTip() == "This report is already accepted."
 
     # drill-down: the district's own pages, over its records only, read-only
-    assert page.select_unit("271")
-    dialog = page.open_unit()
-    qtbot.addWidget(dialog)
+    click_cell(qtbot, page, "271")
+    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert dialog.isVisible()
     materials = dialog.show_tab("materials")
     materials.refresh()
     expected = material_totals(uow_factory=dialog.view_session.uow_factory, flt=MaterialFilter()).count
@@ -106,14 +128,17 @@ def test_board_review_drill_down_and_consolidated_reports(qtbot, window: MainWin
     dialog.grab().save(str(SHOTS / "drilldown.png"))
     dialog.close()
 
-    # the consolidated report and workbook
+    # the consolidated report and workbook, saved where the file dialog says
     window.show_area("reports")
     reports = window.page_by_key["reports"]
     reports.period.setCurrentIndex(reports.period.findData(PERIOD))
-    pdf = reports.export_pdf(tmp_path / "city.pdf")
-    assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
-    xlsx = reports.export_excel(tmp_path / "city.xlsx")
-    assert xlsx is not None and "Nhiệm vụ" in load_workbook(xlsx, read_only=True).sheetnames
+    with answering(qtbot, choose_file(tmp_path / "city.pdf")):
+        qtbot.mouseClick(reports.pdf_button, Qt.MouseButton.LeftButton)
+    pdf = tmp_path / "city.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and str(pdf) in reports.result.text()
+    with answering(qtbot, choose_file(tmp_path / "city.xlsx")):
+        qtbot.mouseClick(reports.excel_button, Qt.MouseButton.LeftButton)
+    assert "Nhiệm vụ" in load_workbook(tmp_path / "city.xlsx", read_only=True).sheetnames
     assert reports.deviations.topLevelItemCount() >= 0
     window.grab().save(str(SHOTS / "reports.png"))
 
@@ -122,7 +147,11 @@ def test_reminder_letters_from_the_board(qtbot, window: MainWindow, tmp_path: Pa
     window.show_area("board")
     page = window.page_by_key["board"]
     page.period.setCurrentIndex(page.period.findData("2021-H1"))
-    assert page.select_unit("001", "2021-H1")
-    paths = page.write_reminders(tmp_path, combined=True)
+    click_cell(qtbot, page, "001", "2021-H1")
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    with answering(qtbot, choose_file(letters), press("One letter to all")):
+        qtbot.mouseClick(page.remind_button, Qt.MouseButton.LeftButton)
+    paths = list(letters.glob("*.pdf"))
     assert len(paths) == 1 and paths[0].read_bytes().startswith(b"%PDF")
-    assert "2021-H1" in page.details.text()
+    assert "2021-H1" in page.details.text() and str(letters) in page.details.text()

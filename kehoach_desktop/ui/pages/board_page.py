@@ -326,7 +326,7 @@ class BoardPage(QWidget):
         except UserFacingError as error:
             show_user_error(self, error)
             return []
+        self.changed.emit(Changes(workspace=True))  # refreshes the board (and its details) first
         self.details.setText(_("Wrote {n} reminder letter(s) for {period} in {folder}.").format(
             n=len(paths), period=period, folder=folder))
-        self.changed.emit(Changes(workspace=True))
         return paths
