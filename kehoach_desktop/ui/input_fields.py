@@ -6,14 +6,14 @@ import contextlib
 import datetime as dt
 import re
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QIcon, QKeyEvent
+from PySide6.QtCore import QDate, QEvent, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCalendarWidget, QLabel, QLineEdit, QPlainTextEdit, QToolTip, QWidget
 
 from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.formats import format_date, format_number, parse_typed_date
 from kehoach_desktop.i18n import _
-from kehoach_desktop.resources import icon_path
+from kehoach_desktop.ui import icons
 
 _MONEY_JUNK = re.compile(r"[\s\u00a0.,₫]|vnd|đ$", re.IGNORECASE)
 
@@ -84,7 +84,7 @@ class DateEdit(QLineEdit):
         self._calendar: QCalendarWidget | None = None
         self.setPlaceholderText(_("dd/mm/yyyy"))
         self.setClearButtonEnabled(optional)
-        self._calendar_action = self.addAction(QIcon(str(icon_path("calendar.svg"))),
+        self._calendar_action = self.addAction(icons.icon("calendar"),
                                                QLineEdit.ActionPosition.TrailingPosition)
         self._calendar_action.setObjectName("open_calendar")
         self._calendar_action.setToolTip(_("Choose on a calendar (Alt+Down)"))
@@ -243,23 +243,39 @@ class CommitTextEdit(QPlainTextEdit):
 
 
 class ProblemLabel(QLabel):
-    """The reason a field is refused (red) or flagged (amber), shown next to it; hidden when all is well."""
+    """The reason a field is refused (red) or flagged (amber), shown next to it; hidden when all is well.
+
+    The mark before the text is a bundled icon painted in the left margin (a symbol character would
+    show as an empty box on computers without the font).
+    """
+
+    ICON_SIZE = 14
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
+        self._icon = icons.BLOCKED
         self.setVisible(False)
 
     def show_problem(self, message: str, *, blocking: bool = True) -> None:
         if not message:
             self.clear_problem()
             return
-        icon = "⛔" if blocking else "⚠"
+        self._icon = icons.BLOCKED if blocking else icons.WARNING
         colour = "#b91c1c" if blocking else "#92400e"
-        self.setText(f"{icon} {message}")
-        self.setStyleSheet(f"color: {colour}; font-size: 12px;")
+        self.setText(message)
+        self.setStyleSheet(f"color: {colour}; font-size: 12px; padding-left: {self.ICON_SIZE + 4}px;")
         self.setProperty("blocking", blocking)
         self.setVisible(True)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.text():
+            top = self.contentsRect().top() + max(0, (self.fontMetrics().height() - self.ICON_SIZE) // 2)
+            painter = QPainter(self)
+            icons.icon(self._icon).paint(painter, QRect(0, top, self.ICON_SIZE, self.ICON_SIZE))
+            painter.end()
 
     def clear_problem(self) -> None:
         self.setText("")
