@@ -4,8 +4,9 @@
 and tabs, keys typed into fields), never by calling a slot. A dialog opened with ``exec()`` blocks the
 click that opened it, so a timer answers the topmost modal dialog from inside its event loop; each
 dialog being answered runs its own timer for the dialogs it opens in turn (Qt never re-enters a timer
-whose slot is still running). Qt's own file dialogs are answered through the dialog: the path is typed
-into its file name field. A watchdog closes any dialog left open too long, so nothing hangs.
+whose slot is still running). Qt's own file dialogs are answered through the dialog: the path is pasted
+into its file name field and Enter pressed. A watchdog closes any dialog left open too long (and says
+so), so nothing hangs. ``answering()`` does the same for the dialogs a single test expects.
 """
 
 from __future__ import annotations
