@@ -32,6 +32,18 @@ class Period:
         return (start or end) <= self.end and (end or start) >= self.start  # type: ignore[operator]
 
     @property
+    def label(self) -> str:
+        """The period in words, in the interface's language: ``quý I/2021``, ``6 tháng đầu năm 2021``."""
+        if self.kind == "year":
+            return _("year {year}").format(year=self.year)
+        if self.kind == "half":
+            text = _("first half of {year}") if self.start.month == 1 else _("second half of {year}")
+            return text.format(year=self.year)
+        if self.kind == "quarter":
+            return _("quarter {roman}/{year}").format(roman=_ROMAN[(self.start.month - 1) // 3], year=self.year)
+        return _("month {month}/{year}").format(month=self.start.month, year=self.year)
+
+    @property
     def vietnamese(self) -> str:
         """How a report's title names the period: ``quý I năm 2021``, ``6 tháng đầu năm 2021``…"""
         if self.kind == "year":

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Collection, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from kehoach_desktop import __version__
 from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.domain.errors import TemplateError, UserFacingError, ValidationError
-from kehoach_desktop.domain.template import parse_template
+from kehoach_desktop.domain.template import Template, parse_template
 from kehoach_desktop.exchange.keys import fingerprint
 from kehoach_desktop.exchange.package import (
     KIND_CITY_TEMPLATE,
@@ -59,7 +60,8 @@ from kehoach_desktop.services.sync_dto import (
     SentPackageRow,
     SyncStatus,
 )
-from kehoach_desktop.services.templates import store_template, template_of
+from kehoach_desktop.services.templates import IMPORTED, store_template
+from kehoach_desktop.services.years import current_template, template_for_report
 from kehoach_desktop.storage.models import (
     Attachment as AttachmentRow,
 )
@@ -142,9 +144,7 @@ def _chunks(values: list[str]) -> Iterable[list[str]]:
 
 
 def reporting_periods(session: Session) -> tuple[tuple[str, dt.date], ...]:
-    info = _workspace(session)
-    record = session.scalars(select(TemplateRecord).where(TemplateRecord.code == info.template_code)).one()
-    return tuple((p.period, p.deadline) for p in template_of(record).reporting_periods)
+    return tuple((p.period, p.deadline) for p in current_template(session).reporting_periods)
 
 
 def default_period(periods: tuple[tuple[str, dt.date], ...], today: dt.date) -> str:
@@ -213,6 +213,10 @@ def export_sync_package(*, uow_factory: UnitOfWorkFactory, out: Path, period: st
         if not is_period(chosen):
             raise ValidationError(_("{period} is not a reporting period; write it as 2021, 2021-H1, 2021-Q1 or "
                                     "2021-03.").format(period=chosen))
+        if periods and chosen not in [p for p, _deadline in periods]:
+            raise ValidationError(_("The template {template} defines no reporting period {period}; choose one of: "
+                                    "{periods}.").format(template=info.template_code, period=chosen,
+                                                         periods=", ".join(p for p, _deadline in periods)))
         sequence = (s.scalar(select(func.max(SentPackage.sequence))) or 0) + 1
         data, photos, audit_through = _gather_report(s, info.unit_code)
         written = write_package(
@@ -246,6 +250,11 @@ def _active_key(session: Session, unit_code: str) -> TrustedKey | None:
 
 def _key_state(session: Session, package: VerifiedPackage) -> tuple[str, str]:
     key = _active_key(session, package.unit_code)
+    if key is None and _workspace(session).mode == WorkspaceMode.DISTRICT.value:
+        # A unit trusts only the city's key: the city keeps it when its template names another agency
+        # (a new code), so the same key under a new code is still the city (years.follow_agency).
+        key = session.scalars(select(TrustedKey).where(TrustedKey.public_key == package.public_key,
+                                                       TrustedKey.retired_at.is_(None))).first()
     if key is None:
         return KEY_NEW, ""
     if key.public_key == package.public_key:
@@ -408,15 +417,12 @@ def _record_received(session: Session, package: VerifiedPackage, *, status: str,
 
 def _import_report(session: Session, info: WorkspaceInfo, package: VerifiedPackage) -> ImportOutcome:
     if info.mode != WorkspaceMode.CITY.value:
-        raise _refuse(package, _("a district's sync package can only be imported into a city workspace."))
-    template = template_of(session.scalars(select(TemplateRecord).where(
-        TemplateRecord.code == info.template_code)).one())
-    try:
-        template.unit(package.unit_code)
-    except KeyError:
-        raise _refuse(package, _("it comes from unit {unit}, which is not a reporting unit of this workspace's "
-                                 "template {template}.").format(unit=package.unit_code,
-                                                                template=template.code)) from None
+        raise _refuse(package, _("a reporting unit's sync package can only be imported into a city workspace."))
+    if template_for_report(session, package.unit_code, package.period) is None:
+        raise _refuse(package, _("it comes from unit {unit} for the period {period}, but no template of this "
+                                 "workspace names that unit and that period (the template in use is {template})."
+                                 ).format(unit=package.unit_code, period=package.period,
+                                          template=info.template_code))
     report = validate_district_report(package.data, package.unit_code,
                                       lambda message, details: _refuse(package, message, details))
     _check_sequence(session, package, session.scalars(select(ReceivedPackage).where(
@@ -473,28 +479,46 @@ def _import_receipt(session: Session, info: WorkspaceInfo, package: VerifiedPack
         changes=Changes(packages=True))
 
 
+def template_in_package(package: VerifiedPackage) -> Template:
+    """The template a verified ``.khtemplate`` carries, validated like any template."""
+    try:
+        return parse_template(package.data.get("data/template.json"), origin=package.file_name)
+    except TemplateError as exc:
+        raise _refuse(package, _("the template it carries is not valid: {reason}").format(reason=exc)) from exc
+
+
+def read_template_package(path: Path) -> tuple[VerifiedPackage, Template]:
+    """Verify a ``.khtemplate`` (signature, hashes) and read its template; nothing is written."""
+    package = read_package(Path(path), kinds=(KIND_CITY_TEMPLATE,))
+    return package, template_in_package(package)
+
+
+def register_city_package(session: Session, package: VerifiedPackage) -> None:
+    """A new unit's workspace starts from the city's template package: its key is the city's, trusted from now on."""
+    session.add(TrustedKey(unit_code=package.unit_code, public_key=package.public_key,
+                           fingerprint=package.fingerprint, confirmed_by=audit.os_user()))
+    _record_received(session, package, status=RECEIVED)
+
+
 def _import_template(session: Session, info: WorkspaceInfo, package: VerifiedPackage) -> ImportOutcome:
     if info.mode != WorkspaceMode.DISTRICT.value:
         raise _refuse(package, _("a template package is imported by the reporting units, not by the city."))
-    document = package.data.get("data/template.json")
-    try:
-        template = parse_template(document, origin=package.file_name)
-    except TemplateError as exc:
-        raise _refuse(package, _("the template it carries is not valid: {reason}").format(reason=exc)) from exc
+    template = template_in_package(package)
     _check_sequence(session, package, session.scalars(select(ReceivedPackage).where(
         ReceivedPackage.kind == KIND_CITY_TEMPLATE, ReceivedPackage.unit_code == package.unit_code)))
     existing = session.scalar(select(TemplateRecord).where(TemplateRecord.code == template.code))
     if existing is not None:
         raise _refuse(package, _("this workspace already has a template with the code {code}. A corrected "
                                  "template must be published under a new code.").format(code=template.code))
-    store_template(session, template, origin="imported")
+    store_template(session, template, origin=IMPORTED)
     _record_received(session, package, status=RECEIVED)
     return ImportOutcome(
         path=str(package.path), kind=package.kind, unit_code=package.unit_code, sequence=package.sequence,
         period=package.period, sha256=package.sha256, imported=True,
-        message=_("{name}: the template {code} ({year}) was imported.").format(
+        message=_("{name}: the template {code} ({year}) was imported. Start its plan year with “Plan years…” "
+                  "(command line: kehoach template use --code {code}).").format(
             name=package.file_name, code=template.code, year=template.year),
-        changes=Changes(workspace=True, packages=True))
+        changes=Changes(workspace=True, packages=True), template_code=template.code)
 
 
 _IMPORTERS = {KIND_DISTRICT_REPORT: _import_report, KIND_RECEIPT: _import_receipt,
@@ -525,6 +549,7 @@ def _apply(uow_factory: UnitOfWorkFactory, package: VerifiedPackage, *, trust_ne
                 audit.record(s, unit_code=info.unit_code, action="key.trust", entity="trusted_key",
                              entity_id=package.unit_code, summary=package.fingerprint,
                              details={"unit": package.unit_code, "fingerprint": package.fingerprint})
+                outcome = replace(outcome, trusted_key=package.fingerprint)
         audit.record(s, unit_code=info.unit_code, action="package.import", entity="package",
                      entity_id=package.sha256, summary=path.name,
                      details={"file": path.name, "sha256": package.sha256, "kind": package.kind,

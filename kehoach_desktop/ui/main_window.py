@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self._log_file = log_file
         self._on_open_other = on_open_other
         self.summary = session.summary()
+        self.dialog: QDialog | None = None  # the dialog opened last
         self.setWindowTitle(f"{APP_NAME} — {self.summary.unit_full_name}")
         self.setMinimumSize(900, 600)
 
@@ -214,6 +215,10 @@ class MainWindow(QMainWindow):
         show_folder.triggered.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._session.folder))))
         file_menu.addAction(show_folder)
+        self.years_action = QAction(_("Plan years…"), self)
+        self.years_action.setObjectName("years_action")
+        self.years_action.triggered.connect(lambda: self.open_years())
+        file_menu.addAction(self.years_action)
         if self.summary.mode != WorkspaceMode.CITY.value:  # progress workbooks are a district's own
             file_menu.addSeparator()
             self.excel_export_action = QAction(_("Export progress to Excel…"), self)
@@ -257,6 +262,15 @@ class MainWindow(QMainWindow):
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._log_file.parent))))
         help_menu.addAction(log_action)
 
+    def open_years(self) -> QDialog:
+        from kehoach_desktop.ui.dialogs.years_dialog import YearsDialog
+
+        dialog = YearsDialog(self._session, city=self.summary.mode == WorkspaceMode.CITY.value, parent=self)
+        dialog.changed.connect(self.apply_changes)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
     def open_excel_export(self) -> QDialog:
         from kehoach_desktop.ui.dialogs.excel_export_dialog import ExcelExportDialog
 
@@ -292,7 +306,7 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(self, _("About Kế hoạch Desktop"), _(
             "<h3>Kế hoạch Desktop {version}</h3><p>Drafts, tracks and reports the propaganda plan of a "
-            "district for the city's yearly socio-economic plan, and gathers the reports of all districts "
+            "reporting unit for the city's yearly socio-economic plan, and gathers the reports of all units "
             "for the city.</p><p>Workspace: {path}<br>Signing key fingerprint: <tt>{fingerprint}</tt></p>"
         ).format(version=__version__, path=self._session.location, fingerprint=self.summary.key_fingerprint))
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -28,10 +27,10 @@ from PySide6.QtWidgets import (
 
 from kehoach_desktop.domain.enums import MaterialStatus, MaterialType
 from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.periods import parse_period
 from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _
-from kehoach_desktop.services import sync
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.city_board import BoardCache, get_completeness_board
 from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow, UnitFigures
@@ -132,13 +131,13 @@ class BoardPage(QWidget):
         self.open_button.clicked.connect(self.open_unit)
         self.accept_button = QPushButton(_("Accept the report"))
         self.accept_button.setObjectName("accept_report")
-        self.accept_button.clicked.connect(self.accept_report)
+        self.accept_button.clicked.connect(lambda: self.accept_report())
         self.return_button = QPushButton(_("Return the report…"))
         self.return_button.setObjectName("return_report")
-        self.return_button.clicked.connect(self.return_report)
+        self.return_button.clicked.connect(lambda: self.return_report())
         self.remind_button = QPushButton(_("Reminder letters…"))
         self.remind_button.setObjectName("reminders")
-        self.remind_button.clicked.connect(self.write_reminders)
+        self.remind_button.clicked.connect(lambda: self.write_reminders())
         for button in (self.open_button, self.accept_button, self.return_button):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -169,7 +168,7 @@ class BoardPage(QWidget):
         if self.period.count() == 0:
             for column in board.periods:
                 self.period.addItem(_("{period} (deadline {date})").format(
-                    period=column.period, date=format_date(column.deadline)), column.period)
+                    period=parse_period(column.period).label, date=format_date(column.deadline)), column.period)
             due = [i for i, c in enumerate(board.periods) if c.deadline < board.today]
             self.period.setCurrentIndex(due[-1] if due else 0)
         self.header.set_subtitle(_("Template {code} ({year}), {term}; report to {agency}. As of {date}.").format(
@@ -231,7 +230,8 @@ class BoardPage(QWidget):
             cell = row.cell(period)
             state = ""
             if cell is not None:
-                state = _("{period}: {state}").format(period=period, state=Timeliness(cell.timeliness).label)
+                state = _("{period}: {state}").format(period=parse_period(period).label,
+                                                      state=Timeliness(cell.timeliness).label)
                 if cell.reason:
                     state += " — " + _("returned because: {reason}").format(reason=cell.reason)
             self.details.setText(f"<b>{row.display_name}</b> ({row.code}) · {state}<br>" +
@@ -258,39 +258,37 @@ class BoardPage(QWidget):
         dialog.open()
         return dialog
 
-    def _decide(self, decision: str, reason: str = "") -> bool:
+    def _review(self, decision: str) -> QDialog | None:
+        """Open the review of the selected report; the board refreshes when it was applied."""
+        from kehoach_desktop.ui.dialogs.review_dialog import ReviewDialog
+
         row = self.current_unit()
         period = self.current_period()
         cell = row.cell(period) if row is not None else None
-        if cell is None or cell.package_id is None:
-            return False
-        try:
-            changes = sync.decide_package(uow_factory=self._session.uow_factory, package_id=cell.package_id,
-                                          decision=decision, reason=reason)
-        except UserFacingError as error:
-            show_user_error(self, error)
-            return False
+        if row is None or cell is None or cell.package_id is None or cell.sequence is None:
+            return None
+        dialog = ReviewDialog(self._session, unit_code=row.code, unit_name=row.display_name, period=period,
+                              sequence=cell.sequence, decision=decision, folder=self._session.folder, parent=self)
+        dialog.accepted.connect(lambda: self._on_reviewed(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_reviewed(self, dialog: QDialog) -> None:
+        done = dialog.done_review  # type: ignore[attr-defined]
         self.refresh()
-        self.select_unit(row.code, period)  # type: ignore[union-attr]
-        self.changed.emit(changes)
-        return True
+        self.select_unit(done.unit_code, done.period)
+        message = done.message
+        if done.receipt is not None:
+            message += " " + _("Receipt written to {path}: send it to the unit.").format(path=done.receipt.path)
+        self.details.setText(message)
+        self.changed.emit(done.changes | Changes(packages=True))
 
-    def accept_report(self) -> bool:
-        return self._decide("accepted")
+    def accept_report(self) -> QDialog | None:
+        return self._review("accepted")
 
-    def return_report(self, reason: str | None = None) -> bool:
-        row = self.current_unit()
-        if row is None:
-            return False
-        if reason is None:
-            text, ok = QInputDialog.getMultiLineText(
-                self, _("Return the report"), _("Why is the report of {unit} for {period} returned? The unit will "
-                                                "read this.").format(unit=row.display_name,
-                                                                     period=self.current_period()))
-            if not ok:
-                return False
-            reason = text
-        return self._decide("returned", reason)
+    def return_report(self) -> QDialog | None:
+        return self._review("returned")
 
     def write_reminders(self, folder: Path | None = None, *, combined: bool | None = None) -> list[Path]:
         from kehoach_desktop.services.city_reports import write_reminders

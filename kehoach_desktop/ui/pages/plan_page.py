@@ -173,15 +173,15 @@ class PlanPage(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("plan_outline_tree")
         self.tree.setHeaderLabels([_("Section"), _("Tasks"), ""])
-        self.tree.headerItem().setToolTip(2, _("Where the district's plan departs from the template"))
+        self.tree.headerItem().setToolTip(2, _("Where the unit's plan departs from the template"))
         self.tree.setUniformRowHeights(True)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(self._on_tree_current_changed)
-        legend = QLabel("🔒 " + _("city wording, locked") + "   ✎ " + _("adapted by the district") + "   + "
-                        + _("district additions"))
+        legend = QLabel("🔒 " + _("city wording, locked") + "   ✎ " + _("adapted by the unit") + "   + "
+                        + _("the unit's additions"))
         legend.setObjectName("outline_legend")
         legend.setProperty("role", "hint")
         legend.setWordWrap(True)
@@ -244,9 +244,9 @@ class PlanPage(QWidget):
         texts.addWidget(self.text_edit)
         texts.addWidget(self.template_view)
         layout.addWidget(texts, 3)
-        local_label = QLabel(_("District additions"))
+        local_label = QLabel(_("The unit's additions"))
         local_label.setProperty("role", "section-title")
-        hint = QLabel(_("The district's own text beside the city's: local targets, places, units, timeline."))
+        hint = QLabel(_("The unit's own text beside the city's: local targets, places, units, timeline."))
         hint.setProperty("role", "hint")
         hint.setWordWrap(True)
         layout.addWidget(local_label)
@@ -362,10 +362,10 @@ class PlanPage(QWidget):
             marks, tips = [], []
             if section.changed_from_template:
                 marks.append("✎")
-                tips.append(_("Adapted by the district: differs from the city's wording"))
+                tips.append(_("Adapted by the unit: differs from the city's wording"))
             if section.local_text:
                 marks.append("+")
-                tips.append(_("Has district additions"))
+                tips.append(_("Has the unit's additions"))
             item = QTreeWidgetItem([section.label, str(len(section.tasks)) if section.tasks else "",
                                     " ".join(marks)])
             item.setToolTip(2, "\n".join(tips))
@@ -413,10 +413,10 @@ class PlanPage(QWidget):
         self.section_title.setText(section.label)
         marks = []
         if section.locked:
-            marks.append("🔒 " + _("The city's wording, locked: it cannot be changed. Write the district's own text "
-                                  "under “District additions”."))
+            marks.append("🔒 " + _("The city's wording, locked: it cannot be changed. Write the unit's own text "
+                                  "under “The unit's additions”."))
         elif section.changed_from_template:
-            marks.append("✎ " + _("Adapted by the district: differs from the city's wording."))
+            marks.append("✎ " + _("Adapted by the unit: differs from the city's wording."))
         if section.inferred:
             marks.append(_("Heading restored: missing from the source text."))
         self.section_marks.setText(" ".join(marks))
