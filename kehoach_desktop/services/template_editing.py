@@ -124,7 +124,7 @@ def official_units(code: str) -> tuple[str, list[dict[str, str]], dict[str, Any]
 def apply_unit_set(document: dict[str, Any], code: str) -> dict[str, Any]:
     """``document`` with the units of the set ``code``, their term and their level's wording.
 
-    The old unit term in the template's own text (``UBND các quận, huyện, thị xã``) becomes the new
+    The old unit term in the template's own text (``UBND các {old term}``) becomes the new
     one; the section the units' organisation starts from stays the template's.
     """
     term, units, unit_plan = official_units(code)

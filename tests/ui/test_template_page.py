@@ -83,7 +83,7 @@ def test_new_year_edit_validate_save_and_publish(qtbot, city: WorkspaceSession, 
         editor.setText(text)
         page.units_view.commitData(editor)
         page.units_view.closeEditor(editor, page.units_view.itemDelegate().EndEditHint.NoHint)
-    assert page.units_model.rows()[row] == {"code": "001", "kind": "xã", "name": "Tân Hội"}
+    assert page.units_model.rows()[row] == {"code": "001", "kind": "xã", "name": "Tân Hội", "places": ""}
     problems = page.validate()
     assert [p.path for p in problems] == [f"$.reporting_units[{row}].code"]
     assert page.problems.isVisible() and page.problems.count() == 1
@@ -133,5 +133,5 @@ def test_paste_adds_many_units(qtbot, city: WorkspaceSession) -> None:
     before = page.units_model.rowCount()
     added = page.paste_rows(page.units_model, "101\tphường\tPhúc Xá\n102\tphường\tTrúc Bạch\n\n103;xã;Tân Lập\n")
     assert added == 3 and page.units_model.rowCount() == before + 3
-    assert page.units_model.rows()[-1] == {"code": "103", "kind": "xã", "name": "Tân Lập"}
+    assert page.units_model.rows()[-1] == {"code": "103", "kind": "xã", "name": "Tân Lập", "places": ""}
     assert page.validate() == []
