@@ -32,7 +32,7 @@ def builtin_templates() -> dict[str, Template]:
     """Every template shipped in ``resources/templates``, by code."""
     found = {}
     for path in sorted((resources_dir() / "templates").glob("*.json")):
-        template = load_template(path)
+        template = builtin_template() if path.name == BUILTIN_TEMPLATE_FILE else load_template(path)
         found[template.code] = template
     return found
 

@@ -281,8 +281,8 @@ class BoardPage(QWidget):
         message = done.message
         if done.receipt is not None:
             message += " " + _("Receipt written to {path}: send it to the unit.").format(path=done.receipt.path)
+        self.changed.emit(done.changes | Changes(packages=True))  # before the message: see write_reminders
         self.details.setText(message)
-        self.changed.emit(done.changes | Changes(packages=True))
 
     def accept_report(self) -> QDialog | None:
         return self._review("accepted")
@@ -318,7 +318,7 @@ class BoardPage(QWidget):
         except UserFacingError as error:
             show_user_error(self, error)
             return []
+        self.changed.emit(Changes(workspace=True))  # before the message: a refresh shows the unit's figures
         self.details.setText(_("Wrote {n} reminder letter(s) for {period} in {folder}.").format(
             n=len(paths), period=period, folder=folder))
-        self.changed.emit(Changes(workspace=True))
         return paths
