@@ -141,10 +141,12 @@ def render_city_report(document: CityReportDocument) -> RenderedPdf:
                     f"{vnd(d.totals.budget_spent)}/{vnd(d.totals.budget_planned)} đồng.")]
     story.append(_body("Kết quả chi tiết của từng đơn vị tại Phụ lục I kèm theo."))
     reported = [r for r in d.rows if r.tasks_total]
-    for start in range(0, len(reported), UNITS_PER_CHART):  # a chart of 126 wards would not fit a page
-        part = reported[start:start + UNITS_PER_CHART]
+    charts = -(-len(reported) // UNITS_PER_CHART)  # a chart of 126 wards would not fit a page: 6 of 21
+    size = -(-len(reported) // charts) if charts else 1
+    for start in range(0, len(reported), size):
+        part = reported[start:start + size]
         title = "Nhiệm vụ theo đơn vị"
-        if len(reported) > UNITS_PER_CHART:
+        if charts > 1:
             title += f" ({start + 1}–{start + len(part)}/{len(reported)})"
         story.append(Spacer(1, 6))
         story.append(KeepTogether([stacked_bars(
