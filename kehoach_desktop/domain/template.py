@@ -379,6 +379,9 @@ def parse_template(document: Any, origin: str = "template") -> Template:
         reader.section(item, f"$.sections[{i}]", seen)
         for i, item in enumerate(reader.items(data, "sections", "$"))
     )
+    for index, unit in enumerate(city_units):
+        if unit.code and [u.code for u in city_units].index(unit.code) != index:
+            reader.problem(f"$.city_units[{index}].code", _("the code {code} is used twice").format(code=unit.code))
     city_codes = {unit.code for unit in city_units}
     for section in (s for top in sections for s in top.walk()):
         if section.responsible_unit and section.responsible_unit not in city_codes:

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self._loaded: set[str] = set()
 
         unit_label = QLabel(self.summary.unit_full_name)
+        self.unit_label = unit_label
         unit_label.setObjectName("nav_unit")
         unit_label.setWordWrap(True)
         side = QWidget()
@@ -196,6 +197,11 @@ class MainWindow(QMainWindow):
 
     def apply_changes(self, changes: Changes) -> None:
         """A page wrote something: every other loaded page that shows it refreshes."""
+        if changes.workspace:  # a city's agency follows its template: the names shown follow it
+            self.summary = self._session.summary()
+            self.setWindowTitle(f"{APP_NAME} — {self.summary.unit_full_name}")
+            self.unit_label.setText(self.summary.unit_full_name)
+            self.unit_status.setText(f"{WorkspaceMode(self.summary.mode).label}: {self.summary.unit_full_name}")
         for key, page in self.page_by_key.items():
             if key not in self._loaded:
                 continue

@@ -110,7 +110,8 @@ class _ModePage(QWizardPage):
                         "{signer} with the key {fingerprint}: check it by phone with the city.").format(
                         code=choice.template.code, year=choice.template.year,
                         units=len(choice.template.reporting_units), term=choice.template.unit_term,
-                        agency=choice.template.receiving_agency.name, signer=choice.package.unit_code,
+                        agency=choice.template.receiving_agency.name,
+                        signer=str(choice.package.manifest.get("unit_name") or choice.package.unit_code),
                         fingerprint=choice.fingerprint))
         elif self.package_template.isChecked():
             self.template_status.setText(_("Choose the .khtemplate file the city sent."))

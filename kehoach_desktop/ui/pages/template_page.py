@@ -144,7 +144,8 @@ class TemplatePage(QWidget):
         self.delete_button.clicked.connect(lambda: self.delete_template())
         for button in (self.new_year_button, self.use_button, self.delete_button):
             top.addWidget(button)
-        top.addSpacing(12)
+        layout.addLayout(top)
+        second = QHBoxLayout()
         self.validate_button = QPushButton(_("Validate"))
         self.validate_button.setObjectName("template_validate")
         self.validate_button.clicked.connect(lambda: self.validate())
@@ -155,13 +156,14 @@ class TemplatePage(QWidget):
         self.export_button = QPushButton(_("Export as signed template package…"))
         self.export_button.setObjectName("template_export")
         self.export_button.clicked.connect(lambda: self.export_package())
-        for button in (self.validate_button, self.save_button, self.export_button):
-            top.addWidget(button)
-        layout.addLayout(top)
         self.state = QLabel()
         self.state.setObjectName("template_state")
         self.state.setWordWrap(True)
-        layout.addWidget(self.state)
+        self.state.setMinimumHeight(self.state.fontMetrics().lineSpacing() * 2 + 4)  # two lines at 1366 px
+        second.addWidget(self.state, 1)
+        for button in (self.validate_button, self.save_button, self.export_button):
+            second.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(second)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._general_tab(), _("General"))
@@ -175,6 +177,7 @@ class TemplatePage(QWidget):
             "Kind as written before the name, e.g. phường or xã. Several rows copied from a spreadsheet "
             "(code, kind, name) can be pasted at once. Places: the wards, neighbourhoods or villages inside the "
             "unit, separated by “;”.")), _("Reporting units"))
+        self.units_view.setColumnWidth(2, 240)  # names such as “Văn Miếu - Quốc Tử Giám”
         self.official_button = QPushButton(_("Load the official list…"))
         self.official_button.setObjectName("units_official")
         self.official_button.setToolTip(_("Replace the units by an official list shipped with the application"))
