@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -68,4 +68,10 @@ def template_document(record: TemplateRecord) -> dict[str, Any]:
 def template_of(record: TemplateRecord) -> Template:
     if record.origin == BUILTIN and record.code in builtin_templates():
         return builtin_templates()[record.code]
-    return parse_template(record.content, origin=record.code)
+    return _parsed(record.code, record.sha256, json.dumps(record.content, ensure_ascii=False, sort_keys=True))
+
+
+@lru_cache(maxsize=16)
+def _parsed(code: str, sha256: str, content: str) -> Template:
+    """A stored template is parsed once per content: an import, the board and the reports ask for it often."""
+    return parse_template(json.loads(content), origin=code)

@@ -96,15 +96,16 @@ def plans_of_year(session: Session, unit_codes: list[str] | None = None) -> dict
 
 def template_for_report(session: Session, unit_code: str, period: str) -> TemplateRecord | None:
     """The template a unit's report for ``period`` belongs to: the one in use, else any known that names both."""
-    records = [current_template_record(session)]
-    records += [r for r in session.scalars(select(TemplateRecord).order_by(TemplateRecord.year.desc()))
-                if r.id != records[0].id]
-    for record in records:
+    def names_both(record: TemplateRecord) -> bool:
         template = template_of(record)
-        if any(u.code == unit_code for u in template.reporting_units) and \
-                any(p.period == period for p in template.reporting_periods):
-            return record
-    return None
+        return any(u.code == unit_code for u in template.reporting_units) and \
+            any(p.period == period for p in template.reporting_periods)
+
+    current = current_template_record(session)
+    if names_both(current):
+        return current
+    return next((r for r in session.scalars(select(TemplateRecord).where(TemplateRecord.id != current.id)
+                                            .order_by(TemplateRecord.year.desc())) if names_both(r)), None)
 
 
 def list_years(*, uow_factory: UnitOfWorkFactory) -> list[PlanYear]:

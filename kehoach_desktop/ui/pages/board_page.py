@@ -68,6 +68,7 @@ class BoardPage(QWidget):
         self._session = session
         self.board: CompletenessBoard | None = None
         self._cache = BoardCache()  # each unit's figures until a new package of it arrives
+        self._fitted_to = ""  # the template whose columns were fitted to their contents
         self.dialog: QWidget | None = None  # the dialog opened last
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 12)
@@ -109,6 +110,9 @@ class BoardPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        # columns fit their contents judged on the first rows: measuring 126 rows × 20 columns on every
+        # refresh took a second (tests/bench/bench_city_126.py)
+        self.table.horizontalHeader().setResizeContentsPrecision(40)
         self.table.doubleClicked.connect(lambda _index: self.open_unit())
         self.table.selectionModel().currentChanged.connect(lambda current, _previous: self._on_current_changed())
         layout.addWidget(self.table, 1)
@@ -176,9 +180,11 @@ class BoardPage(QWidget):
             date=format_date(board.today)))
         self.model.set_board(board.periods, board.rows)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(0, 170)
+        if self._fitted_to != board.template_code:  # fitted once a year, then the widths are the user's
+            self._fitted_to = board.template_code
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            self.table.resizeColumnsToContents()
+            self.table.setColumnWidth(0, 170)
         late = sum(1 for r in board.rows for c in r.cells if c.timeliness == Timeliness.MISSING.value)
         t = board.totals
         self.totals.setText(_("{units} units shown · {missing} reports overdue · plans issued {issued} · tasks done "
