@@ -46,8 +46,8 @@ from kehoach_desktop.i18n import _
 from kehoach_desktop.resources import resources_dir
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.plan_revisions import build_snapshot
+from kehoach_desktop.services.units import places_of
 from kehoach_desktop.services.workspace import DEMO_TODAY_SETTING, WorkspaceSetup, create_workspace
-from kehoach_desktop.services.years import current_template
 from kehoach_desktop.storage.engine import Store
 from kehoach_desktop.storage.models import (
     Event,
@@ -565,11 +565,6 @@ _HELD_RESULTS = (
 def demo_unit() -> str:
     """The reporting unit the demo is of, unless another is asked for (``resources/reference/demo.json``)."""
     return str(json.loads((resources_dir() / "reference" / "demo.json").read_text(encoding="utf-8"))["unit"])
-
-
-def places_of(session: Session, unit_code: str) -> list[tuple[str, str]]:
-    """``[(kind, name), …]``: the places of the unit as its template lists them."""
-    return [(p.kind, p.name) for p in current_template(session).unit(unit_code).places]
 
 
 def create_demo_workspace(*, path: Path, district_code: str | None = None, scale: int = 1, seed: int = 2021,

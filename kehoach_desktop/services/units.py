@@ -1,4 +1,8 @@
-"""A reporting unit's starting directory of responsible units, from its template."""
+"""A reporting unit's places and starting directory of responsible units, from its template.
+
+The places inside a unit (the wards and communes of a 2021 district; the neighbourhoods of a ward, when a
+template lists them) are data of the template in use: ``reporting_units[i].places`` (``docs/formats.md``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,17 @@ from kehoach_desktop.domain.template import ReportingUnit, Template
 from kehoach_desktop.domain.unit_plan import directory_code, fill
 from kehoach_desktop.services.plans import plan_words
 from kehoach_desktop.storage.models import ResponsibleUnit
+
+
+def places_of(session: Session, unit_code: str) -> list[tuple[str, str]]:
+    """``[(kind, name), …]``: the places of ``unit_code`` in the template in use (``[]`` when it lists none)."""
+    from kehoach_desktop.services.years import current_template
+
+    try:
+        unit = current_template(session).unit(unit_code)
+    except KeyError:
+        return []
+    return [(place.kind, place.name) for place in unit.places]
 
 
 def seed_responsible_units(session: Session, template: Template, unit: ReportingUnit) -> list[ResponsibleUnit]:

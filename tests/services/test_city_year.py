@@ -331,3 +331,24 @@ def test_a_return_needs_a_reason_and_reaches_the_unit(tmp_path: Path) -> None:
     finally:
         city.close()
         ward.close()
+
+
+def test_the_places_of_a_unit_come_from_the_template_in_use(tmp_path: Path) -> None:
+    """What the registers' ward lists offer (``services/units.py`` ``places_of``): the template's places."""
+    from kehoach_desktop.services.units import places_of
+
+    district = _district(tmp_path / "d.khws")
+    try:
+        with district.uow_factory() as uow:
+            places = places_of(uow.session, "006")
+            assert len(places) == 21 and ("phường", "Văn Miếu") in places
+            assert places_of(uow.session, "00070") == []  # not a unit of this template
+    finally:
+        district.close()
+    new_city_2026(tmp_path)
+    ward = new_ward(tmp_path, tmp_path / "hanoi-2026.khtemplate")
+    try:
+        with ward.uow_factory() as uow:
+            assert places_of(uow.session, WARD) == []  # the official list names no neighbourhoods
+    finally:
+        ward.close()
