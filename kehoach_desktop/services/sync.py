@@ -653,26 +653,33 @@ def export_receipt(*, uow_factory: UnitOfWorkFactory, package_sha256: str, out: 
     """Write the city's signed receipt for a received (or refused) district package."""
     out = Path(out)
     with uow_factory() as uow:
-        s = uow.session
-        info = _workspace(s)
-        if info.mode != WorkspaceMode.CITY.value:
-            raise ValidationError(_("Only a city workspace writes receipts."))
-        receipt = _receipt_for(s, package_sha256)
-        sequence = _next_city_sequence(s)
-        written = write_package(
-            out, private_key=info.signing_private_key, kind=KIND_RECEIPT, unit_code=info.unit_code,
-            unit_name=info.unit_full_name, workspace_id=info.id, sequence=sequence,
-            period=receipt["package"]["period"], created_at=dt.datetime.now(dt.UTC), app_version=__version__,
-            data={"receipt": receipt}, record_counts={})
         try:
-            audit.record(s, unit_code=info.unit_code, action="receipt.export", entity="package",
-                         entity_id=package_sha256, summary=out.name,
-                         details={"file": out.name, "sha256": written.sha256, "about": package_sha256,
-                                  "unit": receipt["package"]["unit_code"], "result": receipt["result"]})
+            done = write_receipt(uow.session, package_sha256=package_sha256, out=out)
             uow.commit()
         except BaseException:
             out.unlink(missing_ok=True)
             raise
+    return done
+
+
+def write_receipt(session: Session, *, package_sha256: str, out: Path, name: str = "") -> ExportedPackage:
+    """The receipt's file and its record, inside the caller's transaction (the caller removes the file if it
+    does not commit)."""
+    info = _workspace(session)
+    if info.mode != WorkspaceMode.CITY.value:
+        raise ValidationError(_("Only a city workspace writes receipts."))
+    receipt = _receipt_for(session, package_sha256)
+    sequence = _next_city_sequence(session)
+    written = write_package(
+        out, private_key=info.signing_private_key, kind=KIND_RECEIPT, unit_code=info.unit_code,
+        unit_name=info.unit_full_name, workspace_id=info.id, sequence=sequence,
+        period=receipt["package"]["period"], created_at=dt.datetime.now(dt.UTC), app_version=__version__,
+        data={"receipt": receipt}, record_counts={})
+    name = name or out.name  # the file's final name when it is written under a passing one
+    audit.record(session, unit_code=info.unit_code, action="receipt.export", entity="package",
+                 entity_id=package_sha256, summary=name,
+                 details={"file": name, "sha256": written.sha256, "about": package_sha256,
+                          "unit": receipt["package"]["unit_code"], "result": receipt["result"]})
     return ExportedPackage(path=str(out), kind=KIND_RECEIPT, unit_code=receipt["package"]["unit_code"],
                            sequence=sequence, period=receipt["package"]["period"], size=written.size,
                            sha256=written.sha256, fingerprint=written.fingerprint)
@@ -680,24 +687,29 @@ def export_receipt(*, uow_factory: UnitOfWorkFactory, package_sha256: str, out: 
 
 def decide_package(*, uow_factory: UnitOfWorkFactory, package_id: str, decision: str, reason: str = "") -> Changes:
     """The city's decision on a received report: ``accepted``, or ``returned`` with a reason."""
+    with uow_factory() as uow:
+        changes = record_decision(uow.session, package_id=package_id, decision=decision, reason=reason)
+        uow.commit()
+    return changes
+
+
+def record_decision(session: Session, *, package_id: str, decision: str, reason: str = "") -> Changes:
+    """:func:`decide_package` inside the caller's transaction."""
     if decision not in (ACCEPTED, RETURNED):
         raise ValidationError(_("The decision must be accepted or returned."))
     reason = reason.strip()
     if decision == RETURNED and not reason:
         raise ValidationError(_("Say why the report is returned; the unit will read it."))
-    with uow_factory() as uow:
-        s = uow.session
-        info = _workspace(s)
-        row = s.get(ReceivedPackage, package_id)
-        if row is None or row.kind != KIND_DISTRICT_REPORT:
-            raise ValidationError(_("There is no such received package."))
-        row.status = decision
-        row.decision_reason = reason
-        audit.record(s, unit_code=info.unit_code, action="package.decide", entity="package", entity_id=row.sha256,
-                     summary=f"{row.unit_code} {row.period}: {decision}",
-                     details={"unit": row.unit_code, "sequence": row.sequence, "decision": decision,
-                              "reason": reason})
-        uow.commit()
+    info = _workspace(session)
+    row = session.get(ReceivedPackage, package_id)
+    if row is None or row.kind != KIND_DISTRICT_REPORT:
+        raise ValidationError(_("There is no such received package."))
+    row.status = decision
+    row.decision_reason = reason
+    audit.record(session, unit_code=info.unit_code, action="package.decide", entity="package",
+                 entity_id=row.sha256, summary=f"{row.unit_code} {row.period}: {decision}",
+                 details={"unit": row.unit_code, "sequence": row.sequence, "decision": decision, "reason": reason})
+    session.flush()
     return Changes(packages=True)
 
 
