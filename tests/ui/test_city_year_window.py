@@ -55,6 +55,21 @@ def answer_modal(kind: type, answer: Callable[[QWidget], None]) -> None:
     QTimer.singleShot(0, poll)
 
 
+def answer_in_turn(kind: type, *answers: Callable[[QWidget], None]) -> None:
+    """Answer the next modal dialogs of ``kind`` one after the other (a dialog may open inside another's answer)."""
+    queue = list(answers)
+    answered: list[QWidget] = []
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, kind) and widget not in answered and widget.isVisible():
+            answered.append(widget)
+            queue.pop(0)(widget)
+        if queue:
+            QTimer.singleShot(20, poll)
+    QTimer.singleShot(0, poll)
+
+
 def choose_file(path: Path) -> Callable[[QWidget], None]:
     def answer(dialog: QWidget) -> None:
         assert isinstance(dialog, QFileDialog)
@@ -63,12 +78,20 @@ def choose_file(path: Path) -> Callable[[QWidget], None]:
     return answer
 
 
-def click_button(text: str, seen: list[str] | None = None) -> Callable[[QWidget], None]:
+def click_button(choice: str | QMessageBox.StandardButton | QMessageBox.ButtonRole,
+                 seen: list[str] | None = None) -> Callable[[QWidget], None]:
+    """Answer a message box: a button by the start of its text, a standard button, or the first of a role."""
     def answer(box: QWidget) -> None:
         assert isinstance(box, QMessageBox)
         if seen is not None:
             seen.append(box.text() + "\n" + box.informativeText())
-        next(b for b in box.buttons() if b.text().startswith(text)).click()
+        if isinstance(choice, QMessageBox.StandardButton):
+            button = box.button(choice)
+        elif isinstance(choice, QMessageBox.ButtonRole):
+            button = next(b for b in box.buttons() if box.buttonRole(b) == choice)
+        else:
+            button = next(b for b in box.buttons() if b.text().startswith(choice))
+        button.click()
     return answer
 
 
@@ -223,10 +246,52 @@ def test_the_board_of_126_wards_returns_a_report_that_reaches_the_ward(qtbot, tm
         sync_page = window.page_by_key["sync"]
         seen = []
         answer_modal(QFileDialog, choose_file(tmp_path / "bien-nhan.khreceipt"))
-        QTimer.singleShot(0, lambda: answer_modal(QMessageBox, click_button("OK", seen)))
+        QTimer.singleShot(0, lambda: answer_modal(QMessageBox, click_button(QMessageBox.StandardButton.Ok, seen)))
         qtbot.mouseClick(sync_page.import_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: bool(seen), timeout=30000)
         qtbot.waitUntil(lambda: REASON in (sync_page.model.index(0, 4).data() or ""), timeout=10000)
         shot(window, "ward-sync-returned")
     finally:
         ward.close()
+
+
+def test_a_district_starts_2022_from_the_city_s_template_and_views_2021_again(qtbot, tmp_path: Path,
+                                                                             vietnamese) -> None:
+    from kehoach_desktop.services import sync
+    from kehoach_desktop.ui.dialogs.years_dialog import YearsDialog
+
+    city = new_workspace(tmp_path / "city.khws", WorkspaceSetup(mode=WorkspaceMode.CITY))
+    template_editing.copy_template_for_new_year(uow_factory=city.uow_factory, use=True)
+    sync.export_template_package(uow_factory=city.uow_factory, out=tmp_path / "hanoi-2022.khtemplate")
+    city.close()
+    district = new_workspace(tmp_path / "d.khws", WorkspaceSetup(mode=WorkspaceMode.DISTRICT, unit_code="006",
+                                                                 signer_name="Nguyễn Văn An"))
+    try:
+        window = window_of(qtbot, district, tmp_path)
+        window.show_area("sync")
+        sync_page = window.page_by_key["sync"]
+        seen: list[str] = []
+        answer_modal(QFileDialog, choose_file(tmp_path / "hanoi-2022.khtemplate"))
+        QTimer.singleShot(0, lambda: answer_in_turn(
+            QMessageBox, click_button(QMessageBox.ButtonRole.AcceptRole, seen),  # the city's key, confirmed
+            click_button(QMessageBox.StandardButton.Ok, seen),  # the results
+            click_button(QMessageBox.StandardButton.No, seen)))  # start the 2022 plan now? not yet
+        qtbot.mouseClick(sync_page.import_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: len(seen) == 3, timeout=30000)
+        assert "2022" in seen[2] and district.plan_outline().year == 2021
+
+        window.years_action.trigger()
+        dialog = window.dialog
+        assert isinstance(dialog, YearsDialog) and dialog.table.rowCount() == 2
+        assert dialog.select_code("hanoi-2022") and dialog.use_button.isEnabled()
+        qtbot.mouseClick(dialog.use_button, Qt.MouseButton.LeftButton)
+        assert "2022" in dialog.state.text() and district.plan_outline().year == 2022
+        shot(dialog, "years-dialog")
+        window.show_area("plan")
+        assert "2022" in window.page_by_key["plan"].header.subtitle.text()
+        assert dialog.select_code("hanoi-2021")
+        qtbot.mouseClick(dialog.use_button, Qt.MouseButton.LeftButton)
+        assert "2021" in window.page_by_key["plan"].header.subtitle.text()  # the earlier year, viewable
+        dialog.close()
+    finally:
+        district.close()
