@@ -129,6 +129,24 @@ def test_the_wizard_starts_a_ward_from_the_city_s_template_package(qtbot, tmp_pa
         session.close()
 
 
+def test_the_wizard_says_what_the_package_holds_in_english(qtbot, tmp_path: Path, english) -> None:
+    new_city_2026(tmp_path)
+    wizard = SetupWizard(builtin_template(), tmp_path / "ward.khws")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.mode_page
+    page.package_template.click()
+    assert page.template_status.text() == "Choose the .khtemplate file the city sent."
+    qtbot.keyClicks(page.template_path, str(tmp_path / "nothing.khtemplate"))
+    assert page.template_status.text().startswith("No file at ")
+    page.template_path.clear()
+    qtbot.keyClicks(page.template_path, str(tmp_path / "hanoi-2026.khtemplate"))
+    assert page.template_status.text().startswith(
+        "Template hanoi-2026 (2026): 126 reporting units (phường, xã), report to Sở Thông tin và Truyền thông. "
+        "Signed by Sở Thông tin và Truyền thông with the key ")
+    assert page.district.text().startswith("A reporting unit (phường, xã)")
+
+
 def test_the_template_editor_makes_2026_and_edits_every_field(qtbot, tmp_path: Path, vietnamese) -> None:
     city = new_workspace(tmp_path / "city.khws", WorkspaceSetup(mode=WorkspaceMode.CITY))
     try:
