@@ -6,10 +6,14 @@ template lists them) are data of the template in use: ``reporting_units[i].place
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehoach_desktop.domain.template import ReportingUnit, Template
+from kehoach_desktop.domain.text import fold
 from kehoach_desktop.domain.unit_plan import directory_code, fill
 from kehoach_desktop.services.plans import plan_words
 from kehoach_desktop.storage.models import ResponsibleUnit
@@ -24,6 +28,15 @@ def places_of(session: Session, unit_code: str) -> list[tuple[str, str]]:
     except KeyError:
         return []
     return [(place.kind, place.name) for place in unit.places]
+
+
+def ward_choices(places: Sequence[tuple[str, str]], used: Sequence[str] = ()) -> tuple[str, ...]:
+    """The places a record's form offers: the unit's own (``places_of``; by name, with the kind when two share
+    a name), then any other place already written in the register."""
+    counts = Counter(name for _kind, name in places)
+    names = [f"{kind} {name}" if counts[name] > 1 else name for kind, name in places]
+    known = {fold(name) for name in names} | {fold(f"{kind} {name}") for kind, name in places}
+    return tuple(names) + tuple(value for value in used if fold(value) not in known)
 
 
 def seed_responsible_units(session: Session, template: Template, unit: ReportingUnit) -> list[ResponsibleUnit]:

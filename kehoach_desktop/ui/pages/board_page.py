@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from kehoach_desktop.domain.enums import MaterialStatus, MaterialType
 from kehoach_desktop.domain.errors import UserFacingError
-from kehoach_desktop.domain.periods import parse_period
+from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _
@@ -35,7 +35,9 @@ from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.city_board import BoardCache, get_completeness_board
 from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow, UnitFigures
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui import icons
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.models.board_model import BoardTableModel, SortRole
 from kehoach_desktop.ui.widgets import PageHeader
 
@@ -66,6 +68,7 @@ class BoardPage(QWidget):
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self.folders = DocumentFolders(session)
         self.board: CompletenessBoard | None = None
         self._cache = BoardCache()  # each unit's figures until a new package of it arrives
         self._fitted_to = ""  # the template whose columns were fitted to their contents
@@ -117,9 +120,9 @@ class BoardPage(QWidget):
         self.table.selectionModel().currentChanged.connect(lambda current, _previous: self._on_current_changed())
         layout.addWidget(self.table, 1)
 
-        self.legend = QLabel("⚠ " + _("missing: the deadline has passed and nothing arrived") + "   ✓ " +
-                             _("accepted by the city") + "   · " + _("date received · package number"))
-        self.legend.setProperty("role", "hint")
+        self.legend = icons.legend((icons.WARNING, _("missing: the deadline has passed and nothing arrived")),
+                                   (icons.CHECK, _("accepted by the city")),
+                                   ("", "· " + _("date received · package number")))
         layout.addWidget(self.legend)
         self.details = QLabel()
         self.details.setObjectName("unit_details")
@@ -147,6 +150,8 @@ class BoardPage(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.remind_button)
         layout.addLayout(actions)
+        self.done_notice = DoneNotice(object_name="reminders_written")
+        layout.addWidget(self.done_notice)
         self.totals = QLabel()
         self.totals.setObjectName("board_totals")
         self.totals.setWordWrap(True)
@@ -172,7 +177,7 @@ class BoardPage(QWidget):
         if self.period.count() == 0:
             for column in board.periods:
                 self.period.addItem(_("{period} (deadline {date})").format(
-                    period=parse_period(column.period).label, date=format_date(column.deadline)), column.period)
+                    period=period_label(column.period), date=format_date(column.deadline)), column.period)
             due = [i for i, c in enumerate(board.periods) if c.deadline < board.today]
             self.period.setCurrentIndex(due[-1] if due else 0)
         self.header.set_subtitle(_("Template {code} ({year}), {term}; report to {agency}. As of {date}.").format(
@@ -236,7 +241,7 @@ class BoardPage(QWidget):
             cell = row.cell(period)
             state = ""
             if cell is not None:
-                state = _("{period}: {state}").format(period=parse_period(period).label,
+                state = _("{period}: {state}").format(period=period_label(period),
                                                       state=Timeliness(cell.timeliness).label)
                 if cell.reason:
                     state += " — " + _("returned because: {reason}").format(reason=cell.reason)
@@ -274,7 +279,8 @@ class BoardPage(QWidget):
         if row is None or cell is None or cell.package_id is None or cell.sequence is None:
             return None
         dialog = ReviewDialog(self._session, unit_code=row.code, unit_name=row.display_name, period=period,
-                              sequence=cell.sequence, decision=decision, folder=self._session.folder, parent=self)
+                              sequence=cell.sequence, decision=decision,
+                              folder=self.folders.start(FileKind.PACKAGES), parent=self)
         dialog.accepted.connect(lambda: self._on_reviewed(dialog))
         self.dialog = dialog
         dialog.open()
@@ -284,11 +290,12 @@ class BoardPage(QWidget):
         done = dialog.done_review  # type: ignore[attr-defined]
         self.refresh()
         self.select_unit(done.unit_code, done.period)
-        message = done.message
+        self.changed.emit(done.changes | Changes(packages=True))  # before the message: a refresh rewrites it
+        self.details.setText(done.message)
         if done.receipt is not None:
-            message += " " + _("Receipt written to {path}: send it to the unit.").format(path=done.receipt.path)
-        self.changed.emit(done.changes | Changes(packages=True))  # before the message: see write_reminders
-        self.details.setText(message)
+            self.folders.remember(FileKind.PACKAGES, done.receipt.path)
+            self.done_notice.show_done(_("Receipt written to {path}: send it to the unit.").format(
+                path=done.receipt.path), Path(done.receipt.path))
 
     def accept_report(self) -> QDialog | None:
         return self._review("accepted")
@@ -302,10 +309,11 @@ class BoardPage(QWidget):
         period = self.current_period()
         if folder is None:
             chosen = QFileDialog.getExistingDirectory(self, _("Folder for the reminder letters"),
-                                                      str(self._session.folder))
+                                                      str(self.folders.start(FileKind.REPORTS)))
             if not chosen:
                 return []
             folder = Path(chosen)
+            self.folders.remember(FileKind.REPORTS, folder)
         if combined is None:
             box = QMessageBox(QMessageBox.Icon.Question, _("Reminder letters"),
                               _("One letter addressed to all the units concerned, or one letter per unit?"),
@@ -324,7 +332,7 @@ class BoardPage(QWidget):
         except UserFacingError as error:
             show_user_error(self, error)
             return []
-        self.changed.emit(Changes(workspace=True))  # before the message: a refresh shows the unit's figures
-        self.details.setText(_("Wrote {n} reminder letter(s) for {period} in {folder}.").format(
-            n=len(paths), period=period, folder=folder))
+        self.done_notice.show_done(_("Wrote {n} reminder letter(s) for {period} in {folder}.").format(
+            n=len(paths), period=period_label(period), folder=folder), folder)
+        self.changed.emit(Changes(workspace=True))
         return paths

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -44,10 +44,13 @@ from kehoach_desktop.services import sync, template_editing, years
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.services.template_editing import TemplateProblem
+from kehoach_desktop.ui import icons
 from kehoach_desktop.ui.dialogs.template_dialogs import NewYearDialog, UnitSetDialog
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.flow_layout import flow_row
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.models.rows_model import TextRowsModel
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import PageHeader, wrap_tree_text
 
 _SECTION = Qt.ItemDataRole.UserRole
 _BULLET = "- "
@@ -111,6 +114,7 @@ class TemplatePage(QWidget):
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self.folders = DocumentFolders(session)
         self._code = ""
         self._in_use = ""
         self._editable = False
@@ -142,10 +146,7 @@ class TemplatePage(QWidget):
         self.delete_button.setObjectName("template_delete")
         self.delete_button.setToolTip(_("Delete a template made here that is not in use and has no plans"))
         self.delete_button.clicked.connect(lambda: self.delete_template())
-        for button in (self.new_year_button, self.use_button, self.delete_button):
-            top.addWidget(button)
         layout.addLayout(top)
-        second = QHBoxLayout()
         self.validate_button = QPushButton(_("Validate"))
         self.validate_button.setObjectName("template_validate")
         self.validate_button.clicked.connect(lambda: self.validate())
@@ -156,14 +157,14 @@ class TemplatePage(QWidget):
         self.export_button = QPushButton(_("Export as signed template package…"))
         self.export_button.setObjectName("template_export")
         self.export_button.clicked.connect(lambda: self.export_package())
+        layout.addLayout(flow_row(self.new_year_button, self.use_button, self.delete_button,
+                                  right=(self.validate_button, self.save_button, self.export_button)))
         self.state = QLabel()
         self.state.setObjectName("template_state")
         self.state.setWordWrap(True)
-        self.state.setMinimumHeight(self.state.fontMetrics().lineSpacing() * 2 + 4)  # two lines at 1366 px
-        second.addWidget(self.state, 1)
-        for button in (self.validate_button, self.save_button, self.export_button):
-            second.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(second)
+        layout.addWidget(self.state)
+        self.done_notice = DoneNotice(object_name="template_written")
+        layout.addWidget(self.done_notice)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._general_tab(), _("General"))
@@ -173,16 +174,15 @@ class TemplatePage(QWidget):
             "Periods are written 2022, 2022-H1, 2022-Q1 or 2022-03; deadlines as 2022-03-25.")), _("Reporting periods"))
         self.units_model = TextRowsModel([("code", _("Code")), ("kind", _("Kind")), ("name", _("Name")),
                                           ("places", _("Places in it (kind name; …)"))], self)
-        self.tabs.addTab(self._rows_tab(self.units_model, "units", _(
-            "Kind as written before the name, e.g. phường or xã. Several rows copied from a spreadsheet "
-            "(code, kind, name) can be pasted at once. Places: the wards, neighbourhoods or villages inside the "
-            "unit, separated by “;”.")), _("Reporting units"))
-        self.units_view.setColumnWidth(2, 240)  # names such as “Văn Miếu - Quốc Tử Giám”
         self.official_button = QPushButton(_("Load the official list…"))
         self.official_button.setObjectName("units_official")
         self.official_button.setToolTip(_("Replace the units by an official list shipped with the application"))
         self.official_button.clicked.connect(lambda: self.load_official_units())
-        self.units_row.insertWidget(3, self.official_button)
+        self.tabs.addTab(self._rows_tab(self.units_model, "units", _(
+            "Kind as written before the name, e.g. phường or xã. Several rows copied from a spreadsheet "
+            "(code, kind, name) can be pasted at once. Places: the wards, neighbourhoods or villages inside the "
+            "unit, separated by “;”."), extra=(self.official_button,)), _("Reporting units"))
+        self.units_view.setColumnWidth(2, 240)  # names such as “Văn Miếu - Quốc Tử Giám”
         self.tabs.addTab(self._text_tab(), _("Preamble and closing"))
         self.city_units_model = TextRowsModel([("code", _("Code")), ("name", _("Name")),
                                                ("abbreviation", _("Abbreviation"))], self)
@@ -322,11 +322,11 @@ class TemplatePage(QWidget):
         self.sections_tree = QTreeWidget()
         self.sections_tree.setObjectName("sections_tree")
         self.sections_tree.setHeaderLabels([_("Section"), _("Locked")])
+        wrap_tree_text(self.sections_tree)
         self.sections_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.sections_tree.header().setStretchLastSection(False)
         self.sections_tree.currentItemChanged.connect(self._on_section_chosen)
         left_layout.addWidget(self.sections_tree)
-        row = QHBoxLayout()
         self.add_theme_button = QPushButton(_("Add theme"))
         self.add_theme_button.clicked.connect(lambda: self.add_section(SectionKind.THEME))
         self.add_form_button = QPushButton(_("Add form"))
@@ -339,10 +339,7 @@ class TemplatePage(QWidget):
         self.down_button.clicked.connect(lambda: self.move_section(1))
         self._section_buttons = (self.add_theme_button, self.add_form_button, self.remove_section_button,
                                  self.up_button, self.down_button)
-        for button in self._section_buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        left_layout.addLayout(row)
+        left_layout.addLayout(flow_row(*self._section_buttons))
         splitter.addWidget(left)
 
         right = QWidget()
@@ -372,7 +369,7 @@ class TemplatePage(QWidget):
         splitter.setSizes([420, 560])
         return splitter
 
-    def _rows_tab(self, model: TextRowsModel, name: str, hint: str) -> QWidget:
+    def _rows_tab(self, model: TextRowsModel, name: str, hint: str, extra: tuple[QWidget, ...] = ()) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
         note = QLabel(hint)
@@ -385,7 +382,6 @@ class TemplatePage(QWidget):
         view.horizontalHeader().setStretchLastSection(True)
         view.verticalHeader().setDefaultSectionSize(24)
         layout.addWidget(view)
-        row = QHBoxLayout()
         add = QPushButton(_("Add row"))
         add.setObjectName(f"{name}_add")
         add.clicked.connect(lambda: self._add_row(model, view))
@@ -395,13 +391,9 @@ class TemplatePage(QWidget):
         paste = QPushButton(_("Paste rows"))
         paste.setObjectName(f"{name}_paste")
         paste.clicked.connect(lambda: self.paste_rows(model, QGuiApplication.clipboard().text()))
-        for button in (add, remove, paste):
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(flow_row(add, remove, paste, *extra))
         setattr(self, f"{name}_view", view)
         setattr(self, f"{name}_buttons", (add, remove, paste))
-        setattr(self, f"{name}_row", row)
         return tab
 
     # loading ---------------------------------------------------------------------------------
@@ -530,7 +522,8 @@ class TemplatePage(QWidget):
     def _label_item(item: QTreeWidgetItem) -> None:
         data = item.data(0, _SECTION)
         item.setText(0, f"{data.get('number', '')} {data.get('title', '')}".strip())
-        item.setText(1, "✓" if data.get("locked") else "")
+        item.setIcon(1, icons.icon(icons.LOCK) if data.get("locked") else QIcon())
+        item.setToolTip(1, _("Locked: the units may not change this text") if data.get("locked") else "")
 
     # sections --------------------------------------------------------------------------------
     def _on_section_chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None = None) -> None:
@@ -892,20 +885,21 @@ class TemplatePage(QWidget):
         if self._editable and self.current_document() != self._document and not self.save():
             return None
         if out is None:
-            suggested = Path(self._session.folder) / f"{self._code}.khtemplate"
+            suggested = self.folders.suggest(FileKind.PACKAGES, f"{self._code}.khtemplate")
             chosen, _filter = QFileDialog.getSaveFileName(
                 self, _("Export as signed template package"), str(suggested), _("Template packages (*.khtemplate)"))
             if not chosen:
                 return None
             out = Path(chosen)
+            self.folders.remember(FileKind.PACKAGES, out)
         try:
             done = sync.export_template_package(uow_factory=self._session.uow_factory, out=out,
                                                 template_code=self._code)
         except UserFacingError as error:
             show_user_error(self, error)
             return None
-        self.state.setText(_("Written {file} (key {fingerprint}). Send it to the reporting units.").format(
-            file=done.path, fingerprint=done.fingerprint))
+        self.done_notice.show_done(_("Written {file} (key {fingerprint}). Send it to the reporting units.").format(
+            file=done.path, fingerprint=done.fingerprint), Path(done.path))
         self.changed.emit(Changes(packages=True))
         return Path(done.path)
 
