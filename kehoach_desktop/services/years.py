@@ -61,7 +61,9 @@ def current_template(session: Session) -> Template:
 
 
 def current_year(session: Session) -> int:
-    return current_template_record(session).year
+    """The year in use (read alone: the template's document is not needed, nor decoded)."""
+    info = workspace_info(session)
+    return int(session.scalar(select(TemplateRecord.year).where(TemplateRecord.code == info.template_code)) or 0)
 
 
 def current_plan(session: Session, unit_code: str | None = None) -> Plan | None:

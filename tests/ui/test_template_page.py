@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QWidget
 
 from kehoach_desktop.domain.enums import SectionKind, WorkspaceMode
 from kehoach_desktop.domain.template import parse_template
@@ -56,7 +57,9 @@ def test_new_year_edit_validate_save_and_publish(qtbot, city: WorkspaceSession, 
 
     emitted = []
     page.changed.connect(emitted.append)
-    assert page.copy_for_new_year() == "hanoi-2022"
+    qtbot.mouseClick(page.new_year_button, Qt.MouseButton.LeftButton)  # year + 1, the same units, in use
+    assert page.dialog.year.value() == 2022
+    qtbot.mouseClick(page.dialog.findChild(QWidget, "new_year_ok"), Qt.MouseButton.LeftButton)
     assert page.template_combo.currentData() == "hanoi-2022" and page.year.value() == 2022
     assert page.save_button.isEnabled() and emitted[-1].workspace
     assert page.periods_model.rows()[0] == {"period": "2022-Q1", "deadline": "2022-03-25"}

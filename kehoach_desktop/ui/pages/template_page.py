@@ -275,9 +275,9 @@ class TemplatePage(QWidget):
         note.setWordWrap(True)
         note.setProperty("role", "hint")
         outer.addWidget(note)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        form = QFormLayout(left)
+        parts = QTabWidget()  # one beside the other would not fit 1024 px
+        text = QWidget()
+        form = QFormLayout(text)
         self.plan_office = QLineEdit()
         self.plan_office.setObjectName("unit_plan_office")
         self.plan_responsibility = QComboBox()
@@ -292,24 +292,21 @@ class TemplatePage(QWidget):
         form.addRow(_("Preamble:"), self.plan_preamble)
         form.addRow(_("Closing:"), self.plan_closing)
         form.addRow(_("Recipients:"), self.plan_recipients)
-        splitter.addWidget(left)
-        right = QTabWidget()
+        parts.addTab(text, _("Text"))
         self.directory_model = TextRowsModel([("code", _("Code")), ("kind", _("Kind")), ("name", _("Name"))], self)
         self.place_kinds_model = TextRowsModel([("kind", _("Kind of place")),
                                                 ("directory_kind", _("Kind in the directory"))], self)
         self.words_model = TextRowsModel([("kind", _("Kind of unit")), ("word", _("Placeholder")),
                                           ("text", _("Text"))], self)
-        right.addTab(self._rows_tab(self.directory_model, "directory", _(
+        parts.addTab(self._rows_tab(self.directory_model, "directory", _(
             "The responsible units every unit starts its directory with; kind: office, centre, "
             "mass_organisation or other.")), _("Directory"))
-        right.addTab(self._rows_tab(self.place_kinds_model, "place_kinds", _(
+        parts.addTab(self._rows_tab(self.place_kinds_model, "place_kinds", _(
             "How the places inside a unit enter its directory: ward, commune, township or other.")),
             _("Kinds of place"))
-        right.addTab(self._rows_tab(self.words_model, "words", _(
+        parts.addTab(self._rows_tab(self.words_model, "words", _(
             "Words that differ by the kind of unit, e.g. party_committee: Quận ủy for a quận.")), _("Words"))
-        splitter.addWidget(right)
-        splitter.setSizes([520, 460])
-        outer.addWidget(splitter, 1)
+        outer.addWidget(parts, 1)
         self._plan_fields = (self.plan_office, self.plan_responsibility, self.plan_legal_bases, self.plan_preamble,
                              self.plan_closing, self.plan_recipients)
         return tab
