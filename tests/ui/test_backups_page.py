@@ -105,7 +105,7 @@ def test_back_up_to_a_folder_remembers_the_folder(qtbot, session: WorkspaceSessi
     usb.mkdir()
     with answering(qtbot, choose_file(usb)):
         qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(list(usb.glob("*.khws"))) == 1)
+    qtbot.waitUntil(lambda: len(list(usb.glob("*.khws"))) == 1 and not page.runner.busy)  # copied and said
     assert settings.value(LAST_FOLDER_KEY) == str(usb)
     assert page.model.rowCount() == 0  # a copy elsewhere is not one of the workspace's rotating backups
 
