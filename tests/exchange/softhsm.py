@@ -30,7 +30,7 @@ def make_token(folder: Path, pki: Pki, monkeypatch: pytest.MonkeyPatch, *, label
     if library is None or shutil.which("softhsm2-util") is None or shutil.which("pkcs11-tool") is None:
         pytest.skip("SoftHSM and OpenSC are needed (apt-get install softhsm2 opensc; .ci/run installs them)")
     tokens = folder / "tokens"
-    tokens.mkdir()
+    tokens.mkdir(exist_ok=True)  # called again with another label: a second token beside the first
     conf = folder / "softhsm2.conf"
     conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
     monkeypatch.setenv("SOFTHSM2_CONF", str(conf))

@@ -47,14 +47,16 @@ class TokenFinder(QObject):
         self._runner = TaskRunner(self)
         self.chosen: list[str] = []  # libraries the user browsed to, tried first
         self.last: tokens.TokenSearch | None = None
+        self._again = False  # asked while a search was running: its answer is stale
 
     @property
     def busy(self) -> bool:
-        return self._runner.busy
+        return self._runner.busy or self._again
 
     def search(self) -> None:
         if self._runner.busy:
-            return  # the search under way answers everyone
+            self._again = True
+            return
         uow_factory, chosen = self._uow_factory, tuple(self.chosen)
         self._runner.run(lambda: tokens.find_tokens(uow_factory=uow_factory, chosen=chosen),
                          on_done=self._on_done, on_error=self._on_error)
@@ -66,6 +68,10 @@ class TokenFinder(QObject):
         self.search()
 
     def _on_done(self, result: tokens.TokenSearch) -> None:
+        if self._again:
+            self._again = False
+            self.search()
+            return
         self.last = result
         self.finished.emit(result)
 
@@ -97,7 +103,7 @@ class SignDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Sign the report"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(620)
         self._finder = finder
         self._remembered = remembered
 
@@ -106,6 +112,7 @@ class SignDialog(QDialog):
         self.token_list.setObjectName("token_list")
         self.token_list.setMinimumHeight(110)
         self.token_list.setWordWrap(True)
+        self.token_list.setSpacing(3)
         self.token_status = QLabel("")
         self.token_status.setObjectName("token_status")
         self.token_status.setWordWrap(True)
