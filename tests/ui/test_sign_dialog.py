@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from kehoach_desktop.exchange.pdf.tokens import probe
@@ -55,6 +55,24 @@ def when_modal(kind: type[QWidget], act: Callable[[QWidget], None]) -> None:
     QTimer.singleShot(0, look)
 
 
+@pytest.fixture
+def message_boxes() -> Iterator[list[str]]:
+    """Closes any message box that opens (recording its text), so that a failure fails instead of hanging."""
+    seen: list[str] = []
+    timer = QTimer()
+
+    def close_boxes() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.reject()
+
+    timer.timeout.connect(close_boxes)
+    timer.start(100)
+    yield seen
+    timer.stop()
+
+
 def wait_for_search(qtbot: QtBot, dialog: SignDialog) -> None:
     qtbot.waitUntil(lambda: dialog.search_button.isEnabled(), timeout=60_000)
 
@@ -89,7 +107,8 @@ def choose_file(qtbot: QtBot, path: Path) -> None:
 
 
 def test_an_officer_signs_with_a_usb_token_by_name_and_pin(
-    qtbot: QtBot, session: WorkspaceSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, vietnamese: None
+    qtbot: QtBot, session: WorkspaceSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, vietnamese: None,
+    message_boxes: list[str],
 ) -> None:
     for name in ("lan", "huong"):
         (tmp_path / name).mkdir()
@@ -116,7 +135,7 @@ def test_an_officer_signs_with_a_usb_token_by_name_and_pin(
         qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
 
     when_modal(SignDialog, sign)
-    with qtbot.waitSignal(page.verified, timeout=120_000) as verified:
+    with qtbot.waitSignal(page.verified, timeout=120_000, raising=False) as verified:
         qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
     assert sorted(seen["texts"]) == [  # type: ignore[arg-type]
         f"Nguyễn Thị Hương — Sở Thông tin và Truyền thông\nToken “Viettel-CA Hương” · hiệu lực đến "
@@ -125,6 +144,7 @@ def test_an_officer_signs_with_a_usb_token_by_name_and_pin(
         f"{lan.signer_cert.not_valid_after_utc:%d/%m/%Y} · do CA thử nghiệm Kế hoạch cấp"]
     assert seen["status"] == "Tìm thấy 2 chứng thư số: hãy chọn chứng thư của mình rồi nhập mã PIN của token."
 
+    assert message_boxes == [] and verified.signal_triggered
     result = verified.args[0]
     assert result.ok and result.signatures[0].signer == "Nguyễn Thị Hương"  # the chosen token's certificate
     assert page.current is not None and page.current_signed
@@ -153,7 +173,7 @@ def test_an_officer_signs_with_a_usb_token_by_name_and_pin(
 
 
 def test_no_token_then_browse_for_the_vendor_library(
-    qtbot: QtBot, session: WorkspaceSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, session: WorkspaceSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, message_boxes: list[str]
 ) -> None:
     empty = tmp_path / "none"
     empty.mkdir()
@@ -194,7 +214,7 @@ def test_no_token_then_browse_for_the_vendor_library(
         qtbot.mouseClick(dialog.sign_button, Qt.MouseButton.LeftButton)
 
     when_modal(SignDialog, browse)
-    with qtbot.waitSignal(page.verified, timeout=120_000) as verified:
+    with qtbot.waitSignal(page.verified, timeout=120_000, raising=False) as verified:
         qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
     assert state["none"].startswith("No token found. Plug the USB token in and click “Search again”.")
     assert state["tooltip"] == "Choose a token first (plug it in, then “Search again”)."
@@ -202,7 +222,7 @@ def test_no_token_then_browse_for_the_vendor_library(
     assert "No token found" in state["refused"]
     assert state["found"].startswith("Phạm Thị Lan Anh — UBND quận Đống Đa\nToken “eToken” · valid until ")
     assert str(tmp_path / "vendor" / "libvendor-pkcs11.so") in state["library"]  # the library chosen, first
-    assert verified.args[0].ok
+    assert message_boxes == [] and verified.signal_triggered and verified.args[0].ok
     assert "Signature is Valid." in run("pdfsig", page.current).stdout
     remembered = reports.get_token_settings(uow_factory=session.uow_factory)
     assert remembered is not None and remembered.library == str(tmp_path / "vendor" / "libvendor-pkcs11.so")

@@ -352,6 +352,8 @@ def open_session(library: str, *, slot: int, pin: str, label: str = "", serial: 
         if label or serial else None
     where = label or _("slot {slot}").format(slot=slot)
     try:
+        # A library stays loaded once used: start it afresh so that it sees the tokens as they are now.
+        pkcs11.lib(library).reinitialize()
         return open_pkcs11_session(library, slot_no=None if criteria else slot, token_criteria=criteria,
                                    user_pin=pin)
     except pkcs11.PinIncorrect as exc:
