@@ -13,7 +13,7 @@
   probed by the bundle's own executable in a child process) and signs a report with it by its label.
 
 Not a pytest test on purpose: it downloads the dependencies and takes about two minutes, and the
-README's ``python3 -m pytest`` must stay offline and quick.
+README's test command must stay offline and quick.
 """
 
 from __future__ import annotations
