@@ -478,7 +478,10 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def _cmd_token(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from kehoach_desktop.exchange.pdf import tokens
+    from kehoach_desktop.formats import format_date
 
     probes = tokens.discover(tokens.candidate_libraries(extra=args.library))
     found = tokens.found_tokens(probes)
@@ -489,12 +492,12 @@ def _cmd_token(args: argparse.Namespace) -> int:
         print(_("No token found. Plug the token in, or name its PKCS#11 library with --library."), file=sys.stderr)
         return EXIT_REFUSED
     for token in found:
-        print(_("Token “{label}” (serial {serial}): --sign-pkcs11 {library} --token “{label}” (slot {slot})").format(
+        print(_('Token “{label}” (serial {serial}): --sign-pkcs11 "{library}" --token "{label}" (slot {slot})').format(
             label=token.label, serial=token.serial_text or "-", library=token.library, slot=token.slot))
         for certificate in token.certificates:
             print(_("  certificate of {holder} ({organisation}), issued by {issuer}, valid until {date}").format(
                 holder=certificate.holder, organisation=certificate.organisation or "-",
-                issuer=certificate.issuer or "-", date=certificate.valid_until))
+                issuer=certificate.issuer or "-", date=format_date(dt.date.fromisoformat(certificate.valid_until))))
         if not token.certificates:
             print(_("  its certificates can be read only after the PIN"))
     return EXIT_OK

@@ -247,7 +247,7 @@ def test_the_cli_lists_tokens_and_signs_with_a_token_label(
 ) -> None:
     assert cli.main(["--lang", "en", "token", "list", "--library", token]) == cli.EXIT_OK
     printed = capsys.readouterr().out
-    assert f"--sign-pkcs11 {token} --token “kehoach”" in printed
+    assert f'--sign-pkcs11 "{token}" --token "kehoach"' in printed  # to copy into a command
     assert "certificate of Phạm Thị Lan Anh (UBND quận Đống Đa), issued by CA thử nghiệm Kế hoạch" in printed
 
     workspace = tmp_path / "w.khws"
