@@ -15,11 +15,13 @@ from kehoach_desktop.exchange.pdf.tokens import (
     choices,
     discover,
     found_tokens,
+    library_folder,
 )
 from kehoach_desktop.services.reports import get_token_settings
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
-__all__ = ["Choice", "FoundToken", "LibraryProbe", "TokenCertificate", "TokenSearch", "find_tokens"]
+__all__ = ["Choice", "FoundToken", "LibraryProbe", "TokenCertificate", "TokenSearch", "find_tokens",
+           "library_folder"]
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,11 @@ def test_an_unreadable_list_leaves_p11_kit_and_the_users_choice(tmp_path: Path) 
     assert tokens.candidate_libraries(system="linux", known=broken, extra=[str(chosen)], environ={}) == [str(chosen)]
 
 
+def test_browsing_starts_where_the_libraries_are() -> None:
+    assert tokens.library_folder(system="linux") == "/usr/lib"
+    assert tokens.library_folder(system="windows", environ={}) == ""  # no SystemRoot: the file dialog's default
+
+
 def test_the_shipped_list_parses_and_finds_softhsm_here() -> None:
     import tomllib
 

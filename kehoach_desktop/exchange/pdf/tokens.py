@@ -168,6 +168,22 @@ def candidate_libraries(*, system: str | None = None, environ: Mapping[str, str]
     return result
 
 
+def library_folder(*, system: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """Where to start browsing for a library: where the CAs' installers put them (System32), else /usr/lib."""
+    system = system or system_key()
+    environ = os.environ if environ is None else environ
+    try:
+        config = tomllib.loads(known_libraries_file().read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        config = {}
+    for folder in config.get("folders", {}).get(system, ()):
+        expanded = expand_path(folder, environ, str(Path.home()))
+        if expanded and os.path.isdir(expanded):
+            return expanded
+    fallback = "/usr/lib" if system == "linux" else "/usr/local/lib" if system == "macos" else ""
+    return fallback if fallback and os.path.isdir(fallback) else ""
+
+
 # --------------------------------------------------------------------------------------------
 # Probing a library: in the child process, and from the parent
 # --------------------------------------------------------------------------------------------

@@ -226,7 +226,7 @@ class SignDialog(QDialog):
 
     def _on_browse_library_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, _("PKCS#11 library of the token"), "",
+            self, _("PKCS#11 library of the token"), tokens.library_folder(),
             _("PKCS#11 libraries (*.dll *.so *.so.* *.dylib);;All files (*)"))
         if path:
             self.token_status.setText(_("Trying {name}…").format(name=Path(path).name))
