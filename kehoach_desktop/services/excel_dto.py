@@ -147,6 +147,11 @@ class ImportPreview:
         return sum(len(f.all_problems) for f in self.files)
 
     @property
+    def error_count(self) -> int:
+        """The problems that leave a row (or a file) out; the others are notes."""
+        return sum(1 for f in self.files for p in f.all_problems if p.blocking)
+
+    @property
     def conflicts(self) -> tuple[Conflict, ...]:
         return tuple(c for f in self.files if f.status == OK for c in f.conflicts)
 

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from kehoach_desktop.exchange.excel_format import FONT_NAME, MATERIALS_SHEET, TASKS_SHEET
+from kehoach_desktop.exchange.excel_format import EVENTS_SHEET, FONT_NAME, MATERIALS_SHEET, TASKS_SHEET
 from kehoach_desktop.exchange.excel_layout import TextFit, line_points
 from kehoach_desktop.services.excel_export import export_progress_workbook
 from kehoach_desktop.services.session import new_demo_workspace
@@ -134,14 +134,18 @@ def test_the_workbook_is_set_in_times_new_roman_with_wrapped_themes_and_tolerant
     path, _m, _t = workbook
     book = openpyxl.load_workbook(path)
     assert book._fonts[0].name == FONT_NAME  # the default font: column widths are measured in it
-    sheet = book[MATERIALS_SHEET.title]
-    columns = header_columns(sheet)
-    theme = sheet.cell(row=3, column=columns["Chủ đề"])
-    assert theme.alignment.wrap_text and sheet.column_dimensions[theme.column_letter].width >= 24
-    origin = sheet.column_dimensions[openpyxl.utils.get_column_letter(columns["Dữ liệu khi xuất (không sửa)"])]
-    assert origin.hidden
-    styles = defaultdict(set)
-    for validation in sheet.data_validations.dataValidation:
-        styles[validation.errorStyle].add(str(validation.sqref).split(":")[0])
-    assert set(styles) == {"warning"} and len(styles["warning"]) == 3  # type, theme, status: all warn, none stops
-    assert all(v.showErrorMessage for v in sheet.data_validations.dataValidation)
+    for spec, lists in ((MATERIALS_SHEET, 3), (EVENTS_SHEET, 3), (TASKS_SHEET, 1)):
+        sheet = book[spec.title]
+        columns = header_columns(sheet)
+        theme = sheet.cell(row=3, column=columns["Chủ đề"])
+        assert theme.alignment.wrap_text, spec.title
+        if spec is not TASKS_SHEET:  # "1.1. Hoạt động lãnh đạo…" on two or three lines, not cut at 12
+            assert sheet.column_dimensions[theme.column_letter].width >= 24, spec.title
+        origin = sheet.column_dimensions[openpyxl.utils.get_column_letter(columns["Dữ liệu khi xuất (không sửa)"])]
+        assert origin.hidden
+        styles = defaultdict(set)
+        for validation in sheet.data_validations.dataValidation:
+            styles[validation.errorStyle].add(str(validation.sqref).split(":")[0])
+        # type, theme, status (tasks: status): all warn, none stops a label typed without diacritics
+        assert set(styles) == {"warning"} and len(styles["warning"]) == lists, (spec.title, styles)
+        assert all(v.showErrorMessage for v in sheet.data_validations.dataValidation)

@@ -131,9 +131,12 @@ def test_an_older_copy_shows_its_conflict_and_the_officer_takes_the_files_value(
         assert "Tỷ lệ hoàn thành: khi xuất 45% · hiện nay 60% · trong tệp 50%" in texts
         assert item.text(0).startswith("Lấy giá trị trong tệp: ") and "xung đột" in dialog.summary.text()
         assert any("bản cũ hơn" in t for t in texts)
+        # the note on the older copy is a note, not a problem: no row is said to be left out
+        assert "0 lỗi. 1 lưu ý." in dialog.summary.text() and "bỏ qua" not in dialog.summary.text()
     else:
         assert "Tỷ lệ hoàn thành: at export 45% · now 60% · in the file 50%" in texts
         assert item.text(0).startswith("Take the file's values: ") and "conflict" in dialog.summary.text()
+        assert "0 problems. 1 note." in dialog.summary.text() and "left out" not in dialog.summary.text()
     assert item.checkState(0) == Qt.CheckState.Unchecked
     summary = dialog.summary  # the summary, with the note on the older copy, is laid out whole
     qtbot.waitUntil(lambda: summary.height() >= summary.heightForWidth(summary.width()) > 30)

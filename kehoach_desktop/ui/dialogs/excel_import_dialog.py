@@ -154,16 +154,18 @@ class ExcelImportDialog(QDialog):
                     for record in range(child.childCount()):
                         child.child(record).setExpanded(True)
         refused = len(preview.refused)
+        notes = preview.problem_count - preview.error_count
         self.summary.setText(" ".join(x for x in (
             ngettext("{n} file read:", "{n} files read:", len(preview.files)).format(n=len(preview.files)),
             ngettext("{n} change to apply,", "{n} changes to apply,", preview.change_count).format(
                 n=preview.change_count),
-            ngettext("{n} problem.", "{n} problems.", preview.problem_count).format(n=preview.problem_count),
+            ngettext("{n} problem.", "{n} problems.", preview.error_count).format(n=preview.error_count),
+            ngettext("{n} note.", "{n} notes.", notes).format(n=notes) if notes else "",
             ngettext("{n} conflict: it is applied only if its box “take the file's values” is ticked.",
                      "{n} conflicts: each is applied only if its box “take the file's values” is ticked.",
                      len(preview.conflicts)).format(n=len(preview.conflicts)) if preview.conflicts else "",
             ngettext("{n} file refused.", "{n} files refused.", refused).format(n=refused) if refused else "",
-            _("Rows with a problem are left out; the other changes can be applied.") if preview.problem_count
+            _("Rows with a problem are left out; the other changes can be applied.") if preview.error_count
             else "", *self._file_notes(preview)) if x))
         self.apply_button.setEnabled(any(f.status == excel_import.OK for f in preview.files))
         self.save_marked.setEnabled(any(f.status == excel_import.OK and any(p.sheet for p in f.all_problems)
