@@ -268,3 +268,43 @@ def test_a_tasks_update_date_never_moves_back(ws: WorkspaceSession, exported: Pa
     apply_excel_import(uow_factory=ws.uow_factory, preview=preview(ws, exported))
     assert get(ws, Task, task_id).progress_updated_on == dt.date(2021, 9, 8)
     assert get(ws, Task, task_id2).progress_updated_on == dt.date(2021, 9, 7)
+
+
+def test_read_only_cells_typed_over_are_notes_and_amber_and_the_rows_other_edits_are_taken(
+        ws: WorkspaceSession, exported: Path, tmp_path: Path) -> None:
+    (task_row, task_id), = list(rows_by_id(exported, TASKS))[2:3]
+    (material_row, material_id), = list(rows_by_id(exported, MATERIALS))[4:5]
+    start_task, start_material = get(ws, Task, task_id), get(ws, Material, material_id)
+    book = openpyxl.load_workbook(exported, read_only=True)
+    columns = header_columns(openpyxl.load_workbook(exported)[MATERIALS])
+    theme_at_export = book[MATERIALS].cell(row=material_row, column=columns["Chủ đề"]).value
+    assert theme_at_export and not theme_at_export.startswith("1.4")
+    set_cells(exported, TASKS, {(task_row, "Hạn hoàn thành"): "31/12/2030", (task_row, "Kinh phí giao (đồng)"): 1,
+                                (task_row, "Kết quả thực hiện"): "Đã rà soát"})
+    set_cells(exported, MATERIALS, {(material_row, "Chủ đề"): "1.4", (material_row, "Ghi chú"): "Đã kiểm tra"})
+
+    file = preview(ws, exported).files[0]
+    notes = {(p.sheet, p.row, p.column): p for p in file.all_problems}
+    due = notes[(TASKS, task_row, "Hạn hoàn thành")]
+    assert not due.blocking and due.found == "31/12/2030"
+    assert start_task.due_date.strftime("%d/%m/%Y") in due.expected and "reading only" in due.expected
+    budget = notes[(TASKS, task_row, "Kinh phí giao (đồng)")]
+    assert not budget.blocking and f"“{start_task.budget:,}”".replace(",", ".") in budget.expected  # as in the cell
+    theme = notes[(MATERIALS, material_row, "Chủ đề")]
+    assert not theme.blocking and theme.found == "1.4" and theme_at_export in theme.expected
+    assert not [p for p in file.all_problems if p.blocking]
+    # the rows' editable cells are still taken; the read-only ones are not
+    changes = {c.record_id: {f.column for f in c.fields} for s in file.sheets for c in s.changes}
+    assert changes == {task_id: {"Kết quả thực hiện", "Cập nhật ngày"}, material_id: {"Ghi chú"}}
+
+    marked = write_problem_copies(preview=preview(ws, exported), folder=tmp_path / "back")[0]
+    sheet = openpyxl.load_workbook(marked)[MATERIALS]
+    cell = sheet.cell(row=material_row, column=columns["Chủ đề"])
+    assert cell.fill.fgColor.rgb.endswith("FDE68A") and "1.4" in cell.comment.text  # amber: a note
+    problems_column = max(c.column for c in sheet[2] if c.value)
+    assert "reading only" in sheet.cell(row=material_row, column=problems_column).value
+
+    apply_excel_import(uow_factory=ws.uow_factory, preview=preview(ws, exported))
+    task, material = get(ws, Task, task_id), get(ws, Material, material_id)
+    assert (task.due_date, task.budget, task.result_text) == (start_task.due_date, start_task.budget, "Đã rà soát")
+    assert (material.section_id, material.notes) == (start_material.section_id, "Đã kiểm tra")
