@@ -308,3 +308,24 @@ def test_read_only_cells_typed_over_are_notes_and_amber_and_the_rows_other_edits
     task, material = get(ws, Task, task_id), get(ws, Material, material_id)
     assert (task.due_date, task.budget, task.result_text) == (start_task.due_date, start_task.budget, "Đã rà soát")
     assert (material.section_id, material.notes) == (start_material.section_id, "Đã kiểm tra")
+
+
+def test_a_new_row_with_a_bad_cell_says_it_was_not_created_and_creates_nothing(ws: WorkspaceSession, exported: Path,
+                                                                                tmp_path: Path) -> None:
+    first_new = 3 + len(list(rows_by_id(exported, MATERIALS)))
+    set_cells(exported, MATERIALS, {(first_new, "Loại"): "Pa-nô", (first_new, "Nội dung"): "Pa-nô cổng chợ",
+                                    (first_new, "Số lượng"): "nhiều", (first_new, "Trạng thái"): "Dự kiến"})
+    before = content_dump(ws)
+    file = preview(ws, exported).files[0]
+    row_problems = [p for p in file.all_problems if p.sheet == MATERIALS and p.row == first_new]
+    assert [(p.column, p.found, p.blocking) for p in row_problems] == [
+        ("Số lượng", "nhiều", True), ("", "", True)]
+    assert "was not created, with none of its values" in row_problems[1].expected
+    assert next(s for s in file.sheets if s.key == "materials").new_records == ()
+    marked = write_problem_copies(preview=preview(ws, exported), folder=tmp_path / "back")[0]
+    sheet = openpyxl.load_workbook(marked)[MATERIALS]
+    problems_column = max(c.column for c in sheet[2] if c.value)
+    assert "was not created" in sheet.cell(row=first_new, column=problems_column).value
+    assert sheet.cell(row=first_new, column=1).value is None  # no id: nothing was created for it
+    apply_excel_import(uow_factory=ws.uow_factory, preview=preview(ws, exported))
+    assert content_dump(ws) == before  # no material created, none of the row's values anywhere
