@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ def load_tool():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location("i18n_catalogs", TOOL)
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
+    sys.modules["i18n_catalogs"] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
@@ -38,7 +40,7 @@ def test_the_compiled_catalog_is_not_stale() -> None:
 def test_labels_and_plurals_are_vietnamese(vietnamese) -> None:
     assert TaskStatus.OVERDUE.label == "Quá hạn"
     assert MaterialStatus.INSTALLED.label == "Đã lắp đặt"
-    assert i18n.ngettext("{n} item damaged", "{n} items damaged", 3).format(n=3).endswith("hư hỏng")
+    assert i18n.ngettext("{n} material damaged", "{n} materials damaged", 3).format(n=3).endswith("hư hỏng")
 
 
 @pytest.mark.gui
@@ -56,3 +58,81 @@ def test_qt_standard_buttons_are_translated(qtbot, vietnamese) -> None:
         assert texts == {"Đồng ý", "Hủy"}
     finally:
         QApplication.instance().removeTranslator(translator)
+
+
+def test_the_words_follow_the_glossary() -> None:
+    """No wrong variant of docs/glossary.md in the catalog, the English strings, the workbook or the PDF texts."""
+    tool = load_tool()
+    template = tool.extract()
+    assert tool.glossary_problems(tool.read_catalog("vi"), template) == []
+    assert tool.header_problems("vi") == []
+
+
+def test_the_glossary_lists_the_wrong_variants_of_the_issue() -> None:
+    tool = load_tool()
+    vietnamese, english = tool.glossary_variants()
+    written = {v.written for v in vietnamese}
+    assert {"ấn phẩm", "không gian làm việc", "tệp manifest", "bản ghi", "dấu vân tay", "gói đồng bộ",
+            "bản sửa đổi", "quận/huyện", "=Hoãn", "=Chậm", "=Tổng hợp", "(các)"} <= written
+    assert {"data file", "publication"} <= {v.written for v in english}
+
+
+def test_the_check_finds_a_wrong_word_wherever_it_is(tmp_path: Path) -> None:
+    """The check can fail: a wrong variant in a translation, an English string, a document's literal."""
+    from babel.messages.catalog import Catalog
+
+    tool = load_tool()
+    vietnamese, english = tool.glossary_variants()
+    catalog = Catalog(locale="vi")
+    catalog.add("Visual materials", "Ấn phẩm trực quan")
+    catalog.add("Welcome", "Chào mừng bạn đến với Kế hoạch Desktop")
+    catalog.add("Postponed", "Hoãn")
+    catalog.add("Late", "Nộp chậm")
+    catalog.add("Sent to the city", "Đã gửi lên Thành phố; thành phố Hà Nội")
+    found = tool.variant_problems(tool.catalog_texts(catalog), vietnamese)
+    assert [line.split(":")[0] for line in found] == ["catalog 'Visual materials'", "catalog 'Welcome'",
+                                                      "catalog 'Postponed'"]
+    template = Catalog()
+    template.add("Open a data file", locations=[("kehoach_desktop/ui/x.py", 3)])
+    assert tool.variant_problems(tool.english_texts(template), english)[0].startswith("kehoach_desktop/ui/x.py:3")
+    package = tmp_path / "kehoach_desktop"
+    (package / "exchange" / "pdf").mkdir(parents=True)
+    (package / "exchange" / "pdf" / "report.py").write_text(
+        '"""Writes “Ấn phẩm” in a docstring, which is not document text."""\n'
+        'LEGACY_TITLES = ("Ấn phẩm trực quan",)\n'
+        'HEADS = ("Loại", "Tình trạng")\n'
+        'def body(n):\n    return f"Toàn thành phố có {n} tệp manifest"\n', encoding="utf-8")
+    found = tool.variant_problems(tool.document_texts(package), vietnamese)
+    assert sorted(line.split(":")[1] for line in found) == ["3", "5", "5"]
+
+
+def test_a_fuzzy_entry_or_a_template_header_fails_the_check(tmp_path: Path, monkeypatch) -> None:
+    tool = load_tool()
+    template = tool.extract()
+    catalog = tool.read_catalog("vi")
+    message = catalog.get("Overview")
+    message.flags.add("fuzzy")
+    assert tool.problems(catalog, template) == ["fuzzy: 'Overview'"]
+    po = tmp_path / "vi" / "LC_MESSAGES" / "kehoach.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('# FIRST AUTHOR <EMAIL@ADDRESS>, 2026.\nmsgid ""\nmsgstr ""\n'
+                  '"Project-Id-Version: PROJECT VERSION\\n"\n"Last-Translator: FULL NAME <EMAIL@ADDRESS>\\n"\n',
+                  encoding="utf-8")
+    monkeypatch.setattr(tool, "CATALOG_DIR", tmp_path)
+    assert [line.split("'")[1] for line in tool.header_problems("vi")] == [
+        "PROJECT", "FULL NAME", "EMAIL@ADDRESS", "FIRST AUTHOR"]
+
+
+def test_documents_and_workbooks_use_the_interface_labels(english) -> None:
+    """One vocabulary: what the PDF and the workbook write is the interface's Vietnamese label."""
+    from kehoach_desktop.domain.enums import EventStatus, EventType, MaterialType
+    from kehoach_desktop.exchange.excel_format import CHOICES
+
+    i18n.setup("vi")
+    try:
+        interface = {member.label for enum in (EventStatus, EventType, MaterialType) for member in enum}
+    finally:
+        i18n.setup("en")
+    assert {c.vietnamese for key in ("event_status", "event_type", "material_type") for c in CHOICES[key]} \
+        == interface
+    assert EventStatus.POSTPONED.vietnamese == "Đã hoãn" and EventStatus.POSTPONED.label == "Postponed"

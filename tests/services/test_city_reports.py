@@ -70,8 +70,8 @@ def test_the_workbook_has_one_sheet_per_measure_and_one_row_per_unit(city: CityW
     out = city_reports.export_city_workbook(uow_factory=city.city.uow_factory, period=PERIOD,
                                             out=tmp_path / "city.xlsx", today=city.city.today())
     book = load_workbook(out, read_only=True)
-    assert book.sheetnames == ["Báo cáo", "Kế hoạch", "Nhiệm vụ", "Chỉ tiêu", "Ấn phẩm theo loại",
-                               "Ấn phẩm theo tình trạng", "Sự kiện", "Kinh phí"]
+    assert book.sheetnames == ["Báo cáo", "Kế hoạch", "Nhiệm vụ", "Chỉ tiêu", "Sản phẩm theo loại",
+                               "Sản phẩm theo trạng thái", "Sự kiện", "Kinh phí"]
     board = get_completeness_board(uow_factory=city.city.uow_factory, today=city.city.today())
     rows = list(book["Sự kiện"].iter_rows(values_only=True))
     assert len(rows) == 1 + 30 + 1  # header, units, total

@@ -251,7 +251,7 @@ class MaterialDialog(QDialog):
         check = check_step(self._original_status, values.status)
         if self._record is not None and check.needs_confirmation:
             if check.kind == "skip":
-                question = _("“{status}” skips the step(s): {steps}. Their dates stay empty. Save anyway?").format(
+                question = _("“{status}” skips: {steps}. Their dates stay empty. Save anyway?").format(
                     status=MaterialStatus(values.status).label, steps=", ".join(s.label for s in check.skipped))
             else:
                 question = _("“{status}” goes back in the life cycle; the dates of the later steps are cleared. "

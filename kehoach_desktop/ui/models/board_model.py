@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor
 from kehoach_desktop.domain.enums import PlanStatus
 from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.formats import format_date, format_number, format_vnd
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, pgettext
 from kehoach_desktop.services.city_dto import PeriodCell, PeriodColumn, UnitBoardRow
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -89,7 +89,8 @@ def figure_columns() -> list[FigureColumn]:
         FigureColumn(_("Events held"), lambda r: format_number(r.figures.events_held), f("events_held")),
         FigureColumn(_("Participants"), lambda r: format_number(r.figures.participants), f("participants")),
         FigureColumn(_("Budget planned"), lambda r: format_vnd(r.figures.budget_planned), f("budget_planned")),
-        FigureColumn(_("Budget used"), lambda r: format_vnd(r.figures.budget_spent), f("budget_spent")),
+        FigureColumn(pgettext("amount", "Budget used"), lambda r: format_vnd(r.figures.budget_spent),
+                     f("budget_spent")),
     ]
 
 

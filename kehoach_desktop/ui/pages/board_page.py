@@ -49,7 +49,7 @@ def figures_text(figures: UnitFigures) -> str:
         _("Tasks: {total} — done {done}, in progress {progress}, overdue {overdue}.").format(
             total=format_number(figures.tasks_total), done=format_number(figures.tasks_done),
             progress=format_number(figures.tasks_in_progress), overdue=format_number(figures.tasks_overdue)),
-        _("Materials: {count} records, {quantity} items. By type: {types}.").format(
+        _("Visual materials: {count} records, {quantity} pieces. By type: {types}.").format(
             count=format_number(figures.materials_total), quantity=format_number(figures.materials_quantity),
             types=types or "—"),
         _("By status: {statuses}.").format(statuses=statuses or "—"),

@@ -97,7 +97,7 @@ class MaterialsPage(RegisterPage):
     def make_extra_filter_widgets(self) -> list[QWidget]:
         self.overdue_only = QCheckBox(_("Removal overdue"))
         self.overdue_only.setObjectName("overdue_only")
-        self.overdue_only.setToolTip(_("Only items still up after their planned removal date"))
+        self.overdue_only.setToolTip(_("Only materials still up after their planned removal date"))
         self.overdue_only.toggled.connect(lambda _checked: self.apply_filters())
         return [self.overdue_only]
 

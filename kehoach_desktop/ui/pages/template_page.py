@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from kehoach_desktop.domain.enums import SectionKind
 from kehoach_desktop.domain.errors import TemplateError, UserFacingError
 from kehoach_desktop.domain.text import nfc
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, pgettext
 from kehoach_desktop.services import sync, template_editing
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
@@ -216,7 +216,7 @@ class TemplatePage(QWidget):
         self.section_text.setPlaceholderText(_("One paragraph a line; a line starting with “- ” is a bullet."))
         form.addRow(_("Kind:"), self.section_kind)
         form.addRow(_("Number:"), self.section_number)
-        form.addRow(_("Title:"), self.section_title)
+        form.addRow(pgettext("section", "Title:"), self.section_title)
         form.addRow("", self.section_locked)
         form.addRow(_("Text:"), self.section_text)
         self.section_number.textChanged.connect(lambda text: self._set_section_field("number", text))
