@@ -15,6 +15,7 @@ from pathlib import Path
 
 from kehoach_desktop import __version__, i18n
 from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.i18n import _
 
 EXIT_OK = 0
@@ -327,7 +328,8 @@ def _cmd_package(args: argparse.Namespace) -> int:
             done = sync.export_sync_package(uow_factory=session.uow_factory, out=args.out, period=args.period,
                                             today=session.today())
             print(_("Wrote the package {sequence} for {period} to {path} ({size} bytes).").format(
-                sequence=done.sequence, period=done.period, path=done.path, size=format_number(done.size)))
+                sequence=done.sequence, period=period_label(done.period), path=done.path,
+                size=format_number(done.size)))
             print(_("Signing key fingerprint: {fingerprint}").format(fingerprint=done.fingerprint))
             return EXIT_OK
         if args.package_command == "receipt":
@@ -412,7 +414,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         finally:
             session.close()
         print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
-            path=city.path, pages=city.pages, period=city.period, sha256=city.stamp.sha256,
+            path=city.path, pages=city.pages, period=period_label(city.period), sha256=city.stamp.sha256,
             signed=_(", signed") if city.signed else ""))
         return EXIT_OK
     try:
@@ -421,7 +423,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     finally:
         session.close()
     print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
-        path=done.path, pages=done.pages, period=done.period, sha256=done.stamp.sha256,
+        path=done.path, pages=done.pages, period=period_label(done.period), sha256=done.stamp.sha256,
         signed=_(", signed") if done.signed else ""))
     return EXIT_OK
 
@@ -442,7 +444,7 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     if result.stamp is not None:
         print(_("Report: {number} · unit {unit} · period {period} · data SHA-256 {sha256}").format(
-            number=result.stamp.number_symbol, unit=result.stamp.unit_code, period=result.stamp.period,
+            number=result.stamp.number_symbol, unit=result.stamp.unit_code, period=period_label(result.stamp.period),
             sha256=result.stamp.sha256))
     if not result.signed:
         print(_("The file is not signed."))

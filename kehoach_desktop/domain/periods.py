@@ -79,6 +79,14 @@ def parse_period(text: str) -> Period:
     return Period(value, "year", year, dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
+def period_label(code: str) -> str:
+    """A period code (from a file or the database) in words for a message; an unreadable code as it is."""
+    try:
+        return parse_period(code).label
+    except ValidationError:
+        return code
+
+
 def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 

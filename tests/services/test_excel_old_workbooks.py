@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from kehoach_desktop.domain.text import fold
 from kehoach_desktop.exchange.excel_format import (
     LEGACY_HEADERS,
     LEGACY_LABELS,
@@ -28,7 +29,6 @@ from kehoach_desktop.exchange.excel_format import (
     header_lookup,
     sheet_for_name,
 )
-from kehoach_desktop.domain.text import fold
 from kehoach_desktop.services.dump import dump_workspace
 from kehoach_desktop.services.excel_export import export_progress_workbook
 from kehoach_desktop.services.session import open_workspace

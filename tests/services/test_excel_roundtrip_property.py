@@ -17,7 +17,8 @@ from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.storage.models import Event, Material, Task
 from tests.services.excel_support import demo, header_columns
 
-SHEETS = {"tasks": ("Nhiệm vụ", Task), "materials": ("Tuyên truyền cổ động trực quan", Material), "events": ("Sự kiện", Event)}
+SHEETS = {"tasks": ("Nhiệm vụ", Task), "materials": ("Tuyên truyền cổ động trực quan", Material),
+          "events": ("Sự kiện", Event)}
 LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
 text = st.text(alphabet=LETTERS + "0123456789 ,.;:()/-+=@%\"'", min_size=1, max_size=40).filter(
     lambda t: unicodedata.normalize("NFC", t).strip() != "")

@@ -1,4 +1,4 @@
-"""Tổng hợp: the completeness board — every reporting unit × reporting period, with each unit's figures.
+"""Tình hình nộp báo cáo: the completeness board — every reporting unit × reporting period, with each unit's figures.
 
 The city reviews each report here (accept, or return with a reason), opens any unit read-only,
 and writes reminder letters to the units that have not reported.

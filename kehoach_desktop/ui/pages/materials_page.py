@@ -1,4 +1,4 @@
-"""Ấn phẩm trực quan: the register of panels, posters, banners, screens, leaflets and flags."""
+"""Tuyên truyền cổ động trực quan: the register of panels, posters, banners, screens, leaflets and flags."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Gói đã nhận (city): import the reporting units' signed packages, confirm their keys, send receipts."""
+"""Gói dữ liệu đã nhận (city): import the reporting units' signed packages, confirm their keys, send receipts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Đồng bộ (district): the workspace's key fingerprint, the packages sent, and the city's receipts."""
+"""Gửi báo cáo (district): the workspace's key fingerprint, the packages sent, and the city's receipts."""
 
 from __future__ import annotations
 
