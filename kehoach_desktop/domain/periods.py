@@ -18,8 +18,8 @@ _WORDS = {
     "year": N_("year {year}"),
     "first_half": N_("first half of {year}"),
     "second_half": N_("second half of {year}"),
-    "quarter": N_("Q{number} {year}"),  # Vietnamese: quý {roman}/{year}
-    "month": N_("{month}/{year}"),  # Vietnamese: tháng {month}/{year}
+    "quarter": N_("quarter {roman}/{year}"),
+    "month": N_("month {month}/{year}"),
 }
 
 
@@ -52,8 +52,7 @@ class Period:
 
     def _words(self, translate: Callable[[str], str]) -> str:
         key = ("first_half" if self.start.month == 1 else "second_half") if self.kind == "half" else self.kind
-        quarter = (self.start.month - 1) // 3
-        return translate(_WORDS[key]).format(year=self.year, number=quarter + 1, roman=_ROMAN[quarter],
+        return translate(_WORDS[key]).format(year=self.year, roman=_ROMAN[(self.start.month - 1) // 3],
                                              month=self.start.month)
 
 

@@ -48,7 +48,7 @@ def test_a_year_offers_nineteen_periods() -> None:
 
 def test_a_period_is_shown_in_the_words_of_the_interface(english) -> None:
     assert [parse_period(code).label for code in ("2021", "2021-H1", "2021-H2", "2021-Q3", "2021-03")] == [
-        "year 2021", "first half of 2021", "second half of 2021", "Q3 2021", "3/2021"]
+        "year 2021", "first half of 2021", "second half of 2021", "quarter III/2021", "month 3/2021"]
     assert parse_period("2021-Q3").vietnamese == "quý III/2021"  # documents stay Vietnamese
 
 
