@@ -198,7 +198,7 @@ SHEETS: dict[str, SheetSpec] = {s.key: s for s in (TASKS_SHEET, MATERIALS_SHEET,
 LEGACY_SHEET_TITLES = {MATERIALS: ("Ấn phẩm trực quan",)}
 LEGACY_HEADERS: dict[str, dict[str, str]] = {
     TASKS: {"Tình trạng hạn": "deadline", "Kinh phí giao (đồng)": "budget", "Chỉ tiêu": "indicator_unit",
-            "Cập nhật ngày": "progress_updated_on"},
+            "Indicator": "indicator_unit", "Cập nhật ngày": "progress_updated_on"},
     MATERIALS: {"Dự kiến tháo dỡ": "planned_removal_on", "Kinh phí (đồng)": "cost"},
     EVENTS: {"Từ ngày": "starts_on", "Đến ngày": "ends_on", "Số người dự kiến": "expected_participants",
              "Số người tham dự": "actual_participants", "Kinh phí dự kiến (đồng)": "budget"},

@@ -153,3 +153,12 @@ def test_old_and_new_words_lead_to_the_same_columns_and_codes() -> None:
         for old, code in labels.items():
             assert lookup[fold(old)] == code
             assert lookup[fold(old.upper())] == code
+
+
+def test_the_glossary_lists_every_old_word_the_importer_accepts() -> None:
+    glossary = (Path(__file__).resolve().parents[2] / "docs" / "glossary.md").read_text(encoding="utf-8")
+    listed = " ".join(glossary.split("## Excel workbooks in circulation", 1)[1].split())
+    old = [*(t for titles in LEGACY_SHEET_TITLES.values() for t in titles),
+           *(h for headers in LEGACY_HEADERS.values() for h in headers),
+           *(label for labels in LEGACY_LABELS.values() for label in labels)]
+    assert [word for word in old if f'"{word}"' not in listed] == []
