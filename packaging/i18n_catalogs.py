@@ -32,10 +32,9 @@ CATALOG_DIR = ROOT / "i18n"
 DOMAIN = "kehoach"
 LANGUAGES = ("vi",)
 GLOSSARY = ROOT / "docs" / "glossary.md"
-# Modules whose string literals are Vietnamese text of documents and workbooks (not interface strings).
-DOCUMENT_SOURCES = ("exchange/pdf/*.py", "exchange/excel_*.py", "exchange/city_excel.py", "services/reports.py",
-                    "services/city_reports.py", "services/plans.py", "services/excel_export.py",
-                    "domain/periods.py")
+# Where the Vietnamese that the code writes itself lives (PDF reports, workbooks, plans): in the string
+# literals of any module, so every module is read (docstrings and the LEGACY_* tables of old words aside).
+DOCUMENT_SOURCES = ("**/*.py",)
 HEADER_PLACEHOLDERS = ("PROJECT", "FULL NAME", "EMAIL@ADDRESS", "YEAR-MO-DA", "ORGANIZATION", "FIRST AUTHOR",
                        "LL@li.org")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
@@ -225,7 +224,7 @@ def _literals(tree: ast.AST) -> Iterator[ast.Constant]:
 
 
 def document_texts(package: Path = PACKAGE) -> Iterator[tuple[str, str]]:
-    """The Vietnamese written from the code into PDF reports and workbooks (string literals of those modules)."""
+    """The Vietnamese written from the code into PDF reports, workbooks and plans (string literals of the code)."""
     for pattern in DOCUMENT_SOURCES:
         for path in sorted(package.glob(pattern)):
             tree = ast.parse(path.read_text(encoding="utf-8"))
