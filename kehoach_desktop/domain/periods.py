@@ -56,6 +56,14 @@ class Period:
                                              month=self.start.month)
 
 
+def period_label(code: str) -> str:
+    """The on-screen name of a period code (``2021-H1`` → ``6 tháng đầu năm 2021``); an unknown code as it is."""
+    try:
+        return parse_period(code).label
+    except ValidationError:
+        return code
+
+
 def parse_period(text: str) -> Period:
     """Parse and validate a period code; raises :class:`ValidationError` with the accepted forms."""
     value = (text or "").strip().upper()
@@ -76,14 +84,6 @@ def parse_period(text: str) -> Period:
             raise ValidationError(_("“{text}” names no month: months are 01 to 12.").format(text=text))
         return Period(value, "month", year, dt.date(year, month, 1), _month_end(year, month))
     return Period(value, "year", year, dt.date(year, 1, 1), dt.date(year, 12, 31))
-
-
-def period_label(code: str) -> str:
-    """A period code (from a file or the database) in words for a message; an unreadable code as it is."""
-    try:
-        return parse_period(code).label
-    except ValidationError:
-        return code
 
 
 def _month_end(year: int, month: int) -> dt.date:
