@@ -157,7 +157,7 @@ MATERIALS_SHEET = SheetSpec(
         ColumnSpec("theme", "Chủ đề", "Theme", THEME, 12),
         ColumnSpec("quantity", "Số lượng", "Quantity", INTEGER, 9, required=True),
         ColumnSpec("size", "Kích thước", "Size", TEXT, 11),
-        ColumnSpec("ward", "Phường/xã", "Ward", TEXT, 14),
+        ColumnSpec("ward", "Địa bàn", "Ward", TEXT, 14),
         ColumnSpec("address", "Địa chỉ", "Address", TEXT, 28),
         ColumnSpec("status", "Trạng thái", "Status", CHOICE, 13, required=True, choices="material_status"),
         ColumnSpec("planned_on", "Ngày dự kiến", "Planned on", DATE, 12),
@@ -181,7 +181,7 @@ EVENTS_SHEET = SheetSpec(
         ColumnSpec("starts_on", "Ngày bắt đầu", "Starts on", DATE, 12, required=True),
         ColumnSpec("ends_on", "Ngày kết thúc", "Ends on", DATE, 12),
         ColumnSpec("venue", "Địa điểm", "Venue", TEXT, 26),
-        ColumnSpec("ward", "Phường/xã", "Ward", TEXT, 14),
+        ColumnSpec("ward", "Địa bàn", "Ward", TEXT, 14),
         ColumnSpec("organiser", "Đơn vị tổ chức", "Organiser", TEXT, 24),
         ColumnSpec("expected_participants", "Số người tham gia dự kiến", "Expected participants", INTEGER, 10),
         ColumnSpec("actual_participants", "Số người tham gia thực tế", "Actual participants", INTEGER, 10),
@@ -199,8 +199,9 @@ LEGACY_SHEET_TITLES = {MATERIALS: ("Ấn phẩm trực quan",)}
 LEGACY_HEADERS: dict[str, dict[str, str]] = {
     TASKS: {"Tình trạng hạn": "deadline", "Kinh phí giao (đồng)": "budget", "Chỉ tiêu": "indicator_unit",
             "Indicator": "indicator_unit", "Cập nhật ngày": "progress_updated_on"},
-    MATERIALS: {"Dự kiến tháo dỡ": "planned_removal_on", "Kinh phí (đồng)": "cost"},
-    EVENTS: {"Từ ngày": "starts_on", "Đến ngày": "ends_on", "Số người dự kiến": "expected_participants",
+    MATERIALS: {"Dự kiến tháo dỡ": "planned_removal_on", "Kinh phí (đồng)": "cost", "Phường/xã": "ward"},
+    EVENTS: {"Từ ngày": "starts_on", "Đến ngày": "ends_on", "Phường/xã": "ward",
+             "Số người dự kiến": "expected_participants",
              "Số người tham dự": "actual_participants", "Kinh phí dự kiến (đồng)": "budget"},
 }
 

@@ -84,7 +84,7 @@ def test_ward_edits_are_read_tolerantly_and_applied(ws: WorkspaceSession, export
     row = sheet.max_row + 1
     cols = header_columns(sheet)
     for title, value in (("Loại", "PA-NO"), ("Nội dung", "Chào mừng Đại hội"), ("Số lượng", "3"),
-                         ("Phường/xã", "Cát Linh"), ("Trạng thái", "du kien"), ("Chủ đề", "1.1"),
+                         ("Địa bàn", "Cát Linh"), ("Trạng thái", "du kien"), ("Chủ đề", "1.1"),
                          ("Ngày dự kiến", 44270)):
         sheet.cell(row=row, column=cols[title], value=value)
     sheet.cell(row=2, column=sheet.max_column + 1, value="Cột thêm của phường")

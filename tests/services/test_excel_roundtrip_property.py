@@ -48,7 +48,7 @@ event_edit = st.fixed_dictionaries({"title": text, "venue": text, "budget": mone
 TITLES = {
     "status": "Trạng thái", "percent_done": "Tỷ lệ hoàn thành", "spent": "Kinh phí đã sử dụng (đồng)",
     "result_text": "Kết quả thực hiện", "indicator_achieved": "Chỉ tiêu đạt được", "content": "Nội dung",
-    "quantity": "Số lượng", "cost": "Chi phí (đồng)", "ward": "Phường/xã", "supplier": "Đơn vị cung cấp",
+    "quantity": "Số lượng", "cost": "Chi phí (đồng)", "ward": "Địa bàn", "supplier": "Đơn vị cung cấp",
     "notes": "Ghi chú", "title": "Tên sự kiện", "venue": "Địa điểm", "budget": "Kinh phí (đồng)",
     "actual_participants": "Số người tham gia thực tế", "result_notes": "Kết quả",
 }
