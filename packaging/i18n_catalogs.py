@@ -190,20 +190,22 @@ def english_texts(template: Catalog) -> Iterator[tuple[str, str]]:
                 yield f"{message.locations[0][0]}:{message.locations[0][1]}", text
 
 
-def workbook_texts() -> Iterator[tuple[str, str]]:
-    """What the progress workbook writes: sheet names, title lines, column titles, drop-down labels."""
+def workbook_texts(english: bool = False) -> Iterator[tuple[str, str]]:
+    """What the progress workbook writes: sheet names, title lines, column titles, drop-down labels
+    (``english``: the English names of its sheets, columns and labels, which the importer reads too)."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from kehoach_desktop.exchange.excel_format import CHOICES, SHEETS
 
     for spec in SHEETS.values():
-        yield f"workbook sheet {spec.key}", spec.title
-        yield f"workbook sheet {spec.key}", spec.heading
+        yield f"workbook sheet {spec.key}", spec.english if english else spec.title
+        if not english:
+            yield f"workbook sheet {spec.key}", spec.heading
         for column in spec.columns:
-            yield f"workbook column {spec.key}.{column.key}", column.title
+            yield f"workbook column {spec.key}.{column.key}", column.english if english else column.title
     for key, choices in CHOICES.items():
         for choice in choices:
-            yield f"workbook list {key}", choice.vietnamese
+            yield f"workbook list {key}", choice.english if english else choice.vietnamese
 
 
 def _literals(tree: ast.AST) -> Iterator[ast.Constant]:
@@ -237,6 +239,7 @@ def glossary_problems(catalog: Catalog, template: Catalog) -> list[str]:
     return [*variant_problems(catalog_texts(catalog), vietnamese),
             *variant_problems(english_texts(template), english),
             *variant_problems(workbook_texts(), vietnamese),
+            *variant_problems(workbook_texts(english=True), english),
             *variant_problems(document_texts(), vietnamese)]
 
 
@@ -251,6 +254,10 @@ def check() -> int:
             issues.append(f"{mo.relative_to(ROOT)} is stale: run `python packaging/i18n_catalogs.py compile`")
         for issue in issues:
             print(f"{language}: {issue}")
+        if issues:
+            print(f"{language}: {len(issues)} problem(s). A wrong word: change the translation (or the English "
+                  f"source string) to the glossary's word; a word the glossary should allow: edit "
+                  f"{GLOSSARY.relative_to(ROOT)}.")
         status |= bool(issues)
     return status
 

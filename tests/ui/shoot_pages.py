@@ -23,7 +23,7 @@ out = Path(sys.argv[1])
 out.mkdir(parents=True, exist_ok=True)
 i18n.setup(sys.argv[2] if len(sys.argv) > 2 else "vi")
 
-from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtCore import QLocale, QSettings, QTimer  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
@@ -34,11 +34,12 @@ from PySide6.QtWidgets import (  # noqa: E402
     QWidget,
 )
 
-from kehoach_desktop.ui.qt_strings import GettextQtTranslator  # noqa: E402
+from kehoach_desktop.ui.qt_strings import qt_translator  # noqa: E402
 
 app = QApplication.instance() or QApplication([])
-translator = GettextQtTranslator()
-app.installTranslator(translator)
+if i18n.current_language() == "vi":  # as the app does: Qt's own buttons and dates in Vietnamese
+    app.installTranslator(qt_translator(app))
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
 
 from kehoach_desktop.services.session import new_demo_workspace  # noqa: E402
 from kehoach_desktop.ui.main_window import CITY_AREAS, DISTRICT_AREAS, MainWindow  # noqa: E402

@@ -74,7 +74,7 @@ class MaterialsPage(RegisterPage):
             RegisterColumn(_("Qty"), lambda r: format_number(r.quantity), "quantity", numeric=True, width=62,
                            export=lambda r: r.quantity, export_kind=INTEGER),
             RegisterColumn(_("Size"), lambda r: r.size, "size", width=82),
-            RegisterColumn(_("Ward"), lambda r: r.ward, "ward", width=105),
+            RegisterColumn(_("Locality"), lambda r: r.ward, "ward", width=105),
             RegisterColumn(_("Address"), lambda r: r.address, "address", width=160, tooltip=lambda r: r.address),
             RegisterColumn(_("Status"), lambda r: MaterialStatus(r.status).label, "status", width=82,
                            export=lambda r: MaterialStatus(r.status).label),
