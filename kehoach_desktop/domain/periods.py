@@ -46,6 +46,12 @@ class Period:
         return self._words(_)
 
     @property
+    def heading(self) -> str:
+        """The period standing alone (a column header, a list item, a table cell): ``Quý I/2021``."""
+        text = self.label
+        return text[:1].upper() + text[1:]
+
+    @property
     def vietnamese(self) -> str:
         """The period in the words of Vietnamese documents and workbooks, whatever the interface's language."""
         return self._words(in_vietnamese)
@@ -62,6 +68,12 @@ def period_label(code: str) -> str:
         return parse_period(code).label
     except ValidationError:
         return code
+
+
+def period_heading(code: str) -> str:
+    """:func:`period_label` standing alone, with a capital letter (``Quý I/2021``)."""
+    text = period_label(code)
+    return text[:1].upper() + text[1:]
 
 
 def parse_period(text: str) -> Period:

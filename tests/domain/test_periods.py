@@ -74,3 +74,26 @@ def test_periods_are_named_in_words_on_screen(code: str, vietnamese: str, englis
     assert period_label(code) == vietnamese
     i18n.setup("en")
     assert period_label(code) == english
+
+
+@pytest.mark.parametrize(("code", "vietnamese", "english"), [
+    ("2021", "Năm 2021", "Year 2021"),
+    ("2021-H1", "6 tháng đầu năm 2021", "First half of 2021"),
+    ("2021-Q3", "Quý III/2021", "Quarter III/2021"),
+    ("2021-03", "Tháng 3/2021", "Month 3/2021"),
+    ("not a period", "Not a period", "Not a period"),
+])
+def test_a_period_standing_alone_starts_with_a_capital(code: str, vietnamese: str, english: str) -> None:
+    """A column header or a list item: "Quý III/2021"; inside a sentence it stays "quý III/2021"."""
+    from kehoach_desktop import i18n
+    from kehoach_desktop.domain.periods import parse_period, period_heading
+
+    i18n.setup("vi")
+    try:
+        assert period_heading(code) == vietnamese
+        if code != "not a period":
+            assert parse_period(code).heading == vietnamese
+            assert parse_period(code).vietnamese == vietnamese[:1].lower() + vietnamese[1:] or code == "2021-H1"
+    finally:
+        i18n.setup("en")
+    assert period_heading(code) == english

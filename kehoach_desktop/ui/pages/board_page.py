@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from kehoach_desktop.domain.enums import MaterialStatus, MaterialType
 from kehoach_desktop.domain.errors import UserFacingError
-from kehoach_desktop.domain.periods import period_label
+from kehoach_desktop.domain.periods import period_heading, period_label
 from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _
@@ -177,7 +177,7 @@ class BoardPage(QWidget):
         if self.period.count() == 0:
             for column in board.periods:
                 self.period.addItem(_("{period} (deadline {date})").format(
-                    period=period_label(column.period), date=format_date(column.deadline)), column.period)
+                    period=period_heading(column.period), date=format_date(column.deadline)), column.period)
             due = [i for i, c in enumerate(board.periods) if c.deadline < board.today]
             self.period.setCurrentIndex(due[-1] if due else 0)
         self.header.set_subtitle(_("Template {code} ({year}), {term}; report to {agency}. As of {date}.").format(
@@ -241,7 +241,7 @@ class BoardPage(QWidget):
             cell = row.cell(period)
             state = ""
             if cell is not None:
-                state = _("{period}: {state}").format(period=period_label(period),
+                state = _("{period}: {state}").format(period=period_heading(period),
                                                       state=Timeliness(cell.timeliness).label)
                 if cell.reason:
                     state += " — " + _("returned because: {reason}").format(reason=cell.reason)
