@@ -32,6 +32,7 @@ CATALOG_DIR = ROOT / "i18n"
 DOMAIN = "kehoach"
 LANGUAGES = ("vi",)
 GLOSSARY = ROOT / "docs" / "glossary.md"
+GUIDE = ROOT / "resources" / "guide"  # the user's guide: <language>/*.md, "vi" and "en"
 # Where the Vietnamese that the code writes itself lives (PDF reports, workbooks, plans): in the string
 # literals of any module, so every module is read (docstrings and the LEGACY_* tables of old words aside).
 DOCUMENT_SOURCES = ("**/*.py",)
@@ -165,13 +166,16 @@ def glossary_variants(path: Path = GLOSSARY) -> tuple[list[Variant], list[Varian
 
 
 def variant_problems(texts: Iterable[tuple[str, str]], variants: list[Variant]) -> list[str]:
-    found: dict[tuple[str, str, str], str] = {}
+    """One line per text and wrong variant: where, the variant, the text, the glossary's word(s) for it."""
+    found: dict[tuple[str, str, str], list[str]] = {}
     for where, text in texts:
         for variant in variants:
             if variant.found_in(text):
-                found.setdefault((where, text, variant.written), variant.term)
-    return [f"{where}: {written!r} in {text!r}; the glossary's word: {term}"
-            for (where, text, written), term in found.items()]
+                terms = found.setdefault((where, text, variant.written), [])
+                if variant.term not in terms:
+                    terms.append(variant.term)
+    return [f"{where}: {written!r} in {text!r}; the glossary's word: {' or '.join(terms)}"
+            for (where, text, written), terms in found.items()]
 
 
 def catalog_texts(catalog: Catalog) -> Iterator[tuple[str, str]]:
@@ -234,13 +238,22 @@ def document_texts(package: Path = PACKAGE) -> Iterator[tuple[str, str]]:
                 yield f"{path.relative_to(package.parent)}:{node.lineno}", node.value
 
 
+def guide_texts(language: str, guide: Path = GUIDE) -> Iterator[tuple[str, str]]:
+    """The lines of the user's guide in one language (none while the project has no guide)."""
+    for path in sorted((guide / language).glob("*.md")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            yield f"{path.relative_to(guide.parent.parent)}:{number}", line
+
+
 def glossary_problems(catalog: Catalog, template: Catalog) -> list[str]:
     vietnamese, english = glossary_variants()
     return [*variant_problems(catalog_texts(catalog), vietnamese),
             *variant_problems(english_texts(template), english),
             *variant_problems(workbook_texts(), vietnamese),
             *variant_problems(workbook_texts(english=True), english),
-            *variant_problems(document_texts(), vietnamese)]
+            *variant_problems(document_texts(), vietnamese),
+            *variant_problems(guide_texts("vi"), vietnamese),
+            *variant_problems(guide_texts("en"), english)]
 
 
 def check() -> int:

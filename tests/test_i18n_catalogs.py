@@ -116,6 +116,28 @@ def test_the_check_finds_a_wrong_word_wherever_it_is(tmp_path: Path) -> None:
     assert sorted(line.split(":")[1] for line in found) == ["3", "5", "5"]
 
 
+def test_the_guide_is_checked_in_both_languages(tmp_path: Path) -> None:
+    """A page of the user's guide that names the old page or the old word fails, with its file and line."""
+    tool = load_tool()
+    vietnamese, english = tool.glossary_variants()
+    guide = tmp_path / "resources" / "guide"
+    (guide / "vi").mkdir(parents=True)
+    (guide / "en").mkdir()
+    (guide / "vi" / "04-so-theo-doi.md").write_text(
+        "# Sổ theo dõi\n\nMở trang {page:Tuyên truyền cổ động trực quan}.\nMở trang {page:Ấn phẩm trực quan}.\n",
+        encoding="utf-8")
+    (guide / "en" / "04-registers.md").write_text("Filter by {label:Ward}:\n\n- {label:Ward}\n", encoding="utf-8")
+    found = tool.variant_problems(tool.guide_texts("vi", guide), vietnamese)
+    assert [line.split(": ")[0] for line in found] == ["resources/guide/vi/04-so-theo-doi.md:4"]
+    assert found[0].endswith("the glossary's word: tuyên truyền cổ động trực quan or sản phẩm tuyên truyền trực quan "
+                             "(short, where the register is obvious: sản phẩm)")
+    assert tool.variant_problems(tool.guide_texts("en", guide), english) == []  # "Ward" inside a sentence is English
+    (guide / "en" / "04-registers.md").write_text("Ward\n", encoding="utf-8")
+    assert tool.variant_problems(tool.guide_texts("en", guide), english)[0].startswith(
+        "resources/guide/en/04-registers.md:1: '=Ward'")
+    assert list(tool.guide_texts("vi", tmp_path / "no guide")) == []
+
+
 def test_a_fuzzy_entry_or_a_template_header_fails_the_check(tmp_path: Path, monkeypatch) -> None:
     tool = load_tool()
     template = tool.extract()
