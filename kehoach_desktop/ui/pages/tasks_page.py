@@ -154,7 +154,7 @@ class TasksPage(QWidget):
         self.unit_filter = self._combo("filter_unit")
         self.status_filter = self._combo("filter_status")
         self.due_filter = self._combo("filter_due")
-        self.status_filter.addItem(_("Any status"), None)
+        self.status_filter.addItem(_("All statuses"), None)
         self.status_filter.addItem(_("Open (not done or cancelled)"), OPEN)
         for status in TaskStatus:
             self.status_filter.addItem(icons.icon(STATUS_ICONS[status.value]), status.label, status.value)
