@@ -255,7 +255,8 @@ class BoardPage(QWidget):
         period = self.current_period()
         cell = row.cell(period) if row is not None else None
         why_not = (_("Select a unit in the table first.") if row is None else
-                   _("No report of {unit} for {period} has arrived.").format(unit=row.display_name, period=period)
+                   _("No report of {unit} for {period} has arrived.").format(unit=row.display_name,
+                                                                             period=period_label(period))
                    if cell is None or cell.package_id is None else "")
         set_available(self.open_button, _("Select a unit in the table first.") if row is None else "")
         set_available(self.accept_button, why_not or (
