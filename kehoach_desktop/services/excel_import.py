@@ -272,8 +272,8 @@ def _check_meta(raw: RawWorkbook, ws: WorkspaceState) -> str:
             created = meta.get("workspace_created_at", "")
             copy = _("the copy created on {date}").format(date=_local_date(created)) if created else _(
                 "a copy whose creation date the file does not give")
-            return _("{name}: this workbook was exported on {exported} from another copy of the data file of "
-                     "{unit}: {copy} (code {code}…). The data file open now was created on {own} (code {own_code}…). "
+            return _("{name}: this workbook was exported on {exported} from another copy of the workspace of "
+                     "{unit}: {copy} (code {code}…). The workspace open now was created on {own} (code {own_code}…). "
                      "Import the workbook into the copy that exported it, or export a new workbook from this "
                      "one.").format(name=name, exported=exported, unit=meta.get("workspace_unit_name", "?"),
                                     copy=copy, code=(meta.get("workspace_id") or "?")[:8],

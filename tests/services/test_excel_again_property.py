@@ -28,7 +28,7 @@ from kehoach_desktop.services.session import WorkspaceSession, open_workspace
 from kehoach_desktop.storage.models import Task
 from tests.services.excel_support import content_dump, demo, header_columns, set_saved_at
 
-TASKS, MATERIALS = "Nhiệm vụ", "Ấn phẩm trực quan"
+TASKS, MATERIALS = "Nhiệm vụ", "Tuyên truyền cổ động trực quan"
 RESULTS = ("Đã triển khai", "Đang thực hiện theo kế hoạch", "Hoàn thành 50%")
 CONTENTS = ("Pa-nô chào mừng Đại hội", "Băng rôn an toàn giao thông")
 NOTES = ("Đã kiểm tra", "Cần thay mới", "")

@@ -28,7 +28,7 @@ from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspac
 from kehoach_desktop.storage.models import AuditEntry, Event, Material, Task, WorkspaceInfo
 from tests.services.excel_support import content_dump, demo, header_columns, rows_by_id, set_cells
 
-TASKS, MATERIALS, EVENTS = "Nhiệm vụ", "Ấn phẩm trực quan", "Sự kiện"
+TASKS, MATERIALS, EVENTS = "Nhiệm vụ", "Tuyên truyền cổ động trực quan", "Sự kiện"
 
 
 @pytest.fixture
@@ -72,20 +72,20 @@ def test_ward_edits_are_read_tolerantly_and_applied(ws: WorkspaceSession, export
     (event_row, event_id), = list(rows_by_id(exported, EVENTS))[:1]
     nfd = unicodedata.normalize("NFD", "Đã treo 20 băng rôn ở phường Cát Linh")
     set_cells(exported, TASKS, {(task_row, "Trạng thái"): "hoan thanh", (task_row, "Tỷ lệ hoàn thành"): "100%",
-                                (task_row, "Kết quả thực hiện"): nfd, (task_row, "Cập nhật ngày"): "20/9/2021",
+                                (task_row, "Kết quả thực hiện"): nfd, (task_row, "Ngày cập nhật"): "20/9/2021",
                                 (task_row2, "Tỷ lệ hoàn thành"): "0,5", (task_row2, "Trạng thái"): "In progress",
                                 (task_row2, "Kinh phí đã sử dụng (đồng)"): "1.500.000"})
-    set_cells(exported, MATERIALS, {(material_row, "Kinh phí (đồng)"): "2,500,000",
+    set_cells(exported, MATERIALS, {(material_row, "Chi phí (đồng)"): "2,500,000",
                                     (material_row, "Ghi chú"): "@ phường ghi", (material_row, "Số lượng"): 7})
-    set_cells(exported, EVENTS, {(event_row, "Số người tham dự"): "1.200", (event_row, "Kết quả"): "+ tốt",
-                                 (event_row, "Đến ngày"): "15.3.2021", (event_row, "Từ ngày"): "15-03-2021"})
+    set_cells(exported, EVENTS, {(event_row, "Số người tham gia thực tế"): "1.200", (event_row, "Kết quả"): "+ tốt",
+                                 (event_row, "Ngày kết thúc"): "15.3.2021", (event_row, "Ngày bắt đầu"): "15-03-2021"})
     workbook = openpyxl.load_workbook(exported)
     sheet = workbook[MATERIALS]
     sheet.append([])  # a blank row, then a new record without an id, labels without diacritics
     row = sheet.max_row + 1
     cols = header_columns(sheet)
     for title, value in (("Loại", "PA-NO"), ("Nội dung", "Chào mừng Đại hội"), ("Số lượng", "3"),
-                         ("Phường/xã", "Cát Linh"), ("Trạng thái", "du kien"), ("Chủ đề", "1.1"),
+                         ("Địa bàn", "Cát Linh"), ("Trạng thái", "du kien"), ("Chủ đề", "1.1"),
                          ("Ngày dự kiến", 44270)):
         sheet.cell(row=row, column=cols[title], value=value)
     sheet.cell(row=2, column=sheet.max_column + 1, value="Cột thêm của phường")
@@ -153,7 +153,7 @@ def test_every_problem_says_where_what_was_found_and_what_is_expected(ws: Worksp
                                                                        tmp_path: Path) -> None:
     rows = list(rows_by_id(exported, TASKS))
     set_cells(exported, TASKS, {(rows[0][0], "Tỷ lệ hoàn thành"): "150%", (rows[1][0], "Trạng thái"): "xong rồi",
-                                (rows[2][0], "Cập nhật ngày"): "31/02/2021",
+                                (rows[2][0], "Ngày cập nhật"): "31/02/2021",
                                 (rows[3][0], "Trạng thái"): "Hoàn thành", (rows[3][0], "Tỷ lệ hoàn thành"): "40%",
                                 (rows[4][0], "Kinh phí đã sử dụng (đồng)"): "1,5 triệu",
                                 (rows[5][0], "Tỷ lệ hoàn thành"): "77%"})
@@ -172,7 +172,7 @@ def test_every_problem_says_where_what_was_found_and_what_is_expected(ws: Worksp
     assert places[(rows[0][0], letter["Tỷ lệ hoàn thành"])].found == "150%"
     assert "0 to 100" in places[(rows[0][0], letter["Tỷ lệ hoàn thành"])].expected
     assert "Hoàn thành" in places[(rows[1][0], letter["Trạng thái"])].expected
-    assert "15/03/2021" in places[(rows[2][0], letter["Cập nhật ngày"])].expected
+    assert "15/03/2021" in places[(rows[2][0], letter["Ngày cập nhật"])].expected
     assert "100" in places[(rows[3][0], letter["Tỷ lệ hoàn thành"])].expected
     assert "1.500.000" in places[(rows[4][0], letter["Kinh phí đã sử dụng (đồng)"])].expected
     assert "also on row" in places[(rows[6][0], "A")].expected
@@ -188,13 +188,13 @@ def test_every_problem_says_where_what_was_found_and_what_is_expected(ws: Worksp
     bad = marked[f"{letter['Tỷ lệ hoàn thành']}{rows[0][0]}"]
     assert bad.fill.fgColor.rgb.endswith("FCA5A5") and "150%" in bad.comment.text
     notes_column = max(c.column for c in marked[2] if c.value)
-    assert marked.cell(row=2, column=notes_column).value == "Vấn đề cần sửa"
+    assert marked.cell(row=2, column=notes_column).value == "Lỗi cần sửa"
     assert "0 to 100" in marked.cell(row=rows[0][0], column=notes_column).value
 
 
 def test_an_amount_with_too_many_zeros_is_refused_where_it_was_typed(ws: WorkspaceSession, exported: Path) -> None:
     rows = list(rows_by_id(exported, MATERIALS))
-    set_cells(exported, MATERIALS, {(rows[0][0], "Kinh phí (đồng)"): 45_000_000_000_000,
+    set_cells(exported, MATERIALS, {(rows[0][0], "Chi phí (đồng)"): 45_000_000_000_000,
                                     (rows[1][0], "Số lượng"): 10**13})
     tasks = list(rows_by_id(exported, TASKS))
     set_cells(exported, TASKS, {(tasks[0][0], "Kinh phí đã sử dụng (đồng)"): 10**15,
@@ -202,7 +202,7 @@ def test_an_amount_with_too_many_zeros_is_refused_where_it_was_typed(ws: Workspa
     before = content_dump(ws)
     file = preview(ws, exported).files[0]
     places = {(p.sheet, p.row, p.column): p for p in file.all_problems if p.blocking}
-    assert format_vnd(MAX_AMOUNT_VND) in places[(MATERIALS, rows[0][0], "Kinh phí (đồng)")].expected
+    assert format_vnd(MAX_AMOUNT_VND) in places[(MATERIALS, rows[0][0], "Chi phí (đồng)")].expected
     assert format_number(MAX_COUNT) in places[(MATERIALS, rows[1][0], "Số lượng")].expected
     assert "too large" in places[(TASKS, tasks[0][0], "Kinh phí đã sử dụng (đồng)")].expected
     assert "too large" in places[(TASKS, tasks[1][0], "Chỉ tiêu đạt được")].expected
@@ -258,8 +258,8 @@ def test_a_file_of_another_copy_of_this_units_workspace_says_which_copy(ws: Work
 def test_a_tasks_update_date_never_moves_back(ws: WorkspaceSession, exported: Path) -> None:
     rows = list(rows_by_id(exported, TASKS))
     (row, task_id), (row2, task_id2) = rows[3], rows[4]  # updated on 08/09/2021 and 07/09/2021
-    set_cells(exported, TASKS, {(row, "Kết quả thực hiện"): "Đã họp", (row, "Cập nhật ngày"): "01/09/2021",
-                                (row2, "Cập nhật ngày"): "01/09/2021"})
+    set_cells(exported, TASKS, {(row, "Kết quả thực hiện"): "Đã họp", (row, "Ngày cập nhật"): "01/09/2021",
+                                (row2, "Ngày cập nhật"): "01/09/2021"})
     file = preview(ws, exported).files[0]
     changes = next(s for s in file.sheets if s.key == "tasks").changes
     assert [c.record_id for c in changes] == [task_id]  # the second row only typed an older date: nothing
@@ -279,7 +279,7 @@ def test_read_only_cells_typed_over_are_notes_and_amber_and_the_rows_other_edits
     columns = header_columns(openpyxl.load_workbook(exported)[MATERIALS])
     theme_at_export = book[MATERIALS].cell(row=material_row, column=columns["Chủ đề"]).value
     assert theme_at_export and not theme_at_export.startswith("1.4")
-    set_cells(exported, TASKS, {(task_row, "Hạn hoàn thành"): "31/12/2030", (task_row, "Kinh phí giao (đồng)"): 1,
+    set_cells(exported, TASKS, {(task_row, "Hạn hoàn thành"): "31/12/2030", (task_row, "Kinh phí (đồng)"): 1,
                                 (task_row, "Kết quả thực hiện"): "Đã rà soát"})
     set_cells(exported, MATERIALS, {(material_row, "Chủ đề"): "1.4", (material_row, "Ghi chú"): "Đã kiểm tra"})
 
@@ -288,14 +288,14 @@ def test_read_only_cells_typed_over_are_notes_and_amber_and_the_rows_other_edits
     due = notes[(TASKS, task_row, "Hạn hoàn thành")]
     assert not due.blocking and due.found == "31/12/2030"
     assert start_task.due_date.strftime("%d/%m/%Y") in due.expected and "reading only" in due.expected
-    budget = notes[(TASKS, task_row, "Kinh phí giao (đồng)")]
+    budget = notes[(TASKS, task_row, "Kinh phí (đồng)")]
     assert not budget.blocking and f"“{start_task.budget:,}”".replace(",", ".") in budget.expected  # as in the cell
     theme = notes[(MATERIALS, material_row, "Chủ đề")]
     assert not theme.blocking and theme.found == "1.4" and theme_at_export in theme.expected
     assert not [p for p in file.all_problems if p.blocking]
     # the rows' editable cells are still taken; the read-only ones are not
     changes = {c.record_id: {f.column for f in c.fields} for s in file.sheets for c in s.changes}
-    assert changes == {task_id: {"Kết quả thực hiện", "Cập nhật ngày"}, material_id: {"Ghi chú"}}
+    assert changes == {task_id: {"Kết quả thực hiện", "Ngày cập nhật"}, material_id: {"Ghi chú"}}
 
     marked = write_problem_copies(preview=preview(ws, exported), folder=tmp_path / "back")[0]
     sheet = openpyxl.load_workbook(marked)[MATERIALS]

@@ -39,7 +39,7 @@ from tests.services.excel_support import (
     soffice_or_skip,
 )
 
-TASKS, MATERIALS = "Nhiệm vụ", "Ấn phẩm trực quan"
+TASKS, MATERIALS = "Nhiệm vụ", "Tuyên truyền cổ động trực quan"
 TODAY = dt.date(2021, 9, 20)  # the demo's day
 # rows of the tasks sheet (the demo's tasks, in plan order)
 A, D, E, C, F = 6, 7, 8, 9, 10  # A 08/09 and C 10/09 change; D gets a red cell; E's name is typed over
@@ -123,7 +123,7 @@ def test_the_whole_loop(ws: WorkspaceSession, tmp_path: Path) -> None:
     assert {f.column: (f.old, f.new) for f in tasks.changes[0].fields} == {
         "Tỷ lệ hoàn thành": ("45%", "60%"),
         "Kết quả thực hiện": (start[A].result_text, "Đã tổ chức 2 hội nghị"),
-        "Cập nhật ngày": ("08/09/2021", "20/09/2021")}
+        "Ngày cập nhật": ("08/09/2021", "20/09/2021")}
     by_place = {(p.row, p.column): p for p in file.all_problems}
     red = by_place[(D, "Tỷ lệ hoàn thành")]
     assert red.blocking and red.found == "150%"
@@ -153,7 +153,7 @@ def test_the_whole_loop(ws: WorkspaceSession, tmp_path: Path) -> None:
     columns = header_columns(sheet)
     assert sheet.cell(row=D, column=columns["Tỷ lệ hoàn thành"]).fill.fgColor.rgb.endswith("FCA5A5")
     assert sheet.cell(row=E, column=columns["Nhiệm vụ"]).fill.fgColor.rgb.endswith("FDE68A")
-    problems_column = columns["Vấn đề cần sửa"]
+    problems_column = columns["Lỗi cần sửa"]
     assert "not imported either" in sheet.cell(row=D, column=problems_column).value
     letter = openpyxl.utils.get_column_letter(problems_column)
     assert sheet.print_area == f"'{TASKS}'!$A$1:${letter}${2 + 40}"  # column A to the problems, all 40 tasks
@@ -176,7 +176,7 @@ def test_the_whole_loop(ws: WorkspaceSession, tmp_path: Path) -> None:
     assert [c.row for c in tasks.changes] == [D] and file.conflicts == ()
     assert {f.column: f.new for f in tasks.changes[0].fields} == {
         "Tỷ lệ hoàn thành": "80%", "Chỉ tiêu đạt được": "500", "Kết quả thực hiện": "Đã đăng 500/600 tin, bài",
-        "Cập nhật ngày": "20/09/2021"}
+        "Ngày cập nhật": "20/09/2021"}
     assert sheet_of(file, "materials").new_records == ()
     assert not [p for p in file.all_problems if p.blocking]
     apply_excel_import(uow_factory=ws.uow_factory, preview=second)
