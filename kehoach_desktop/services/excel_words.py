@@ -17,14 +17,17 @@ def describe_file(file: FilePreview) -> str:
     new = sum(len(s.new_records) for s in file.sheets)
     conflicts = len(file.conflicts)
     missing = sum(len(s.missing) for s in file.sheets)
-    problems = len(file.all_problems)
+    errors = sum(1 for p in file.all_problems if p.blocking)
+    notes = len(file.all_problems) - errors
     return _("{name}: {changed}, {new}, {conflicts}, {missing}, {problems}.").format(
         name=file.name,
         changed=ngettext("{n} record changes", "{n} records change", changed).format(n=changed),
         new=ngettext("{n} new record", "{n} new records", new).format(n=new),
         conflicts=ngettext("{n} conflict", "{n} conflicts", conflicts).format(n=conflicts),
         missing=ngettext("{n} row missing", "{n} rows missing", missing).format(n=missing),
-        problems=ngettext("{n} problem", "{n} problems", problems).format(n=problems))
+        problems=", ".join(x for x in (  # a note is not a problem: nothing is left out for it
+            ngettext("{n} problem", "{n} problems", errors).format(n=errors),
+            ngettext("{n} note", "{n} notes", notes).format(n=notes) if notes else "") if x))
 
 
 def problem_place(file: FilePreview, problem: CellProblem) -> str:

@@ -24,6 +24,7 @@ from kehoach_desktop.services.excel_import import (
     ALREADY,
     OK,
     apply_excel_import,
+    describe_file,
     describe_preview,
     preview_excel_import,
     write_problem_copies,
@@ -133,6 +134,8 @@ def test_the_whole_loop(ws: WorkspaceSession, tmp_path: Path) -> None:
     typed_over = by_place[(E, "Nhiệm vụ")]
     assert not typed_over.blocking and typed_over.found == "Tên nhiệm vụ gõ đè"
     assert start[E].content in typed_over.expected and "reading only" in typed_over.expected
+    assert describe_file(file).endswith("2 records change, 1 new record, 0 conflicts, 0 rows missing, "
+                                        "2 problems, 1 note.")  # the typed-over name is a note, not a problem
     new = sheet_of(file, "materials").new_records
     assert [(n.row, n.label) for n in new] == [(FIRST_NEW, "Chào mừng Đại hội")]
     marked = write_problem_copies(preview=first, folder=tmp_path / "back")[0]
@@ -219,6 +222,7 @@ def test_the_whole_loop(ws: WorkspaceSession, tmp_path: Path) -> None:
     assert fields["Tỷ lệ hoàn thành"] == ("45%", "60%", "50%")
     assert fields["Kết quả thực hiện"] == (start[A].result_text, "Đã tổ chức 2 hội nghị", start[A].result_text)
     assert any("older copy" in p.expected for p in file.problems)
+    assert describe_file(file).endswith("1 conflict, 0 rows missing, 0 problems, 1 note.")
     assert [c.row for c in sheet_of(file, "tasks").changes] == [F]
     assert [n.label for n in sheet_of(file, "materials").new_records] == ["Cờ Tổ quốc tuyến phố Tây Sơn"]
     outcome = apply_excel_import(uow_factory=ws.uow_factory, preview=late)
