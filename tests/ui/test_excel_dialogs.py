@@ -133,6 +133,7 @@ def test_an_older_copy_shows_its_conflict_and_the_officer_takes_the_files_value(
         assert any("bản cũ hơn" in t for t in texts)
         # the note on the older copy is a note, not a problem: no row is said to be left out
         assert "0 lỗi. 1 lưu ý." in dialog.summary.text() and "bỏ qua" not in dialog.summary.text()
+        assert "1 lưu ý" in texts and "1 lỗi" not in texts  # the node over the note says what it holds
     else:
         assert "Tỷ lệ hoàn thành: at export 45% · now 60% · in the file 50%" in texts
         assert item.text(0).startswith("Take the file's values: ") and "conflict" in dialog.summary.text()

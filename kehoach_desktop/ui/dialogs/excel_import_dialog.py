@@ -214,8 +214,12 @@ class ExcelImportDialog(QDialog):
             sheet_item.addChildren(children)
         problems = file.all_problems
         if problems:
-            node = QTreeWidgetItem([ngettext("{n} problem", "{n} problems", len(problems)).format(n=len(problems))])
-            node.setForeground(0, QBrush(PROBLEM_COLOUR))
+            errors = sum(1 for p in problems if p.blocking)
+            notes = len(problems) - errors
+            node = QTreeWidgetItem([", ".join(x for x in (  # a note is not a problem: nothing is left out for it
+                ngettext("{n} problem", "{n} problems", errors).format(n=errors) if errors else "",
+                ngettext("{n} note", "{n} notes", notes).format(n=notes) if notes else "") if x)])
+            node.setForeground(0, QBrush(PROBLEM_COLOUR if errors else NOTE_COLOUR))
             node.addChildren([self._problem_item(p) for p in problems])
             self._spanned += [node.child(i) for i in range(node.childCount()) if node.child(i).columnCount() == 1]
             item.addChild(node)
