@@ -24,7 +24,7 @@ class Step:
 STEPS = (
     Step("plan_details", N_("Fill in the plan's details: number and symbol, legal bases, signer, recipients"),
          N_("Plan details…"), "plan", "plan_details"),
-    Step("draft", N_("Draft the plan: adapt the text of each theme and add the district's tasks"),
+    Step("draft", N_("Draft the plan: adapt the text of each theme and add the unit's own tasks"),
          "", "plan"),
     Step("responsible_units", N_("Check the directory of responsible units: add, rename or set aside units"),
          N_("Responsible units…"), "plan", "plan_units"),

@@ -334,7 +334,12 @@ class MainWindow(QMainWindow):
         from kehoach_desktop.i18n import current_language
         from kehoach_desktop.services.guide import load_guide
 
-        return self.open_guide(load_guide(current_language()).anchor_for_page(self.current_area()))
+        return self.open_guide(load_guide(current_language()).anchor_for_page(self.help_key()))
+
+    def help_key(self) -> str:
+        """The name the guide gives the page shown (``page=`` in its headings): a city's pages start with "city-"."""
+        city = self.summary.mode == WorkspaceMode.CITY.value
+        return f"city-{self.current_area()}" if city else self.current_area()
 
     def show_shortcuts(self) -> QDialog:
         from kehoach_desktop.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows

@@ -1,0 +1,49 @@
+"""Make the user guide's screenshots again, from the real windows driven offscreen on demo workspaces.
+
+    python packaging/guide_images.py [--lang vi] [--lang en] [--only NAME ...]
+
+The pictures go to ``resources/guide/<lang>/images/`` (small palette PNGs); commit them with the text
+that shows them. The same tour runs in the tests, without pictures, to check the guide's interface
+names (tests/ui/test_guide.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lang", action="append", choices=("vi", "en"), help="language (default: both)")
+    parser.add_argument("--only", nargs="*", default=(), metavar="NAME", help="only these pictures")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kehoach-guide-") as scratch:
+        os.environ["KEHOACH_PORTABLE"] = str(Path(scratch) / "app")  # settings and logs stay out of the home
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        sys.path[:0] = [str(ROOT)]
+        from tests.ui.guide_tour import run_tour
+
+        for language in args.lang or ["vi", "en"]:
+            started = time.perf_counter()
+            folder = Path(scratch) / language
+            folder.mkdir()
+            images = ROOT / "resources" / "guide" / language / "images"
+            tour = run_tour(language, folder, images, args.only)
+            unused = sorted({p.stem for p in images.glob("*.png")} - set(tour.shots))
+            for name in unused:
+                print(f"{language}: {name}.png is no longer made by the tour; removed")
+                (images / f"{name}.png").unlink()
+            size = sum(p.stat().st_size for p in images.glob("*.png"))
+            print(f"{language}: {len(tour.shots)} pictures, {size // 1024} KB, {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
