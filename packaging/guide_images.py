@@ -28,20 +28,28 @@ def main() -> int:
         os.environ["KEHOACH_PORTABLE"] = str(Path(scratch) / "app")  # settings and logs stay out of the home
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         sys.path[:0] = [str(ROOT)]
-        from tests.ui.guide_tour import run_tour
+        from kehoach_desktop.services.guide import load_guide
+        from tests.ui.guide_tour import build_workspaces, run_tour
 
+        prebuilt = Path(scratch) / "workspaces"
+        prebuilt.mkdir()
+        build_workspaces(prebuilt)
         for language in args.lang or ["vi", "en"]:
             started = time.perf_counter()
             folder = Path(scratch) / language
             folder.mkdir()
             images = ROOT / "resources" / "guide" / language / "images"
-            tour = run_tour(language, folder, images, args.only)
-            unused = sorted({p.stem for p in images.glob("*.png")} - set(tour.shots))
-            for name in unused:
-                print(f"{language}: {name}.png is no longer made by the tour; removed")
-                (images / f"{name}.png").unlink()
+            shown = {Path(image).stem for _source, image in load_guide(language).images()}
+            tour = run_tour(language, folder, images, set(args.only) or shown, prebuilt)
+            for name in sorted(shown - set(tour.shots)):
+                print(f"{language}: the guide shows {name}.png, which the tour does not make", file=sys.stderr)
+            for path in sorted(images.glob("*.png")):
+                if path.stem not in shown:
+                    print(f"{language}: {path.name} is not in the guide; removed")
+                    path.unlink()
             size = sum(p.stat().st_size for p in images.glob("*.png"))
-            print(f"{language}: {len(tour.shots)} pictures, {size // 1024} KB, {time.perf_counter() - started:.0f} s")
+            count = len(list(images.glob("*.png")))
+            print(f"{language}: {count} pictures, {size // 1024} KB, {time.perf_counter() - started:.0f} s")
     return 0
 
 

@@ -22,6 +22,7 @@ A construct the format does not know is an error naming the file and line, never
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -416,35 +417,59 @@ class SearchHit:
     count: int
 
 
-def _snippet(text: str, word: str, width: int = 90) -> str:
-    """The words around the first occurrence of ``word`` (folded) in ``text``."""
-    folded = [fold(w) for w in text.split()]
-    words = text.split()
-    for position, token in enumerate(folded):
-        if word in token:
-            start = max(0, position - 6)
-            piece = " ".join(words[start:start + 18])
-            prefix = "… " if start else ""
-            suffix = " …" if start + 18 < len(words) else ""
-            return (prefix + piece + suffix)[: width + 4]
-    return " ".join(words[:14])
+_WORD = re.compile(r"\w+")
+
+
+def search_key(query: str) -> tuple[tuple[str, ...], bool]:
+    """The query's words, folded, and whether to keep diacritics: typed with marks, "bản" is not "bạn"."""
+    exact = any(ord(ch) > 127 for ch in query)
+    return tuple(_WORD.findall(fold(query, diacritics=exact))), exact
+
+
+def word_spans(text: str, words: tuple[str, ...], exact: bool) -> list[tuple[int, int]]:
+    """Where the words of ``text`` that begin with one of ``words`` are: (start, end) in ``text``.
+
+    Folding keeps one character per character for Vietnamese (NFC input), so positions carry over.
+    """
+    folded = "".join((fold(ch, diacritics=exact) or ch)[:1] if not ch.isspace() else " " for ch in text)
+    spans = []
+    for match in _WORD.finditer(folded):
+        token = match.group()
+        if any(token.startswith(word) for word in words):
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def _snippet(text: str, first: tuple[int, int], width: int = 110) -> str:
+    start = max(0, text.rfind(" ", 0, max(0, first[0] - 30)) + 1)
+    end = text.find(" ", min(len(text), start + width))
+    piece = text[start:end if end > 0 else len(text)]
+    return ("… " if start else "") + piece + (" …" if end > 0 else "")
 
 
 def search(guide: Guide, query: str) -> list[SearchHit]:
-    """Places whose title or text holds every word of ``query`` (case and diacritics optional), most hits first."""
-    words = fold(query).split()
+    """Places whose title or text holds a word beginning with each word of ``query`` (case, and diacritics when
+    typed without them, ignored): first those whose title holds the words side by side, then those whose text
+    does, then the most hits."""
+    words, exact = search_key(query)
     if not words:
         return []
-    hits: list[SearchHit] = []
+    phrase = " ".join(words)
+    hits: list[tuple[bool, bool, int, int, SearchHit]] = []
+    order = 0
     for chapter in guide.chapters:
         places = [(chapter.id, chapter.title, chapter.blocks)]
         places += [(s.id, s.title, s.blocks) for s in chapter.sections]
         for anchor, title, blocks in places:
-            text = " ".join([title, *(block_text(b) for b in blocks)])
-            haystack = fold(text)
-            if not all(word in haystack for word in words):
+            text = unicodedata.normalize("NFC", " ".join([title, *(block_text(b) for b in blocks)]))
+            spans = word_spans(text, words, exact)
+            found = {w for w in words if any(fold(text[a:b], diacritics=exact).startswith(w) for a, b in spans)}
+            order += 1
+            if found != set(words):
                 continue
-            count = sum(haystack.count(word) for word in words)
+            together = phrase in " ".join(_WORD.findall(fold(text, diacritics=exact)))
+            in_title = phrase in " ".join(_WORD.findall(fold(title, diacritics=exact)))
             label = title if anchor == chapter.id else f"{chapter.title} › {title}"
-            hits.append(SearchHit(chapter.id, anchor, label, _snippet(text, words[0]), count))
-    return sorted(hits, key=lambda h: -h.count)
+            hits.append((not in_title, not together, -len(spans), order,
+                         SearchHit(chapter.id, anchor, label, _snippet(text, spans[0]), len(spans))))
+    return [hit for *_key, hit in sorted(hits, key=lambda h: h[:4])]

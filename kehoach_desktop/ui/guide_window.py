@@ -22,20 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehoach_desktop.domain.guide import Guide, search
-from kehoach_desktop.domain.text import fold
+from kehoach_desktop.domain.guide import Guide, search, search_key, word_spans
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.ui.folders import DoneNotice
 from kehoach_desktop.ui.guide_html import chapter_html
 from kehoach_desktop.ui.tasks import TaskRunner
+from kehoach_desktop.ui.widgets import wrap_tree_text
 
 ANCHOR_ROLE = Qt.ItemDataRole.UserRole
-
-
-def _fold_char(character: str) -> str:
-    """One character folded as search folds it, keeping positions (Vietnamese letters fold to one letter)."""
-    folded = fold(character)
-    return folded[:1] if folded else character
 
 
 class GuideWindow(QWidget):
@@ -66,9 +60,7 @@ class GuideWindow(QWidget):
         self.contents = QTreeWidget()
         self.contents.setObjectName("guide_contents")
         self.contents.setHeaderHidden(True)
-        self.contents.setWordWrap(True)
-        self.contents.setUniformRowHeights(False)
-        self.contents.setTextElideMode(Qt.TextElideMode.ElideNone)
+        wrap_tree_text(self.contents)  # whole titles, on two lines when long
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -212,27 +204,22 @@ class GuideWindow(QWidget):
             self._open_item(first)
 
     def _highlight(self, query: str) -> None:
-        """Mark every occurrence of the query's words in the chapter shown (case and diacritics ignored)."""
-        words = fold(query).split()
+        """Mark the words of the chapter shown that the search found (as the search compares them)."""
+        words, exact = search_key(query)
         selections = []
         if words:
             colour = QTextCharFormat()
             colour.setBackground(QColor("#fde68a"))
             block = self.browser.document().begin()
             while block.isValid():
-                text = unicodedata.normalize("NFC", block.text())
-                folded = "".join(_fold_char(c) for c in text)
-                for word in words:
-                    start = folded.find(word)
-                    while start >= 0:
-                        selection = QTextEdit.ExtraSelection()
-                        cursor = QTextCursor(self.browser.document())
-                        cursor.setPosition(block.position() + start)
-                        cursor.setPosition(block.position() + start + len(word), QTextCursor.MoveMode.KeepAnchor)
-                        selection.cursor = cursor  # type: ignore[attr-defined]
-                        selection.format = colour  # type: ignore[attr-defined]
-                        selections.append(selection)
-                        start = folded.find(word, start + len(word))
+                for start, end in word_spans(unicodedata.normalize("NFC", block.text()), words, exact):
+                    selection = QTextEdit.ExtraSelection()
+                    cursor = QTextCursor(self.browser.document())
+                    cursor.setPosition(block.position() + start)
+                    cursor.setPosition(block.position() + end, QTextCursor.MoveMode.KeepAnchor)
+                    selection.cursor = cursor  # type: ignore[attr-defined]
+                    selection.format = colour  # type: ignore[attr-defined]
+                    selections.append(selection)
                 block = block.next()
         self.browser.setExtraSelections(selections)
         self.highlighted = len(selections)

@@ -52,6 +52,7 @@ from kehoach_desktop.domain.guide import MENU_SEPARATOR, UiKind
 WINDOW_SIZE = (1024, 660)  # a small office screen: the pages reflow to it, the pictures stay readable at 1:1
 MAX_WIDTH = 860  # wider pictures are scaled down to this
 SIDE_BAR = "navigation"
+CITY_UNITS = ("006", "001")  # the city receives the packages of two demo units
 
 
 def plain(text: str) -> str:
@@ -213,8 +214,9 @@ class Tour:
     """Drives the windows; ``shot(name, widget)`` saves a picture (when ``images`` is given) and collects texts."""
 
     def __init__(self, folder: Path, language: str, images: Path | None = None,
-                 only: Iterable[str] = ()) -> None:
+                 only: Iterable[str] = (), prebuilt: Path | None = None) -> None:
         self.folder = folder
+        self.prebuilt = prebuilt  # a folder holding demo.khws and city.khws made by build_workspaces()
         self.language = language
         self.images = images
         self.only = set(only)
@@ -277,7 +279,8 @@ class Tour:
         from kehoach_desktop.ui.main_window import MainWindow
 
         settings = QSettings(str(self.folder / f"{name}.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(session, settings, log_file=self.folder / "kehoach.log")
+        window = MainWindow(session, settings, log_file=self.folder / "kehoach.log",
+                            on_open_other=lambda: None)  # the application's File menu offers it
         window.resize(*WINDOW_SIZE)
         window.show()
         settle(100)
@@ -296,11 +299,15 @@ class Tour:
 
     # the tour ----------------------------------------------------------------------------------
     def run(self) -> None:
-        from kehoach_desktop.services.session import new_demo_workspace
+        from kehoach_desktop.services.session import new_demo_workspace, open_workspace
 
         session = self.newcomer()
         session.close()
-        demo = new_demo_workspace(self.folder / "demo.khws")
+        if self.prebuilt is not None:
+            shutil.copy(self.prebuilt / "demo.khws", self.folder / "demo.khws")
+            demo = open_workspace(self.folder / "demo.khws")
+        else:
+            demo = new_demo_workspace(self.folder / "demo.khws")
         try:
             self.demo_unit(demo)
         finally:
@@ -379,6 +386,11 @@ class Tour:
             type_text(dialog.name, "Phường Láng Thượng")  # type: ignore[attr-defined]
             dialog.save_button.click()  # type: ignore[attr-defined]
             settle()
+            dialog.active_button.click()  # type: ignore[attr-defined]  # set aside: the button offers it back
+            settle()
+            self.texts.collect(dialog)
+            dialog.active_button.click()  # type: ignore[attr-defined]
+            settle()
             dialog.reject()
 
         self.through_dialog(overview.first_steps.buttons["responsible_units"].click, units)
@@ -423,9 +435,10 @@ class Tour:
                                 self.save_file_as(self.folder / "tien-do.xlsx"), QFileDialog)
             wait_until(lambda: (self.folder / "tien-do.xlsx").exists(), "the workbook")
             settle(200)
+            wait_until(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), "the export's message")
             done = QApplication.activeModalWidget()
-            if isinstance(done, QMessageBox):
-                done.accept()
+            self.texts.collect(done)
+            done.accept()
             dialog.reject()
 
         self.through_dialog(overview.first_steps.buttons["workbooks"].click, export_workbooks)
@@ -588,14 +601,17 @@ class Tour:
         self.through_dialog(window.excel_import_action.trigger, importing)
 
     def city(self) -> None:
-        import sys
+        if self.prebuilt is not None:
+            from kehoach_desktop.services.session import open_workspace
 
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-        from city_fixtures import build_city  # type: ignore[import-not-found]
+            shutil.copy(self.prebuilt / "city.khws", self.folder / "city.khws")
+            city = open_workspace(self.folder / "city.khws")
+        else:
+            from tests.services.city_fixtures import build_city
 
-        folder = self.folder / "city"
-        folder.mkdir()
-        city = build_city(folder, districts=("006", "001")).city
+            folder = self.folder / "city"
+            folder.mkdir()
+            city = build_city(folder, districts=CITY_UNITS).city
         try:
             window = self.main_window(city, "city")
             self.shot("city-overview", window)
@@ -658,7 +674,7 @@ def fill_returned_workbook(path: Path) -> None:
     def column(*words: str) -> int:
         return next(c for title, c in headers.items() if all(w in title for w in words))
 
-    done, updated = column("hoan thanh"), column("cap nhat")
+    done, updated = column("ty le", "hoan thanh"), column("cap nhat")
     for row, (share, day) in ((3, (0.6, "15/09/2021")), (4, (1.0, "31/02/2021"))):
         if sheet.cell(row, 1).value:
             sheet.cell(row, done).value = share
@@ -683,7 +699,20 @@ def save_picture(image: QImage, path: Path) -> None:
     os.replace(partial, path)
 
 
-def run_tour(language: str, folder: Path, images: Path | None = None, only: Iterable[str] = ()) -> Tour:
+def build_workspaces(folder: Path) -> Path:
+    """The demo unit and the city the tour shows, made once (``prebuilt`` of :func:`run_tour`): ``folder``."""
+    from kehoach_desktop.services.session import new_demo_workspace
+    from tests.services.city_fixtures import build_city
+
+    new_demo_workspace(folder / "demo.khws").close()
+    (folder / "units").mkdir()
+    build_city(folder / "units", districts=CITY_UNITS).city.close()
+    shutil.copy(folder / "units" / "city.khws", folder / "city.khws")
+    return folder
+
+
+def run_tour(language: str, folder: Path, images: Path | None = None, only: Iterable[str] = (),
+             prebuilt: Path | None = None) -> Tour:
     """The whole tour in ``language`` (the catalog and Qt's strings switched to it), in ``folder``."""
     from kehoach_desktop import i18n
     from kehoach_desktop.ui.qt_strings import GettextQtTranslator
@@ -697,7 +726,7 @@ def run_tour(language: str, folder: Path, images: Path | None = None, only: Iter
     style = app.styleSheet()
     app.setStyleSheet(STYLE_SHEET)
     try:
-        tour = Tour(folder, language, images, only)
+        tour = Tour(folder, language, images, only, prebuilt)
         tour.run()
         return tour
     finally:
