@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QPoint, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QDate, QLibraryInfo, QLocale, QPoint, QRect, QSettings, Qt, QTimer, QTranslator
 from PySide6.QtGui import QAction, QImage, QInputMethodEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -233,6 +233,10 @@ class Tour:
         image = (widget.grab(area) if area is not None else widget.grab()).toImage()
         save_picture(image, self.images / f"{name}.png")
 
+    def window_area(self, window: QWidget) -> QRect:
+        """The whole window but its status bar (which shows where the tour's files are)."""
+        return QRect(0, 0, window.width(), window.statusBar().y())  # type: ignore[attr-defined]
+
     def page_area(self, window: QWidget) -> QRect:
         """The page beside the side bar, without the menu bar and the status bar."""
         pages = window.pages  # type: ignore[attr-defined]
@@ -344,7 +348,7 @@ class Tour:
 
         window = self.main_window(session, "newcomer")
         overview = window.page_by_key["overview"]
-        self.shot("first-steps", window)
+        self.shot("first-steps", window, self.window_area(window))
 
         # 1. plan details, from the first steps
         def details(dialog: QDialog) -> None:
@@ -509,7 +513,7 @@ class Tour:
     def demo_unit(self, session) -> None:  # type: ignore[no-untyped-def]
         """A unit's year in progress: the figures, the progress, the registers, a report, the backups."""
         window = self.main_window(session, "demo")
-        self.shot("overview", window)
+        self.shot("overview", window, self.window_area(window))
         self.show_page(window, "plan")
 
         tasks = self.show_page(window, "tasks")
@@ -594,6 +598,7 @@ class Tour:
         def importing(dialog: QDialog) -> None:
             self.through_dialog(dialog.choose.click, self.open_files(returned), QFileDialog)  # type: ignore[attr-defined]
             wait_until(lambda: dialog.preview is not None, "the preview")  # type: ignore[attr-defined]
+            dialog.resize(860, 360)
             settle(200)
             self.shot("excel-import", dialog)
             dialog.reject()
@@ -614,7 +619,7 @@ class Tour:
             city = build_city(folder, districts=CITY_UNITS).city
         try:
             window = self.main_window(city, "city")
-            self.shot("city-overview", window)
+            self.shot("city-overview", window, self.window_area(window))
             board = self.show_page(window, "board")
             click_item(board.table, board.table.model().index(0, 0))
             self.shot("city-board", window, self.page_area(window))
@@ -721,8 +726,13 @@ def run_tour(language: str, folder: Path, images: Path | None = None, only: Iter
     app = QApplication.instance() or QApplication([])
     previous = i18n.current_language()
     i18n.setup(language)
-    translator = GettextQtTranslator()
+    translator: QTranslator = GettextQtTranslator() if language == "vi" else QTranslator()  # as app.py does
+    if language != "vi":
+        translator.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
     app.installTranslator(translator)
+    locale = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam) if language == "vi"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     style = app.styleSheet()
     app.setStyleSheet(STYLE_SHEET)
     try:
@@ -731,6 +741,7 @@ def run_tour(language: str, folder: Path, images: Path | None = None, only: Iter
         return tour
     finally:
         app.removeTranslator(translator)
+        QLocale.setDefault(locale)
         app.setStyleSheet(style)
         i18n.setup(previous)
         shutil.rmtree(folder / "city", ignore_errors=True)
