@@ -40,7 +40,7 @@ DATA_FOLDERS: tuple[DataFolder, ...] = (
     DataFolder("resources/templates", "kehoach_desktop/resources/templates", ("*.json",),
                "the built-in plan template (services/templates.py)"),
     DataFolder("resources/reference", "kehoach_desktop/resources/reference", ("*.json", "*.csv"),
-               "Hanoi's units and wards (services/units.py)"),
+               "official lists of units, the demo's unit (services/template_editing.py, services/demo.py)"),
     DataFolder("resources/icons", "kehoach_desktop/resources/icons",
                ("*.svg", "kehoach.ico", "hicolor/*/apps/kehoach.png"),
                "window and page icons; the PNG/ICO sizes for desktop menus"),

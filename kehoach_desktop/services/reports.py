@@ -42,6 +42,7 @@ from kehoach_desktop.exchange.pdf.signing import SignatureReport, StampText, Ver
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.years import current_plan
 from kehoach_desktop.storage.models import (
     Event,
     Material,
@@ -85,9 +86,7 @@ def _lower_first(text: str) -> str:
 
 
 def _current_plan(session, unit_code: str) -> Plan:  # type: ignore[no-untyped-def]
-    plan = session.scalars(
-        select(Plan).where(Plan.unit_code == unit_code, Plan.deleted_at.is_(None))
-        .order_by(Plan.year.desc(), Plan.created_at.desc())).first()
+    plan = current_plan(session, unit_code)
     if plan is None:
         raise UserFacingError(_("This workspace has no plan to report on."))
     return plan
@@ -365,8 +364,7 @@ def render_report(*, uow_factory: UnitOfWorkFactory, kind: ReportKind, period: s
 def _stamp_text(uow_factory: UnitOfWorkFactory) -> StampText:
     with uow_factory() as uow:
         info = uow.session.scalars(select(WorkspaceInfo)).one()
-        plan = uow.session.scalars(select(Plan).where(Plan.unit_code == info.unit_code, Plan.deleted_at.is_(None))
-                                   .order_by(Plan.year.desc())).first()
+        plan = current_plan(uow.session, info.unit_code)
         signer = (plan.signer_name if plan else "") or info.signer_name
         return StampText(signer=signer, organisation=info.unit_full_name)
 
