@@ -229,6 +229,8 @@ def parse_inline(text: str, where: str) -> Inline:
     if position < len(text):
         spans.append(Span("text", text[position:]))
     for span in spans:
+        if span.kind == "text" and "![" in span.text:
+            raise GuideError(f"{where}: a figure is ![Caption](name.png) alone on its line")
         if span.kind == "text" and _STRAY.search(span.text):
             raise GuideError(f"{where}: unclosed or misplaced markup in “{span.text.strip()}”")
     return tuple(spans)

@@ -225,7 +225,7 @@ class Tour:
 
     # pictures and texts ----------------------------------------------------------------------
     def shot(self, name: str, widget: QWidget, area: QRect | None = None) -> None:
-        settle(60)
+        settle(60 if self.images is not None else 5)  # a picture waits for the last paint
         self.texts.collect(widget)
         self.shots.append(name)
         if self.images is None or (self.only and name not in self.only):
@@ -296,7 +296,7 @@ class Tour:
         keys = [area.key for area in window.areas]
         navigation = window.navigation
         click_item(navigation, navigation.model().index(keys.index(key), 0))
-        settle(80)
+        settle(80 if self.images is not None else 10)
         page = window.page_by_key[key]
         self.texts.collect(page)
         return page

@@ -148,7 +148,8 @@ class OverviewPage(QWidget):
             status = PlanStatus(o.plan_status).label
             number = o.plan_number or _("no number yet")
             self.plan_card.set(f"{o.plan_year}", _("{status}, revision {revision} — {number}").format(
-                status=status, revision=o.plan_revision, number=number))
+                status=status, revision=o.plan_revision, number=number) if o.plan_revision else
+                _("Draft, not issued yet"))
         counts = {c.code: c.count for c in o.tasks_by_status}
         self.tasks_card.set(format_number(o.tasks_total), _("{done} done, {progress} in progress").format(
             done=format_number(counts.get(TaskStatus.DONE.value, 0)),
