@@ -119,6 +119,7 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
     _add_package_commands(commands)
     _add_report_commands(commands)
     _add_excel_commands(commands)
+    _add_token_commands(commands)
     return parser
 
 
@@ -197,7 +198,10 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
     report.add_argument("--password-env", metavar="VAR",
                         help=_("environment variable holding the certificate's password"))
     report.add_argument("--sign-pkcs11", metavar="LIB", help=_("sign with a token through this PKCS#11 library"))
-    report.add_argument("--slot", type=int, default=0, metavar="N", help=_("slot of the token (default 0)"))
+    which = report.add_mutually_exclusive_group()
+    which.add_argument("--slot", type=int, metavar="N", help=_("slot of the token (default 0)"))
+    which.add_argument("--token", metavar="LABEL",
+                       help=_("the token with this label, whatever its slot (see kehoach token list)"))
     report.add_argument("--pin-env", metavar="VAR", help=_("environment variable holding the token's PIN"))
 
     remind = commands.add_parser("reminders", help=_("the city's reminder letters to the units whose report for a "
@@ -213,6 +217,18 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
     verify = pdf_actions.add_parser("verify", help=_("check a PDF's signatures: exit 0 only if intact and valid"))
     verify.add_argument("file", type=Path, metavar="FILE.pdf")
     _add_location(verify, required=False)
+
+
+def _add_token_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    token = commands.add_parser("token", help=_("USB tokens and smart cards for signing"))
+    actions = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help=_("list the tokens found through the PKCS#11 libraries installed"))
+    listing.add_argument("--library", action="append", default=[], metavar="LIB",
+                         help=_("also try this PKCS#11 library (repeatable)"))
+    # The child process that loads one library for the signing dialog and `token list` (not for people):
+    probe = actions.add_parser("probe")
+    probe.add_argument("library", metavar="LIB")
+    probe.add_argument("--out", type=Path, required=True, metavar="FILE.json")
 
 
 def _add_excel_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -516,7 +532,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.sign_p12:
         credentials = reports.P12Credentials(args.sign_p12, _secret_from_env(args.password_env, _("password")))
     elif args.sign_pkcs11:
-        credentials = reports.TokenCredentials(args.sign_pkcs11, args.slot, _secret_from_env(args.pin_env, "PIN"))
+        credentials = reports.TokenCredentials(args.sign_pkcs11, args.slot or 0, _secret_from_env(args.pin_env, "PIN"),
+                                               label=args.token or "")
     session = open_workspace(args.workspace)
     if args.kind == "city":
         from kehoach_desktop.services.city_reports import generate_city_report
@@ -592,6 +609,32 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_REFUSED
 
 
+def _cmd_token(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from kehoach_desktop.exchange.pdf import tokens
+    from kehoach_desktop.formats import format_date
+
+    probes = tokens.discover(tokens.candidate_libraries(extra=args.library))
+    found = tokens.found_tokens(probes)
+    for probe in probes:
+        if probe.problem:
+            print(probe.problem, file=sys.stderr)
+    if not found:
+        print(_("No token found. Plug the token in, or name its PKCS#11 library with --library."), file=sys.stderr)
+        return EXIT_REFUSED
+    for token in found:
+        print(_('Token “{label}” (serial {serial}): --sign-pkcs11 "{library}" --token "{label}" (slot {slot})').format(
+            label=token.label, serial=token.serial_text or "-", library=token.library, slot=token.slot))
+        for certificate in token.certificates:
+            print(_("  certificate of {holder} ({organisation}), issued by {issuer}, valid until {date}").format(
+                holder=certificate.holder, organisation=certificate.organisation or "-",
+                issuer=certificate.issuer or "-", date=format_date(dt.date.fromisoformat(certificate.valid_until))))
+        if not token.certificates:
+            print(_("  its certificates can be read only after the PIN"))
+    return EXIT_OK
+
+
 def _first_positional(argv: Sequence[str], parser: argparse.ArgumentParser) -> str | None:
     takes_value = {option for action in parser._actions if action.option_strings and action.nargs != 0
                    for option in action.option_strings}
@@ -639,6 +682,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kehoach_desktop.app import self_test
 
         return self_test()
+    if args.command == "token" and args.token_command == "probe":  # a child process: no log file of its own
+        from kehoach_desktop.exchange.pdf.tokens import write_probe
+
+        return write_probe(args.library, args.out)
     from kehoach_desktop.logs import setup_logging
     from kehoach_desktop.paths import app_paths
 
@@ -646,7 +693,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"init": _cmd_init, "demo": _cmd_demo, "dump": _cmd_dump, "package": _cmd_package,
                 "template": _cmd_template, "report": _cmd_report, "pdf": _cmd_pdf,
                 "excel": _cmd_excel, "migrate-store": _cmd_migrate_store, "review": _cmd_review,
-                "reminders": _cmd_reminders, "guide": _cmd_guide}
+                "reminders": _cmd_reminders, "token": _cmd_token, "guide": _cmd_guide}
     try:
         return handlers[args.command](args)
     except UserFacingError as error:

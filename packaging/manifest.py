@@ -39,8 +39,9 @@ DATA_FOLDERS: tuple[DataFolder, ...] = (
                "PDF reports: Liberation Serif (four styles) and Noto Serif for the signature stamp"),
     DataFolder("resources/templates", "kehoach_desktop/resources/templates", ("*.json",),
                "the built-in plan template (services/templates.py)"),
-    DataFolder("resources/reference", "kehoach_desktop/resources/reference", ("*.json", "*.csv"),
-               "official lists of units, the demo's unit (services/template_editing.py, services/demo.py)"),
+    DataFolder("resources/reference", "kehoach_desktop/resources/reference", ("*.json", "*.csv", "*.toml"),
+               "official lists of units, the demo's unit (services/template_editing.py, services/demo.py); "
+               "the PKCS#11 libraries to try (exchange/pdf/tokens.py)"),
     DataFolder("resources/guide", "kehoach_desktop/resources/guide", ("*/[0-9][0-9]-*.md", "*/images/*.png"),
                "the user guide in each language and its screenshots (services/guide.py)"),
     DataFolder("resources/icons", "kehoach_desktop/resources/icons",
