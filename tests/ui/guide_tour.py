@@ -14,11 +14,12 @@ unit's year in progress, then the city with the packages of a few units.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -564,10 +565,15 @@ class Tour:
         self.shot("reports-page", window, self.page_area(window))
 
         def sign(dialog: QDialog) -> None:
+            wait_until(lambda: dialog.search_button.isEnabled(), "the search for tokens")  # type: ignore[attr-defined]
+            tokens = dialog.token_list  # type: ignore[attr-defined]
+            if tokens.count():
+                click_item(tokens, tokens.model().index(0, 0))
             self.shot("sign-dialog", dialog)
             dialog.reject()
 
-        self.through_dialog(reports.sign_button.click, sign)
+        with plugged_token(self.folder):
+            self.through_dialog(reports.sign_button.click, sign)
         self.show_page(window, "sync")
         backups = self.show_page(window, "backups")
         backups.backup_button.click()
@@ -642,6 +648,22 @@ class Tour:
             settle()
         finally:
             city.close()
+
+
+@contextlib.contextmanager
+def plugged_token(folder: Path) -> Iterator[None]:
+    """A USB token as a signer's, when SoftHSM is installed (a SoftHSM token with a certificate; else none)."""
+    import pytest
+
+    from tests.exchange.certs import make_pki
+    from tests.exchange.softhsm import make_token
+
+    (folder / "token").mkdir(exist_ok=True)
+    with pytest.MonkeyPatch.context() as environment:
+        with contextlib.suppress(pytest.skip.Exception):  # no SoftHSM here: the dialog finds no token, as it would
+            make_token(folder / "token", make_pki(folder / "token", signer="Nguyễn Văn An",
+                                                  organisation="UBND quận Đống Đa"), environment, label="VNPT-CA")
+        yield
 
 
 def make_photo(path: Path) -> None:
