@@ -13,8 +13,10 @@ from sqlalchemy import exists, select
 
 from kehoach_desktop.domain.enums import PlanStatus
 from kehoach_desktop.services.unit_view import workspace_unit
-from kehoach_desktop.storage.models import AuditEntry, Event, Material, Plan, SentPackage, Task
+from kehoach_desktop.storage.models import AuditEntry, Event, Material, Plan, SentPackage, Setting, Task
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
+
+HIDDEN_SETTING = "first_steps.hidden"  # "1" once the officer hid the list before every step was done
 
 
 @dataclass(frozen=True)
@@ -27,14 +29,19 @@ class FirstSteps:
     events: bool
     workbooks: bool
     package: bool
+    hidden: bool = False  # the officer hid the list (some units never use a step, e.g. the workbooks)
 
     @property
     def done(self) -> int:
-        return sum(getattr(self, f.name) for f in fields(self))
+        return sum(getattr(self, name) for name in self.step_names())
 
     @property
     def total(self) -> int:
-        return len(fields(self))
+        return len(self.step_names())
+
+    @classmethod
+    def step_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls) if f.name != "hidden")
 
     @property
     def all_done(self) -> bool:
@@ -66,4 +73,12 @@ def get_first_steps(*, uow_factory: UnitOfWorkFactory) -> FirstSteps:
             events=bool(s.scalar(select(exists().where(Event.unit_code == unit_code, Event.deleted_at.is_(None))))),
             workbooks=logged("excel.export"),
             package=bool(s.scalar(select(exists().where(SentPackage.id.is_not(None))))),
+            hidden=getattr(s.get(Setting, HIDDEN_SETTING), "value", "") == "1",
         )
+
+
+def set_first_steps_hidden(*, uow_factory: UnitOfWorkFactory, hidden: bool) -> None:
+    """Hide the list of first steps on Tổng quan, or show it again (Trợ giúp → Các bước đầu tiên)."""
+    with uow_factory() as uow:
+        uow.session.merge(Setting(key=HIDDEN_SETTING, value="1" if hidden else ""))
+        uow.commit()

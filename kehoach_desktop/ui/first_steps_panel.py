@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services.first_steps import FirstSteps
@@ -42,6 +42,7 @@ class FirstStepsPanel(QFrame):
     """``go_requested(area, target)``: the user asked to do a step (the main window goes there)."""
 
     go_requested = Signal(str, str)
+    hide_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,11 +52,18 @@ class FirstStepsPanel(QFrame):
         layout.setContentsMargins(16, 12, 16, 12)
         self.title = QLabel(_("First steps"))
         self.title.setProperty("role", "section-title")
+        self.hide_button = QPushButton(_("Hide these steps"))
+        self.hide_button.setObjectName("first_steps_hide")
+        self.hide_button.setToolTip(_("Help → First steps shows them again"))
+        self.hide_button.clicked.connect(self.hide_requested)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.hide_button, 0, Qt.AlignmentFlag.AlignTop)
         self.progress = QLabel()
         self.progress.setObjectName("first_steps_progress")
         self.progress.setProperty("role", "hint")
         self.progress.setWordWrap(True)
-        layout.addWidget(self.title)
+        layout.addLayout(title_row)
         layout.addWidget(self.progress)
         grid = QGridLayout()
         grid.setColumnStretch(1, 1)
@@ -82,8 +90,8 @@ class FirstStepsPanel(QFrame):
         self.done_keys: set[str] = set()
 
     def show_steps(self, steps: FirstSteps) -> None:
-        """Tick what is done; the panel hides once every step is."""
-        self.setVisible(not steps.all_done)
+        """Tick what is done; the panel hides once every step is, or when the officer hid it."""
+        self.setVisible(not steps.all_done and not steps.hidden)
         self.progress.setText(_("{done} of {total} steps done. Each button leads to where the step is done; "
                                 "the guide (F1) explains each of them.").format(done=steps.done, total=steps.total))
         self.done_keys = {step.key for step in STEPS if getattr(steps, step.key)}

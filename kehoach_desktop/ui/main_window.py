@@ -308,6 +308,11 @@ class MainWindow(QMainWindow):
         self.page_help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
         self.page_help_action.triggered.connect(self.open_page_help)
         help_menu.addAction(self.page_help_action)
+        if self.summary.mode != WorkspaceMode.CITY.value:  # a unit's first steps, on its Tổng quan
+            self.first_steps_action = QAction(_("First steps"), self)
+            self.first_steps_action.setObjectName("show_first_steps")
+            self.first_steps_action.triggered.connect(self.show_first_steps)
+            help_menu.addAction(self.first_steps_action)
         self.shortcuts_action = QAction(_("Keyboard shortcuts"), self)
         self.shortcuts_action.setObjectName("show_shortcuts")
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
@@ -351,6 +356,11 @@ class MainWindow(QMainWindow):
         """The name the guide gives the page shown (``page=`` in its headings): a city's pages start with "city-"."""
         city = self.summary.mode == WorkspaceMode.CITY.value
         return f"city-{self.current_area()}" if city else self.current_area()
+
+    def show_first_steps(self) -> None:
+        """Tổng quan with its list of first steps shown again (after "Hide these steps")."""
+        self.show_area("overview")
+        self.page_by_key["overview"].show_first_steps(True)  # type: ignore[attr-defined]
 
     def show_shortcuts(self) -> QDialog:
         from kehoach_desktop.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows

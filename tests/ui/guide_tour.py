@@ -514,6 +514,9 @@ class Tour:
     def demo_unit(self, session) -> None:  # type: ignore[no-untyped-def]
         """A unit's year in progress: the figures, the progress, the registers, a report, the backups."""
         window = self.main_window(session, "demo")
+        overview = window.page_by_key["overview"]
+        if overview.first_steps.isVisible():  # a unit in the middle of its year: its figures matter now
+            overview.first_steps.hide_button.click()
         self.shot("overview", window, self.window_area(window))
         self.show_page(window, "plan")
 

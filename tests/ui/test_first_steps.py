@@ -177,6 +177,17 @@ def test_the_steps_are_read_from_the_data_and_the_list_hides_when_all_are_done(
     assert panel.done_keys == {"responsible_units", "materials", "events"} and panel.isVisible()
     assert panel.marks["materials"].toolTip() == "Done" and panel.marks["issued"].toolTip() == "Not done yet"
 
+    # an officer who will not use a step hides the list; Help → First steps brings it back
+    qtbot.mouseClick(panel.hide_button, Qt.MouseButton.LeftButton)
+    assert not panel.isVisible() and get_first_steps(uow_factory=uow).hidden
+    click_nav(qtbot, window, "plan")
+    click_nav(qtbot, window, "overview")
+    assert not panel.isVisible()
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.menu() and a.menu().title() == "&Help")
+    next(a for a in help_menu.actions() if a.text() == "First steps").trigger()
+    assert window.current_area() == "overview" and panel.isVisible()
+    assert not get_first_steps(uow_factory=uow).hidden
+
     state = get_plan_editor(uow_factory=uow, today=session.today())
     theme = next(s for s in state.sections if s.template_key == "II.1.2")
     create_task(uow_factory=uow, section_id=theme.id, fields=TaskInput(content="Phát thanh trên loa", form="other"))

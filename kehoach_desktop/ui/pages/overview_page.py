@@ -20,7 +20,7 @@ from kehoach_desktop.domain.enums import EventStatus, EventType, MaterialStatus,
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services.dto import Overview, ThemeProgress
-from kehoach_desktop.services.first_steps import get_first_steps
+from kehoach_desktop.services.first_steps import get_first_steps, set_first_steps_hidden
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.charts import BarChart
 from kehoach_desktop.ui.first_steps_panel import FirstStepsPanel
@@ -70,6 +70,7 @@ class OverviewPage(QWidget):
         layout.addWidget(self.header)
         self.first_steps = FirstStepsPanel()
         self.first_steps.go_requested.connect(self.go_requested)
+        self.first_steps.hide_requested.connect(lambda: self.show_first_steps(False))
         self.first_steps.hide()
         layout.addWidget(self.first_steps)
 
@@ -129,6 +130,11 @@ class OverviewPage(QWidget):
 
     def refresh_first_steps(self) -> None:
         self.first_steps.show_steps(get_first_steps(uow_factory=self._session.uow_factory))
+
+    def show_first_steps(self, shown: bool) -> None:
+        """Hide the list (its button), or show it again (Trợ giúp → Các bước đầu tiên)."""
+        set_first_steps_hidden(uow_factory=self._session.uow_factory, hidden=not shown)
+        self.refresh_first_steps()
 
     def showEvent(self, event: QShowEvent) -> None:
         """Exports (a workbook, a package) change no page's figures but tick a first step."""
