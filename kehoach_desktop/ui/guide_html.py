@@ -32,6 +32,7 @@ td.head { font-weight: 600; background-color: #f3f4f6; }
 """
 
 ImageSize = Callable[[str], "tuple[int, int] | None"]
+MAX_IMAGE_WIDTH = 780  # the text's width in the guide's window at its usual size; wider pictures are scaled
 
 
 def inline_html(spans: Inline) -> str:
@@ -62,11 +63,7 @@ def inline_html(spans: Inline) -> str:
 
 def _figure(block: Figure, image_size: ImageSize, max_width: int) -> str:
     size = image_size(block.image)
-    width = ""
-    if size is not None:
-        width = f' width="{min(size[0], max_width)}"'
-        if size[0] > max_width:
-            width += f' height="{round(size[1] * max_width / size[0])}"'
+    width = f' width="{min(size[0], max_width)}"' if size is not None else ""  # the height follows
     caption = f'<p class="caption" align="center">{inline_html(block.caption)}</p>' if block.caption else ""
     return f'<p align="center"><img src="{escape(block.image)}"{width}></p>{caption}'
 
@@ -91,7 +88,8 @@ def _block(block: Block, image_size: ImageSize, max_width: int) -> str:
             f"<tr>{head}</tr>{rows}</table><p></p>")
 
 
-def chapter_html(chapter: Chapter, number: int, image_size: ImageSize, *, max_image_width: int = 760) -> str:
+def chapter_html(chapter: Chapter, number: int, image_size: ImageSize, *,
+                 max_image_width: int = MAX_IMAGE_WIDTH) -> str:
     """The chapter numbered ``number``; each heading carries its id as an anchor for links, F1 and search."""
     parts = [f"<html><head><style>{STYLE}</style></head><body>",
              f'<h1><a name="{chapter.id}"></a>{number}. {escape(chapter.title)}</h1>']

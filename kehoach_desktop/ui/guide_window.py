@@ -5,8 +5,17 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QColor, QImageReader, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QImageReader,
+    QKeySequence,
+    QShortcut,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -32,6 +41,21 @@ from kehoach_desktop.ui.widgets import wrap_tree_text
 ANCHOR_ROLE = Qt.ItemDataRole.UserRole
 
 
+class GuideBrowser(QTextBrowser):
+    """The guide's text; its pictures are read as the PNG files they are (no guessing of their format)."""
+
+    def __init__(self, images: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._images = images
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            image = QImage()
+            if image.load(str(self._images / Path(name.toString()).name), "PNG"):
+                return image
+        return super().loadResource(kind, name)
+
+
 class GuideWindow(QWidget):
     """The guide: contents on the left (or the search results), one chapter at a time on the right."""
 
@@ -40,7 +64,8 @@ class GuideWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("guide_window")
         self.setWindowTitle(_("User guide"))
-        self.resize(1180, 780)
+        available = self.screen().availableGeometry()  # 1180×780, or 90 % of a smaller screen (1366×768)
+        self.resize(min(1180, int(available.width() * 0.9)), min(780, int(available.height() * 0.9)))
         self.guide = guide
         self._images = images
         self._save_folder = save_folder
@@ -68,10 +93,9 @@ class GuideWindow(QWidget):
         left_layout.addWidget(self.results_label)
         left_layout.addWidget(self.contents, 1)
 
-        self.browser = QTextBrowser()
+        self.browser = GuideBrowser(images)
         self.browser.setObjectName("guide_text")
         self.browser.setOpenLinks(False)
-        self.browser.setSearchPaths([str(images)])
         self.browser.document().setDocumentMargin(16)
         self.back_button = QPushButton(_("Back"))
         self.back_button.setObjectName("guide_back")
@@ -131,21 +155,26 @@ class GuideWindow(QWidget):
             self.back_button.setEnabled(True)
         if chapter.id != self._chapter_id:
             number = self.guide.chapters.index(chapter) + 1
-            width = max(480, self.browser.viewport().width() - 40)
-            self.browser.setHtml(chapter_html(chapter, number, self._image_size, max_image_width=width))
+            self.browser.setHtml(chapter_html(chapter, number, self._image_size))
             self._chapter_id = chapter.id
         self._anchor = anchor
-        if anchor == chapter.id:
+        self._scroll_to(anchor)
+        QTimer.singleShot(0, lambda: self._scroll_to(anchor))  # again once the pictures are laid out
+        self._select_in_contents(anchor)
+
+    def _scroll_to(self, anchor: str) -> None:
+        if anchor != self._anchor:
+            return
+        if anchor == self._chapter_id:
             self.browser.verticalScrollBar().setValue(0)
         else:
             self.browser.scrollToAnchor(anchor)
-        self._select_in_contents(anchor)
 
     def _current_anchor(self) -> str:
         return getattr(self, "_anchor", self._chapter_id)
 
     def _image_size(self, name: str) -> tuple[int, int] | None:
-        size = QImageReader(str(self._images / name)).size()
+        size = QImageReader(str(self._images / name), b"png").size()
         return (size.width(), size.height()) if size.isValid() else None
 
     def _show_contents(self) -> None:

@@ -338,9 +338,9 @@ class MainWindow(QMainWindow):
             self.guide_window = GuideWindow(load_guide(language), images_dir(language), log_file=self._log_file,
                                             save_folder=DocumentFolders(self._session, self._settings).root(),
                                             parent=self)
+        self.guide_window.show()  # laid out first: the anchor is scrolled to in the text as shown
         if anchor:
             self.guide_window.show_anchor(anchor)
-        self.guide_window.show()
         self.guide_window.raise_()
         self.guide_window.activateWindow()
         return self.guide_window

@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QLineEdit
 
 from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace, open_workspace
@@ -91,6 +91,9 @@ def test_the_help_menu_opens_the_guide_and_F1_the_chapter_of_the_page(
     assert guide.current_chapter() == "start"
     assert guide.browser.toPlainText().startswith(f"1. {first}")
     assert guide.contents.topLevelItemCount() == len(guide.guide.chapters)
+    pictures = [image for source, image in guide.guide.images() if "01-" in source]
+    assert pictures and all(not guide.browser.loadResource(QTextDocument.ResourceType.ImageResource.value,
+                                                          QUrl(name)).isNull() for name in pictures)
 
     for key, chapter in (("tasks", "tasks"), ("materials", "registers"), ("sync", "sync"), ("overview", "start")):
         click_nav(qtbot, window, key)
