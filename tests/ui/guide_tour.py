@@ -745,13 +745,13 @@ def run_tour(language: str, folder: Path, images: Path | None = None, only: Iter
              prebuilt: Path | None = None) -> Tour:
     """The whole tour in ``language`` (the catalog and Qt's strings switched to it), in ``folder``."""
     from kehoach_desktop import i18n
-    from kehoach_desktop.ui.qt_strings import GettextQtTranslator
+    from kehoach_desktop.ui.qt_strings import qt_translator
     from kehoach_desktop.ui.style import STYLE_SHEET
 
     app = QApplication.instance() or QApplication([])
     previous = i18n.current_language()
     i18n.setup(language)
-    translator: QTranslator = GettextQtTranslator() if language == "vi" else QTranslator()  # as app.py does
+    translator: QTranslator = qt_translator(app) if language == "vi" else QTranslator()  # as app.py does
     if language != "vi":
         translator.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
     app.installTranslator(translator)
