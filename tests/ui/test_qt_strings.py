@@ -8,7 +8,6 @@ is in our list (a Qt upgrade that adds one fails here).
 
 from __future__ import annotations
 
-import ctypes
 import io
 import shutil
 import sys
@@ -48,8 +47,6 @@ class RecordingTranslator(QTranslator):
 
     def translate(self, context: str, source_text: str, disambiguation: str | None = None,
                   n: int = -1) -> str | None:
-        if disambiguation is None:  # PySide 6.12 hands None over one reference short: give it back
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
         if (context, source_text) not in self.asked:
             self.asked.append((context, source_text))
         return None

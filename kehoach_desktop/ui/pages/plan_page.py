@@ -441,8 +441,8 @@ class PlanPage(QWidget):
         self.text_edit.set_committed_text(section.text)
         self.text_edit.setReadOnly(section.locked or not draft)
         self.text_edit.setStyleSheet("background: #f3f4f6; color: #374151;" if section.locked or not draft else "")
-        self.text_edit.setToolTip(locked_why or (_("The city's wording, locked: write the district's own text under "
-                                                   "“District additions”.") if section.locked else ""))
+        self.text_edit.setToolTip(locked_why or (_("The city's wording, locked: write the unit's own text under "
+                                                   "“The unit's additions”.") if section.locked else ""))
         self.local_edit.set_committed_text(section.local_text)
         self.local_edit.setReadOnly(not draft)
         self.local_edit.setToolTip(locked_why)
