@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import os
 import shutil
 import unicodedata
@@ -48,7 +49,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from kehoach_desktop.domain.guide import MENU_SEPARATOR, UiKind
+from kehoach_desktop.domain.guide import MENU_SEPARATOR, Guide, UiKind
 
 WINDOW_SIZE = (1024, 660)  # a small office screen: the pages reflow to it, the pictures stay readable at 1:1
 MAX_WIDTH = 860  # wider pictures are scaled down to this
@@ -150,6 +151,23 @@ class UiTexts:
                         for sub in action.menu().actions():
                             self.menus.add(f"{title}{MENU_SEPARATOR}{plain(action.text())}{MENU_SEPARATOR}"
                                            f"{plain(sub.text())}")
+
+
+def names_not_shown(tour: Tour, guide: Guide) -> list[str]:
+    """Each mark of ``guide`` that the windows of ``tour`` did not show as that kind, with the nearest they did show."""
+    texts = tour.texts
+    missing: list[str] = []
+    for source, _chapter, span in guide.ui_names():
+        if texts.knows(span.kind, span.text):
+            continue
+        shown = {UiKind.PAGE: texts.pages, UiKind.MENU: texts.menus, UiKind.BUTTON: texts.buttons,
+                 UiKind.KEY: texts.keys}.get(UiKind(span.kind), texts.labels | texts.buttons)
+        near = difflib.get_close_matches(plain(span.text), shown, n=2, cutoff=0.6)
+        problem = (f"resources/guide/{source}: {{{span.kind}:{span.text}}} is not on screen as a {span.kind}"
+                   + (f" (the windows show: {' / '.join(near)})" if near else ""))
+        if problem not in missing:
+            missing.append(problem)
+    return missing
 
 
 def _text_of(text: str) -> str:
