@@ -1,11 +1,11 @@
 """The user guide names the interface in its current words, without opening a window (seconds, in every run).
 
 Every button, page, menu entry and label a chapter names ({button:…}, {page:…}, {menu:A > B}, {label:…}) must be
-a message of the program: an English source string for the English guide, its current Vietnamese translation for
-the Vietnamese one. Both guides name the same things in the same order, so a Vietnamese name the catalog no longer
-holds is reported with the words the interface now uses for it (read through the English guide's mark at the same
-place). The slower check against the real windows (which also knows buttons from labels, and keys) is the guide's
-tour: ``pytest --guide-tour tests/ui/test_guide.py``.
+a message of the program: an English source string for the English guide, and for the Vietnamese guide the current
+translation of the English guide's name at the same place (both guides name the same things in the same order). So
+a Vietnamese name the catalog no longer gives is reported with the words the interface now uses for it. The slower
+check against the real windows (which also knows buttons from labels, and keys) is the guide's tour:
+``pytest --guide-tour tests/ui/test_guide.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kehoach_desktop.domain.guide import MENU_SEPARATOR, Span, UiKind
+from kehoach_desktop.domain.guide import MENU_SEPARATOR, Guide, Span, UiKind, parse_guide
 from kehoach_desktop.i18n import LANGUAGES
 from kehoach_desktop.services.guide import guide_dir, images_dir, load_guide
 from kehoach_desktop.ui.main_window import CITY_AREAS, DISTRICT_AREAS
@@ -61,19 +61,44 @@ def _parts(span: Span) -> list[str]:
 
 def _lines(source: str, span: Span) -> str:
     """Where ``span`` is written: ``resources/guide/vi/02-ke-hoach.md:11, 80``."""
-    path = guide_dir(source.split("/")[0]) / source.split("/")[1]
+    path = guide_dir(source.split("/")[0]) / source.split("/")[-1]
     mark = re.compile(r"\{" + span.kind + r":\s*" + re.escape(span.text) + r"\s*\}")
-    numbers = [str(n) for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if mark.search(line)]
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    numbers = [str(n) for n, line in enumerate(text.splitlines(), 1) if mark.search(line)]
     return f"resources/guide/{source}:{', '.join(numbers) or '?'}"
 
 
-def _named(language: str) -> list[tuple[str, Span]]:
-    return [(source, span) for source, _chapter, span in load_guide(language).ui_names() if span.kind != UiKind.KEY]
+def _named(guide: Guide) -> list[tuple[str, Span]]:
+    return [(source, span) for source, _chapter, span in guide.ui_names() if span.kind != UiKind.KEY]
+
+
+def stale_names(guide: Guide, english: Guide, words: dict[str, set[str]]) -> list[str]:
+    """Each name of ``guide`` that is not the interface's word for the English guide's name at the same place.
+
+    ``words``: each English message (as compared) → the words the interface shows for it in ``guide``'s language.
+    """
+    shown = set().union(*words.values())
+    problems: list[str] = []
+    for (source, span), (_en_source, en_span) in zip(_named(guide), _named(english), strict=True):
+        for part, en_part in zip(_parts(span), _parts(en_span), strict=True):
+            now = sorted(words.get(en_part, ()))
+            if part in now or (not now and part in shown):  # the translation of the English name, or a word shown
+                continue
+            if guide.language != "en" and now:
+                hint = f"the interface now says “{' / '.join(now)}” (English: “{en_part}”)"
+            else:
+                near = difflib.get_close_matches(part, shown, n=3, cutoff=0.6)
+                hint = "no message of the program reads so" + (f"; nearest: “{'” / “'.join(near)}”" if near else "")
+            which = f" “{part}”" if span.kind == UiKind.MENU else ""
+            problem = f"{_lines(source, span)}: {{{span.kind}:{span.text}}}{which}: {hint}"
+            if problem not in problems:
+                problems.append(problem)
+    return problems
 
 
 def test_both_guides_name_the_same_interface_in_the_same_order() -> None:
     """What lets a stale Vietnamese name be reported with its replacement (and keeps the translations whole)."""
-    vi, en = _named("vi"), _named("en")
+    vi, en = _named(load_guide("vi")), _named(load_guide("en"))
     for index, ((source, vs), (_other, es)) in enumerate(zip(vi, en, strict=False)):
         assert (vs.kind, len(_parts(vs))) == (es.kind, len(_parts(es))), (
             f"mark {index + 1} of the guide: {_lines(source, vs)} {{{vs.kind}:{vs.text}}} but the English guide "
@@ -84,24 +109,24 @@ def test_both_guides_name_the_same_interface_in_the_same_order() -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_name_in_the_guide_is_a_word_of_the_interface(language: str) -> None:
-    words = interface_words()
-    shown = set().union(*words[language].values())
-    problems: list[str] = []
-    for (source, span), (_en_source, en_span) in zip(_named(language), _named("en"), strict=True):
-        for part, en_part in zip(_parts(span), _parts(en_span), strict=True):
-            if part in shown:
-                continue
-            now = sorted(words[language].get(en_part, ()))
-            if language != "en" and now:
-                hint = f"the interface now says “{' / '.join(now)}” (English: “{en_part}”)"
-            else:
-                near = difflib.get_close_matches(part, shown, n=3, cutoff=0.6)
-                hint = "no message of the program reads so" + (f"; nearest: “{'” / “'.join(near)}”" if near else "")
-            which = f" “{part}”" if span.kind == UiKind.MENU else ""
-            problem = f"{_lines(source, span)}: {{{span.kind}:{span.text}}}{which}: {hint}"
-            if problem not in problems:
-                problems.append(problem)
+    problems = stale_names(load_guide(language), load_guide("en"), interface_words()[language])
     assert problems == [], "the guide names what the interface no longer shows:\n" + "\n".join(problems)
+
+
+def test_a_renamed_page_or_button_is_reported_with_its_place_and_its_new_words() -> None:
+    """As after a change of the catalog: the side bar's "Sync" now reads "Gửi báo cáo", a button is gone."""
+    vietnamese = parse_guide("vi", [("vi/07-gui.md", "# Gửi {#sync}\n\nMở trang {page:Đồng bộ}, bấm {button:Xuất gói…}"
+                                                      " rồi {menu:Tệp > Thoát}.\n")])
+    english = parse_guide("en", [("en/07-send.md", "# Send {#sync}\n\nOpen {page:Sync}, click {button:Export package…}"
+                                                   " then {menu:File > Quit}.\n")])
+    words = {"Sync": {"Gửi báo cáo"}, "File": {"Tệp"}, "Quit": {"Thoát"}, "Export": {"Xuất"}}
+    assert stale_names(vietnamese, english, words) == [
+        "resources/guide/vi/07-gui.md:?: {page:Đồng bộ}: the interface now says “Gửi báo cáo” (English: “Sync”)",
+        "resources/guide/vi/07-gui.md:?: {button:Xuất gói…}: no message of the program reads so; nearest: “Xuất”"]
+    assert stale_names(english, english, {"Sync": {"Sync"}, "File": {"File"}, "Quit": {"Quit"}}) == [
+        "resources/guide/en/07-send.md:?: {button:Export package…}: no message of the program reads so"]
+    assert stale_names(vietnamese, english, {**words, "Export package…": {"Xuất gói…"}}) == [
+        "resources/guide/vi/07-gui.md:?: {page:Đồng bộ}: the interface now says “Gửi báo cáo” (English: “Sync”)"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
