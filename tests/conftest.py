@@ -64,14 +64,14 @@ GUIDE_TOUR_OPTION = "--guide-tour"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(GUIDE_TOUR_OPTION, action="store_true",
-                     help="also check the user guide against the real windows (the guide's tour: 15 s of CPU, 1–2 min)")
+                     help="also check the user guide against the real windows (the guide's tour: 15 s of CPU)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.getoption(GUIDE_TOUR_OPTION):
         return
-    skip = pytest.mark.skip(reason="the guide's tour drives every window (15 s of CPU, 1–2 minutes waiting for "
-                            "them): run with --guide-tour; tests/test_guide_names.py checks the names every run")
+    skip = pytest.mark.skip(reason="the guide's tour drives every window (15 s of CPU, over a minute on a busy "
+                            "machine): run with --guide-tour; tests/test_guide_names.py checks the names every run")
     for item in items:
         if "guide_tour" in item.keywords:
             item.add_marker(skip)

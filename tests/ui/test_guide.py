@@ -3,8 +3,8 @@
 Every button, page, menu entry, label and key the guide names is shown by the windows in that language, as that
 kind of thing (a button as a button), and every picture it shows is one the tour makes. The tour
 (tests/ui/guide_tour.py) drives the windows as packaging/guide_images.py does, without taking pictures. It takes
-about 15 s of processor time but 80 s or more of waiting for windows, dialogs and background work (measured and
-printed by the fixture below), so the default run leaves it out; the check of the names against the program's
+about 15 s of processor time, which on a shared machine became 81 s (measured and printed by the fixture
+below), so the default run leaves it out; the check of the names against the program's
 messages and of the pictures runs every time (tests/test_guide_names.py).
 """
 
