@@ -10,98 +10,47 @@ check against the real windows (which also knows buttons from labels, and keys) 
 
 from __future__ import annotations
 
-import difflib
-import re
+import importlib.util
+import shutil
+import sys
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from kehoach_desktop.domain.guide import MENU_SEPARATOR, Guide, Span, UiKind, parse_guide
+from kehoach_desktop.domain.guide import parse_guide
 from kehoach_desktop.i18n import LANGUAGES
 from kehoach_desktop.services.guide import guide_dir, images_dir, load_guide
 from kehoach_desktop.ui.main_window import CITY_AREAS, DISTRICT_AREAS
-from tests.test_i18n_catalogs import load_tool
-from tests.ui.guide_tour import plain
 
 PICTURE_LIMIT = 80 * 1024  # one screenshot (the wheel carries them all)
 PICTURES_LIMIT = 1200 * 1024  # all the screenshots of one language
-REPO = Path(__file__).resolve().parents[1]
+TOOL = Path(__file__).resolve().parents[1] / "packaging" / "guide_names.py"
 
 
-def _key(text: str) -> str:
-    """How a name is compared: as the guide writes it (no mnemonic, single spaces), a trailing colon optional."""
-    return plain(text).rstrip(":").strip()
+@cache
+def tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("guide_names", TOOL)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass reads its annotations through the module
+    spec.loader.exec_module(module)
+    return module
 
 
 @cache
 def interface_words() -> dict[str, dict[str, set[str]]]:
-    """For each language, each English message of the program (as a key) → the words the interface shows for it."""
-    tool = load_tool()
-    template, catalog = tool.extract(), tool.read_catalog("vi")
-    words: dict[str, dict[str, set[str]]] = {"en": {}, "vi": {}}
-    for message in template:
-        if not message.id:
-            continue
-        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
-        translated = catalog.get(message.id, context=message.context)
-        strings = ((translated.string if isinstance(translated.string, tuple | list) else (translated.string,))
-                   if translated is not None else ())
-        for index, english in enumerate(ids):
-            words["en"].setdefault(_key(english), set()).add(_key(english))
-            for vietnamese in strings[index:index + 1] or strings[-1:]:
-                if vietnamese:
-                    words["vi"].setdefault(_key(english), set()).add(_key(vietnamese))
-    return words
-
-
-def _parts(span: Span) -> list[str]:
-    return [_key(part) for part in span.text.split(MENU_SEPARATOR)] if span.kind == UiKind.MENU else [_key(span.text)]
-
-
-def _lines(source: str, span: Span) -> str:
-    """Where ``span`` is written: ``resources/guide/vi/02-ke-hoach.md:11, 80``."""
-    path = guide_dir(source.split("/")[0]) / source.split("/")[-1]
-    mark = re.compile(r"\{" + span.kind + r":\s*" + re.escape(span.text) + r"\s*\}")
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    numbers = [str(n) for n, line in enumerate(text.splitlines(), 1) if mark.search(line)]
-    return f"resources/guide/{source}:{', '.join(numbers) or '?'}"
-
-
-def _named(guide: Guide) -> list[tuple[str, Span]]:
-    return [(source, span) for source, _chapter, span in guide.ui_names() if span.kind != UiKind.KEY]
-
-
-def stale_names(guide: Guide, english: Guide, words: dict[str, set[str]]) -> list[str]:
-    """Each name of ``guide`` that is not the interface's word for the English guide's name at the same place.
-
-    ``words``: each English message (as compared) → the words the interface shows for it in ``guide``'s language.
-    """
-    shown = set().union(*words.values())
-    problems: list[str] = []
-    for (source, span), (_en_source, en_span) in zip(_named(guide), _named(english), strict=True):
-        for part, en_part in zip(_parts(span), _parts(en_span), strict=True):
-            now = sorted(words.get(en_part, ()))
-            if part in now or (not now and part in shown):  # the translation of the English name, or a word shown
-                continue
-            if guide.language != "en" and now:
-                hint = f"the interface now says “{' / '.join(now)}” (English: “{en_part}”)"
-            else:
-                near = difflib.get_close_matches(part, shown, n=3, cutoff=0.6)
-                hint = "no message of the program reads so" + (f"; nearest: “{'” / “'.join(near)}”" if near else "")
-            which = f" “{part}”" if span.kind == UiKind.MENU else ""
-            problem = f"{_lines(source, span)}: {{{span.kind}:{span.text}}}{which}: {hint}"
-            if problem not in problems:
-                problems.append(problem)
-    return problems
+    return tool().interface_words()
 
 
 def test_both_guides_name_the_same_interface_in_the_same_order() -> None:
     """What lets a stale Vietnamese name be reported with its replacement (and keeps the translations whole)."""
-    vi, en = _named(load_guide("vi")), _named(load_guide("en"))
+    names = tool()
+    vi, en = names.named(load_guide("vi")), names.named(load_guide("en"))
     for index, ((source, vs), (_other, es)) in enumerate(zip(vi, en, strict=False)):
-        assert (vs.kind, len(_parts(vs))) == (es.kind, len(_parts(es))), (
-            f"mark {index + 1} of the guide: {_lines(source, vs)} {{{vs.kind}:{vs.text}}} but the English guide "
+        assert (vs.kind, len(names.parts(vs))) == (es.kind, len(names.parts(es))), (
+            f"mark {index + 1} of the guide: resources/guide/{source} {{{vs.kind}:{vs.text}}} but the English guide "
             f"has {{{es.kind}:{es.text}}} there: the two guides must name the same things in the same order")
     assert len(vi) == len(en)
     assert len(vi) > 150  # the guide leads by the interface's own words
@@ -109,24 +58,64 @@ def test_both_guides_name_the_same_interface_in_the_same_order() -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_name_in_the_guide_is_a_word_of_the_interface(language: str) -> None:
-    problems = stale_names(load_guide(language), load_guide("en"), interface_words()[language])
-    assert problems == [], "the guide names what the interface no longer shows:\n" + "\n".join(problems)
+    names = tool()
+    other = "en" if language == "vi" else "vi"
+    found = names.stale_names(load_guide(language), load_guide(other), interface_words()[language])
+    problems = [stale.describe(names.lines(guide_dir(language).parent, stale)) for stale in found]
+    assert problems == [], ("the guide names what the interface no longer shows (python packaging/guide_names.py "
+                            "--fix writes the one-word replacements):\n" + "\n".join(problems))
 
 
-def test_a_renamed_page_or_button_is_reported_with_its_place_and_its_new_words() -> None:
-    """As after a change of the catalog: the side bar's "Sync" now reads "Gửi báo cáo", a button is gone."""
-    vietnamese = parse_guide("vi", [("vi/07-gui.md", "# Gửi {#sync}\n\nMở trang {page:Đồng bộ}, bấm {button:Xuất gói…}"
-                                                      " rồi {menu:Tệp > Thoát}.\n")])
-    english = parse_guide("en", [("en/07-send.md", "# Send {#sync}\n\nOpen {page:Sync}, click {button:Export package…}"
-                                                   " then {menu:File > Quit}.\n")])
-    words = {"Sync": {"Gửi báo cáo"}, "File": {"Tệp"}, "Quit": {"Thoát"}, "Export": {"Xuất"}}
-    assert stale_names(vietnamese, english, words) == [
-        "resources/guide/vi/07-gui.md:?: {page:Đồng bộ}: the interface now says “Gửi báo cáo” (English: “Sync”)",
-        "resources/guide/vi/07-gui.md:?: {button:Xuất gói…}: no message of the program reads so; nearest: “Xuất”"]
-    assert stale_names(english, english, {"Sync": {"Sync"}, "File": {"File"}, "Quit": {"Quit"}}) == [
-        "resources/guide/en/07-send.md:?: {button:Export package…}: no message of the program reads so"]
-    assert stale_names(vietnamese, english, {**words, "Export package…": {"Xuất gói…"}}) == [
-        "resources/guide/vi/07-gui.md:?: {page:Đồng bộ}: the interface now says “Gửi báo cáo” (English: “Sync”)"]
+VI_CHAPTER = """# Gửi {#sync}
+
+Mở trang {page:Đồng bộ}, chọn {label:Kỳ báo cáo:}, bấm {button:Xuất gói…} rồi {menu:Tệp > Đồng bộ}.
+
+Trang {page:Đồng bộ} ghi các gói đã xuất.
+"""
+EN_CHAPTER = """# Send {#sync}
+
+Open {page:Sync}, choose {label:Period:}, click {button:Export package…} then {menu:File > Sync}.
+
+The {page:Sync} page lists the packages exported.
+"""
+WORDS = {"Sync": {"Gửi báo cáo"}, "File": {"Tệp"}, "Period": {"Kỳ báo cáo"}, "Export": {"Xuất"}}
+
+
+def test_a_renamed_page_is_reported_with_its_place_and_fixed_a_removed_button_left_to_a_person(tmp_path: Path) -> None:
+    """As after a change of the catalog: the side bar's "Sync" now reads "Gửi báo cáo"; a button is gone."""
+    names = tool()
+    (tmp_path / "vi").mkdir()
+    (tmp_path / "vi" / "07-gui.md").write_text(VI_CHAPTER, encoding="utf-8")
+    vietnamese = parse_guide("vi", [("vi/07-gui.md", VI_CHAPTER)])
+    english = parse_guide("en", [("en/07-send.md", EN_CHAPTER)])
+    found = names.stale_names(vietnamese, english, WORDS)
+    assert [stale.describe(names.lines(tmp_path, stale)) for stale in found] == [
+        f"{tmp_path}/vi/07-gui.md:3, 5: {{page:Đồng bộ}}: the interface now says “Gửi báo cáo” (English: “Sync”)",
+        f"{tmp_path}/vi/07-gui.md:3: {{button:Xuất gói…}}: no message of the program reads so; nearest: “Xuất”",
+        f"{tmp_path}/vi/07-gui.md:3: {{menu:Tệp > Đồng bộ}} “Đồng bộ”: the interface now says “Gửi báo cáo” "
+        "(English: “Sync”)"]
+    left = names.fix(tmp_path, found)
+    assert [stale.span.text for stale in left] == ["Xuất gói…"]  # no word to put in its place: a person decides
+    assert (tmp_path / "vi" / "07-gui.md").read_text(encoding="utf-8") == VI_CHAPTER.replace(
+        "{page:Đồng bộ}", "{page:Gửi báo cáo}").replace("{menu:Tệp > Đồng bộ}", "{menu:Tệp > Gửi báo cáo}")
+    fixed = parse_guide("vi", [("vi/07-gui.md", (tmp_path / "vi" / "07-gui.md").read_text(encoding="utf-8"))])
+    assert [stale.span.text for stale in names.stale_names(fixed, english, WORDS)] == ["Xuất gói…"]
+    back = {"Gửi báo cáo": {"Sync"}, "Tệp": {"File"}, "Kỳ báo cáo": {"Period"}}
+    assert [stale.describe("en") for stale in names.stale_names(english, fixed, back)] == [
+        "en: {button:Export package…}: no message of the program reads so"]
+    back["Xuất gói…"] = {"Export data package…"}  # the Vietnamese guide's name at that place is still a message
+    assert [stale.describe("en") for stale in names.stale_names(english, fixed, back)] == [
+        "en: {button:Export package…}: the interface now says “Export data package…” (Vietnamese: “Xuất gói…”)"]
+
+
+def test_the_tool_lists_nothing_to_fix_in_the_bundled_guide(tmp_path: Path) -> None:
+    """``--fix`` on the guide as bundled changes no file: every name is the interface's word."""
+    copy = tmp_path / "guide"
+    shutil.copytree(guide_dir("vi").parent, copy, ignore=shutil.ignore_patterns("images"))
+    names = tool()
+    found = names.stale_names(load_guide("vi"), load_guide("en"), interface_words()["vi"])
+    assert names.fix(copy, found) == []
+    assert all((copy / "vi" / path.name).read_bytes() == path.read_bytes() for path in guide_dir("vi").glob("*.md"))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

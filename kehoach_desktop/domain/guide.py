@@ -45,6 +45,12 @@ class UiKind(StrEnum):
 MENU_SEPARATOR = " > "
 
 
+def interface_name(text: str) -> str:
+    """A text of the interface as the guide writes it: mnemonics (``&``) removed, blanks single spaces, NFC."""
+    text = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
 @dataclass(frozen=True)
 class Span:
     """A piece of inline text. ``kind`` is "text", "bold", "italic", "code", "link" or a :class:`UiKind` value."""

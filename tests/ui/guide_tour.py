@@ -19,7 +19,6 @@ import datetime as dt
 import difflib
 import os
 import shutil
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +48,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from kehoach_desktop.domain.guide import MENU_SEPARATOR, Guide, UiKind
+from kehoach_desktop.domain.guide import MENU_SEPARATOR, Guide, UiKind, interface_name
 
 WINDOW_SIZE = (1024, 660)  # a small office screen: the pages reflow to it, the pictures stay readable at 1:1
 MAX_WIDTH = 860  # wider pictures are scaled down to this
@@ -57,10 +56,7 @@ SIDE_BAR = "navigation"
 CITY_UNITS = ("006", "001")  # the city receives the packages of two demo units
 
 
-def plain(text: str) -> str:
-    """A text as the guide writes it: mnemonics removed, blanks and line breaks single spaces, NFC."""
-    text = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
-    return unicodedata.normalize("NFC", " ".join(text.split()))
+plain = interface_name  # a text as the guide writes it
 
 
 @dataclass
