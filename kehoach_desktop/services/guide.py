@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from functools import cache
 from pathlib import Path
 
+from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.domain.guide import Guide, parse_guide
+from kehoach_desktop.i18n import _
 from kehoach_desktop.resources import resources_dir
 
 GUIDE_FOLDER = "guide"
@@ -37,7 +41,11 @@ def write_guide_pdf(*, language: str, out: Path | str) -> int:
     from kehoach_desktop.exchange.pdf.guide_pdf import build_guide_pdf
     from kehoach_desktop.services.reports import write_atomically
 
+    out = Path(out)
+    if not out.parent.is_dir():  # said at once, not after the whole guide is built (seconds)
+        raise UserFacingError(_("The file {path} cannot be written: {reason}").format(
+            path=out, reason=os.strerror(errno.ENOENT)))
     guide = load_guide(language)
     data, pages = build_guide_pdf(guide, images_dir(language))
-    write_atomically(Path(out), data)
+    write_atomically(out, data)
     return pages
