@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import errno
-import os
 from functools import cache
 from pathlib import Path
 
@@ -44,7 +42,7 @@ def write_guide_pdf(*, language: str, out: Path | str) -> int:
     out = Path(out)
     if not out.parent.is_dir():  # said at once, not after the whole guide is built (seconds)
         raise UserFacingError(_("The file {path} cannot be written: {reason}").format(
-            path=out, reason=os.strerror(errno.ENOENT)))
+            path=out, reason=_("the folder {folder} does not exist").format(folder=out.parent)))
     guide = load_guide(language)
     data, pages = build_guide_pdf(guide, images_dir(language))
     write_atomically(out, data)
