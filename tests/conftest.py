@@ -73,7 +73,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     skip = pytest.mark.skip(reason="the guide's tour drives every window (15 s of CPU, over a minute on a busy "
                             "machine): run with --guide-tour; tests/test_guide_names.py checks the names every run")
     for item in items:
-        if "guide_tour" in item.keywords:
+        if item.get_closest_marker("guide_tour") is not None:
             item.add_marker(skip)
 
 
