@@ -107,6 +107,9 @@ def test_a_new_workspace_shows_its_first_steps_each_button_leads_there_and_ticks
     assert plan.task_model.rowCount() == 1 and not plan.task_empty.isVisible()
     click_nav(qtbot, window, "overview")
     assert "draft" in panel.done_keys
+    overview = window.page_by_key["overview"]
+    qtbot.waitUntil(lambda: overview.theme_model.rowCount() >= 1)  # the new task's theme, in place of the notice
+    assert not overview.theme_empty.isVisible()
 
     # 5. the first material: the materials page and its form, answered as the officer does
     def record(dialog: QDialog) -> None:
@@ -210,6 +213,15 @@ def test_an_empty_workspace_says_what_each_list_will_hold_and_offers_to_fill_it(
                   overview.events_by_month_chart):
         assert chart.chart().axes() == [] and chart.chart().series() == []  # no empty axes
         assert chart.empty.isVisible() and chart.empty.text()
+
+    themes = overview.theme_empty  # the table of progress by theme: what it will hold, and where tasks are written
+    assert overview.theme_model.rowCount() == 0 and themes.isVisible()
+    assert themes.text() == ("Kế hoạch chưa có nhiệm vụ nào. Nhiệm vụ, tiến độ và kinh phí của từng chủ đề sẽ hiện "
+                             "ở đây." if language == "vi" else "The plan has no task yet. Each theme's tasks, their "
+                             "progress and budget will show here.")
+    qtbot.mouseClick(themes.button, Qt.MouseButton.LeftButton)
+    assert window.current_area() == "plan"
+    click_nav(qtbot, window, "overview")
 
     # the chart's button leads to the register and its form
     answered = when_modal(MaterialDialog, lambda dialog: dialog.reject())

@@ -23,6 +23,7 @@ from kehoach_desktop.services.dto import Overview, ThemeProgress
 from kehoach_desktop.services.first_steps import get_first_steps, set_first_steps_hidden
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.charts import BarChart
+from kehoach_desktop.ui.empty_state import EmptyState
 from kehoach_desktop.ui.first_steps_panel import FirstStepsPanel
 from kehoach_desktop.ui.flow_layout import ColumnsGrid
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
@@ -109,6 +110,7 @@ class OverviewPage(QWidget):
         self.theme_table.verticalHeader().setVisible(False)
         self.theme_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.theme_table.setMinimumHeight(220)
+        self.theme_empty = EmptyState(self.theme_table, object_name="theme_progress_empty")
         layout.addWidget(self.theme_table)
 
         layout.addWidget(self._section_title(_("Needs attention")))
@@ -184,6 +186,7 @@ class OverviewPage(QWidget):
         self.theme_model.set_rows(o.theme_progress)
         self.theme_table.resizeColumnsToContents()
         self.theme_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self._show_theme_empty(bool(o.theme_progress))
 
         self.attention.clear()
         for event in o.events_next_7_days:
@@ -208,6 +211,16 @@ class OverviewPage(QWidget):
                                             o.events_without_results).format(n=o.events_without_results))
         if self.attention.count() == 0:
             self.attention.addItem(_("Nothing needs attention today."))
+
+    def _show_theme_empty(self, any_theme: bool) -> None:
+        if any_theme:
+            self.theme_empty.clear()
+        elif getattr(self._session, "read_only", False):
+            self.theme_empty.show_message(_("This unit's plan has no task."))
+        else:
+            self.theme_empty.show_message(
+                _("The plan has no task yet. Each theme's tasks, their progress and budget will show here."),
+                _("Go to “{page}”").format(page=_("Plan")), lambda: self.go_requested.emit("plan", ""))
 
     def _show_charts(self, o: Overview) -> None:
         """Bars, or for an empty register what the chart will show and the button that adds the first record."""
