@@ -151,7 +151,7 @@ def test_a_new_workspace_shows_its_first_steps_each_button_leads_there_and_ticks
     qtbot.mouseClick(panel.buttons["package"], Qt.MouseButton.LeftButton)
     assert window.current_area() == "sync"
     sync = window.page_by_key["sync"]
-    assert sync.empty.isVisible() and sync.empty.button.text() == "Xuất gói…"
+    assert sync.empty.isVisible() and sync.empty.button.text() == "Xuất gói dữ liệu…"
 
 
 def test_the_steps_are_read_from_the_data_and_the_list_hides_when_all_are_done(
