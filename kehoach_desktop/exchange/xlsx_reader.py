@@ -322,18 +322,21 @@ class XlsxReader:
                                        "Open the file in Excel or LibreOffice, save it again as .xlsx and import it "
                                        "again.").format(sheet=sheet))
         handler = _SheetHandler(self, sheet, max_column, merged if merged is not None else [])
-        for _step in self.stream(found.part, handler):
-            if handler.done:
-                yield from handler.done
-                handler.done = []
+        try:
+            for _step in self.stream(found.part, handler):
+                if handler.done:
+                    yield from handler.done
+                    handler.done = []
+        finally:
+            handler.finish()
 
     def cell_value(self, sheet: str, ref: str, cell_type: str, style: int, text: str, inline: str | None) -> Any:
         """A cell's value from its type (``t``), style and text; raises :class:`WorkbookRefused` for a broken one."""
         if cell_type == "s":
-            try:
-                return self.shared_strings[int(text)]
-            except (ValueError, IndexError):
-                raise self.broken(sheet, ref) from None
+            index = _int(text.strip())
+            if index is None or index >= len(self.shared_strings):
+                raise self.broken(sheet, ref)
+            return self.shared_strings[index]
         if cell_type == "inlineStr":
             return inline if inline is not None else decode_escapes(text)
         if cell_type == "b":
@@ -546,16 +549,21 @@ class _StylesHandler(_Handler):
         return frozenset(index for index, number in enumerate(self.cell_formats) if number in dates)
 
 
-_DIGITS = re.compile(r"[0-9]{1,11}")
-
-
 def _int(text: str | None) -> int | None:
     """A non-negative whole number written in ASCII digits (``int()`` alone would take " 5", "+5" or "1_0")."""
-    return int(text) if text is not None and _DIGITS.fullmatch(text) else None
+    return int(text) if text is not None and text.isascii() and text.isdigit() and len(text) < 12 else None
+
+
+_SHEET_TAGS = {f"{namespace} {local}": local for namespace in MAIN_NAMESPACES
+               for local in ("c", "v", "f", "is", "t", "rPh", "row", "sheetData", "mergeCell")}
 
 
 class _SheetHandler(_TextCollector):
-    """``<sheetData>``: rows and cells, placed by their ``r`` or, without one, after the previous one."""
+    """``<sheetData>``: rows and cells, placed by their ``r`` or, without one, after the previous one.
+
+    The hot path of the reader (one call per element of every sheet): names are looked up whole
+    (expat interns them), references are checked with string operations, not regular expressions.
+    """
 
     def __init__(self, reader: XlsxReader, sheet: str, max_column: int,
                  merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
@@ -563,9 +571,12 @@ class _SheetHandler(_TextCollector):
         self.sheet = sheet
         self.max_column = max_column
         self.merged = merged
+        self.max_elements = reader.limits.max_elements - reader.elements
+        self.elements = 0
         self.done: list[SheetRow] = []
         self.in_data = False
         self.row: SheetRow | None = None
+        self.row_digits = ""
         self.last_row = 0
         self.rows_here = 0
         self.last_column = -1
@@ -580,54 +591,61 @@ class _SheetHandler(_TextCollector):
         self.phonetic = 0
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        reader = self.reader
-        reader.elements += 1
-        if reader.elements > reader.limits.max_elements:
-            raise too_large(reader.path)
-        namespace, _sep, local = name.rpartition(" ")
-        if namespace not in MAIN_NAMESPACES:
+        self.elements += 1
+        if self.elements > self.max_elements:
+            raise too_large(self.reader.path)
+        local = _SHEET_TAGS.get(name)
+        if local is None:
             return
         if self.in_cell:
-            if local == "v":
-                self.take()
-                self.collecting = True
-            elif local == "f":
-                self.formula = True
-            elif local == "t" and self.inline is not None and not self.phonetic:
-                self.take()
+            if local == "t":
+                if self.inline is not None and not self.phonetic:
+                    self.parts = []
+                    self.length = 0
+                    self.collecting = True
+            elif local == "v":
+                self.parts = []
+                self.length = 0
                 self.collecting = True
             elif local == "is":
                 self.inline = []
+            elif local == "f":
+                self.formula = True
             elif local == "rPh":
                 self.phonetic += 1
-        elif local == "c" and self.row is not None:
-            self._start_cell(attrs)
-        elif local == "row" and self.in_data:
-            self._start_row(attrs)
+        elif local == "c":
+            if self.row is not None:
+                self._start_cell(attrs)
+        elif local == "row":
+            if self.in_data:
+                self._start_row(attrs)
         elif local == "sheetData":
             self.in_data = True
         elif local == "mergeCell":
             self._merge(attrs.get("ref", ""))
 
     def end(self, name: str) -> None:
-        namespace, _sep, local = name.rpartition(" ")
-        if namespace not in MAIN_NAMESPACES:
+        local = _SHEET_TAGS.get(name)
+        if local is None:
             return
         if self.in_cell:
-            if local == "v":
+            if local == "c":
+                self._end_cell()
+            elif local == "t":
+                if self.inline is not None and not self.phonetic:
+                    self.collecting = False
+                    self.inline.append("".join(self.parts))
+            elif local == "v":
                 self.collecting = False
-                self.value_text = self.take()
-            elif local == "t" and self.inline is not None and not self.phonetic:
-                self.collecting = False
-                self.inline.append(self.take())
+                self.value_text = "".join(self.parts)
             elif local == "rPh":
                 self.phonetic -= 1
-            elif local == "c":
-                self._end_cell()
-        elif local == "row" and self.row is not None:
-            if self.row.values or self.row.bad:
-                self.done.append(self.row)
-            self.row = None
+        elif local == "row":
+            row = self.row
+            if row is not None:
+                if row.values or row.bad:
+                    self.done.append(row)
+                self.row = None
         elif local == "sheetData":
             self.in_data = False
 
@@ -642,28 +660,29 @@ class _SheetHandler(_TextCollector):
         text = attrs.get("r")
         number = self.last_row + 1 if text is None else _int(text)
         if number is None or not self.last_row < number <= MAX_ROW:
-            raise reader.broken(self.sheet, _("row {row}").format(row=text))
+            raise reader.broken(self.sheet, _("row {row}").format(row=(text or "")[:20]))
         self.last_row = number
+        self.row_digits = str(number)
         self.last_column = -1
         self.row = SheetRow(number, {})
 
     def _start_cell(self, attrs: dict[str, str]) -> None:
-        assert self.row is not None
         ref = attrs.get("r")
         if ref is None:
             column = self.last_column + 1
-            self.cell_ref = f"{column_letter(column)}{self.row.number}"
+            self.cell_ref = ""
         else:
-            found = _REFERENCE.fullmatch(ref)
-            if found is None or int(found.group(2)) != self.row.number:
+            letters = ref.rstrip("0123456789")
+            column = _COLUMNS.get(letters, -1) if letters.isupper() else _COLUMNS.get(letters.upper(), -1)
+            if ref[len(letters):] != self.row_digits or column < 0:  # another row's cell, or no reference at all
                 raise self.reader.broken(self.sheet, ref[:20])
-            column = _column_index(found.group(1).upper())
-            self.cell_ref = ref.upper()
-        if not self.last_column < column < MAX_COLUMN:  # two cells in one place, or cells out of order
-            raise self.reader.broken(self.sheet, self.cell_ref)
+            self.cell_ref = ref
+        if column <= self.last_column or column >= MAX_COLUMN:  # two cells in one place, or out of order
+            raise self.reader.broken(self.sheet, ref[:20] if ref else f"{column_letter(column)}{self.row_digits}")
         self.last_column = self.column = column
         self.cell_type = attrs.get("t", "")
-        self.style = _int(attrs.get("s")) or 0
+        style = attrs.get("s")
+        self.style = 0 if style is None else (_int(style) or 0)
         self.formula = False
         self.in_cell = True
         self.value_text = None
@@ -674,29 +693,30 @@ class _SheetHandler(_TextCollector):
         assert row is not None
         self.in_cell = False
         self.collecting = False
-        self.take()
-        if self.column >= self.max_column:
-            if self.formula or self.cell_type == "e":
-                return  # outside what the caller reads: nothing to report
-            self.reader.cell_value(self.sheet, self.cell_ref, self.cell_type, self.style, self.value_text or "",
-                                   None)  # checked all the same: a broken cell breaks the file
-            return
+        self.parts = []
+        self.length = 0
+        column = self.column
         if self.formula:
-            row.bad[self.column] = FORMULA
+            if column < self.max_column:
+                row.bad[column] = FORMULA
             return
-        if self.cell_type == "e":
-            row.bad[self.column] = (self.value_text or "").strip()[:20] or "#ERROR"
+        cell_type = self.cell_type
+        if cell_type == "e":
+            if column < self.max_column:
+                row.bad[column] = (self.value_text or "").strip()[:20] or "#ERROR"
             return
-        inline = decode_escapes("".join(self.inline)) if self.inline is not None else None
-        value = self.reader.cell_value(self.sheet, self.cell_ref, self.cell_type, self.style,
-                                       self.value_text or "", inline)
-        if value is None or value == "":
-            return
+        if cell_type == "inlineStr" and self.inline is not None:
+            value: Any = decode_escapes("".join(self.inline))
+        else:
+            value = self.reader.cell_value(self.sheet, self.cell_ref or f"{column_letter(column)}{self.row_digits}",
+                                           cell_type, self.style, self.value_text or "", None)
+        if value is None or value == "" or column >= self.max_column:
+            return  # a cell outside what the caller reads is still checked (a broken one breaks the file)
         reader = self.reader
         reader.cells_read += 1
         if reader.cells_read > reader.limits.max_cells:
             raise too_large(reader.path)
-        row.values[self.column] = value
+        row.values[column] = value
 
     def _merge(self, ref: str) -> None:
         if len(self.merged) >= self.reader.limits.max_merged:
@@ -709,9 +729,15 @@ class _SheetHandler(_TextCollector):
         bottom, right = int(end.group(2)) - 1, _column_index(end.group(1).upper())
         self.merged.append(((min(top, bottom), min(left, right)), (max(top, bottom), max(left, right))))
 
+    def finish(self) -> None:
+        self.reader.elements += self.elements
+
 
 def _column_index(letters: str) -> int:
     value = 0
     for ch in letters:
         value = value * 26 + ord(ch) - 64
     return value - 1
+
+
+_COLUMNS = {column_letter(index): index for index in range(MAX_COLUMN)}  # "A" → 0 … "XFD" → 16383
