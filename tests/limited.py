@@ -43,40 +43,60 @@ class LimitedRun:
                 f"stderr: {self.stderr[-3000:]}")
 
 
-def _limit_memory(limit_mb: int) -> None:
-    import resource
+# The child limits itself and reports its own high-water mark: the kernel's rusage of a forked child would count the
+# pages of pytest it was forked from (ru_maxrss survives exec), which is not the file's cost.
+_WRAPPER = """
+import atexit, resource, runpy, sys
+limit, report = int(sys.argv[1]), sys.argv[2]
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+def _report():
+    with open("/proc/self/status") as status, open(report, "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM")).split()[1])
+atexit.register(_report)
+kind, target, *rest = sys.argv[3:]
+sys.argv = [target, *rest]
+if kind == "-m":
+    runpy.run_module(target, run_name="__main__", alter_sys=True)
+else:
+    exec(compile(target, "<limited>", "exec"), {"__name__": "__main__"})
+"""
 
-    resource.setrlimit(resource.RLIMIT_AS, (limit_mb << 20, limit_mb << 20))
+
+def _high_water_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return int(next(line for line in status if line.startswith("VmHWM")).split()[1])
+    except (OSError, StopIteration, ValueError):
+        return 0
 
 
 def run_limited(args: list[str], *, memory_mb: int = 500, timeout: float = HANG_GUARD_S,
                 env: dict[str, str] | None = None) -> LimitedRun:
-    """``python args…`` (the test's interpreter) with at most ``memory_mb`` of address space."""
-    if sys.platform == "win32":  # pragma: no cover - the limits are POSIX; CI runs on Linux
-        pytest.skip("RLIMIT_AS and wait4 exist on POSIX only")
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, *args], stdout=out, stderr=err, cwd=REPO_ROOT,
-                                 env={**os.environ, **(env or {})},
-                                 preexec_fn=lambda: _limit_memory(memory_mb))
-        deadline = start + timeout
-        timed_out = False
-        while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                timed_out = True
-                child.send_signal(signal.SIGKILL)
-                _pid, status, usage = os.wait4(child.pid, 0)
-                break
-            time.sleep(0.02)
-        seconds = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return LimitedRun(child.returncode, out.read().decode("utf-8", "replace"),
-                          err.read().decode("utf-8", "replace"), seconds, usage.ru_maxrss / 1024, timed_out)
+    """``python -m module args…`` or ``python -c code args…`` with at most ``memory_mb`` of address space."""
+    if sys.platform != "linux":  # pragma: no cover - RLIMIT_AS and /proc; CI runs on Linux
+        pytest.skip("the memory limit and its measure use RLIMIT_AS and /proc (Linux)")
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "peak"
+        out_path, err_path = Path(folder) / "out", Path(folder) / "err"
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            start = time.perf_counter()
+            child = subprocess.Popen([sys.executable, "-c", _WRAPPER, str(memory_mb << 20), str(report), *args],
+                                     stdout=out, stderr=err, cwd=REPO_ROOT, env={**os.environ, **(env or {})})
+            deadline = start + timeout
+            timed_out = False
+            polled = 0
+            while child.poll() is None:
+                polled = max(polled, _high_water_kb(child.pid))
+                if time.perf_counter() > deadline:
+                    timed_out = True
+                    child.send_signal(signal.SIGKILL)
+                    child.wait()
+                    break
+                time.sleep(0.02)
+            seconds = time.perf_counter() - start
+        peak_kb = int(report.read_text()) if report.exists() and report.read_text().strip() else polled
+        return LimitedRun(child.returncode, out_path.read_text("utf-8", "replace"),
+                          err_path.read_text("utf-8", "replace"), seconds, max(peak_kb, polled) / 1024, timed_out)
 
 
 def run_cli(args: list[str], *, memory_mb: int = 500, lang: str = "vi") -> LimitedRun:

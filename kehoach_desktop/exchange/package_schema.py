@@ -28,8 +28,9 @@ from kehoach_desktop.domain.enums import (
     TaskStatus,
 )
 from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT
+from kehoach_desktop.domain.text import control_character_problem, line_breaks, visible_controls
 from kehoach_desktop.exchange.package import parse_timestamp, timestamp
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import N_, _
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -156,9 +157,9 @@ def _convert(spec: Field, value: Any, unit_code: str) -> Any:
     if kind in ("text", "unit"):
         if not isinstance(value, str):
             raise ValueError(_("must be text"))
-        text = unicodedata.normalize("NFC", value)
-        if "\x00" in text:
-            raise ValueError(_("holds a NUL character"))
+        text = unicodedata.normalize("NFC", line_breaks(value))
+        if (problem := control_character_problem(text)) is not None:
+            raise ValueError(problem)
         if spec.max_length is not None and len(text) > spec.max_length:
             raise ValueError(_("is longer than {n} characters").format(n=spec.max_length))
         if kind == "unit" and text != unit_code:
@@ -206,7 +207,11 @@ def _convert(spec: Field, value: Any, unit_code: str) -> Any:
     if kind == "text_list":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(_("must be a list of texts"))
-        return [unicodedata.normalize("NFC", v) for v in value]
+        texts = [unicodedata.normalize("NFC", line_breaks(v)) for v in value]
+        for text in texts:
+            if (problem := control_character_problem(text)) is not None:
+                raise ValueError(problem)
+        return texts
     if kind == "object":
         if not isinstance(value, dict):
             raise ValueError(_("must be a JSON object"))
@@ -225,8 +230,75 @@ def to_json_value(spec: Field, value: Any) -> Any:
     return value
 
 
-def parse_records(file_name: str, kind: str, rows: Any, unit_code: str, problems: list[str]) -> list[dict[str, Any]]:
-    """Validate the records of one data file; problems are appended, in words, to ``problems``."""
+# What an officer calls each kind of record, and the field that names one record of it.
+KIND_LABELS = {"responsible_units": N_("responsible unit"), "plans": N_("plan"), "plan_revisions": N_("plan revision"),
+               "plan_sections": N_("plan section"), "tasks": N_("task"), "materials": N_("visual material"),
+               "events": N_("event"), "attachments": N_("photo"), "attachment_links": N_("photo of a record"),
+               "audit": N_("audit entry")}
+_NAMING_FIELD = {"responsible_units": "name", "plans": "title", "plan_sections": "title", "tasks": "content",
+                 "materials": "content", "events": "title", "attachment_links": "caption", "audit": "summary"}
+FIELD_LABELS = {  # the fields that hold text an officer typed, by the names the forms give them
+    "content": N_("Content"), "title": N_("Title"), "name": N_("Name"), "notes": N_("Notes"),
+    "address": N_("Address"), "supplier": N_("Supplier"), "size": N_("Size"), "ward": N_("Ward"),
+    "venue": N_("Venue"), "organiser": N_("Organiser"), "result_notes": N_("Results"), "result_text": N_("Result"),
+    "indicator_unit": N_("Indicator"), "caption": N_("Caption"), "summary": N_("Summary"), "text": N_("Text"),
+    "local_text": N_("Text"), "reason": N_("Reason"),
+}
+
+
+def record_name(kind: str, row: dict[str, Any]) -> str:
+    """A record as an officer knows it: its content, title or name (shortened), else nothing."""
+    text = row.get(_NAMING_FIELD.get(kind, ""))
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    text = visible_controls(" ".join(text.split()))
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _where(file_name: str, kind: str, index: int, row: dict[str, Any], origins: dict[str, str]) -> str:
+    """``visual material “Pa-nô chào mừng…” (Excel: file, sheet, row 12; data/materials.json, record 60)``."""
+    name = record_name(kind, row)
+    place = _("{file}, record {n}").format(file=file_name, n=index)
+    origin = origins.get(row.get("id")) if isinstance(row.get("id"), str) else None
+    if origin:
+        place = f"{origin}; {place}"
+    if not name:
+        return _("{kind} ({place})").format(kind=_(KIND_LABELS[kind]), place=place)
+    return _("{kind} “{name}” ({place})").format(kind=_(KIND_LABELS[kind]), name=name, place=place)
+
+
+def excel_origins(audit_rows: Any) -> dict[str, str]:
+    """Record id → where the district imported it from Excel (file, sheet, row), from the package's audit trail."""
+    origins: dict[str, str] = {}
+    if not isinstance(audit_rows, list):
+        return origins
+    for row in audit_rows:
+        details = row.get("details") if isinstance(row, dict) else None
+        if not isinstance(details, dict) or details.get("source") != "excel":
+            continue
+        entity_id, file, sheet, number = (row.get("entity_id"), details.get("file"), details.get("sheet"),
+                                          details.get("row"))
+        if isinstance(entity_id, str) and isinstance(file, str):
+            if isinstance(sheet, str) and isinstance(number, int) and not isinstance(number, bool):
+                origins[entity_id] = _("from Excel: {file}, sheet “{sheet}”, row {row}").format(
+                    file=visible_controls(file[:80]), sheet=visible_controls(sheet[:40]), row=number)
+            else:
+                origins[entity_id] = _("from Excel: {file}").format(file=visible_controls(file[:80]))
+    return origins
+
+
+def _field(name: str) -> str:
+    label = FIELD_LABELS.get(name)
+    return f"{_(label)} ({name})" if label else name
+
+
+def parse_records(file_name: str, kind: str, rows: Any, unit_code: str, problems: list[str],
+                  origins: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Validate the records of one data file; problems are appended, in words, to ``problems``.
+
+    Each problem names the record as the officer knows it (its content or title, and where it came
+    from when the district imported it from Excel), then the file and the record's number.
+    """
     fields = RECORD_FIELDS[kind]
     names = {f.name for f in fields}
     if not isinstance(rows, list):
@@ -239,7 +311,7 @@ def parse_records(file_name: str, kind: str, rows: Any, unit_code: str, problems
         if not isinstance(row, dict):
             problems.append(_("{file}, record {n}: not a JSON object").format(file=file_name, n=index))
             continue
-        where = _("{file}, record {n}").format(file=file_name, n=index)
+        where = _where(file_name, kind, index, row, origins or {})
         if missing := sorted(names - row.keys()):
             problems.append(_("{where}: missing fields {fields}").format(where=where, fields=", ".join(missing)))
             continue
@@ -251,7 +323,8 @@ def parse_records(file_name: str, kind: str, rows: Any, unit_code: str, problems
             try:
                 out[spec.name] = _convert(spec, row[spec.name], unit_code)
             except ValueError as exc:
-                problems.append(_("{where}: {field} {problem}").format(where=where, field=spec.name, problem=exc))
+                problems.append(_("{where}: {field} {problem}").format(where=where, field=_field(spec.name),
+                                                                       problem=exc))
                 break
         else:
             result.append(out)
@@ -314,9 +387,11 @@ def validate_district_report(data: dict[str, Any], unit_code: str,
     missing = [f"data/{kind}.json" for kind in RECORD_FIELDS if f"data/{kind}.json" not in data]
     if missing:
         raise refuse(_("the package lacks data files of a district report."), missing)
+    origins = excel_origins(data["data/audit.json"])
     try:
         for kind in RECORD_FIELDS:
-            records[kind] = parse_records(f"data/{kind}.json", kind, data[f"data/{kind}.json"], unit_code, problems)
+            records[kind] = parse_records(f"data/{kind}.json", kind, data[f"data/{kind}.json"], unit_code, problems,
+                                          origins)
         if not problems:
             _check_references(records, problems)
     except _Problems:

@@ -35,6 +35,7 @@ from kehoach_desktop.exchange.excel_format import (
     MATERIALS,
     MONEY,
     PERCENT,
+    SHEETS,
     TASKS,
     THEME,
     ColumnSpec,
@@ -636,11 +637,12 @@ def apply_excel_import(*, uow_factory: UnitOfWorkFactory, preview: ImportPreview
                     name=file.name))
             source = {"source": "excel", "file": file.name, "sha256": file.sha256}
             for write in file.writes:
+                origin = {**source, "sheet": SHEETS[write.sheet].title, "row": write.row}  # named in the city's words
                 if write.record_id is None:
-                    _create(s, info.unit_code, plan.id if plan else None, write, source)
+                    _create(s, info.unit_code, plan.id if plan else None, write, origin)
                     created += 1
                 else:
-                    _update(s, info.unit_code, write, source)
+                    _update(s, info.unit_code, write, origin)
                     updated += 1
                 touched.add(write.sheet)
             audit.record(s, unit_code=info.unit_code, action="excel.import", entity="workbook",

@@ -33,9 +33,11 @@ from kehoach_desktop.exchange.package import (
     KINDS,
     Attachment,
     PackageError,
+    PackageHead,
     VerifiedPackage,
     is_period,
     read_package,
+    read_package_head,
     timestamp,
     write_package,
 )
@@ -130,8 +132,8 @@ def _setting_int(session: Session, key: str) -> int:
     return int(row.value) if row is not None else 0
 
 
-def _refuse(package: VerifiedPackage | Path, message: str, details: list[str] | None = None) -> PackageError:
-    path = package.path if isinstance(package, VerifiedPackage) else package
+def _refuse(package: PackageHead | Path, message: str, details: list[str] | None = None) -> PackageError:
+    path = package.path if isinstance(package, PackageHead) else package
     return PackageError(_("{name}: {problem} Nothing was imported.").format(name=path.name, problem=message),
                         details=details)
 
@@ -244,7 +246,7 @@ def _active_key(session: Session, unit_code: str) -> TrustedKey | None:
                            .order_by(TrustedKey.confirmed_at.desc())).first()
 
 
-def _key_state(session: Session, package: VerifiedPackage) -> tuple[str, str]:
+def _key_state(session: Session, package: PackageHead) -> tuple[str, str]:
     key = _active_key(session, package.unit_code)
     if key is None:
         return KEY_NEW, ""
@@ -262,7 +264,7 @@ class UnknownKeyError(PackageError):
         self.unit_code = unit_code
 
 
-def _check_trust(session: Session, package: VerifiedPackage, *, trust_new_keys: bool,
+def _check_trust(session: Session, package: PackageHead, *, trust_new_keys: bool,
                  confirmed_fingerprints: Collection[str]) -> TrustedKey | None:
     """The key must be the one registered for the unit; a first key needs the user's confirmation.
 
@@ -289,7 +291,7 @@ def _check_trust(session: Session, package: VerifiedPackage, *, trust_new_keys: 
 
 def check_package(*, uow_factory: UnitOfWorkFactory, path: Path) -> PackageCheck:
     """Verify a package (nothing is written) and say whether its key is known, for the confirmation dialog."""
-    package = read_package(Path(path))
+    package = read_package_head(Path(path))  # the data is read once the key is confirmed, not before
     with uow_factory() as uow:
         state, registered = _key_state(uow.session, package)
     return PackageCheck(path=str(path), kind=package.kind, unit_code=package.unit_code,
@@ -303,7 +305,7 @@ def replace_trusted_key(*, uow_factory: UnitOfWorkFactory, path: Path, reason: s
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason why the unit's key is replaced; it is kept in the audit log."))
-    package = read_package(Path(path))
+    package = read_package_head(Path(path))
     with uow_factory() as uow:
         s = uow.session
         info = _workspace(s)
@@ -327,7 +329,7 @@ def replace_trusted_key(*, uow_factory: UnitOfWorkFactory, path: Path, reason: s
 
 
 # import ------------------------------------------------------------------------------------------
-def _already_imported(session: Session, package: VerifiedPackage) -> ReceivedPackage | None:
+def _already_imported(session: Session, package: PackageHead) -> ReceivedPackage | None:
     return session.scalar(select(ReceivedPackage).where(ReceivedPackage.sha256 == package.sha256))
 
 
@@ -543,9 +545,19 @@ def import_package(*, uow_factory: UnitOfWorkFactory, path: Path, trust_new_keys
     :class:`PackageError` after it was recorded in the audit log.
     """
     path = Path(path)
-    package: VerifiedPackage | None = None
+    package: PackageHead | None = None
+
+    def check_key(head: PackageHead) -> None:
+        """Before any data file is parsed: a package signed by a key that is not the unit's costs its manifest only."""
+        nonlocal package
+        package = head
+        with uow_factory() as uow:
+            if _already_imported(uow.session, head) is None:
+                _check_trust(uow.session, head, trust_new_keys=trust_new_keys,
+                             confirmed_fingerprints=confirmed_fingerprints)
+
     try:
-        package = read_package(path, kinds=kinds)
+        package = read_package(path, kinds=kinds, check_key=check_key)
         for attempt in range(_ATTEMPTS):
             try:
                 return _apply(uow_factory, package, trust_new_keys=trust_new_keys,
@@ -555,7 +567,7 @@ def import_package(*, uow_factory: UnitOfWorkFactory, path: Path, trust_new_keys
                 # between our checks and our commit: once that is committed, a new attempt sees it
                 # ("already imported"), so try again before calling the package conflicting.
                 if attempt + 1 == _ATTEMPTS:
-                    raise _refuse(package, _("its records conflict with the data of this workspace.")) from exc
+                    raise _refuse(path, _("its records conflict with the data of this workspace.")) from exc
                 log.info("import of %s met a concurrent write; trying again", path)
         raise AssertionError("unreachable")
     except UserFacingError as error:
@@ -564,7 +576,7 @@ def import_package(*, uow_factory: UnitOfWorkFactory, path: Path, trust_new_keys
 
 
 def _record_refusal(uow_factory: UnitOfWorkFactory, path: Path, error: UserFacingError,
-                    package: VerifiedPackage | None) -> None:
+                    package: PackageHead | None) -> None:
     details: dict[str, Any] = {"file": path.name, "sha256": package.sha256 if package else _file_sha256(path),
                                "result": "refused", "reason": str(error)}
     if package is not None:
