@@ -27,10 +27,11 @@ from kehoach_desktop.domain.enums import (
     SectionKind,
     TaskStatus,
 )
+from kehoach_desktop.domain.labels import RECORD_KINDS, TEXT_FIELDS, record_name
 from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT
 from kehoach_desktop.domain.text import control_character_problem, line_breaks, visible_controls
 from kehoach_desktop.exchange.package import parse_timestamp, timestamp
-from kehoach_desktop.i18n import N_, _
+from kehoach_desktop.i18n import _
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -230,31 +231,6 @@ def to_json_value(spec: Field, value: Any) -> Any:
     return value
 
 
-# What an officer calls each kind of record, and the field that names one record of it.
-KIND_LABELS = {"responsible_units": N_("responsible unit"), "plans": N_("plan"), "plan_revisions": N_("plan revision"),
-               "plan_sections": N_("plan section"), "tasks": N_("task"), "materials": N_("visual material"),
-               "events": N_("event"), "attachments": N_("photo"), "attachment_links": N_("photo of a record"),
-               "audit": N_("audit entry")}
-_NAMING_FIELD = {"responsible_units": "name", "plans": "title", "plan_sections": "title", "tasks": "content",
-                 "materials": "content", "events": "title", "attachment_links": "caption", "audit": "summary"}
-FIELD_LABELS = {  # the fields that hold text an officer typed, by the names the forms give them
-    "content": N_("Content"), "title": N_("Title"), "name": N_("Name"), "notes": N_("Notes"),
-    "address": N_("Address"), "supplier": N_("Supplier"), "size": N_("Size"), "ward": N_("Ward"),
-    "venue": N_("Venue"), "organiser": N_("Organiser"), "result_notes": N_("Results"), "result_text": N_("Result"),
-    "indicator_unit": N_("Indicator"), "caption": N_("Caption"), "summary": N_("Summary"), "text": N_("Text"),
-    "local_text": N_("Text"), "reason": N_("Reason"),
-}
-
-
-def record_name(kind: str, row: dict[str, Any]) -> str:
-    """A record as an officer knows it: its content, title or name (shortened), else nothing."""
-    text = row.get(_NAMING_FIELD.get(kind, ""))
-    if not isinstance(text, str) or not text.strip():
-        return ""
-    text = visible_controls(" ".join(text.split()))
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
 def _where(file_name: str, kind: str, index: int, row: dict[str, Any], origins: dict[str, str]) -> str:
     """``visual material “Pa-nô chào mừng…” (Excel: file, sheet, row 12; data/materials.json, record 60)``."""
     name = record_name(kind, row)
@@ -263,8 +239,8 @@ def _where(file_name: str, kind: str, index: int, row: dict[str, Any], origins: 
     if origin:
         place = f"{origin}; {place}"
     if not name:
-        return _("{kind} ({place})").format(kind=_(KIND_LABELS[kind]), place=place)
-    return _("{kind} “{name}” ({place})").format(kind=_(KIND_LABELS[kind]), name=name, place=place)
+        return _("{kind} ({place})").format(kind=_(RECORD_KINDS[kind]), place=place)
+    return _("{kind} “{name}” ({place})").format(kind=_(RECORD_KINDS[kind]), name=name, place=place)
 
 
 def excel_origins(audit_rows: Any) -> dict[str, str]:
@@ -288,7 +264,7 @@ def excel_origins(audit_rows: Any) -> dict[str, str]:
 
 
 def _field(name: str) -> str:
-    label = FIELD_LABELS.get(name)
+    label = TEXT_FIELDS.get(name)
     return f"{_(label)} ({name})" if label else name
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from kehoach_desktop import __version__
 from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.domain.errors import TemplateError, UserFacingError, ValidationError
-from kehoach_desktop.domain.template import parse_template
+from kehoach_desktop.domain.template import MAX_TEMPLATE_BYTES, parse_template
 from kehoach_desktop.exchange.keys import fingerprint
 from kehoach_desktop.exchange.package import (
     KIND_CITY_TEMPLATE,
@@ -217,6 +217,11 @@ def export_sync_package(*, uow_factory: UnitOfWorkFactory, out: Path, period: st
                                     "2021-03.").format(period=chosen))
         sequence = (s.scalar(select(func.max(SentPackage.sequence))) or 0) + 1
         data, photos, audit_through = _gather_report(s, info.unit_code)
+        # the city's own checks, here first: a record it would refuse is named to the officer who can correct it
+        validate_district_report({f"data/{kind}.json": rows for kind, rows in data.items()}, info.unit_code,
+                                 lambda message, details: ValidationError(
+                                     _("The package was not written: the city would refuse some records. Correct "
+                                       "them in the application and export again."), details=details))
         written = write_package(
             out, private_key=info.signing_private_key, kind=KIND_DISTRICT_REPORT, unit_code=info.unit_code,
             unit_name=info.unit_full_name, workspace_id=info.id, sequence=sequence, period=chosen,
@@ -479,6 +484,10 @@ def _import_template(session: Session, info: WorkspaceInfo, package: VerifiedPac
     if info.mode != WorkspaceMode.DISTRICT.value:
         raise _refuse(package, _("a template package is imported by the reporting units, not by the city."))
     document = package.data.get("data/template.json")
+    size = next((f["size"] for f in package.manifest["files"] if f["path"] == "data/template.json"), 0)
+    if size > MAX_TEMPLATE_BYTES:
+        raise _refuse(package, _("the template it carries is larger than a template can be (at most {size} "
+                                 "MB).").format(size=MAX_TEMPLATE_BYTES >> 20))
     try:
         template = parse_template(document, origin=package.file_name)
     except TemplateError as exc:

@@ -19,7 +19,7 @@ from kehoach_desktop.exchange.keys import fingerprint, generate_keypair
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.dto import WorkspaceSummary
-from kehoach_desktop.services.edit_guards import length_problems
+from kehoach_desktop.services.edit_guards import control_problems, length_problems
 from kehoach_desktop.services.plans import create_plan_from_template
 from kehoach_desktop.services.templates import builtin_template, store_template, template_of
 from kehoach_desktop.services.units import seed_responsible_units
@@ -75,8 +75,9 @@ def create_workspace(*, path: Location, setup: WorkspaceSetup, template: Templat
         agency = template.receiving_agency
         unit_code, unit_kind, unit_name = agency.code, "city", agency.name
     full_name = nfc(setup.unit_full_name) or default_full_name(template, setup)
-    too_long = length_problems(WorkspaceInfo, {"unit_full_name": full_name, "signer_name": nfc(setup.signer_name),
-                                               "signer_title": nfc(setup.signer_title)}, SETUP_FIELDS)
+    texts = {"unit_full_name": full_name, "signer_name": nfc(setup.signer_name),
+             "signer_title": nfc(setup.signer_title)}
+    too_long = length_problems(WorkspaceInfo, texts, SETUP_FIELDS) + control_problems(texts, SETUP_FIELDS)
     if too_long:
         raise ValidationError(too_long[0], details=too_long[1:])
     keys = generate_keypair()

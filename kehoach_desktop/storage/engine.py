@@ -37,6 +37,7 @@ from kehoach_desktop.storage.server import (
     server_revision,
     upgrade_server,
 )
+from kehoach_desktop.storage.text_guard import refuse_control_characters
 from kehoach_desktop.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,7 @@ class Store:
 
     def __post_init__(self) -> None:
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self.session_factory, "before_flush", refuse_control_characters)
 
     @property
     def location(self) -> str:
