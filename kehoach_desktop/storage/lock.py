@@ -2,14 +2,23 @@
 
 The operating system releases the lock when the process dies, so a crash never leaves
 a stale lock behind; the file also says who holds it, for the message.
+
+A lock file is opened without following links (``O_NOFOLLOW``) and only if it is a plain file
+with one name: a ``<workspace>.lock`` planted as a link to another file is refused, never
+written through. Two names of one file (a hard link, a symbolic link, another path) are one
+workspace: besides the lock beside the name, a second lock is keyed on the file's device and
+inode, in a folder of the user's own (``kehoach-locks-<uid>`` in the temporary folder).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import socket
+import stat
+import tempfile
 from pathlib import Path
 from typing import IO
 
@@ -48,52 +57,125 @@ def lock_path_for(workspace: Path) -> Path:
     return workspace.with_name(workspace.name + ".lock")
 
 
+def _linked(path: Path) -> WorkspaceError:
+    return WorkspaceError(
+        _("The lock file {name} beside the workspace is a link to another file, so it was not used (that file is "
+          "left as it is). Delete {name} — it holds nothing of value — and open the workspace again.").format(
+            name=path.name))
+
+
+def _open_lock_file(path: Path) -> IO[bytes]:
+    """The lock file, opened for writing without following a link; refused unless a plain file with one name."""
+    if path.is_symlink():  # also where O_NOFOLLOW does not exist (Windows)
+        raise _linked(path)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | \
+        getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _linked(path) from exc
+        raise WorkspaceError(
+            _("The folder {folder} cannot be written ({reason}). Choose a folder where you may "
+              "save files, or ask the administrator for access.").format(
+                folder=path.parent, reason=exc.strerror or exc)) from exc
+    found = os.fstat(descriptor)
+    if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1:  # a hard link to another file
+        os.close(descriptor)
+        raise _linked(path)
+    return os.fdopen(descriptor, "r+b")
+
+
+def _identity_folder() -> Path | None:
+    """The user's own folder of identity locks, or None where it cannot be made safely (then only names lock)."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    folder = Path(tempfile.gettempdir()) / f"kehoach-locks-{uid}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        found = folder.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(found.st_mode) or (hasattr(os, "getuid") and (
+            found.st_uid != uid or found.st_mode & 0o022)):  # another user's folder in a shared /tmp
+        return None
+    return folder
+
+
+def _holder_message(name: str, holder: dict[str, object] | None) -> WorkspaceLockedError:
+    return WorkspaceLockedError(
+        _("The workspace {name} is already open in another window of Kế hoạch Desktop{holder}. "
+          "Switch to that window, or close it and try again.").format(
+            name=name, holder=_(" (on {host}, process {pid})").format(**holder) if holder else ""))
+
+
+def _read_holder(path: Path) -> dict[str, object] | None:
+    try:
+        with _open_lock_file(path) as handle:
+            data = json.loads(handle.read(4096).decode("utf-8") or "{}")
+    except (OSError, ValueError, WorkspaceError):
+        return None
+    return data if isinstance(data, dict) and {"pid", "host"} <= set(data) else None
+
+
 class WorkspaceLock:
     """Held while a workspace is open; ``release()`` (or garbage collection) frees it."""
 
     def __init__(self, workspace: Path) -> None:
+        self.workspace = workspace
         self.path = lock_path_for(workspace)
         self._handle: IO[bytes] | None = None
+        self._identity: IO[bytes] | None = None
+        self._identity_path: Path | None = None
 
     def acquire(self) -> None:
-        try:
-            handle = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
-        except OSError as exc:
-            raise WorkspaceError(
-                _("The folder {folder} cannot be written ({reason}). Choose a folder where you may "
-                  "save files, or ask the administrator for access.").format(
-                    folder=self.path.parent, reason=exc.strerror or exc)) from exc
+        handle = _open_lock_file(self.path)
         if not _try_lock(handle):
-            holder = self._read_holder()
             handle.close()
-            raise WorkspaceLockedError(
-                _("The workspace {name} is already open in another window of Kế hoạch Desktop{holder}. "
-                  "Switch to that window, or close it and try again.").format(
-                    name=self.path.name.removesuffix(".lock"),
-                    holder=_(" (on {host}, process {pid})").format(**holder) if holder else ""))
-        handle.seek(0)
-        handle.truncate()
-        handle.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname()}).encode())
-        handle.flush()
+            raise _holder_message(self.workspace.name, _read_holder(self.path))
+        try:
+            self._lock_identity()
+        except BaseException:
+            _unlock(handle)
+            handle.close()
+            raise
+        holder = json.dumps({"pid": os.getpid(), "host": socket.gethostname()}).encode()
+        for locked in (handle, self._identity):
+            if locked is not None:
+                locked.seek(0)
+                locked.truncate()
+                locked.write(holder)
+                locked.flush()
         self._handle = handle
 
-    def _read_holder(self) -> dict[str, object] | None:
+    def _lock_identity(self) -> None:
+        """The second lock, on the file itself: another name of the same workspace is the same workspace."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8") or "{}")
-        except (OSError, ValueError):
-            return None
-        return data if {"pid", "host"} <= set(data) else None
+            found = self.workspace.stat()
+        except OSError:
+            return  # a workspace being created: its hidden name is new, the name lock is enough
+        folder = _identity_folder()
+        if folder is None:
+            return
+        path = folder / f"{found.st_dev:x}-{found.st_ino:x}.lock"
+        handle = _open_lock_file(path)
+        if not _try_lock(handle):
+            handle.close()
+            raise _holder_message(self.workspace.name, _read_holder(path))
+        self._identity, self._identity_path = handle, path
 
     def release(self) -> None:
-        if self._handle is None:
-            return
-        try:
-            _unlock(self._handle)
-        finally:
-            self._handle.close()
-            self._handle = None
-            with contextlib.suppress(OSError):
-                self.path.unlink()
+        for handle, path in ((self._identity, self._identity_path), (self._handle, self.path)):
+            if handle is None:
+                continue
+            try:
+                _unlock(handle)
+            finally:
+                handle.close()
+                if path == self.path:  # the identity file stays (a private folder): unlinking it would let two
+                    with contextlib.suppress(OSError):  # processes lock two inodes of one name
+                        path.unlink()
+        self._handle = self._identity = None
+        self._identity_path = None
 
     @property
     def held(self) -> bool:
