@@ -42,6 +42,7 @@ from kehoach_desktop.exchange.excel_format import (
     TASKS,
     choice_label,
 )
+from kehoach_desktop.exchange.excel_scope import scope_key
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.plan_editing import current_plan
@@ -107,6 +108,7 @@ class _Data:
     themes: list[str]
     units: list[_Unit]
     rows: dict[str, list[_Row]]
+    scope_key: bytes = b""
 
 
 def parse_sheet_keys(text: str | None) -> tuple[str, ...]:
@@ -208,7 +210,7 @@ def _load(session: Session, *, today: dt.date, sheets: Sequence[str]) -> _Data:
                 ward_units(values.ward) | frozenset(x for x in (lead, organiser) if x)))
     return _Data(workspace_id=info.id, unit_code=info.unit_code, unit_name=info.unit_full_name or info.unit_name,
                  plan_id=plan.id, plan_revision=plan.revision, plan_year=plan.year, themes=themes,
-                 units=units, rows=rows)
+                 units=units, rows=rows, scope_key=scope_key(info.signing_private_key))
 
 
 def _resolve_unit(units: list[_Unit], wanted: str) -> _Unit:
@@ -240,7 +242,8 @@ def _content(data: _Data, sheets: Sequence[str], unit: _Unit | None, today: dt.d
         sheet_contents.append(SheetContent(SHEETS[key], [r.values for r in chosen]))
     who = unit.name if unit else data.unit_name
     subtitle = f"{who} — ngày {today.day:02d}/{today.month:02d}/{today.year}"
-    return WorkbookContent(meta=meta, sheets=sheet_contents, subtitle=subtitle, themes=data.themes)
+    return WorkbookContent(meta=meta, sheets=sheet_contents, subtitle=subtitle, themes=data.themes,
+                           scope_key=data.scope_key)
 
 
 def _record_export(uow_factory: UnitOfWorkFactory, written: list[ExportedWorkbook]) -> None:

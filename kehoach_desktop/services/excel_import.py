@@ -54,6 +54,7 @@ from kehoach_desktop.exchange.excel_read import (
     read_progress_workbook,
     shown,
 )
+from kehoach_desktop.exchange.excel_scope import is_sealed, scope_key
 from kehoach_desktop.formats import format_number, format_vnd
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
@@ -230,6 +231,7 @@ class _Workspace:
     theme_label: dict[str, str]  # section id -> label
     imported: dict[str, str]  # sha256 -> when (ISO) and file name, from the audit log
     records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # sheet -> id -> values
+    scope_key: bytes = b""  # seals the ids a workbook was sent with (exchange/excel_scope.py)
 
 
 def _load_workspace(session: Session) -> _Workspace:
@@ -254,7 +256,7 @@ def _load_workspace(session: Session) -> _Workspace:
         if sha:
             imported[sha] = f"{at.astimezone().strftime('%d/%m/%Y %H:%M')} ({summary})"
     return _Workspace(info.id, info.unit_code, plan.id if plan else None, plan.revision if plan else 0, themes,
-                      labels, imported)
+                      labels, imported, scope_key=scope_key(info.signing_private_key))
 
 
 def _records(session: Session, ws: _Workspace, sheet: str) -> dict[str, dict[str, Any]]:
@@ -312,7 +314,7 @@ def _preview_file(session: Session, ws: _Workspace, path: Path, today: dt.date,
         raw = read_progress_workbook(path, should_stop=should_stop)
     except WorkbookRefused as error:
         return _refused(path, "", error.message)
-    refusal = _check_meta(raw, ws)
+    refusal = _check_meta(raw, ws) or _check_scope(raw, ws)
     if refusal:
         return _refused(path, raw.sha256, refusal)
     unit_filter = raw.meta.get("unit_filter_name", "")
@@ -360,6 +362,26 @@ def _check_meta(raw: RawWorkbook, ws: _Workspace) -> str:
     return ""
 
 
+def _check_scope(raw: RawWorkbook, ws: _Workspace) -> str:
+    """The list of records the workbook was sent with must be the one the workspace sealed (issue 18)."""
+    if is_sealed(ws.scope_key, raw.meta, raw.exported_ids):
+        return ""
+    return _("{name}: the hidden sheet “_meta” of this workbook was changed, or the workbook was exported by an "
+             "earlier version of Kế hoạch Desktop: the records it was sent with cannot be trusted, so nothing of it "
+             "was imported. Export the workbook again and send it to the unit.").format(name=raw.path.name)
+
+
+def _not_sent(raw: RawWorkbook, sheet: RawSheet, number: int, record_id: str) -> CellProblem:
+    unit = raw.meta.get("unit_filter_name", "")
+    if unit:
+        expected = _("a record sent in this workbook: the record with this code was not sent to {unit} (the "
+                     "workbook was exported for that unit only), so the row was not imported").format(unit=unit)
+    else:
+        expected = _("a record sent in this workbook: the record with this code was not in it when it was "
+                     "exported, so the row was not imported")
+    return _problem(sheet, number, "id", record_id, expected)
+
+
 def _preview_sheet(session: Session, ws: _Workspace, raw: RawWorkbook, sheet: RawSheet, today: dt.date,
                    claimed: dict[tuple[str, str], str]) -> tuple[SheetPreview, list[_Write]]:
     spec = sheet.spec
@@ -370,6 +392,7 @@ def _preview_sheet(session: Session, ws: _Workspace, raw: RawWorkbook, sheet: Ra
     writes: list[_Write] = []
     seen: dict[str, int] = {}
     unchanged = 0
+    sent = set(raw.exported_ids.get(spec.key, ()))
     for row in sheet.rows:
         row_problems: list[CellProblem] = []
         for key, reason in row.bad.items():
@@ -401,6 +424,9 @@ def _preview_sheet(session: Session, ws: _Workspace, raw: RawWorkbook, sheet: Ra
                 "each record once: the same code is also on row {row}").format(row=seen[record_id]))]
             continue
         seen[record_id] = row.number
+        if record_id not in sent:  # a unit's workbook changes only the records it was sent
+            problems += [*row_problems, _not_sent(raw, sheet, row.number, record_id)]
+            continue
         current = records.get(record_id)
         if current is None:
             problems += [*row_problems, _problem(sheet, row.number, "id", record_id, _(

@@ -68,12 +68,13 @@ def spaced_reference_far_cell(source: Path, target: Path) -> Path:
 
 
 def unreferenced_cells_then_far_row(source: Path, target: Path) -> Path:
-    """Rows of cells without ``r`` (placed one after the other), then a row at the last row of a sheet."""
-    meta = sheet_part(source, META)
+    """Rows of cells without ``r`` (placed one after the other) below the tasks, then a row at the last row of a
+    sheet."""
+    tasks = sheet_part(source, TASKS)
     plain = b"<row>" + b'<c t="inlineStr"><is><t>y</t></is></c>' * 200 + b"</row>"
 
     def edit(parts: Parts) -> None:
-        parts[meta] = _append_rows(parts[meta], plain * 20 + FAR_ROW)
+        parts[tasks] = _append_rows(parts[tasks], plain * 20 + FAR_ROW)
 
     return rewrite(source, target, edit)
 
