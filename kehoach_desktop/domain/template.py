@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kehoach_desktop.domain.enums import SectionKind
-from kehoach_desktop.domain.errors import TemplateError
+from kehoach_desktop.domain.errors import TemplateError, os_reason
 from kehoach_desktop.domain.text import control_character_problem, fold, nfc
 from kehoach_desktop.i18n import _
 
@@ -366,7 +366,7 @@ def load_template(path: Path) -> Template:
             raw = handle.read(MAX_TEMPLATE_BYTES + 1)
     except OSError as exc:
         raise TemplateError(_("The template file {path} cannot be read: {reason}").format(
-            path=path, reason=exc.strerror or exc)) from exc
+            path=path, reason=os_reason(exc))) from exc
     if len(raw) > MAX_TEMPLATE_BYTES:
         raise TemplateError(_("The template file {path} is larger than a template can be (at most {size} MB).").format(
             path=path, size=MAX_TEMPLATE_BYTES >> 20))

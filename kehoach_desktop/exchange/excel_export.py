@@ -10,6 +10,7 @@ beginning with ``=``, ``+``, ``-`` or ``@`` never becomes a formula.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -99,8 +100,18 @@ def write_progress_workbook(path: Path, content: WorkbookContent, *,
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)
+        _discard(workbook)
         raise
     return WrittenWorkbook(path, written)
+
+
+def _discard(workbook: Any) -> None:
+    """Close the sheets' row streams of a workbook that will not be saved (else each prints a traceback when it is
+    collected, on the user's terminal)."""
+    for sheet in workbook.worksheets:
+        if not sheet.closed:
+            with contextlib.suppress(Exception):
+                sheet.close()
 
 
 # ---- styles ----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import hashlib
 import itertools
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,10 +93,29 @@ class CellProblem:
     blocking: bool = True  # blocking: the row (or sheet) is not applied; otherwise only a warning
 
 
+class RowValues(Mapping[str, Any]):
+    """A row's values by column key, kept as a tuple (a dict per row would double a 100,000-row workbook's memory)."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: tuple[Any, ...]) -> None:
+        self._index = index  # shared by every row of a sheet
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[self._index[key]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
 @dataclass
 class RawRow:
     number: int  # Excel row number
-    values: dict[str, Any]  # column key -> value as read (str, float, date, datetime, bool, None)
+    values: Mapping[str, Any]  # column key -> value as read (str, float, date, datetime, bool, None)
     bad: dict[str, str] = field(default_factory=dict)  # column key -> why the cell cannot be used
 
 
@@ -413,15 +432,16 @@ def _read_sheet(reader: XlsxReader, name: str, problems: list[CellProblem]) -> R
                 column=column.title), blocking=False))
     header_row = header_index + 1
     wanted = list(columns.items())
+    index = {key: position for position, (key, _col) in enumerate(wanted)}
     raw_rows = []
     for row in itertools.chain(head, rest, stream):
         if row.number <= header_row:
             continue
-        values = {key: row.values.get(col) for key, col in wanted}
-        bad = {key: row.bad[col] for key, col in wanted if col in row.bad}
-        if not bad and all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+        values = tuple(row.values.get(col) for _key, col in wanted)
+        bad = {key: row.bad[col] for key, col in wanted if col in row.bad} if row.bad else {}
+        if not bad and all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue  # blank row
-        raw_rows.append(RawRow(row.number, values, bad))
+        raw_rows.append(RawRow(row.number, RowValues(index, values), bad))
     merged_rows: set[int] = set()
     for (top, left), (bottom, right) in merged:
         if bottom >= header_row:

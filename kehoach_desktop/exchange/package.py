@@ -19,23 +19,24 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import re
+import secrets
 import stat
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.errors import UserFacingError, os_reason
 from kehoach_desktop.exchange.keys import fingerprint
 from kehoach_desktop.i18n import _
 
@@ -225,12 +226,10 @@ def write_package(path: Path, *, private_key: bytes, kind: str, unit_code: str, 
     signature = signer.sign(manifest_bytes)
     path = Path(path)
     try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, then renamed)
-            dir=path.parent, prefix=f".{path.name}.", suffix=".partial", delete=False)
+        handle, partial = _new_partial(path)
     except OSError as exc:
         raise PackageError(_("The file {path} cannot be written: {reason}").format(
-            path=path, reason=exc.strerror or exc)) from exc
-    partial = Path(handle.name)
+            path=path, reason=os_reason(exc))) from exc
     try:
         with handle, zipfile.ZipFile(handle, "w") as archive:
             archive.writestr(_entry(MANIFEST), manifest_bytes, zipfile.ZIP_DEFLATED)
@@ -245,7 +244,7 @@ def write_package(path: Path, *, private_key: bytes, kind: str, unit_code: str, 
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise PackageError(_("The file {path} cannot be written: {reason}").format(
-            path=path, reason=exc.strerror or exc)) from exc
+            path=path, reason=os_reason(exc))) from exc
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -257,6 +256,19 @@ def write_package(path: Path, *, private_key: bytes, kind: str, unit_code: str, 
             size += len(chunk)
     return WrittenPackage(path=path, size=size, sha256=digest.hexdigest(), fingerprint=fingerprint(public_key),
                           manifest=manifest)
+
+
+def _new_partial(path: Path) -> tuple[IO[bytes], Path]:
+    """A new hidden file beside ``path``, with the permissions of any document the user saves (0666 less the
+    umask, 0644 usually): a package is sent to others, it is not a secret (``tempfile`` would make it 0600)."""
+    for _attempt in range(100):
+        partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+        try:
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        return os.fdopen(descriptor, "wb"), partial
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(path))
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
@@ -278,7 +290,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         raise _refuse(path, _("the file is not a package (it is not a ZIP archive, or it is damaged).")) from exc
     except OSError as exc:
         raise PackageError(_("The file {path} cannot be read: {reason}").format(
-            path=path, reason=exc.strerror or exc)) from exc
+            path=path, reason=os_reason(exc))) from exc
 
 
 def _stream_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limit: int) -> Iterator[bytes]:
@@ -393,8 +405,9 @@ def _check_manifest_fields(manifest: Any, path: Path) -> None:
     if not (manifest.get("period") == "" or is_period(manifest.get("period"))):
         problems.append(_("reporting period {value!r}").format(value=manifest.get("period")))
     try:
-        parse_timestamp(manifest.get("created_at"))
-    except (ValueError, TypeError):
+        if not 2000 <= parse_timestamp(manifest.get("created_at")).year <= 2200:  # year 9999 breaks local time
+            raise ValueError(manifest.get("created_at"))
+    except (ValueError, TypeError, OverflowError):
         problems.append(_("creation time {value!r}").format(value=manifest.get("created_at")))
     for name in ("app_version", "unit_name", "key_fingerprint"):
         if not isinstance(manifest.get(name), str):
@@ -509,7 +522,7 @@ def _whole_file(path: Path, limits: Limits) -> tuple[int, str]:
                 digest.update(chunk)
     except OSError as exc:
         raise PackageError(_("The file {path} cannot be read: {reason}").format(
-            path=path, reason=exc.strerror or exc)) from exc
+            path=path, reason=os_reason(exc))) from exc
     if not zipfile.is_zipfile(path):
         raise _refuse(path, _("the file is not a package (it is not a ZIP archive, or it is damaged)."))
     return size, digest.hexdigest()

@@ -198,9 +198,12 @@ def _convert(spec: Field, value: Any, unit_code: str) -> Any:
         return dt.date.fromisoformat(value)
     if kind == "datetime":
         try:
-            return parse_timestamp(value)
-        except (ValueError, TypeError):
+            moment = parse_timestamp(value)
+        except (ValueError, TypeError, OverflowError):
             raise ValueError(_("is not a UTC timestamp (ISO 8601 ending in Z)")) from None
+        if not 1900 <= moment.year <= 2200:  # year 0001 or 9999 breaks every conversion to local time
+            raise ValueError(_("is not a time between the years 1900 and 2200"))
+        return moment
     if kind == "uuid_list":
         if not isinstance(value, list) or not all(isinstance(v, str) and _UUID.match(v) for v in value):
             raise ValueError(_("must be a list of UUIDs"))

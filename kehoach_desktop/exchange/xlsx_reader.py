@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.errors import UserFacingError, os_reason
 from kehoach_desktop.exchange.excel_format import HEADER_ROW, MAX_DATA_ROWS
 from kehoach_desktop.i18n import _
 
@@ -69,8 +69,8 @@ class XlsxLimits:
     max_ratio: int = 200  # a part above ratio_floor that unpacks to more than 200x its packed size is a bomb
     ratio_floor: int = 20 << 20
     max_sheets: int = 64
-    max_sheet_rows: int = MAX_DATA_ROWS + HEADER_ROW + 10  # rows present in one sheet
-    max_rows: int = MAX_DATA_ROWS + 20_000  # rows present in all the sheets read
+    max_sheet_rows: int = MAX_DATA_ROWS + HEADER_ROW + 10  # rows holding a value, in one sheet
+    max_rows: int = 2 * MAX_DATA_ROWS + 1_000  # rows holding a value in all the sheets read (``_meta`` lists ids)
     max_cells: int = 2_500_000  # cells with a value, in all the sheets read
     max_elements: int = 8_000_000  # XML elements, in all the parts read
     max_text: int = 32_767  # characters in one cell (Excel's own limit)
@@ -178,6 +178,7 @@ class XlsxReader:
         self.elements = 0
         self.rows_read = 0
         self.cells_read = 0
+        self._texts: dict[str, str] = {}
         self._archive = _open_container(path, limits)
         try:
             self._parts = _index_parts(self._archive, path, limits)
@@ -258,6 +259,17 @@ class XlsxReader:
         return found
 
     # parsing -------------------------------------------------------------------------------
+
+    def shared(self, text: str) -> str:
+        """One object for each short text met again and again (a type, a status, a ward): a long sheet's memory."""
+        if len(text) > 48:
+            return text
+        found = self._texts.get(text)
+        if found is None:
+            if len(self._texts) < 200_000:
+                self._texts[text] = text
+            return text
+        return found
 
     def check_stop(self) -> None:
         if self.should_stop is not None and self.should_stop():
@@ -382,7 +394,7 @@ def _open_container(path: Path, limits: XlsxLimits) -> zipfile.ZipFile:
             head = handle.read(8)
             size = handle.seek(0, 2)
     except OSError as exc:
-        raise refusal(path, _("the file cannot be read ({reason}).").format(reason=exc.strerror or exc)) from exc
+        raise refusal(path, _("the file cannot be read ({reason}).").format(reason=os_reason(exc))) from exc
     if head.startswith(_OLE_MAGIC):
         with path.open("rb") as handle:
             if _ENCRYPTED_MARK in handle.read(4 * 1024 * 1024):
@@ -644,12 +656,14 @@ class _SheetHandler(_TextCollector):
             row = self.row
             if row is not None:
                 if row.values or row.bad:
+                    self._count_row()
                     self.done.append(row)
                 self.row = None
         elif local == "sheetData":
             self.in_data = False
 
-    def _start_row(self, attrs: dict[str, str]) -> None:
+    def _count_row(self) -> None:
+        """Rows holding a value count (empty rows cost only their elements, within ``max_elements``)."""
         reader = self.reader
         self.rows_here += 1
         reader.rows_read += 1
@@ -657,6 +671,9 @@ class _SheetHandler(_TextCollector):
             raise refusal(reader.path, _("the sheet “{sheet}” has more than {limit} rows; a progress workbook has "
                                          "far fewer. Split the file or remove the empty rows at its end.").format(
                 sheet=self.sheet, limit=f"{MAX_DATA_ROWS:,}".replace(",", ".")))
+
+    def _start_row(self, attrs: dict[str, str]) -> None:
+        reader = self.reader
         text = attrs.get("r")
         number = self.last_row + 1 if text is None else _int(text)
         if number is None or not self.last_row < number <= MAX_ROW:
@@ -706,7 +723,7 @@ class _SheetHandler(_TextCollector):
                 row.bad[column] = (self.value_text or "").strip()[:20] or "#ERROR"
             return
         if cell_type == "inlineStr" and self.inline is not None:
-            value: Any = decode_escapes("".join(self.inline))
+            value: Any = self.reader.shared(decode_escapes("".join(self.inline)))
         else:
             value = self.reader.cell_value(self.sheet, self.cell_ref or f"{column_letter(column)}{self.row_digits}",
                                            cell_type, self.style, self.value_text or "", None)

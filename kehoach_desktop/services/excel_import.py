@@ -12,6 +12,7 @@ name and SHA-256 in the audit log, so that the same file imported again changes 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehoach_desktop.domain.enums import MaterialStatus, TaskStatus
-from kehoach_desktop.domain.errors import UserFacingError, ValidationError
+from kehoach_desktop.domain.errors import UserFacingError, ValidationError, os_reason
 from kehoach_desktop.domain.lifecycle import STEP_DATE_FIELD, check_step, event_date_problems, material_date_problems
 from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT
 from kehoach_desktop.domain.text import fold, nfc
@@ -72,6 +73,7 @@ from kehoach_desktop.storage.uow import UnitOfWorkFactory
 __all__ = ["CellProblem", "ImportCancelled", "ImportOutcome", "ImportPreview", "apply_excel_import",
            "preview_excel_import", "write_problem_copies"]
 
+log = logging.getLogger(__name__)
 OK, REFUSED, ALREADY = "ok", "refused", "already_imported"
 MODEL = {TASKS: Task, MATERIALS: Material, EVENTS: Event}
 ENTITY = {TASKS: "task", MATERIALS: "material", EVENTS: "event"}
@@ -740,20 +742,43 @@ def _create(session: Session, unit_code: str, plan_id: str | None, write: _Write
                                                                 if k != "section_id"})} | source)
 
 
-def write_problem_copies(*, preview: ImportPreview, folder: Path) -> tuple[Path, ...]:
-    """For each read file with problems, a copy with the bad cells marked, to send back (``<name>-can-sua.xlsx``)."""
-    written = []
+MAX_MARKED_SIZE = 4 << 20  # openpyxl loads a whole workbook to mark it: 2 MB (10,000 materials) takes 160 MB
+
+
+def write_problem_copies(*, preview: ImportPreview, folder: Path,
+                         failures: list[str] | None = None) -> tuple[Path, ...]:
+    """For each read file with problems, a copy with the bad cells marked, to send back (``<name>-can-sua.xlsx``).
+
+    A file that cannot be marked (too large to load whole, or one openpyxl cannot open although it was
+    read) gets a line in ``failures`` (or, without that list, a :class:`UserFacingError` once the others
+    are written): its problems are in the preview all the same.
+    """
+    written, failed = [], []
     for file in preview.files:
         problems = [p for p in file.all_problems if p.sheet]
         if file.status != OK or not problems:
             continue
         dest = folder / marked_copy_name(file.path)
+        if file.path.stat().st_size > MAX_MARKED_SIZE:
+            failed.append(_("{name}: no marked copy: the workbook is too large to be opened whole and marked (more "
+                            "than {size} MB); its problems are listed in the preview.").format(
+                name=file.name, size=MAX_MARKED_SIZE >> 20))
+            continue
         try:
             written.append(write_marked_copy(file.path, dest, problems,
                                              {s.name: s.header_row for s in file.sheets}))
         except OSError as exc:
             raise UserFacingError(_("The file {path} cannot be written: {reason}").format(
-                path=dest, reason=exc.strerror or exc)) from exc
+                path=dest, reason=os_reason(exc))) from exc
+        except Exception as exc:  # openpyxl's own errors share no base class; the preview has read the file
+            log.warning("no marked copy of %s: %s", file.path, exc, exc_info=True)
+            failed.append(_("{name}: no marked copy: the workbook could not be opened again to mark it (the "
+                            "library said “{reason}”); its problems are listed in the preview.").format(
+                name=file.name, reason=str(exc)[:200]))
+    if failed and failures is None:
+        raise UserFacingError(_("Not every marked copy could be written."), details=failed)
+    if failures is not None:
+        failures.extend(failed)
     return tuple(written)
 
 

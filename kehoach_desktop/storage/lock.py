@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-from kehoach_desktop.domain.errors import WorkspaceError, WorkspaceLockedError
+from kehoach_desktop.domain.errors import WorkspaceError, WorkspaceLockedError, os_reason
 from kehoach_desktop.i18n import _
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
@@ -78,7 +78,7 @@ def _open_lock_file(path: Path) -> IO[bytes]:
         raise WorkspaceError(
             _("The folder {folder} cannot be written ({reason}). Choose a folder where you may "
               "save files, or ask the administrator for access.").format(
-                folder=path.parent, reason=exc.strerror or exc)) from exc
+                folder=path.parent, reason=os_reason(exc))) from exc
     found = os.fstat(descriptor)
     if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1:  # a hard link to another file
         os.close(descriptor)
@@ -117,6 +117,79 @@ def _read_holder(path: Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) and {"pid", "host"} <= set(data) else None
 
 
+def _take_identity(workspace: Path) -> tuple[IO[bytes], Path] | None:
+    """The lock keyed on the file's device and inode; None when there is no file yet or no safe folder for it."""
+    try:
+        found = workspace.stat()
+    except OSError:
+        return None  # a workspace being created: its hidden name is new, the name lock is enough
+    folder = _identity_folder()
+    if folder is None:
+        return None
+    path = folder / f"{found.st_dev:x}-{found.st_ino:x}.lock"
+    handle = _open_lock_file(path)
+    if not _try_lock(handle):
+        handle.close()
+        raise _holder_message(workspace.name, _read_holder(path))
+    return handle, path
+
+
+def _name_lock_held(path: Path) -> bool:
+    """Whether another window holds the lock beside the workspace, found without creating or writing anything."""
+    if path.is_symlink():
+        raise _linked(path)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError:
+        return False  # no lock file: nobody has it open (or the folder cannot even be read: nobody writes there)
+    try:
+        if _try_lock(handle):
+            _unlock(handle)
+            return False
+        return True
+    finally:
+        handle.close()
+
+
+class ReadLock:
+    """Held while a workspace is read without being opened for writing (``storage/readonly.py``).
+
+    Nothing is written beside the workspace: the lock beside it is only tested; the lock on the
+    file's identity (in the user's own folder) keeps the application's windows from opening it for
+    writing while it is read. ``in_use`` says whether another window had it open already.
+    """
+
+    def __init__(self, workspace: Path) -> None:
+        self.workspace = workspace
+        self.in_use = False
+        self._identity: tuple[IO[bytes], Path] | None = None
+
+    def acquire(self) -> bool:
+        self.in_use = _name_lock_held(lock_path_for(self.workspace))
+        if not self.in_use:
+            try:
+                self._identity = _take_identity(self.workspace)
+            except WorkspaceLockedError:
+                self.in_use = True
+        return self.in_use
+
+    def release(self) -> None:
+        if self._identity is not None:
+            handle, _path = self._identity
+            self._identity = None
+            try:
+                _unlock(handle)
+            finally:
+                handle.close()
+
+    @property
+    def held(self) -> bool:
+        return self._identity is not None
+
+    def __del__(self) -> None:
+        self.release()
+
+
 class WorkspaceLock:
     """Held while a workspace is open; ``release()`` (or garbage collection) frees it."""
 
@@ -149,19 +222,9 @@ class WorkspaceLock:
 
     def _lock_identity(self) -> None:
         """The second lock, on the file itself: another name of the same workspace is the same workspace."""
-        try:
-            found = self.workspace.stat()
-        except OSError:
-            return  # a workspace being created: its hidden name is new, the name lock is enough
-        folder = _identity_folder()
-        if folder is None:
-            return
-        path = folder / f"{found.st_dev:x}-{found.st_ino:x}.lock"
-        handle = _open_lock_file(path)
-        if not _try_lock(handle):
-            handle.close()
-            raise _holder_message(self.workspace.name, _read_holder(path))
-        self._identity, self._identity_path = handle, path
+        taken = _take_identity(self.workspace)
+        if taken is not None:
+            self._identity, self._identity_path = taken
 
     def release(self) -> None:
         for handle, path in ((self._identity, self._identity_path), (self._handle, self.path)):
