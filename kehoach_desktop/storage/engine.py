@@ -261,7 +261,13 @@ def building_store(path: Location, *, password: str | None = None) -> Iterator[S
     _check_folder_writable(path.parent)
     staging = staging_path_for(path)
     _remove_stale_staging(staging)
-    store = create_store(staging)
+    try:
+        store = create_store(staging)
+    except Exception as exc:
+        failure = None if isinstance(exc, WorkspaceError) else _creation_failure(path, exc)
+        if failure is not None:
+            raise failure from exc
+        raise
     try:
         yield store
         store.close()
