@@ -74,6 +74,7 @@ class XlsxLimits:
     max_cells: int = 2_500_000  # cells with a value, in all the sheets read
     max_elements: int = 8_000_000  # XML elements, in all the parts read
     max_text: int = 32_767  # characters in one cell (Excel's own limit)
+    max_kept_text: int = 96_000_000  # characters kept in all (shared strings, cells read): at most ~200 MB
     max_shared_strings: int = 2_500_000
     max_merged: int = 100_000
     max_styles: int = 65_000
@@ -179,6 +180,7 @@ class XlsxReader:
         self.rows_read = 0
         self.cells_read = 0
         self._texts: dict[str, str] = {}
+        self.kept_text = 0
         self._archive = _open_container(path, limits)
         try:
             self._parts = _index_parts(self._archive, path, limits)
@@ -270,6 +272,11 @@ class XlsxReader:
                 self._texts[text] = text
             return text
         return found
+
+    def keep_text(self, characters: int) -> None:
+        self.kept_text += characters
+        if self.kept_text > self.limits.max_kept_text:
+            raise too_large(self.path)
 
     def check_stop(self) -> None:
         if self.should_stop is not None and self.should_stop():
@@ -522,7 +529,9 @@ class _SharedStringsHandler(_TextCollector):
         elif local == "si":
             if len(self.strings) >= self.reader.limits.max_shared_strings:
                 raise too_large(self.reader.path)
-            self.strings.append(decode_escapes(self.take()))
+            text = decode_escapes(self.take())
+            self.reader.keep_text(len(text))
+            self.strings.append(text)
 
 
 class _StylesHandler(_Handler):
@@ -730,6 +739,8 @@ class _SheetHandler(_TextCollector):
         if value is None or value == "" or column >= self.max_column:
             return  # a cell outside what the caller reads is still checked (a broken one breaks the file)
         reader = self.reader
+        if isinstance(value, str) and cell_type != "s":  # a shared string was counted once, when it was read
+            reader.keep_text(len(value))
         reader.cells_read += 1
         if reader.cells_read > reader.limits.max_cells:
             raise too_large(reader.path)
