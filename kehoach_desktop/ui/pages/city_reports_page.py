@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.formats import format_date
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services.city_board import get_completeness_board
@@ -33,7 +35,8 @@ from kehoach_desktop.services.deviations import DEVIATION_LABELS, get_deviations
 from kehoach_desktop.services.reports import Credentials, P12Credentials
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
+from kehoach_desktop.ui.widgets import PageHeader, wrap_tree_text
 
 
 class CityReportsPage(QWidget):
@@ -42,6 +45,7 @@ class CityReportsPage(QWidget):
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self.folders = DocumentFolders(session)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 12)
         self.header = PageHeader(_("Consolidated reports"), _(
@@ -74,9 +78,7 @@ class CityReportsPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.result = QLabel()
-        self.result.setObjectName("city_result")
-        self.result.setWordWrap(True)
+        self.result = DoneNotice(object_name="city_result")
         layout.addWidget(self.result)
         title = QLabel(_("Where the units' plans depart from the template"))
         title.setProperty("role", "section-title")
@@ -86,6 +88,7 @@ class CityReportsPage(QWidget):
         self.deviations.setHeaderLabels([_("Unit / kind"), _("Subject"), _("Detail")])
         self.deviations.setColumnWidth(0, 300)
         self.deviations.setColumnWidth(1, 360)
+        wrap_tree_text(self.deviations)
         layout.addWidget(self.deviations, 1)
 
     def refresh(self) -> None:
@@ -93,7 +96,7 @@ class CityReportsPage(QWidget):
         if self.period.count() == 0:
             for column in board.periods:
                 self.period.addItem(_("{period} (deadline {date})").format(
-                    period=column.period, date=format_date(column.deadline)), column.period)
+                    period=period_label(column.period), date=format_date(column.deadline)), column.period)
             due = [i for i, c in enumerate(board.periods) if c.deadline < board.today]
             self.period.setCurrentIndex(due[-1] if due else 0)
         self.deviations.clear()
@@ -107,6 +110,7 @@ class CityReportsPage(QWidget):
         if self.deviations.topLevelItemCount() == 0:
             self.deviations.addTopLevelItem(QTreeWidgetItem([_("No departure from the template in the plans "
                                                                "received."), "", ""]))
+            self.deviations.setFirstColumnSpanned(0, QModelIndex(), True)
 
     def _options(self) -> CityDocumentOptions:
         return CityDocumentOptions(number=self.number.text().strip(), symbol=self.symbol.text().strip(),
@@ -114,9 +118,13 @@ class CityReportsPage(QWidget):
 
     def _target(self, suffix: str, caption: str, pattern: str) -> Path | None:
         period = str(self.period.currentData() or "")
-        suggested = self._session.folder / f"bao-cao-tong-hop-{period}{suffix}"
+        kind = FileKind.EXPORTS if suffix == ".xlsx" else FileKind.REPORTS
+        suggested = self.folders.suggest(kind, f"bao-cao-tong-hop-{period}{suffix}")
         chosen, _filter = QFileDialog.getSaveFileName(self, caption, str(suggested), pattern)
-        return Path(chosen) if chosen else None
+        if not chosen:
+            return None
+        self.folders.remember(kind, Path(chosen))
+        return Path(chosen)
 
     def export_pdf(self, out: Path | None = None, credentials: Credentials | None = None) -> Path | None:
         out = out or self._target(".pdf", _("Save the consolidated report"), _("PDF files (*.pdf)"))
@@ -129,8 +137,8 @@ class CityReportsPage(QWidget):
         except UserFacingError as error:
             show_user_error(self, error)
             return None
-        self.result.setText(_("Wrote {path}: {pages} pages{signed}.").format(
-            path=done.path, pages=done.pages, signed=_(", signed") if done.signed else ""))
+        self.result.show_done(_("Wrote {path}: {pages} pages{signed}.").format(
+            path=done.path, pages=done.pages, signed=_(", signed") if done.signed else ""), Path(done.path))
         return done.path
 
     def _on_sign_clicked(self) -> None:
@@ -153,7 +161,7 @@ class CityReportsPage(QWidget):
         except UserFacingError as error:
             show_user_error(self, error)
             return None
-        self.result.setText(_("Wrote {path}.").format(path=path))
+        self.result.show_done(_("Wrote {path}.").format(path=path), Path(path))
         return path
 
 
