@@ -25,6 +25,18 @@ GUARDED_TABLES = frozenset({"workspace", "responsible_units", "plans", "plan_rev
 _UNGUARDED_COLUMNS = frozenset({"export_folder"})  # a path chosen in a file dialog, not text typed
 
 
+_TEXT_COLUMNS: dict[Any, tuple[str, ...]] = {}  # mapper -> the keys of its text columns
+
+
+def _text_columns(mapper: Any) -> tuple[str, ...]:
+    found = _TEXT_COLUMNS.get(mapper)
+    if found is None:
+        found = _TEXT_COLUMNS[mapper] = tuple(
+            attribute.key for attribute in mapper.column_attrs
+            if isinstance(attribute.columns[0].type, String) and attribute.key not in _UNGUARDED_COLUMNS)
+    return found
+
+
 def refuse_control_characters(session: Session, _context: Any, _instances: Any) -> None:
     """``before_flush``: raise :class:`ValidationError` for a new or changed text holding a control character."""
     for obj in itertools.chain(session.new, session.dirty):
@@ -32,17 +44,14 @@ def refuse_control_characters(session: Session, _context: Any, _instances: Any) 
         table = state.mapper.local_table.name
         if table not in GUARDED_TABLES:
             continue
-        for attribute in state.mapper.column_attrs:
-            column = attribute.columns[0]
-            if not isinstance(column.type, String) or attribute.key in _UNGUARDED_COLUMNS:
-                continue
-            if state.key is not None and not state.attrs[attribute.key].history.has_changes():
-                continue
-            value = getattr(obj, attribute.key)
+        columns = _text_columns(state.mapper)
+        changed = columns if state.key is None else [key for key in state.committed_state if key in columns]
+        for key in changed:
+            value = getattr(obj, key)
             if not isinstance(value, str) or (problem := control_character_problem(value)) is None:
                 continue
-            label = TEXT_FIELDS.get(attribute.key)
-            field = _(label) if label else attribute.key
+            label = TEXT_FIELDS.get(key)
+            field = _(label) if label else key
             name = record_name(table, obj)
             record = _(RECORD_KINDS[table]) + (f" “{name}”" if name else "")
             raise ValidationError(_("Nothing was saved: the field “{field}” of the {record} {problem}.").format(
