@@ -328,8 +328,9 @@ def migration(cache: Path) -> Scenario:
 
     def setup_trial(folder: Path) -> tuple[Path, list[str]]:
         _copy_files(source, folder)
-        return folder / "ws.khws", ["cli", "dump", "--workspace", str(folder / "ws.khws"), "--out",
-                                    str(folder / "dump.json")]
+        # opened as the application opens it (migrated after a backup); ``dump`` only reads, it never migrates
+        return folder / "ws.khws", ["cli", "excel", "export", "--workspace", str(folder / "ws.khws"), "--sheets",
+                                    "tasks", "--out", str(folder / "tien-do.xlsx")]
 
     return Scenario(setup_trial, revision_and_content, window=(0.0, 0.6))
 

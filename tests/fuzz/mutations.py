@@ -315,8 +315,8 @@ def mutate_xlsx_structure(data: st.DataObject, original: bytes) -> bytes:
             start, end = data.draw(st.sampled_from(cells), label="cell")
             ref = re.search(rb'r="([A-Z]+\d+)"', xml[start:end])
             assert ref is not None
-            index = data.draw(st.sampled_from([b"99999999", b"-1", b"x", b""]), label="index")
-            xml = xml[:start] + b'<c r="' + ref.group(1) + b'" t="s"><v>' + index + b"</v></c>" + xml[end:]
+            item = data.draw(st.sampled_from([b"99999999", b"-1", b"x", b""]), label="string index")
+            xml = xml[:start] + b'<c r="' + ref.group(1) + b'" t="s"><v>' + item + b"</v></c>" + xml[end:]
     entries[index] = (name, xml)
     return _zip(list(entries))
 
