@@ -1,7 +1,8 @@
 """The city's documents: the consolidated report (PDF and Excel) and the reminder letters.
 
-They are issued by the receiving agency the template names (2021: Sở Thông tin và Truyền thông,
-``Số: …/BC-STTTT``), to the committee that issued the template. Document text is Vietnamese.
+They are issued by the receiving agency the template names, with the template's symbols and place
+(``report_symbol``, ``reminder_symbol``, ``place``), to the committee that issued the template.
+Document text is Vietnamese.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from kehoach_desktop.services.city_board import get_completeness_board, units_no
 from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow, UnitFigures
 from kehoach_desktop.services.deviations import DEVIATION_LABELS_VI, get_deviations
 from kehoach_desktop.services.reports import Credentials, sign_pdf_bytes, write_atomically
+from kehoach_desktop.services.years import current_template
 from kehoach_desktop.storage.models import WorkspaceInfo
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
@@ -103,11 +105,12 @@ def _context(uow_factory: UnitOfWorkFactory, period: str, today: dt.date) -> tup
                               .format(period=period, periods=", ".join(p.period for p in board.periods)))
     with uow_factory() as uow:
         info = uow.session.scalars(select(WorkspaceInfo)).one()
-        from kehoach_desktop.services.city_board import workspace_template
-
-        template = workspace_template(uow.session)
+        template = current_template(uow.session)
+        symbol = _agency_symbol(template.receiving_agency.abbreviation, template.receiving_agency.name)
         context = {"issuer": nfc(template.issuing_agency.name), "agency": nfc(template.receiving_agency.name),
-                   "symbol": _agency_symbol(template.receiving_agency.abbreviation, template.receiving_agency.name),
+                   "symbol": symbol, "place": nfc(template.place),
+                   "report_symbol": nfc(template.report_symbol) or f"BC-{symbol}",
+                   "reminder_symbol": nfc(template.reminder_symbol) or symbol,
                    "signer_name": nfc(info.signer_name), "signer_title": nfc(info.signer_title),
                    "signer_authority": nfc(info.signer_authority), "unit_code": info.unit_code,
                    "year": str(template.year), "summary": nfc(template.summary)}
@@ -142,12 +145,12 @@ def get_city_report_document(*, uow_factory: UnitOfWorkFactory, period: str, tod
         for u in get_deviations(uow_factory=uow_factory) for d in u.deviations)
     header = DocumentHeader(
         superior_agency=c["issuer"], issuing_agency=c["agency"].upper(), number=options.number,
-        symbol=options.symbol or f"BC-{c['symbol']}", place="Hà Nội", date=options.date or today,
+        symbol=options.symbol or c["report_symbol"], place=c["place"], date=options.date or today,
         doc_type="BÁO CÁO", summary=f"Tổng hợp kết quả thực hiện công tác tuyên truyền {span.vietnamese}",
-        recipient=_title_case(c["issuer"]))
+        recipient=_title_case(c["issuer"], c["place"]))
     return CityReportDocument(
         header=header,
-        introduction=(f"Thực hiện Kế hoạch của {_title_case(c['issuer'])} về {_lower_first(c['summary'])}, "
+        introduction=(f"Thực hiện Kế hoạch của {_title_case(c['issuer'], c['place'])} về {_lower_first(c['summary'])}, "
                       f"{c['agency']} tổng hợp báo cáo của {len(board.rows)} {board.unit_term} "
                       f"{span.vietnamese} như sau:"),
         period=span.code, period_label=span.vietnamese, units_total=len(board.rows), on_time=on_time, late=late,
@@ -170,10 +173,14 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _title_case(agency: str) -> str:
-    """``ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI`` → ``Ủy ban nhân dân Thành phố Hà Nội`` for a sentence."""
-    lowered = agency.lower()
-    lowered = lowered.replace("thành phố", "Thành phố").replace("hà nội", "Hà Nội")
+def _title_case(agency: str, place: str) -> str:
+    """``ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI`` → ``Ủy ban nhân dân Thành phố Hà Nội`` for a sentence.
+
+    ``place`` is the template's place name, written as the template writes it.
+    """
+    lowered = agency.lower().replace("thành phố", "Thành phố")
+    if place:
+        lowered = lowered.replace(place.lower(), place)
     return lowered[:1].upper() + lowered[1:]
 
 
@@ -275,7 +282,7 @@ def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path
         addressees = tuple(f"UBND {r.kind} {r.name}" for r in rows)
         header = DocumentHeader(
             superior_agency=c["issuer"], issuing_agency=c["agency"].upper(), number=options.number,
-            symbol=options.symbol or f"{c['symbol']}-TTCS", place="Hà Nội", date=options.date or today,
+            symbol=options.symbol or c["reminder_symbol"], place=c["place"], date=options.date or today,
             doc_type="", summary=f"V/v đôn đốc gửi báo cáo kết quả công tác tuyên truyền {span.vietnamese}")
         return ReminderDocument(
             header=header, addressees=addressees,

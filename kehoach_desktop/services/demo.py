@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -40,11 +41,15 @@ from kehoach_desktop.domain.enums import (
     WorkspaceMode,
 )
 from kehoach_desktop.domain.errors import ValidationError
-from kehoach_desktop.domain.text import fold
 from kehoach_desktop.i18n import _
+from kehoach_desktop.resources import resources_dir
 from kehoach_desktop.services import audit
+from kehoach_desktop.services.events import EventInput
+from kehoach_desktop.services.events import search_key_of as event_search_key
+from kehoach_desktop.services.materials import MaterialInput
+from kehoach_desktop.services.materials import search_key_of as material_search_key
 from kehoach_desktop.services.plan_revisions import build_snapshot
-from kehoach_desktop.services.units import wards_of
+from kehoach_desktop.services.units import places_of
 from kehoach_desktop.services.workspace import DEMO_TODAY_SETTING, WorkspaceSetup, create_workspace
 from kehoach_desktop.storage.engine import Store
 from kehoach_desktop.storage.models import (
@@ -89,9 +94,9 @@ def _d(month: int, day: int) -> dt.date:
 @dataclass(frozen=True)
 class _Area:
     code: str
-    kind: str  # "quận", "huyện", "thị xã"
+    kind: str  # as the template writes it
     name: str
-    wards: tuple[tuple[str, str], ...]  # (kind, name)
+    wards: tuple[tuple[str, str], ...]  # (kind, name) of its places
 
     @property
     def district(self) -> str:
@@ -101,9 +106,7 @@ class _Area:
     def ward_level(self) -> str:
         """"phường", "xã, thị trấn" or "phường, xã": the commune-level units of the district."""
         kinds = [kind for kind in ("phường", "xã", "thị trấn") if any(k == kind for k, _n in self.wards)]
-        if not kinds:
-            return "phường" if self.kind == "quận" else "xã, thị trấn"
-        return ", ".join(kinds)
+        return ", ".join(kinds) or "đơn vị cấp xã"
 
     @property
     def wards_phrase(self) -> str:
@@ -562,7 +565,12 @@ _HELD_RESULTS = (
 # --------------------------------------------------------------------------------------------
 
 
-def create_demo_workspace(*, path: Path, district_code: str = "006", scale: int = 1, seed: int = 2021,
+def demo_unit() -> str:
+    """The reporting unit the demo is of, unless another is asked for (``resources/reference/demo.json``)."""
+    return str(json.loads((resources_dir() / "reference" / "demo.json").read_text(encoding="utf-8"))["unit"])
+
+
+def create_demo_workspace(*, path: Path, district_code: str | None = None, scale: int = 1, seed: int = 2021,
                           today: dt.date | None = None) -> Store:
     """Create a district workspace at ``path`` filled with invented, realistic data for 2021.
 
@@ -579,7 +587,8 @@ def create_demo_workspace(*, path: Path, district_code: str = "006", scale: int 
     rng = random.Random(seed)
     signer = rng.choice(SIGNER_NAMES)
     return create_workspace(  # one transaction, and the file appears only when complete
-        path=path, setup=WorkspaceSetup(mode=WorkspaceMode.DISTRICT, unit_code=district_code, signer_name=signer,
+        path=path, setup=WorkspaceSetup(mode=WorkspaceMode.DISTRICT, unit_code=district_code or demo_unit(),
+                                        signer_name=signer,
                                         signer_title="Phó Chủ tịch"),
         is_demo=True, populate=lambda session: _fill(session, rng=rng, scale=scale, seed=seed, today=today))
 
@@ -595,10 +604,18 @@ class _Context:
     units: dict[str, ResponsibleUnit]  # by code
     ward_units: list[ResponsibleUnit]
     task_ids_by_tag: dict[str, list[str]]
+    section_of_task: dict[str, str] = field(default_factory=dict)
 
     def section_id(self, key: str) -> str | None:
         section = self.sections.get(key)
         return section.id if section is not None else None
+
+    def task_under(self, task_id: str | None, section_id: str | None) -> str | None:
+        """``task_id`` if the task belongs to the record's theme, else none: a record linked to a task of
+        another theme would be refused the first time it is saved, even unchanged."""
+        if task_id is None or section_id is None or self.section_of_task.get(task_id) == section_id:
+            return task_id
+        return None
 
 
 def _fill(session: Session, *, rng: random.Random, scale: int, seed: int, today: dt.date) -> None:
@@ -610,7 +627,7 @@ def _fill(session: Session, *, rng: random.Random, scale: int, seed: int, today:
                                  .order_by(ResponsibleUnit.position)))
     ward_kinds = {ResponsibleUnitKind.WARD.value, ResponsibleUnitKind.COMMUNE.value,
                   ResponsibleUnitKind.TOWNSHIP.value}
-    area = _Area(info.unit_code, info.unit_kind, info.unit_name, tuple(wards_of(info.unit_code)))
+    area = _Area(info.unit_code, info.unit_kind, info.unit_name, tuple(places_of(session, info.unit_code)))
     ctx = _Context(rng=rng, today=today, area=area, unit_code=info.unit_code, plan=plan, sections=sections,
                    units={u.code: u for u in units}, ward_units=[u for u in units if u.kind in ward_kinds],
                    task_ids_by_tag={})
@@ -752,6 +769,7 @@ def _task_row(ctx: _Context, spec: _TaskSpec, copy: int, scale: int, positions: 
         "progress_updated_on": updated_on,
     })
     positions[section_id] += 1
+    ctx.section_of_task[row["id"]] = section_id
     if spec.tag:
         ctx.task_ids_by_tag.setdefault(spec.tag, []).append(row["id"])
     return row
@@ -893,15 +911,17 @@ def _make_materials(ctx: _Context, scale: int) -> Iterator[dict[str, Any]]:
             notes = rng.choice(_MATERIAL_NOTES[status]).format(ward_kind=f"{ward_kind} {ward}".strip() or "phường")
         section_id = ctx.section_id(campaign.section)
         task_ids = ctx.task_ids_by_tag.get(tag)
-        task_id = rng.choice(task_ids) if task_ids and rng.random() < 0.5 else None
+        task_id = ctx.task_under(rng.choice(task_ids) if task_ids and rng.random() < 0.5 else None, section_id)
         last_day = max(d for key, d in dates.items() if d is not None and key != "planned_removal_on")
         row = _record(ctx, _stamp(planned, rng), _stamp(last_day, rng))
         row.update(dates)
+        size = rng.choice(spec.sizes)
         row.update({
             "plan_id": ctx.plan.id, "section_id": section_id, "task_id": task_id, "type": kind.value,
-            "content": content, "quantity": quantity, "size": rng.choice(spec.sizes), "ward": ward,
+            "content": content, "quantity": quantity, "size": size, "ward": ward,
             "address": address, "status": status.value, "cost": int(cost), "supplier": supplier, "notes": notes,
-            "search_key": fold(" ".join([content, ward, address, supplier])),
+            "search_key": material_search_key(MaterialInput(type=kind.value, content=content, size=size, ward=ward,
+                                                            address=address, supplier=supplier, notes=notes)),
         })
         yield row
 
@@ -970,11 +990,14 @@ def _make_events(ctx: _Context, scale: int) -> Iterator[dict[str, Any]]:
             row = _record(ctx, _stamp(created_day, rng), _stamp(updated_day, rng))
             row.update({
                 "plan_id": ctx.plan.id, "section_id": ctx.section_id(spec.section),
-                "task_id": rng.choice(task_ids) if task_ids else None, "type": spec.type.value, "title": title,
+                "task_id": ctx.task_under(rng.choice(task_ids) if task_ids else None, ctx.section_id(spec.section)),
+                "type": spec.type.value, "title": title,
                 "starts_on": starts, "ends_on": ends, "venue": venue, "ward": ward, "organiser": organiser,
                 "expected_participants": expected, "actual_participants": actual, "budget": budget,
                 "actual_cost": actual_cost, "status": status.value, "result_notes": notes,
-                "search_key": fold(" ".join([title, ward, venue, organiser])),
+                "search_key": event_search_key(EventInput(type=spec.type.value, title=title, starts_on=starts,
+                                                          venue=venue, ward=ward, organiser=organiser,
+                                                          result_notes=notes)),
             })
             yield row
 

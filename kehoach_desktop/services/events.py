@@ -43,7 +43,7 @@ from kehoach_desktop.services.registers import (
     search_condition,
     workspace_unit,
 )
-from kehoach_desktop.services.units import ward_choices
+from kehoach_desktop.services.units import places_of, ward_choices
 from kehoach_desktop.storage.models import Event, PlanSection
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
@@ -219,10 +219,10 @@ def event_wards(*, uow_factory: UnitOfWorkFactory) -> tuple[str, ...]:
 
 
 def event_ward_choices(*, uow_factory: UnitOfWorkFactory) -> tuple[str, ...]:
-    """What the event form's ward list offers: the unit's wards (reference data), then others already used."""
+    """What the event form's ward list offers: the unit's places (its template's), then others already used."""
     with uow_factory() as uow:
-        unit = workspace_unit(uow.session)
-    return ward_choices(unit, event_wards(uow_factory=uow_factory))
+        places = places_of(uow.session, workspace_unit(uow.session))
+    return ward_choices(places, event_wards(uow_factory=uow_factory))
 
 
 def _live(session: Session, event_id: str) -> Event:
@@ -261,11 +261,14 @@ def _clean(values: EventInput) -> EventInput:
 
 
 def _apply(e: Event, values: EventInput) -> dict[str, list[Any]]:
+    """Write the changed fields; nothing at all when none changed (any UPDATE would move the row's version)."""
     before = {name: getattr(e, name) for name in INPUT_FIELDS}
-    for name in INPUT_FIELDS:
-        setattr(e, name, getattr(values, name))
-    e.search_key = search_key_of(values)
-    return diff(before, {name: getattr(values, name) for name in INPUT_FIELDS})
+    changed = diff(before, {name: getattr(values, name) for name in INPUT_FIELDS})
+    if changed:
+        for name in INPUT_FIELDS:
+            setattr(e, name, getattr(values, name))
+        e.search_key = search_key_of(values)
+    return changed
 
 
 def create_event(*, uow_factory: UnitOfWorkFactory, values: EventInput) -> tuple[str, Changes]:
@@ -278,6 +281,7 @@ def create_event(*, uow_factory: UnitOfWorkFactory, values: EventInput) -> tuple
                       title=cleaned.title, starts_on=cleaned.starts_on)
         s.add(event)
         changes = _apply(event, cleaned)
+        event.search_key = search_key_of(cleaned)
         s.flush()
         audit.record(s, unit_code=unit_code, action="event.create", entity="event", entity_id=event.id,
                      summary=cleaned.title[:200], details={"changes": changes})

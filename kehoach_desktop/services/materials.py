@@ -56,7 +56,7 @@ from kehoach_desktop.services.registers import (
     search_condition,
     workspace_unit,
 )
-from kehoach_desktop.services.units import ward_choices
+from kehoach_desktop.services.units import places_of, ward_choices
 from kehoach_desktop.storage.models import Material, PlanSection
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
@@ -267,10 +267,10 @@ def material_wards(*, uow_factory: UnitOfWorkFactory) -> tuple[str, ...]:
 
 
 def material_ward_choices(*, uow_factory: UnitOfWorkFactory) -> tuple[str, ...]:
-    """What the material form's ward list offers: the unit's wards (reference data), then others already used."""
+    """What the material form's ward list offers: the unit's places (its template's), then others already used."""
     with uow_factory() as uow:
-        unit = workspace_unit(uow.session)
-    return ward_choices(unit, material_wards(uow_factory=uow_factory))
+        places = places_of(uow.session, workspace_unit(uow.session))
+    return ward_choices(places, material_wards(uow_factory=uow_factory))
 
 
 def _live(session: Session, material_id: str) -> Material:
@@ -329,11 +329,14 @@ def _skip_message(checks: dict[str, Any], target: str) -> str:
 
 
 def _apply(m: Material, values: MaterialInput) -> dict[str, list[Any]]:
+    """Write the changed fields; nothing at all when none changed (any UPDATE would move the row's version)."""
     before = {name: getattr(m, name) for name in INPUT_FIELDS}
-    for name in INPUT_FIELDS:
-        setattr(m, name, getattr(values, name))
-    m.search_key = search_key_of(values)
-    return diff(before, {name: getattr(values, name) for name in INPUT_FIELDS})
+    changed = diff(before, {name: getattr(values, name) for name in INPUT_FIELDS})
+    if changed:
+        for name in INPUT_FIELDS:
+            setattr(m, name, getattr(values, name))
+        m.search_key = search_key_of(values)
+    return changed
 
 
 def create_material(*, uow_factory: UnitOfWorkFactory, values: MaterialInput) -> tuple[str, Changes]:
@@ -346,6 +349,7 @@ def create_material(*, uow_factory: UnitOfWorkFactory, values: MaterialInput) ->
                             content=cleaned.content)
         s.add(material)
         changes = _apply(material, cleaned)
+        material.search_key = search_key_of(cleaned)
         s.flush()
         audit.record(s, unit_code=unit_code, action="material.create", entity="material", entity_id=material.id,
                      summary=cleaned.content[:200], details={"changes": changes})

@@ -42,6 +42,7 @@ from kehoach_desktop.exchange.pdf.signing import SignatureReport, StampText, Ver
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.years import current_plan
 from kehoach_desktop.storage.models import (
     Event,
     Material,
@@ -64,6 +65,7 @@ REPORT_KINDS = (PLAN, PROGRESS)
 
 SETTING_PKCS11_LIBRARY = "signing.pkcs11_library"
 SETTING_PKCS11_SLOT = "signing.pkcs11_slot"
+SETTING_PKCS11_TOKEN = "signing.pkcs11_token"  # the serial number (hex) of the token last used
 SETTING_TRUSTED_ROOTS = "signing.trusted_roots"
 
 # Vietnamese labels of the document (the interface's labels follow the interface language).
@@ -85,9 +87,7 @@ def _lower_first(text: str) -> str:
 
 
 def _current_plan(session, unit_code: str) -> Plan:  # type: ignore[no-untyped-def]
-    plan = session.scalars(
-        select(Plan).where(Plan.unit_code == unit_code, Plan.deleted_at.is_(None))
-        .order_by(Plan.year.desc(), Plan.created_at.desc())).first()
+    plan = current_plan(session, unit_code)
     if plan is None:
         raise UserFacingError(_("This workspace has no plan to report on."))
     return plan
@@ -341,6 +341,9 @@ class TokenCredentials:
     library: str
     slot: int
     pin: str  # used for this signature only; never stored
+    label: str = ""  # with serial: the token to use, whatever its slot (exchange/pdf/tokens.py)
+    serial: str = ""  # hex of the token's serial number
+    cert_id: str = ""  # hex CKA_ID of the chosen certificate; "" for the first one with its private key
 
 
 Credentials = P12Credentials | TokenCredentials
@@ -365,8 +368,7 @@ def render_report(*, uow_factory: UnitOfWorkFactory, kind: ReportKind, period: s
 def _stamp_text(uow_factory: UnitOfWorkFactory) -> StampText:
     with uow_factory() as uow:
         info = uow.session.scalars(select(WorkspaceInfo)).one()
-        plan = uow.session.scalars(select(Plan).where(Plan.unit_code == info.unit_code, Plan.deleted_at.is_(None))
-                                   .order_by(Plan.year.desc())).first()
+        plan = current_plan(uow.session, info.unit_code)
         signer = (plan.signer_name if plan else "") or info.signer_name
         return StampText(signer=signer, organisation=info.unit_full_name)
 
@@ -379,7 +381,8 @@ def sign_pdf_bytes(*, uow_factory: UnitOfWorkFactory, data: bytes, credentials: 
     if isinstance(credentials, P12Credentials):
         return signing.sign_with_p12(data, p12=credentials.path, password=credentials.password, stamp=stamp)
     return signing.sign_with_pkcs11(data, library=credentials.library, slot=credentials.slot, pin=credentials.pin,
-                                    stamp=stamp)
+                                    stamp=stamp, label=credentials.label, serial=credentials.serial,
+                                    cert_id=credentials.cert_id)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -437,18 +440,22 @@ def verify_pdf_file(*, path: Path, uow_factory: UnitOfWorkFactory | None = None)
 class TokenSettings:
     library: str
     slot: int
+    serial: str = ""
 
 
 def get_token_settings(*, uow_factory: UnitOfWorkFactory) -> TokenSettings | None:
     with uow_factory() as uow:
         library = uow.session.get(Setting, SETTING_PKCS11_LIBRARY)
         slot = uow.session.get(Setting, SETTING_PKCS11_SLOT)
+        serial = uow.session.get(Setting, SETTING_PKCS11_TOKEN)
         if library is None or not library.value:
             return None
-        return TokenSettings(library.value, int(slot.value) if slot is not None and slot.value.isdigit() else 0)
+        return TokenSettings(library.value, int(slot.value) if slot is not None and slot.value.isdigit() else 0,
+                             serial.value if serial is not None else "")
 
 
-def save_token_settings(*, uow_factory: UnitOfWorkFactory, library: str, slot: int) -> Changes:
+def save_token_settings(*, uow_factory: UnitOfWorkFactory, library: str, slot: int, serial: str = "") -> Changes:
+    """Remember the token used, so that the signing dialog finds its library and chooses it next time."""
     library = nfc(library)
     if not library:
         raise ValidationError(_("Choose the PKCS#11 library of the token (a .so, .dll or .dylib file)."))
@@ -458,6 +465,7 @@ def save_token_settings(*, uow_factory: UnitOfWorkFactory, library: str, slot: i
         info = uow.session.scalars(select(WorkspaceInfo)).one()
         uow.session.merge(Setting(key=SETTING_PKCS11_LIBRARY, value=library))
         uow.session.merge(Setting(key=SETTING_PKCS11_SLOT, value=str(slot)))
+        uow.session.merge(Setting(key=SETTING_PKCS11_TOKEN, value=serial))
         audit.record(uow.session, unit_code=info.unit_code, action="signing.token", entity="settings",
                      summary=library, details={"slot": slot})
         uow.commit()

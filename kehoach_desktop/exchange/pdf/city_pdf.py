@@ -119,6 +119,9 @@ def _row_cells(r: CityUnitRow, style=Styles.cell) -> list[object]:  # type: igno
             vnd(r.budget_spent)]
 
 
+UNITS_PER_CHART = 25  # 8 mm a bar: 25 units and the legend fill about a page
+
+
 def render_city_report(document: CityReportDocument) -> RenderedPdf:
     register_fonts()
     slot = SignatureSlot()
@@ -138,13 +141,19 @@ def render_city_report(document: CityReportDocument) -> RenderedPdf:
                     f"{vnd(d.totals.budget_spent)}/{vnd(d.totals.budget_planned)} đồng.")]
     story.append(_body("Kết quả chi tiết của từng đơn vị tại Phụ lục I kèm theo."))
     reported = [r for r in d.rows if r.tasks_total]
-    if reported:
+    charts = -(-len(reported) // UNITS_PER_CHART)  # a chart of 126 wards would not fit a page: 6 of 21
+    size = -(-len(reported) // charts) if charts else 1
+    for start in range(0, len(reported), size):
+        part = reported[start:start + size]
+        title = "Nhiệm vụ theo đơn vị"
+        if charts > 1:
+            title += f" ({start + 1}–{start + len(part)}/{len(reported)})"
         story.append(Spacer(1, 6))
         story.append(KeepTogether([stacked_bars(
-            "Nhiệm vụ theo đơn vị", [r.name for r in reported],
-            [("Hoàn thành", [r.tasks_done for r in reported]),
-             ("Quá hạn", [r.tasks_overdue for r in reported]),
-             ("Khác", [r.tasks_total - r.tasks_done - r.tasks_overdue for r in reported])],
+            title, [r.name for r in part],
+            [("Hoàn thành", [r.tasks_done for r in part]),
+             ("Quá hạn", [r.tasks_overdue for r in part]),
+             ("Khác", [r.tasks_total - r.tasks_done - r.tasks_overdue for r in part])],
             TEXT_WIDTH, horizontal=True)]))
     if d.material_types:
         story.append(KeepTogether(heading("III. TUYÊN TRUYỀN CỔ ĐỘNG TRỰC QUAN TOÀN THÀNH PHỐ", 0)))
