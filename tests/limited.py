@@ -71,8 +71,9 @@ def _high_water_kb(pid: int) -> int:
 
 
 def run_limited(args: list[str], *, memory_mb: int = 500, timeout: float = HANG_GUARD_S,
-                env: dict[str, str] | None = None) -> LimitedRun:
-    """``python -m module args…`` or ``python -c code args…`` with at most ``memory_mb`` of address space."""
+                env: dict[str, str] | None = None, cwd: Path = REPO_ROOT) -> LimitedRun:
+    """``python -m module args…`` or ``python -c code args…`` with at most ``memory_mb`` of address space
+    (``cwd`` comes first on ``sys.path``: the bench runs another checkout's code with it)."""
     if sys.platform != "linux":  # pragma: no cover - RLIMIT_AS and /proc; CI runs on Linux
         pytest.skip("the memory limit and its measure use RLIMIT_AS and /proc (Linux)")
     with tempfile.TemporaryDirectory() as folder:
@@ -81,7 +82,7 @@ def run_limited(args: list[str], *, memory_mb: int = 500, timeout: float = HANG_
         with out_path.open("wb") as out, err_path.open("wb") as err:
             start = time.perf_counter()
             child = subprocess.Popen([sys.executable, "-c", _WRAPPER, str(memory_mb << 20), str(report), *args],
-                                     stdout=out, stderr=err, cwd=REPO_ROOT, env={**os.environ, **(env or {})})
+                                     stdout=out, stderr=err, cwd=cwd, env={**os.environ, **(env or {})})
             deadline = start + timeout
             timed_out = False
             polled = 0
@@ -99,6 +100,6 @@ def run_limited(args: list[str], *, memory_mb: int = 500, timeout: float = HANG_
                           err_path.read_text("utf-8", "replace"), seconds, max(peak_kb, polled) / 1024, timed_out)
 
 
-def run_cli(args: list[str], *, memory_mb: int = 500, lang: str = "vi") -> LimitedRun:
+def run_cli(args: list[str], *, memory_mb: int = 500, lang: str = "vi", cwd: Path = REPO_ROOT) -> LimitedRun:
     """``kehoach …`` in a child under the memory limit (in Vietnamese unless told)."""
-    return run_limited(["-m", "kehoach_desktop", "--lang", lang, *args], memory_mb=memory_mb)
+    return run_limited(["-m", "kehoach_desktop", "--lang", lang, *args], memory_mb=memory_mb, cwd=cwd)

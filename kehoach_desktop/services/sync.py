@@ -487,12 +487,19 @@ def _import_receipt(session: Session, info: WorkspaceInfo, package: VerifiedPack
         changes=Changes(packages=True))
 
 
-def template_in_package(package: VerifiedPackage) -> Template:
-    """The template a verified ``.khtemplate`` carries, validated like any template (and bounded in size)."""
+def _check_template_size(package: PackageHead) -> None:
+    """A template package's template within :data:`MAX_TEMPLATE_BYTES`, from its signed manifest: before parsing."""
+    if package.kind != KIND_CITY_TEMPLATE:
+        return
     size = next((f["size"] for f in package.manifest["files"] if f["path"] == "data/template.json"), 0)
     if size > MAX_TEMPLATE_BYTES:
         raise _refuse(package, _("the template it carries is larger than a template can be (at most {size} "
                                  "MB).").format(size=MAX_TEMPLATE_BYTES >> 20))
+
+
+def template_in_package(package: VerifiedPackage) -> Template:
+    """The template a verified ``.khtemplate`` carries, validated like any template (and bounded in size)."""
+    _check_template_size(package)
     try:
         return parse_template(package.data.get("data/template.json"), origin=package.file_name)
     except TemplateError as exc:
@@ -501,7 +508,7 @@ def template_in_package(package: VerifiedPackage) -> Template:
 
 def read_template_package(path: Path) -> tuple[VerifiedPackage, Template]:
     """Verify a ``.khtemplate`` (signature, hashes) and read its template; nothing is written."""
-    package = read_package(Path(path), kinds=(KIND_CITY_TEMPLATE,))
+    package = read_package(Path(path), kinds=(KIND_CITY_TEMPLATE,), check_key=_check_template_size)
     return package, template_in_package(package)
 
 
@@ -586,6 +593,7 @@ def import_package(*, uow_factory: UnitOfWorkFactory, path: Path, trust_new_keys
         """Before any data file is parsed: a package signed by a key that is not the unit's costs its manifest only."""
         nonlocal package
         package = head
+        _check_template_size(head)
         with uow_factory() as uow:
             if _already_imported(uow.session, head) is None:
                 _check_trust(uow.session, head, trust_new_keys=trust_new_keys,

@@ -12,20 +12,19 @@ exporter writes (100,000 materials: a workspace of that size is built first, whi
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
-import sqlite3
 import statistics
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.limited import LimitedRun, run_cli
+from tests.limited import LimitedRun, run_cli, run_limited
 
 MB = 1 << 20
 
@@ -147,6 +146,7 @@ def main() -> None:
         }
         for name, path in packages.items():
             measure(name, args.runs, package_run(path), path.stat().st_size)
+        templates(folder, args.runs, district)
         print(f"cancel: a read stops {cancel_latency(workbooks['workbook: </c >, 8,000 task rows'], 5) * 1000:.0f} "
               "ms after the request (median of 5)")
         if args.largest:
@@ -155,31 +155,131 @@ def main() -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+_READ = """
+import sys
+from pathlib import Path
+from kehoach_desktop.exchange.excel_read import read_progress_workbook
+book = read_progress_workbook(Path(sys.argv[1]))
+print(sum(len(sheet.rows) for sheet in book.sheets))
+"""
+_FLOOR = """
+import sys
+import openpyxl
+book = openpyxl.load_workbook(sys.argv[1], read_only=True)
+print(sum(1 for sheet in book.worksheets for _row in sheet.iter_rows(values_only=True)))
+"""
+
+
+_LOAD_TEMPLATE = """
+import sys
+from pathlib import Path
+from kehoach_desktop.domain.errors import TemplateError
+from kehoach_desktop.domain.template import load_template
+try:
+    load_template(Path(sys.argv[1]))
+except TemplateError as refused:
+    sys.exit(1)
+"""
+
+
+def templates(folder: Path, runs: int, district: Path) -> None:
+    """Template files (read by ``load_template``) and a city's template package imported by a unit."""
+    from kehoach_desktop.services import sync
+    from tests.services.hostile_packages import with_data
+    from tests.services.hostile_templates import nested_template_text, with_long_theme, write_long_theme_file
+    from tests.services.package_tools import new_city, private_key_of, unpack
+
+    files = {"template file: nested 490 deep": folder / "sau.json", "template file: 200 MB theme text":
+             folder / "dai.json"}
+    files["template file: nested 490 deep"].write_text(nested_template_text(490), encoding="utf-8")
+    write_long_theme_file(files["template file: 200 MB theme text"], 200 * MB)
+    for name, path in files.items():
+        measure(name, runs, lambda p=path: run_limited(["-c", _LOAD_TEMPLATE, str(p)], memory_mb=500),
+                path.stat().st_size)
+        path.unlink()
+    city = new_city(folder / "tp-mau.khws")
+    template = sync.export_template_package(uow_factory=city.uow_factory, out=folder / "hanoi.khtemplate").path
+    key = private_key_of(city)
+    city.close()
+    document = json.loads(unpack(template)[1]["data/template.json"])
+    hostile = with_data(template, folder / "dai.khtemplate", key,
+                        {"data/template.json": with_long_theme(document, 2_000_000)})
+
+    def run() -> LimitedRun:
+        copy = folder / "quan-mau.khws"
+        shutil.copy(district, copy)
+        return run_cli(["template", "import", "--workspace", str(copy), "--trust-new-keys", str(hostile)],
+                       memory_mb=300, lang="en")
+
+    measure("template package: 10 MB theme text", runs, run, hostile.stat().st_size)
+
+
+def before_checkout(folder: Path) -> Path | None:
+    """The code before issue 18 (``main``, which reads with python-calamine), unpacked from git, or None."""
+    repo = Path(__file__).resolve().parents[2]
+    import subprocess
+
+    revision = subprocess.run(["git", "-C", str(repo), "merge-base", "HEAD", "main"], capture_output=True,
+                              text=True).stdout.strip()
+    if not revision:
+        return None
+    target = folder / "before"
+    target.mkdir()
+    archive = subprocess.run(["git", "-C", str(repo), "archive", revision, "kehoach_desktop", "i18n", "resources"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
 def largest(folder: Path, runs: int) -> None:
-    """The largest workbook the exporter writes: 100,000 materials (the limit of a workbook), read back."""
+    """The largest workbook the exporter writes: 100,000 materials (the limit of a workbook), read back.
+
+    Before (the merge base with main: python-calamine after the regular-expression checks) and now (the
+    streaming parser), each in a child: the reader alone and the whole dry run; the floor is openpyxl
+    read-only reading every row of the same file, in a child too, in the same run.
+    """
     from kehoach_desktop.services.excel_export import export_progress_workbook
-    from kehoach_desktop.services.session import new_demo_workspace, open_workspace
+    from kehoach_desktop.services.session import open_workspace
+    from tests.services.excel_support import largest_workspace
 
     path = folder / "lon.khws"
-    new_demo_workspace(path, scale=50).close()  # 10,000 materials; copied nine times more below
-    with sqlite3.connect(path) as connection:
-        columns = [row[1] for row in connection.execute("PRAGMA table_info(materials)")]
-        rows = connection.execute(f"SELECT {', '.join(columns)} FROM materials").fetchall()
-        at = columns.index("id")
-        copies = [tuple(str(uuid.uuid4()) if i == at else v for i, v in enumerate(row)) for row in rows
-                  for _ in range(9)]
-        connection.executemany(f"INSERT INTO materials ({', '.join(columns)}) VALUES "
-                               f"({', '.join('?' * len(columns))})", copies)
+    started = time.perf_counter()
+    largest_workspace(path)
+    print(f"largest workspace: 100,000 materials built in {time.perf_counter() - started:.0f} s", flush=True)
     out = folder / "lon.xlsx"
     session = open_workspace(path)
     started = time.perf_counter()
     export_progress_workbook(uow_factory=session.uow_factory, out=out, today=session.today(), sheets=["materials"])
     print(f"largest workbook: 100,000 materials exported in {time.perf_counter() - started:.1f} s, "
-          f"{out.stat().st_size / MB:.1f} MB")
+          f"{out.stat().st_size / MB:.1f} MB", flush=True)
     session.close()
-    measure("workbook: the largest export, read (dry run)", runs,
-            lambda: run_cli(["excel", "import", "--workspace", str(path), "--dry-run", str(out)], memory_mb=500,
-                            lang="en"), out.stat().st_size)
+    size = out.stat().st_size
+    before = before_checkout(folder)
+    floor = [run_limited(["-c", _FLOOR, str(out)], memory_mb=4000) for _ in range(runs)]
+    floor_s = statistics.median(r.seconds for r in floor)
+    print(f"{'floor: openpyxl read-only, every row':<48} {size / 1024:>9.0f} KB  exit {floor[0].returncode}    "
+          f"{floor_s:6.2f} s  {statistics.median(r.peak_mb for r in floor):6.0f} MB", flush=True)
+    dry_run = ["excel", "import", "--workspace", str(path), "--dry-run", str(out)]
+    cases = {"now: reader (streaming parser)": lambda: run_limited(["-c", _READ, str(out)], memory_mb=500),
+             "now: whole dry run": lambda: run_cli(dry_run, memory_mb=500, lang="en")}
+    if before is not None:  # no memory limit for the old code: its figure is what it takes
+        cases["before: reader (checks + python-calamine)"] = lambda: run_limited(["-c", _READ, str(out)],
+                                                                                memory_mb=8000, cwd=before)
+        cases["before: whole dry run"] = lambda: run_cli(dry_run, memory_mb=8000, lang="en", cwd=before)
+    medians = {}
+    for name, make_run in cases.items():
+        results = [make_run() for _ in range(runs)]
+        if any(r.returncode != 0 for r in results):
+            print(results[0].describe())
+        medians[name] = statistics.median(r.seconds for r in results)
+        print(f"{name:<48} {size / 1024:>9.0f} KB  exit {sorted({r.returncode for r in results})}  "
+              f"{medians[name]:6.2f} s  {statistics.median(r.peak_mb for r in results):6.0f} MB  "
+              f"ratio to the floor {medians[name] / floor_s:.2f}", flush=True)
+    if before is not None:
+        for what in ("reader", "whole dry run"):
+            now = next(v for k, v in medians.items() if k.startswith("now") and what in k)
+            then = next(v for k, v in medians.items() if k.startswith("before") and what in k)
+            print(f"{what}: now / before = {now / then:.2f}")
 
 
 if __name__ == "__main__":

@@ -21,10 +21,10 @@ import pytest
 
 from kehoach_desktop.domain.errors import TemplateError
 from kehoach_desktop.domain.template import load_template
-from kehoach_desktop.resources import resources_dir
 from tests.cli.test_cli import kehoach
 from tests.services import hostile_workbooks as hostile
 from tests.services.excel_support import header_columns
+from tests.services.hostile_templates import builtin_template, nested_template_text
 
 TASKS = "Nhiệm vụ"
 
@@ -219,25 +219,10 @@ def test_problems_dir_for_a_workbook_openpyxl_cannot_open(workspace: Path, tmp_p
     assert "kieu-la.xlsx: không tạo bản đánh dấu" in result.stderr and "thư viện báo “" in result.stderr
 
 
-def _builtin() -> dict:
-    return json.loads((resources_dir() / "templates" / "hanoi-2021.json").read_text(encoding="utf-8"))
-
-
-def _nested_text(depth: int) -> str:
-    """The built-in template with one more section, ``depth`` sections deep (written by hand: json.dumps would hit
-    Python's recursion limit, as the loader did)."""
-    text = json.dumps(_builtin(), ensure_ascii=False)
-    opening = "".join(f'{{"key": "sau{n}", "title": "Mục {n}", "kind": "content", "children": [' for n in range(depth))
-    closing = "]}" * depth
-    deep = opening[:-len(', "children": [')] + "}" + closing[2:]  # the last section has no children
-    return text[:text.index('"sections": [') + len('"sections": [')] + deep + ", " + \
-        text[text.index('"sections": [') + len('"sections": ['):]
-
-
 def test_a_template_nested_490_deep_is_refused_in_words(tmp_path: Path) -> None:
     """Was: “unexpected error” (Python's recursion limit)."""
     path = tmp_path / "sau.json"
-    path.write_text(_nested_text(490), encoding="utf-8")
+    path.write_text(nested_template_text(490), encoding="utf-8")
     with pytest.raises(TemplateError) as refused:
         load_template(path)
     # the JSON itself is 980 levels deep: within Python's recursion limit or not, depending on the caller's stack
@@ -252,7 +237,7 @@ def test_a_template_nested_490_deep_is_refused_in_words(tmp_path: Path) -> None:
 
 def test_a_template_with_a_huge_text_is_refused(tmp_path: Path) -> None:
     """Was: a 200 MB theme text accepted (1.5 GB used, a 353 MB workspace copied by every backup)."""
-    document = _builtin()
+    document = builtin_template()
     document["sections"][0]["title"] = "Chủ đề " * 4000
     path = tmp_path / "dai.json"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.exchange.package import DEFAULT_LIMITS
 from kehoach_desktop.services import sync
 from kehoach_desktop.services.session import new_demo_workspace
 from tests.limited import LimitedRun, run_cli
 from tests.services.hostile_packages import MB, padded_json_array, with_data
+from tests.services.hostile_templates import with_long_theme
 from tests.services.package_tools import new_city, new_key, private_key_of, repack, unpack
 
 MEMORY_MB = 300
@@ -137,3 +139,28 @@ def test_an_unknown_field_is_refused_naming_the_record_as_the_officer_knows_it(
     run = import_in_child(city, hostile)
     assert_refused(run, city, hostile, f"“{materials[5]['content'][:40]}")
     assert "unknown fields colour" in run.stderr
+
+
+def test_a_template_package_larger_than_a_template_is_refused_before_parsing(
+        district: tuple[Path, bytes], tmp_path: Path) -> None:
+    """Was: a template with a 200 MB theme text accepted (1.5 GB used, a 353 MB workspace copied by every backup).
+
+    Here the theme text is 10 MB of words (within the data limit of a package, packed about 5:1): the template's
+    declared size refuses it before it is parsed, for a unit's workspace as for a new one.
+    """
+    city = new_city(tmp_path / "city.khws")
+    template = sync.export_template_package(uow_factory=city.uow_factory, out=tmp_path / "hanoi.khtemplate").path
+    key = private_key_of(city)
+    city.close()
+    _manifest, files = unpack(template)
+    document = with_long_theme(json.loads(files["data/template.json"]), 2_000_000)
+    hostile = with_data(template, tmp_path / "dai.khtemplate", key, {"data/template.json": document})
+    workspace = tmp_path / "district.khws"
+    new_demo_workspace(workspace).close()
+    run = run_cli(["template", "import", "--workspace", str(workspace), "--trust-new-keys", str(hostile)],
+                  memory_mb=MEMORY_MB, lang="en")
+    print(f"{hostile.name} ({hostile.stat().st_size / MB:.2f} MB): {run.describe()}")
+    assert_refused(run, workspace, hostile, "larger than a template can be (at most 4 MB)")
+    assert run.peak_mb < 120  # the template is never parsed
+    with pytest.raises(UserFacingError, match="larger than a template can be"):  # a new unit's workspace too
+        sync.read_template_package(hostile)
