@@ -100,6 +100,7 @@ def run_limited(args: list[str], *, memory_mb: int = 500, timeout: float = HANG_
                           err_path.read_text("utf-8", "replace"), seconds, max(peak_kb, polled) / 1024, timed_out)
 
 
-def run_cli(args: list[str], *, memory_mb: int = 500, lang: str = "vi", cwd: Path = REPO_ROOT) -> LimitedRun:
+def run_cli(args: list[str], *, memory_mb: int = 500, lang: str = "vi", cwd: Path = REPO_ROOT,
+            timeout: float = HANG_GUARD_S) -> LimitedRun:
     """``kehoach …`` in a child under the memory limit (in Vietnamese unless told)."""
-    return run_limited(["-m", "kehoach_desktop", "--lang", lang, *args], memory_mb=memory_mb, cwd=cwd)
+    return run_limited(["-m", "kehoach_desktop", "--lang", lang, *args], memory_mb=memory_mb, cwd=cwd, timeout=timeout)
