@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kehoach_desktop import __version__, i18n
+from kehoach_desktop.argparse_words import translate_argparse
 from kehoach_desktop.domain.errors import UserFacingError, os_reason
+from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.i18n import _
 
 if TYPE_CHECKING:
@@ -64,7 +66,8 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
         epilog=_("kehoach FILE.khsync (or .khtemplate, .khreceipt) starts the application and offers to import "
                  "the file: what a double-click on such a file does."),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help=_("show program's version number and exit"))
     parser.add_argument("--workspace", type=Path, dest="gui_workspace", metavar="PATH",
                         help=_("workspace file to open (default: the last one used)"))
     parser.add_argument("--database", dest="gui_database", metavar="URL",
@@ -429,7 +432,8 @@ def _cmd_package(args: argparse.Namespace) -> int:
             done = sync.export_sync_package(uow_factory=session.uow_factory, out=args.out, period=args.period,
                                             today=session.today())
             print(_("Wrote the package {sequence} for {period} to {path} ({size} bytes).").format(
-                sequence=done.sequence, period=done.period, path=done.path, size=format_number(done.size)))
+                sequence=done.sequence, period=period_label(done.period), path=done.path,
+                size=format_number(done.size)))
             print(_("Signing key fingerprint: {fingerprint}").format(fingerprint=done.fingerprint))
             return EXIT_OK
         if args.package_command == "receipt":
@@ -575,7 +579,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         finally:
             session.close()
         print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
-            path=city.path, pages=city.pages, period=city.period, sha256=city.stamp.sha256,
+            path=city.path, pages=city.pages, period=period_label(city.period), sha256=city.stamp.sha256,
             signed=_(", signed") if city.signed else ""))
         return EXIT_OK
     try:
@@ -584,7 +588,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     finally:
         session.close()
     print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
-        path=done.path, pages=done.pages, period=done.period, sha256=done.stamp.sha256,
+        path=done.path, pages=done.pages, period=period_label(done.period), sha256=done.stamp.sha256,
         signed=_(", signed") if done.signed else ""))
     return EXIT_OK
 
@@ -620,7 +624,7 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     if result.stamp is not None:
         print(_("Report: {number} · unit {unit} · period {period} · data SHA-256 {sha256}").format(
-            number=result.stamp.number_symbol, unit=result.stamp.unit_code, period=result.stamp.period,
+            number=result.stamp.number_symbol, unit=result.stamp.unit_code, period=period_label(result.stamp.period),
             sha256=result.stamp.sha256))
     if not result.signed:
         print(_("The file is not signed."))
@@ -700,6 +704,7 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.setup(_language_from_argv(argv))
+    translate_argparse()
     args = parse_arguments(argv)
     if args.command is None:
         from kehoach_desktop.app import run_gui

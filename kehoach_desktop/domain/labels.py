@@ -21,7 +21,7 @@ NAMING_FIELD = {"responsible_units": "name", "plans": "title", "plan_sections": 
                 "workspace": "unit_full_name"}
 TEXT_FIELDS = {  # the fields that hold text an officer typed, by the names the forms give them
     "content": N_("Content"), "title": N_("Title"), "name": N_("Name"), "notes": N_("Notes"),
-    "address": N_("Address"), "supplier": N_("Supplier"), "size": N_("Size"), "ward": N_("Ward"),
+    "address": N_("Address"), "supplier": N_("Supplier"), "size": N_("Size"), "ward": N_("Locality"),
     "venue": N_("Venue"), "organiser": N_("Organiser"), "result_notes": N_("Results"), "result_text": N_("Result"),
     "indicator_unit": N_("Indicator"), "caption": N_("Caption"), "summary": N_("Summary"), "text": N_("Text"),
     "local_text": N_("Text"), "reason": N_("Reason"),

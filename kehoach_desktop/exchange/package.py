@@ -372,7 +372,7 @@ def _check_names(archive: zipfile.ZipFile, path: Path, limits: Limits) -> dict[s
         if name.startswith("data/"):
             data_total += info.file_size
             if data_total > limits.max_data_size:
-                raise _refuse(path, _("the data files of the package are too large together ({size} bytes; at most "
+                raise _refuse(path, _("the JSON files of the package are too large together ({size} bytes; at most "
                                       "{limit}).").format(size=data_total, limit=limits.max_data_size))
         entries[name] = info
         folded.add(name.casefold())
@@ -461,7 +461,7 @@ def read_package(path: Path, *, limits: Limits = DEFAULT_LIMITS, kinds: tuple[st
                 continue
             budget -= _check_entry(archive, info, path, limits.max_data_size, item["sha256"], count_values=True)
             if budget < 0:
-                raise _refuse(path, _("its data files hold more values than the package of the largest reporting "
+                raise _refuse(path, _("its JSON files hold more values than the package of the largest reporting "
                                       "unit (at most {limit}); it was refused before they were read.").format(
                     limit=f"{limits.max_json_values:,}".replace(",", ".")))
             data[name] = _load_json(archive, info, path, limits.max_data_size, item["sha256"])

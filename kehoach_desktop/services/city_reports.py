@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kehoach_desktop.domain.enums import MaterialType, PlanStatus
+from kehoach_desktop.domain.enums import MaterialStatus, MaterialType, PlanStatus, PropagandaForm
 from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.periods import parse_period
 from kehoach_desktop.domain.reporting import Timeliness
@@ -26,7 +26,7 @@ from kehoach_desktop.exchange.pdf.city_pdf import (
     ReminderDocument,
 )
 from kehoach_desktop.exchange.pdf.model import DocumentHeader, ReportStamp, SignerBlock
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, in_vietnamese
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.city_board import get_completeness_board, units_not_reported, units_to_remind
 from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow, UnitFigures
@@ -36,16 +36,11 @@ from kehoach_desktop.services.years import current_template
 from kehoach_desktop.storage.models import WorkspaceInfo
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
-_MATERIAL_TYPE_VI = {"panel": "Pa nô", "poster": "Áp phích", "banner": "Băng rôn, khẩu hiệu",
-                     "painting": "Tranh cổ động", "led_screen": "Màn hình LED", "frame_screen": "Màn hình khung",
-                     "handbook": "Sổ tay", "leaflet": "Tờ gấp", "flag": "Cờ", "other": "Khác"}
-_DEVIATION_DETAIL_VI = {"locked_text": "nội dung do Thành phố khóa đã bị sửa",
-                        "theme_without_task": "chưa có nhiệm vụ cụ thể của đơn vị",
-                        "form_unused": "không có nhiệm vụ nào dùng hình thức này",
+# The deviation appendix's details, in the interface's own Vietnamese words (the budget's has no figures).
+_DEVIATION_DETAIL_VI = {"locked_text": in_vietnamese("the city's locked wording was changed"),
+                        "theme_without_task": in_vietnamese("no local task under this theme"),
+                        "form_unused": in_vietnamese("no task uses this form"),
                         "budget_outlier": "ngoài khoảng trung vị ± 2 lần khoảng tứ phân vị của các đơn vị"}
-_FORM_VI = {"press": "Báo chí", "loudspeaker": "Loa truyền thanh cơ sở", "bulletin_board": "Bảng tin",
-            "visual": "Cổ động trực quan", "event": "Sự kiện, hoạt động", "training": "Tập huấn, bồi dưỡng",
-            "social_media": "Mạng xã hội", "conference": "Hội nghị", "other": "Khác"}
 
 
 @dataclass(frozen=True)
@@ -76,10 +71,9 @@ def _agency_symbol(abbreviation: str, name: str) -> str:
 def _received_text(row: UnitBoardRow, period: str) -> str:
     cell = row.cell(period)
     if cell is None or cell.received_on is None:
-        return "Chưa báo cáo"
+        return Timeliness.MISSING.vietnamese
     date = f"{cell.received_on.day:02d}/{cell.received_on.month:02d}/{cell.received_on.year}"
-    state = {Timeliness.ON_TIME.value: "Đúng hạn", Timeliness.LATE.value: "Chậm",
-             Timeliness.RETURNED.value: "Trả lại"}.get(cell.timeliness, "")
+    state = Timeliness(cell.timeliness).vietnamese if cell.timeliness else ""
     return f"{state} ({date})"
 
 
@@ -140,7 +134,7 @@ def get_city_report_document(*, uow_factory: UnitOfWorkFactory, period: str, tod
     types = {c.code: c.amount for c in board.totals.materials_by_type}
     deviations = tuple(
         DeviationRow(unit=u.display_name, kind=DEVIATION_LABELS_VI[d.kind],
-                     subject=_FORM_VI.get(_form_code(d.subject), d.subject) if d.kind == "form_unused" else d.subject,
+                     subject=_form_vietnamese(d.subject) if d.kind == "form_unused" else d.subject,
                      detail=_DEVIATION_DETAIL_VI[d.kind])
         for u in get_deviations(uow_factory=uow_factory) for d in u.deviations)
     header = DocumentHeader(
@@ -154,19 +148,18 @@ def get_city_report_document(*, uow_factory: UnitOfWorkFactory, period: str, tod
                       f"{c['agency']} tổng hợp báo cáo của {len(board.rows)} {board.unit_term} "
                       f"{span.vietnamese} như sau:"),
         period=span.code, period_label=span.vietnamese, units_total=len(board.rows), on_time=on_time, late=late,
-        rows=rows, totals=_unit_row("Toàn thành phố", f"{on_time + late}/{len(board.rows)}",
+        rows=rows, totals=_unit_row("Toàn Thành phố", f"{on_time + late}/{len(board.rows)}",
                                     f"{board.totals.plans_issued}/{len(board.rows)}", board.totals),
-        material_types=tuple((_MATERIAL_TYPE_VI[t.value], types[t.value]) for t in MaterialType if types.get(t.value)),
+        material_types=tuple((t.vietnamese, types[t.value]) for t in MaterialType if types.get(t.value)),
         not_reported=tuple(r.display_name for r in missing), deviations=deviations,
         closing=f"Trên đây là báo cáo tổng hợp kết quả thực hiện công tác tuyên truyền {span.vietnamese} "
                 f"của {c['agency']}./.",
         signer=_signer(c, ("Như trên;", f"Lưu: VT, {c['symbol']}.")), unit_code=c["unit_code"])
 
 
-def _form_code(label: str) -> str:
-    from kehoach_desktop.domain.enums import PropagandaForm
-
-    return next((f.value for f in PropagandaForm if f.label == label), label)
+def _form_vietnamese(label: str) -> str:
+    """A form of propaganda named in the interface's language, as the Vietnamese document names it."""
+    return next((f.vietnamese for f in PropagandaForm if f.label == label), label)
 
 
 def _lower_first(text: str) -> str:
@@ -178,7 +171,7 @@ def _title_case(agency: str, place: str) -> str:
 
     ``place`` is the template's place name, written as the template writes it.
     """
-    lowered = agency.lower().replace("thành phố", "Thành phố")
+    lowered = re.sub(r"\bthành (phố)", r"Thành \1", agency.lower())
     if place:
         lowered = lowered.replace(place.lower(), place)
     return lowered[:1].upper() + lowered[1:]
@@ -232,7 +225,7 @@ def export_city_workbook(*, uow_factory: UnitOfWorkFactory, period: str, out: Pa
                                                   c.received_on else ""),
                                                  c.sequence if c and c.sequence is not None else "",
                                                  c.decision if c else "")) for r in rows), total=False),
-        Measure("Kế hoạch", ("Tình trạng", "Số, ký hiệu", "Lần sửa đổi"),
+        Measure("Kế hoạch", ("Trạng thái", "Số, ký hiệu", "Lần ban hành"),
                 tuple((r.code, r.display_name, (_plan_text(r), r.plan_number, r.plan_revision)) for r in rows),
                 total=False),
         measure("Nhiệm vụ", ("Tổng số", "Hoàn thành", "Đang thực hiện", "Quá hạn"),
@@ -240,10 +233,9 @@ def export_city_workbook(*, uow_factory: UnitOfWorkFactory, period: str, out: Pa
                            r.figures.tasks_overdue)),
         measure("Chỉ tiêu", ("Có chỉ tiêu", "Đạt chỉ tiêu"),
                 lambda r: (r.figures.indicators_total, r.figures.indicators_achieved)),
-        measure("Ấn phẩm theo loại", (*[_MATERIAL_TYPE_VI[t] for t in type_codes], "Tổng số"),
+        measure("Sản phẩm theo loại", (*[MaterialType(t).vietnamese for t in type_codes], "Tổng số"),
                 lambda r: (*[by(r.figures.materials_by_type, t) for t in type_codes], r.figures.materials_total)),
-        measure("Ấn phẩm theo tình trạng",
-                ("Kế hoạch", "Đã sản xuất", "Đã lắp đặt", "Hư hỏng", "Đã thay thế", "Đã tháo dỡ", "Tổng số"),
+        measure("Sản phẩm theo trạng thái", (*[MaterialStatus(s).vietnamese for s in status_codes], "Tổng số"),
                 lambda r: (*[by(r.figures.materials_by_status, s) for s in status_codes],
                            r.figures.materials_total)),
         measure("Sự kiện", ("Tổng số", "Đã tổ chức", "Người tham gia", "Kinh phí (đồng)"),
@@ -276,7 +268,7 @@ def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path
         cell = row.cell(span.code)
         if cell is not None and cell.timeliness == Timeliness.RETURNED.value:
             return f"Báo cáo {span.vietnamese} đã được trả lại để hoàn thiện: {cell.reason}"
-        return f"Báo cáo kết quả thực hiện kế hoạch tuyên truyền {span.vietnamese} (gói dữ liệu đồng bộ)"
+        return f"Báo cáo kết quả thực hiện kế hoạch tuyên truyền {span.vietnamese} (gói dữ liệu báo cáo)"
 
     def letter(rows: list[UnitBoardRow]) -> ReminderDocument:
         addressees = tuple(f"UBND {r.kind} {r.name}" for r in rows)

@@ -17,7 +17,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kehoach_desktop.domain.enums import EventStatus, EventType, MaterialStatus, MaterialType, TaskStatus
+from kehoach_desktop.domain.enums import (
+    EventStatus,
+    EventType,
+    LabelledEnum,
+    MaterialStatus,
+    MaterialType,
+    TaskStatus,
+)
 from kehoach_desktop.domain.errors import UserFacingError, ValidationError, os_reason
 from kehoach_desktop.domain.periods import Period, parse_period
 from kehoach_desktop.domain.rules import effective_task_status
@@ -68,17 +75,16 @@ SETTING_PKCS11_SLOT = "signing.pkcs11_slot"
 SETTING_PKCS11_TOKEN = "signing.pkcs11_token"  # the serial number (hex) of the token last used
 SETTING_TRUSTED_ROOTS = "signing.trusted_roots"
 
-# Vietnamese labels of the document (the interface's labels follow the interface language).
-_TASK_STATUS_VI = {"not_started": "Chưa triển khai", "in_progress": "Đang thực hiện", "done": "Hoàn thành",
-                   "overdue": "Quá hạn", "cancelled": "Hủy"}
-_MATERIAL_STATUS_VI = {"planned": "Kế hoạch", "produced": "Đã sản xuất", "installed": "Đã lắp đặt",
-                       "removed": "Đã tháo dỡ", "damaged": "Hư hỏng", "replaced": "Đã thay thế"}
-_MATERIAL_TYPE_VI = {"panel": "Pa nô", "poster": "Áp phích", "banner": "Băng rôn, khẩu hiệu",
-                     "painting": "Tranh cổ động", "led_screen": "Màn hình LED", "frame_screen": "Màn hình khung",
-                     "handbook": "Sổ tay", "leaflet": "Tờ gấp", "flag": "Cờ", "other": "Khác"}
-_EVENT_TYPE_VI = {"cultural": "Văn hóa", "arts": "Văn nghệ", "sports": "Thể thao",
-                  "press_conference": "Họp báo", "training": "Tập huấn", "press_contest": "Giải báo chí",
-                  "field_trip": "Đi thực tế", "other": "Khác"}
+
+
+def _vietnamese(enum: type[LabelledEnum], code: str) -> str:
+    """A stored code as the document writes it: the interface's Vietnamese label (one vocabulary)."""
+    try:
+        return enum(code).vietnamese
+    except ValueError:
+        return code
+
+
 _LIFE_CYCLE = ("planned", "produced", "installed", "damaged", "replaced", "removed")
 
 
@@ -237,7 +243,7 @@ def get_progress_document(*, uow_factory: UnitOfWorkFactory, period: str, today:
             task_rows.append(ProgressTaskRow(
                 theme=_theme(section_of[task.section_id]) if task.section_id in section_of else "",
                 content=nfc(task.content), lead_unit=lead, due_date=task.due_date,
-                status=_TASK_STATUS_VI.get(status, status), percent_done=task.percent_done, indicator=indicator))
+                status=_vietnamese(TaskStatus, status), percent_done=task.percent_done, indicator=indicator))
             if status == TaskStatus.OVERDUE.value:
                 late = (as_of - task.due_date).days if task.due_date else 0
                 overdue_tasks.append(OverdueTask(nfc(task.content), lead, task.due_date, late))
@@ -267,14 +273,14 @@ def get_progress_document(*, uow_factory: UnitOfWorkFactory, period: str, today:
             if (status == MaterialStatus.INSTALLED.value and material.planned_removal_on is not None
                     and material.planned_removal_on < as_of):
                 removals.append(OverdueRemoval(
-                    type=_MATERIAL_TYPE_VI.get(material.type, material.type), content=nfc(material.content),
+                    type=_vietnamese(MaterialType, material.type), content=nfc(material.content),
                     place=", ".join(p for p in (nfc(material.address), nfc(material.ward)) if p),
                     planned_removal_on=material.planned_removal_on,
                     days_late=(as_of - material.planned_removal_on).days))
         statuses = [st.value for st in MaterialStatus
                     if any(material_quantity[t][st.value] for t in material_quantity)]
         material_rows = tuple(
-            MaterialRow(type=_MATERIAL_TYPE_VI[t.value], by_status=tuple(material_quantity[t.value][st]
+            MaterialRow(type=t.vietnamese, by_status=tuple(material_quantity[t.value][st]
                                                                           for st in statuses),
                         total=sum(material_quantity[t.value].values()), cost=material_cost[t.value])
             for t in MaterialType if material_quantity[t.value])
@@ -283,7 +289,7 @@ def get_progress_document(*, uow_factory: UnitOfWorkFactory, period: str, today:
             Event.unit_code == info.unit_code, Event.deleted_at.is_(None), Event.starts_on >= span.start,
             Event.starts_on <= span.end).order_by(Event.starts_on)))
         held = [e for e in events if e.status == EventStatus.HELD.value and e.starts_on <= as_of]
-        event_rows = tuple(EventRow(title=nfc(e.title), type=_EVENT_TYPE_VI.get(e.type, EventType.OTHER.value),
+        event_rows = tuple(EventRow(title=nfc(e.title), type=_vietnamese(EventType, e.type),
                                     starts_on=e.starts_on, venue=nfc(e.venue), participants=e.actual_participants,
                                     cost=e.actual_cost) for e in held)
         issuer = _issuer_short(info)
@@ -305,7 +311,7 @@ def get_progress_document(*, uow_factory: UnitOfWorkFactory, period: str, today:
                           f"{span.vietnamese} như sau:").replace("Kế hoạch  ", "Kế hoạch "),
             as_of=as_of, period=span.code, period_label=span.vietnamese, theme_rows=theme_rows,
             task_rows=tuple(task_rows), indicators=tuple(indicators),
-            material_statuses=tuple(_MATERIAL_STATUS_VI[st] for st in statuses), material_rows=material_rows,
+            material_statuses=tuple(_vietnamese(MaterialStatus, st) for st in statuses), material_rows=material_rows,
             events=event_rows, events_planned=len([e for e in events if e.status != EventStatus.CANCELLED.value]),
             budget_planned=sum(r.budget for r in theme_rows), budget_spent=sum(r.spent for r in theme_rows),
             events_cost=sum(e.actual_cost or 0 for e in held),

@@ -144,7 +144,7 @@ def test_the_progress_report_reads_back_for_every_kind_of_period(demo: Workspace
         assert expected in flat(first_page), expected
     for expected in (*HEADER_AND_SIGNER[4:], "- Như trên;", "I. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
                      "II. TUYÊN TRUYỀN CỔ ĐỘNG TRỰC QUAN", "III. CÁC HOẠT ĐỘNG, SỰ KIỆN", "IV. KINH PHÍ",
-                     "1. Nhiệm vụ quá hạn", "2. Ấn phẩm trực quan quá hạn tháo dỡ"):
+                     "1. Nhiệm vụ quá hạn", "2. Sản phẩm tuyên truyền trực quan quá hạn tháo dỡ"):
         assert expected in content, expected
     assert all(width < height for width, height in page_sizes(out))
 

@@ -42,10 +42,10 @@ def test_the_consolidated_pdf_passes_the_real_readers_and_says_who_has_not_repor
     assert all(embedded for _name, embedded in fonts(out)) and fonts(out)
     assert run("qpdf", "--check", out).returncode == 0
     words = " ".join(text(out).split())
-    for expected in ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Số: 07/BC-STTTT", "BÁO CÁO", "quý I năm 2021",
-                     "Kính gửi: Ủy ban nhân dân Thành phố Hà Nội", "3/30 đơn vị đã gửi báo cáo (2 đúng hạn, 1 chậm)",
-                     "Quận Đống Đa", "Huyện Ba Vì", "Toàn thành phố", "DANH SÁCH ĐƠN VỊ CHƯA BÁO CÁO",
-                     "Quận Hoàn Kiếm", "PHỤ LỤC I"):
+    for expected in ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Số: 07/BC-STTTT", "BÁO CÁO", "quý I/2021",
+                     "Kính gửi: Ủy ban nhân dân Thành phố Hà Nội",
+                     "3/30 đơn vị đã gửi báo cáo (2 đúng hạn, 1 nộp chậm)", "Quận Đống Đa", "Huyện Ba Vì",
+                     "Toàn Thành phố", "DANH SÁCH ĐƠN VỊ CHƯA NỘP BÁO CÁO", "Quận Hoàn Kiếm", "PHỤ LỤC I"):
         assert expected in words, expected
     board = get_completeness_board(uow_factory=city.city.uow_factory, today=city.city.today())
     total = f"{board.totals.tasks_done}/{board.totals.tasks_total}"
@@ -70,8 +70,8 @@ def test_the_workbook_has_one_sheet_per_measure_and_one_row_per_unit(city: CityW
     out = city_reports.export_city_workbook(uow_factory=city.city.uow_factory, period=PERIOD,
                                             out=tmp_path / "city.xlsx", today=city.city.today())
     book = load_workbook(out, read_only=True)
-    assert book.sheetnames == ["Báo cáo", "Kế hoạch", "Nhiệm vụ", "Chỉ tiêu", "Ấn phẩm theo loại",
-                               "Ấn phẩm theo tình trạng", "Sự kiện", "Kinh phí"]
+    assert book.sheetnames == ["Báo cáo", "Kế hoạch", "Nhiệm vụ", "Chỉ tiêu", "Sản phẩm theo loại",
+                               "Sản phẩm theo trạng thái", "Sự kiện", "Kinh phí"]
     board = get_completeness_board(uow_factory=city.city.uow_factory, today=city.city.today())
     rows = list(book["Sự kiện"].iter_rows(values_only=True))
     assert len(rows) == 1 + 30 + 1  # header, units, total

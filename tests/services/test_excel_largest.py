@@ -47,7 +47,7 @@ def test_the_largest_workbook_the_exporter_writes_is_read_back(largest: Path) ->
                   timeout=900)
     print(run.describe())
     assert run.returncode == 0 and not run.crashed, run.describe()
-    assert "lon.xlsx: 3 bản ghi thay đổi, 0 bản ghi mới, thiếu 0 dòng, 0 vấn đề." in run.stdout, run.stdout[:2000]
+    assert "lon.xlsx: 3 mục thay đổi, 0 mục mới, thiếu 0 dòng, 0 lỗi." in run.stdout, run.stdout[:2000]
     assert run.stdout.count("Địa chỉ: đã đổi → ") == 3
 
 

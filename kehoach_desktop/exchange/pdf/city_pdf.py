@@ -45,7 +45,7 @@ KINH_GUI_INDENT = 30 * mm
 @dataclass(frozen=True)
 class CityUnitRow:
     name: str  # "Quận Ba Đình"
-    reported: str  # "Đúng hạn (20/03/2021)", "Chậm (02/04/2021)", "Chưa báo cáo"
+    reported: str  # "Đúng hạn (20/03/2021)", "Nộp chậm (02/04/2021)", "Chưa nộp"
     plan: str  # "05/KH-UBND" or "Chưa ban hành"
     tasks_total: int
     tasks_done: int
@@ -130,12 +130,12 @@ def render_city_report(document: CityReportDocument) -> RenderedPdf:
     story += paragraphs(d.introduction)
     story += [KeepTogether(heading("I. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", 0)),
               _body(f"Trong {d.period_label}, {d.on_time + d.late}/{d.units_total} đơn vị đã gửi báo cáo "
-                    f"({d.on_time} đúng hạn, {d.late} chậm); {len(d.not_reported)} đơn vị chưa báo cáo.")]
+                    f"({d.on_time} đúng hạn, {d.late} nộp chậm); {len(d.not_reported)} đơn vị chưa nộp báo cáo.")]
     if d.not_reported:
-        story.append(_body("Các đơn vị chưa báo cáo: " + ", ".join(d.not_reported) + "."))
+        story.append(_body("Các đơn vị chưa nộp báo cáo: " + ", ".join(d.not_reported) + "."))
     story += [KeepTogether(heading("II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ", 0)),
-              _body(f"Toàn thành phố có {d.totals.tasks_total} nhiệm vụ, đã hoàn thành {d.totals.tasks_done}, "
-                    f"quá hạn {d.totals.tasks_overdue}; {vnd(d.totals.materials)} ấn phẩm, sản phẩm tuyên truyền "
+              _body(f"Toàn Thành phố có {d.totals.tasks_total} nhiệm vụ, đã hoàn thành {d.totals.tasks_done}, "
+                    f"quá hạn {d.totals.tasks_overdue}; {vnd(d.totals.materials)} sản phẩm tuyên truyền "
                     f"trực quan; {d.totals.events_held} hoạt động, sự kiện đã tổ chức với "
                     f"{vnd(d.totals.participants)} lượt người tham gia; kinh phí đã sử dụng "
                     f"{vnd(d.totals.budget_spent)}/{vnd(d.totals.budget_planned)} đồng.")]
@@ -161,15 +161,15 @@ def render_city_report(document: CityReportDocument) -> RenderedPdf:
                                   _widths(0.7, 0.3), [("ALIGN", (1, 1), (-1, -1), "RIGHT")]))
         story.append(Spacer(1, 6))
         story.append(KeepTogether([stacked_bars(
-            "Ấn phẩm trực quan theo loại (số lượng)", [t for t, _q in d.material_types],
+            "Sản phẩm tuyên truyền trực quan theo loại (số lượng)", [t for t, _q in d.material_types],
             [("Số lượng", [q for _t, q in d.material_types])], TEXT_WIDTH)]))
-    story.append(KeepTogether(heading("IV. DANH SÁCH ĐƠN VỊ CHƯA BÁO CÁO", 0)))
+    story.append(KeepTogether(heading("IV. DANH SÁCH ĐƠN VỊ CHƯA NỘP BÁO CÁO", 0)))
     if d.not_reported:
         story.append(ChunkedTable(_heads("TT", "Đơn vị"), [[str(i), _p(n)] for i, n in
                                                             enumerate(d.not_reported, start=1)],
                                   _widths(0.1, 0.9), [("ALIGN", (0, 1), (0, -1), "CENTER")]))
     else:
-        story.append(_body("Tất cả các đơn vị đã gửi báo cáo."))
+        story.append(_body("Tất cả các đơn vị đã nộp báo cáo."))
     story.append(Spacer(1, 4 * mm))
     story += paragraphs(d.closing)
     story.append(signer_block(d.signer, slot))
@@ -180,8 +180,8 @@ def render_city_report(document: CityReportDocument) -> RenderedPdf:
         Paragraph(esc(f"Kết quả thực hiện của các đơn vị {d.period_label}"), Styles.summary), Spacer(1, 6),
         ChunkedTable(
             _heads("Đơn vị", "Báo cáo", "Kế hoạch", "Nhiệm vụ hoàn thành", "Quá hạn", "Chỉ tiêu đạt",
-                   "Ấn phẩm trực quan", "Sự kiện", "Người tham gia", "Kinh phí kế hoạch (đồng)",
-                   "Kinh phí đã dùng (đồng)"),
+                   "Sản phẩm tuyên truyền trực quan", "Sự kiện", "Người tham gia", "Kinh phí (đồng)",
+                   "Kinh phí đã sử dụng (đồng)"),
             rows, [LANDSCAPE_WIDTH * f for f in (0.13, 0.12, 0.09, 0.08, 0.06, 0.07, 0.08, 0.06, 0.08, 0.115, 0.115)],
             [("ALIGN", (3, 1), (-1, -1), "RIGHT")])]
     if d.deviations:

@@ -59,7 +59,7 @@ def _tasks(doc: ProgressDocument) -> list[Flowable]:
         _body(f"Trong {doc.period_label}, Kế hoạch có {total} nhiệm vụ triển khai; đã hoàn thành {done} "
               f"nhiệm vụ ({_percent(done, total)}); {overdue} nhiệm vụ quá hạn tính đến ngày "
               f"{short_date(doc.as_of)}."),
-        _heading("1. Nhiệm vụ theo chủ đề và tình trạng", 1),
+        _heading("1. Nhiệm vụ theo chủ đề và trạng thái", 1),
     ]
     rows = [[_p(r.theme), str(r.total), str(r.done), str(r.in_progress), str(r.not_started), str(r.overdue),
              str(r.cancelled), f"{r.average_percent}%"] for r in doc.theme_rows]
@@ -67,7 +67,7 @@ def _tasks(doc: ProgressDocument) -> list[Flowable]:
                  str(sum(r.in_progress for r in doc.theme_rows)), str(sum(r.not_started for r in doc.theme_rows)),
                  str(overdue), str(sum(r.cancelled for r in doc.theme_rows)), ""])
     parts.append(ChunkedTable(
-        _heads("Chủ đề", "Tổng số", "Hoàn thành", "Đang thực hiện", "Chưa triển khai", "Quá hạn", "Hủy",
+        _heads("Chủ đề", "Tổng số", "Hoàn thành", "Đang thực hiện", "Chưa triển khai", "Quá hạn", "Đã hủy",
                "Tiến độ bình quân"),
         rows, _widths(0.37, 0.08, 0.09, 0.09, 0.09, 0.08, 0.07, 0.13), [("ALIGN", (1, 1), (-1, -1), "CENTER")]))
     if doc.theme_rows:
@@ -83,7 +83,7 @@ def _tasks(doc: ProgressDocument) -> list[Flowable]:
         rows = [[str(i), _p(t.content), _p(t.lead_unit), short_date(t.due_date), _p(t.status),
                  f"{t.percent_done}%", _p(t.indicator)] for i, t in enumerate(doc.task_rows, start=1)]
         parts.append(ChunkedTable(
-            _heads("TT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành", "Tình trạng", "Tiến độ",
+            _heads("TT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành", "Trạng thái", "Tiến độ",
                    "Chỉ tiêu đạt/kế hoạch"),
             rows, _widths(0.06, 0.34, 0.17, 0.11, 0.11, 0.07, 0.14),
             [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (3, -1), "CENTER"),
@@ -104,22 +104,22 @@ def _tasks(doc: ProgressDocument) -> list[Flowable]:
 def _materials(doc: ProgressDocument) -> list[Flowable]:
     parts: list[Flowable] = [_heading("II. TUYÊN TRUYỀN CỔ ĐỘNG TRỰC QUAN")]
     if not doc.material_rows:
-        return [*parts, _body("Trong kỳ không có ấn phẩm, sản phẩm tuyên truyền trực quan.")]
+        return [*parts, _body("Trong kỳ không có sản phẩm tuyên truyền trực quan.")]
     total = sum(r.total for r in doc.material_rows)
-    parts.append(_body(f"Tổng số ấn phẩm, sản phẩm tuyên truyền trực quan trong kỳ: {vnd(total)}; "
-                       f"kinh phí {vnd(doc.materials_cost)} đồng."))
+    parts.append(_body(f"Tổng số sản phẩm tuyên truyền trực quan trong kỳ: {vnd(total)}; "
+                       f"chi phí {vnd(doc.materials_cost)} đồng."))
     statuses = list(doc.material_statuses)
     rows = [[_p(r.type), *[vnd(v) for v in r.by_status], vnd(r.total), vnd(r.cost)] for r in doc.material_rows]
     rows.append([_p("Tổng cộng", Styles.cell_head),
                  *[vnd(sum(r.by_status[i] for r in doc.material_rows)) for i in range(len(statuses))],
                  vnd(total), vnd(doc.materials_cost)])
     share = 0.52 / max(len(statuses), 1)
-    parts.append(ChunkedTable(_heads("Loại", *statuses, "Tổng số", "Kinh phí (đồng)"), rows,
+    parts.append(ChunkedTable(_heads("Loại", *statuses, "Tổng số", "Chi phí (đồng)"), rows,
                               _widths(0.20, *[share] * len(statuses), 0.12, 0.16),
                               [("ALIGN", (1, 1), (-1, -1), "RIGHT")]))
     parts.append(Spacer(1, 6))
     parts.append(KeepTogether([stacked_bars(
-        "Ấn phẩm trực quan theo loại và tình trạng", [r.type for r in doc.material_rows],
+        "Sản phẩm tuyên truyền trực quan theo loại và trạng thái", [r.type for r in doc.material_rows],
         [(status, [r.by_status[i] for r in doc.material_rows]) for i, status in enumerate(statuses)],
         TEXT_WIDTH)]))
     return parts
@@ -130,14 +130,14 @@ def _events(doc: ProgressDocument) -> list[Flowable]:
     parts: list[Flowable] = [
         _heading("III. CÁC HOẠT ĐỘNG, SỰ KIỆN"),
         _body(f"Trong kỳ đã tổ chức {len(doc.events)}/{doc.events_planned} hoạt động, sự kiện theo kế hoạch "
-              f"với {vnd(participants)} lượt người tham gia; kinh phí {vnd(doc.events_cost)} đồng."),
+              f"với {vnd(participants)} lượt người tham gia; chi phí {vnd(doc.events_cost)} đồng."),
     ]
     if doc.events:
         rows = [[str(i), _p(e.title), _p(e.type), short_date(e.starts_on), _p(e.venue),
                  vnd(e.participants) if e.participants is not None else "-", vnd(e.cost)]
                 for i, e in enumerate(doc.events, start=1)]
         parts.append(ChunkedTable(
-            _heads("TT", "Hoạt động, sự kiện", "Loại", "Ngày", "Địa điểm", "Số người tham gia", "Kinh phí (đồng)"),
+            _heads("TT", "Hoạt động, sự kiện", "Loại", "Ngày", "Địa điểm", "Số người tham gia", "Chi phí (đồng)"),
             rows, _widths(0.06, 0.30, 0.14, 0.11, 0.17, 0.10, 0.12),
             [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (5, 1), (-1, -1), "RIGHT")]))
     return parts
@@ -166,7 +166,7 @@ def _overdue(doc: ProgressDocument) -> list[Flowable]:
                                   [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (-1, -1), "CENTER")]))
     else:
         parts.append(_body("Không có nhiệm vụ quá hạn."))
-    parts.append(_heading("2. Ấn phẩm trực quan quá hạn tháo dỡ", 1))
+    parts.append(_heading("2. Sản phẩm tuyên truyền trực quan quá hạn tháo dỡ", 1))
     if doc.overdue_removals:
         rows = [[str(i), _p(m.type), _p(m.content), _p(m.place), short_date(m.planned_removal_on), str(m.days_late)]
                 for i, m in enumerate(doc.overdue_removals, start=1)]
@@ -175,7 +175,7 @@ def _overdue(doc: ProgressDocument) -> list[Flowable]:
             _widths(0.06, 0.14, 0.36, 0.22, 0.11, 0.11),
             [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (4, 1), (-1, -1), "CENTER")]))
     else:
-        parts.append(_body("Không có ấn phẩm trực quan quá hạn tháo dỡ."))
+        parts.append(_body("Không có sản phẩm tuyên truyền trực quan quá hạn tháo dỡ."))
     return parts
 
 
