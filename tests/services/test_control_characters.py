@@ -17,6 +17,7 @@ import pytest
 
 from kehoach_desktop.domain.errors import TemplateError, ValidationError
 from kehoach_desktop.domain.template import load_template
+from kehoach_desktop.exchange.excel_format import MATERIALS_SHEET
 from kehoach_desktop.exchange.package import PackageError
 from kehoach_desktop.resources import resources_dir
 from kehoach_desktop.services import materials, sync
@@ -31,7 +32,7 @@ from tests.services import hostile_workbooks as hostile
 from tests.services.excel_support import content_dump
 from tests.services.package_tools import new_city, private_key_of, repack
 
-MATERIALS = "Ấn phẩm trực quan"
+MATERIALS = MATERIALS_SHEET.title  # "Tuyên truyền cổ động trực quan"
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +186,6 @@ def test_the_city_names_the_record_by_its_content_and_the_excel_row_it_came_from
         city.close()
     (line,) = refused.value.details
     assert line.startswith("visual material “")
-    assert "from Excel: phuong.xlsx, sheet “Ấn phẩm trực quan”, row 3; data/materials.json, record" in line
+    assert f"from Excel: phuong.xlsx, sheet “{MATERIALS}”, row 3; data/materials.json, record" in line
     assert line.endswith("Notes (notes) holds an invisible control character (U+0000) at character 9; delete it "
                          "and type the text again")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kehoach_desktop.domain.errors import ValidationError
-from kehoach_desktop.exchange.excel_format import MAX_DATA_ROWS
+from kehoach_desktop.exchange.excel_format import MATERIALS_SHEET, MAX_DATA_ROWS
 from kehoach_desktop.services.excel_export import export_progress_workbook
 from kehoach_desktop.services.session import open_workspace
 from tests.limited import run_cli
@@ -66,5 +66,5 @@ def test_a_workbook_larger_than_the_import_reads_is_not_written(largest: Path, v
     assert tasks > 0
     total = f"{100_000 + tasks:,}".replace(",", ".")
     assert f"Bảng tính sẽ có {total} mục (" in refused.value.message, refused.value.message
-    assert "Ấn phẩm trực quan: 100.000" in refused.value.message
+    assert f"{MATERIALS_SHEET.title}: 100.000" in refused.value.message
     assert not out.exists()

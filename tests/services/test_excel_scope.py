@@ -12,13 +12,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kehoach_desktop.exchange.excel_format import MATERIALS_SHEET
 from kehoach_desktop.services.excel_export import export_progress_workbook, list_export_units
 from kehoach_desktop.services.excel_import import OK, REFUSED, apply_excel_import, preview_excel_import
 from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace
 from kehoach_desktop.storage.models import Material
 from tests.services.excel_support import content_dump, header_columns
 
-MATERIALS = "Ấn phẩm trực quan"
+MATERIALS = MATERIALS_SHEET.title  # "Tuyên truyền cổ động trực quan"
 
 
 @pytest.fixture(scope="module")
