@@ -35,9 +35,9 @@ from typing import Any
 import pytest
 
 # Each path is run 32 times (2 to completion, 30 killed), two at a time: its time is about 15 times the write's.
-# The write of the Excel import of 2,000 materials takes a few seconds on a quiet PC, but 37 s before issue 18's
-# parser and 43 s with it on the shared 2-core machine at a load average of 10, where the test took 638 s and
-# 771 s: the guard against hangs is sized for that machine, not for a quiet one.
+# On the shared 2-core test machine at a load average of 10, the write of the Excel import of 2,000 materials took
+# 37 s before issue 18's parser and 43 s with it, and the test 638 s and 771 s: the guard against hangs is sized
+# for such a machine (the default 300 s cut both short).
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 DRIVER = Path(__file__).resolve().parent / "driver.py"
