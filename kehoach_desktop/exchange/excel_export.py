@@ -10,6 +10,7 @@ beginning with ``=``, ``+``, ``-`` or ``@`` never becomes a formula.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from kehoach_desktop.exchange.excel_format import (
     META_SHEET,
     MONEY,
     MONEY_FORMAT,
+    NEW_ROWS,
     ORIGIN,
     PERCENT,
     PERCENT_FORMAT,
@@ -44,9 +46,9 @@ from kehoach_desktop.exchange.excel_format import (
 )
 from kehoach_desktop.exchange.excel_layout import TextFit, row_points
 from kehoach_desktop.exchange.excel_origin import encode_origin, origin_columns_meta, origin_keys
+from kehoach_desktop.exchange.excel_scope import SCOPE_CHECK, seal
 
 WRAPPED = (TEXT, THEME, CHOICE)  # the kinds of column whose cells wrap their text (labels too)
-NEW_ROWS = 300  # empty rows below the data that keep the drop-downs and formats, for new records
 _ILLEGAL = {c: None for c in range(32) if c not in (9, 10, 13)}  # characters XML 1.0 cannot hold
 
 
@@ -69,6 +71,7 @@ class WorkbookContent:
     sheets: Sequence[SheetContent]
     subtitle: str = ""  # the unit and the date, after the heading of each sheet
     themes: Sequence[str] = ()  # labels of the plan's themes, for the theme drop-down
+    scope_key: bytes = b""  # the workspace's secret sealing the ids sent (exchange/excel_scope.py)
 
 
 @dataclass(frozen=True)
@@ -98,14 +101,27 @@ def write_progress_workbook(path: Path, content: WorkbookContent, *,
             written[sheet.spec.key], ids[sheet.spec.key] = _write_sheet(
                 workbook, sheet, content, lists_ranges, should_stop)
         _write_lists(workbook, content.themes)
-        _write_meta(workbook, content.meta | dict(origin_columns_meta(s.spec) for s in content.sheets), ids)
+        meta = dict(content.meta) | dict(origin_columns_meta(s.spec) for s in content.sheets)
+        if content.scope_key:
+            meta[SCOPE_CHECK] = seal(content.scope_key, meta, {k: v for k, v in ids.items() if v})
+        _write_meta(workbook, meta, ids)
         path.parent.mkdir(parents=True, exist_ok=True)
         workbook.save(partial)
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)
+        _discard(workbook)
         raise
     return WrittenWorkbook(path, written)
+
+
+def _discard(workbook: Any) -> None:
+    """Close the sheets' row streams of a workbook that will not be saved (else each prints a traceback when it is
+    collected, on the user's terminal)."""
+    for sheet in workbook.worksheets:
+        if not sheet.closed:
+            with contextlib.suppress(Exception):
+                sheet.close()
 
 
 def set_default_font(workbook: Any) -> None:

@@ -35,6 +35,7 @@ LISTS_SHEET = "_lists"
 HEADER_ROW = 2  # row 1 is the title line of the sheet
 FIRST_DATA_ROW = HEADER_ROW + 1
 MAX_DATA_ROWS = 100_000  # per sheet: more is not a returned progress sheet (refused before reading)
+NEW_ROWS = 300  # empty rows below the data for new records (each holds a token: the reader counts them)
 
 # kinds of column
 ID, TEXT, INTEGER, MONEY, PERCENT, DATE, CHOICE, THEME, ORIGIN = "id", "text", "integer", "money", "percent", \

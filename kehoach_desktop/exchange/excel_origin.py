@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from kehoach_desktop.exchange.excel_format import SheetSpec
@@ -137,33 +135,3 @@ def same_as_written(cell: Any, written: Any) -> bool:
     if isinstance(cell, int | float) and isinstance(written, int | float):
         return float(cell) == float(written)
     return False
-
-
-_CORE_PART = "docProps/core.xml"
-_MODIFIED = "{http://purl.org/dc/terms/}modified"
-
-
-def workbook_saved_at(path: Path) -> str:
-    """When the workbook was last saved, as Excel, LibreOffice and openpyxl record it (UTC ISO text);
-    "" when the file does not say. Orders copies of one export: a copy saved earlier is an older copy.
-
-    Read after :func:`excel_read.read_progress_workbook` accepted the file (sizes checked, no DTD)."""
-    from defusedxml.ElementTree import fromstring
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo(_CORE_PART)
-            if info.file_size > 256 * 1024:
-                return ""
-            root = fromstring(archive.read(info))
-    except (KeyError, OSError, ValueError, zipfile.BadZipFile, SyntaxError):
-        return ""
-    found = root.find(_MODIFIED)
-    text = (found.text or "").strip() if found is not None else ""
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

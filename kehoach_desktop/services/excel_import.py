@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
@@ -23,10 +24,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kehoach_desktop.domain.errors import UserFacingError, ValidationError
+from kehoach_desktop.domain.errors import UserFacingError, ValidationError, os_reason
 from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.exchange.excel_format import EVENTS, FORMAT_NAME, FORMAT_VERSION, MATERIALS, SHEETS, TASKS
-from kehoach_desktop.exchange.excel_origin import jsonable, origin_keys, origin_text, workbook_saved_at
+from kehoach_desktop.exchange.excel_origin import jsonable, origin_keys, origin_text
 from kehoach_desktop.exchange.excel_problems import CreatedRowMark, marked_copy_name, write_marked_copy
 from kehoach_desktop.exchange.excel_read import (
     CellProblem,
@@ -35,6 +36,7 @@ from kehoach_desktop.exchange.excel_read import (
     WorkbookRefused,
     read_progress_workbook,
 )
+from kehoach_desktop.exchange.excel_scope import is_sealed, scope_key
 from kehoach_desktop.formats import format_date, format_datetime
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
@@ -68,6 +70,7 @@ __all__ = ["ALREADY", "OK", "REFUSED", "CellProblem", "FilePreview", "ImportCanc
            "ImportPreview", "apply_excel_import", "describe_file", "describe_file_in_full", "describe_preview",
            "describe_problem", "preview_excel_import", "with_changes_removed", "write_problem_copies"]
 
+log = logging.getLogger(__name__)
 MODEL = {TASKS: Task, MATERIALS: Material, EVENTS: Event}
 ENTITY = {TASKS: "task", MATERIALS: "material", EVENTS: "event"}
 NEW_VERSION = 1  # the version of a record just created (the marked copy writes it before the record exists)
@@ -91,7 +94,8 @@ def _load_workspace(session: Session) -> WorkspaceState:
                 if number:
                     themes.setdefault(fold(number).rstrip("."), sid)
     return WorkspaceState(info.id, info.unit_code, info.created_at, plan.id if plan else None,
-                          plan.revision if plan else 0, themes, labels, load_import_memory(session))
+                          plan.revision if plan else 0, themes, labels, load_import_memory(session),
+                          scope_key=scope_key(info.signing_private_key))
 
 
 def preview_excel_import(*, uow_factory: UnitOfWorkFactory, paths: Sequence[Path], today: dt.date,
@@ -123,7 +127,7 @@ def _preview_file(session: Session, ws: WorkspaceState, path: Path, today: dt.da
         raw = read_progress_workbook(path, should_stop=should_stop)
     except WorkbookRefused as error:
         return _refused(path, "", error.message)
-    refusal = _check_meta(raw, ws)
+    refusal = _check_meta(raw, ws) or _check_scope(raw, ws)
     if refusal:
         return _refused(path, raw.sha256, refusal)
     meta = raw.meta
@@ -146,7 +150,7 @@ def _preview_file(session: Session, ws: WorkspaceState, path: Path, today: dt.da
         return FilePreview(path=path, sha256=raw.sha256, status=ALREADY, unit_filter=unit_filter, message=message)
     chosen[content] = path.name
     # a copy of an imported file saved again without a change is as old as that file, whatever its date says
-    saved_at = same.saved_at if same is not None else workbook_saved_at(path)
+    saved_at = same.saved_at if same is not None else raw.saved_at
     export_id = meta.get("export_id", "") or f"v1:{meta.get('workspace_id', '')}:{meta.get('exported_at', '')}"
     exported_at = meta.get("exported_at", "")
     unit_code = meta.get("unit_filter_code", "")
@@ -158,7 +162,7 @@ def _preview_file(session: Session, ws: WorkspaceState, path: Path, today: dt.da
             "This file was imported on {when}, leaving {n} conflicts: only the conflicts can still change "
             "something, if their file's values are chosen.", before.conflicts_left).format(
             when=format_datetime(before.at.astimezone()), n=before.conflicts_left), blocking=False))
-    context = FileContext(path.name, raw.sha256, export_id, saved_at, today)
+    context = FileContext(path.name, raw.sha256, export_id, saved_at, today, unit_filter)
     sheets, writes, conflict_writes = [], [], []
     origin_columns = {key: tuple(k for k in raw.meta.get(f"origin_columns_{key}", "").split(",") if k)
                       or origin_keys(spec) for key, spec in SHEETS.items()}
@@ -289,6 +293,15 @@ def _check_meta(raw: RawWorkbook, ws: WorkspaceState) -> str:
     return ""
 
 
+def _check_scope(raw: RawWorkbook, ws: WorkspaceState) -> str:
+    """The list of records the workbook was sent with must be the one the workspace sealed (issue 18)."""
+    if is_sealed(ws.scope_key, raw.meta, raw.exported_ids):
+        return ""
+    return _("{name}: the hidden sheet “_meta” of this workbook was changed, or the workbook was exported by an "
+             "earlier version of Kế hoạch Desktop: the records it was sent with cannot be trusted, so nothing of it "
+             "was imported. Export the workbook again and send it to the unit.").format(name=raw.path.name)
+
+
 # ---- applying --------------------------------------------------------------------------------
 
 def _jsonable(value: Any) -> Any:
@@ -323,13 +336,14 @@ def apply_excel_import(*, uow_factory: UnitOfWorkFactory, preview: ImportPreview
             versions: dict[str, int] = {}
             rows: dict[str, dict[str, Any]] = {}
             for write in file.writes + taking:
+                origin = {**source, "sheet": SHEETS[write.sheet].title, "row": write.row}  # named in the city's words
                 if write.is_new:
-                    versions[write.record_id] = _create(s, info.unit_code, plan.id if plan else None, write, source)
+                    versions[write.record_id] = _create(s, info.unit_code, plan.id if plan else None, write, origin)
                     rows[write.token] = {"sheet": write.sheet, "id": write.record_id, "ver": versions[write.record_id],
                                          "v": {k: jsonable(v) for k, v in write.origin.items()}}
                     created += 1
                 else:
-                    versions[write.record_id] = _update(s, info.unit_code, write, source)
+                    versions[write.record_id] = _update(s, info.unit_code, write, origin)
                     updated += 1
                 touched.add(write.sheet)
             taken += len(taking)
@@ -418,29 +432,50 @@ def _create(session: Session, unit_code: str, plan_id: str | None, write: RowWri
 
 # ---- the marked copies -----------------------------------------------------------------------
 
-def write_problem_copies(*, preview: ImportPreview, folder: Path) -> tuple[Path, ...]:
+MAX_MARKED_SIZE = 4 << 20  # openpyxl loads a whole workbook to mark it: 2 MB (10,000 materials) takes 160 MB
+
+
+def write_problem_copies(*, preview: ImportPreview, folder: Path,
+                         failures: list[str] | None = None) -> tuple[Path, ...]:
     """For each read file with problems, a copy with the bad cells marked, to send back (``<name>-can-sua.xlsx``).
 
     The rows that become new records get their new id in column A and their token and values in the origin
     cell, so that the corrected copy, when it comes back, updates those records instead of creating them again.
+    A file that cannot be marked (too large to load whole, or one openpyxl cannot open although it was
+    read) gets a line in ``failures`` (or, without that list, a :class:`UserFacingError` once the others
+    are written): its problems are in the preview all the same.
     """
-    written = []
+    written, failed = [], []
     for file in preview.files:
         problems = [p for p in file.all_problems if p.sheet]
         if file.status != OK or not problems:
+            continue
+        dest = folder / marked_copy_name(file.path)
+        if file.path.stat().st_size > MAX_MARKED_SIZE:
+            failed.append(_("{name}: no marked copy: the workbook is too large to be opened whole and marked (more "
+                            "than {size} MB); its problems are listed in the preview.").format(
+                name=file.name, size=MAX_MARKED_SIZE >> 20))
             continue
         names = {s.key: s.name for s in file.sheets}
         created = [CreatedRowMark(names[w.sheet], w.row, w.record_id,
                                   origin_text(SHEETS[w.sheet], w.origin, version=NEW_VERSION, token=w.token,
                                               keys=file.origin_columns.get(w.sheet)))
                    for w in file.writes if w.is_new and w.sheet in names]
-        dest = folder / marked_copy_name(file.path)
         try:
             written.append(write_marked_copy(file.path, dest, problems,
                                              {s.name: s.header_row for s in file.sheets}, created))
         except OSError as exc:
             raise UserFacingError(_("The file {path} cannot be written: {reason}").format(
-                path=dest, reason=exc.strerror or exc)) from exc
+                path=dest, reason=os_reason(exc))) from exc
+        except Exception as exc:  # openpyxl's own errors share no base class; the preview has read the file
+            log.warning("no marked copy of %s: %s", file.path, exc, exc_info=True)
+            failed.append(_("{name}: no marked copy: the workbook could not be opened again to mark it (the "
+                            "library said “{reason}”); its problems are listed in the preview.").format(
+                name=file.name, reason=str(exc)[:200]))
+    if failed and failures is None:
+        raise UserFacingError(_("Not every marked copy could be written."), details=failed)
+    if failures is not None:
+        failures.extend(failed)
     return tuple(written)
 
 
