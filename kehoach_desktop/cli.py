@@ -158,6 +158,10 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
     report.add_argument("--sign-pkcs11", metavar="LIB", help=_("sign with a token through this PKCS#11 library"))
     report.add_argument("--slot", type=int, default=0, metavar="N", help=_("slot of the token (default 0)"))
     report.add_argument("--pin-env", metavar="VAR", help=_("environment variable holding the token's PIN"))
+    report.add_argument("--accept-signer-mismatch", action="store_true",
+                        help=_("sign even though the certificate's organisation is not the unit issuing the report"))
+    report.add_argument("--data-out", type=Path, metavar="FILE.json",
+                        help=_("also write the report's figures as JSON (progress and city reports)"))
 
     pdf = commands.add_parser("pdf", help=_("check PDF files"))
     pdf_actions = pdf.add_subparsers(dest="pdf_command", metavar="ACTION", required=True)
@@ -408,7 +412,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
             if not args.period:
                 raise UserFacingError(_("Choose the period of the consolidated report (for example 2021-Q1)."))
             city = generate_city_report(uow_factory=session.uow_factory, period=args.period, out=args.out,
-                                        today=session.today(), credentials=credentials)
+                                        today=session.today(), credentials=credentials, data_out=args.data_out,
+                                        accept_signer_mismatch=args.accept_signer_mismatch)
         finally:
             session.close()
         print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
@@ -417,7 +422,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return EXIT_OK
     try:
         done = reports.generate_report(uow_factory=session.uow_factory, kind=args.kind, out=args.out,
-                                       period=args.period, today=session.today(), credentials=credentials)
+                                       period=args.period, today=session.today(), credentials=credentials,
+                                       data_out=args.data_out, accept_signer_mismatch=args.accept_signer_mismatch)
     finally:
         session.close()
     print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(

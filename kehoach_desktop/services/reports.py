@@ -11,40 +11,32 @@ import datetime as dt
 import json
 import os
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
-from kehoach_desktop.domain.enums import EventStatus, EventType, MaterialStatus, MaterialType, TaskStatus
 from kehoach_desktop.domain.errors import UserFacingError, ValidationError
-from kehoach_desktop.domain.periods import Period, parse_period
-from kehoach_desktop.domain.rules import effective_task_status
+from kehoach_desktop.domain.periods import parse_period
+from kehoach_desktop.domain.report_data import canonical_json
+from kehoach_desktop.domain.signer import same_organisation
 from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.exchange.pdf.model import (
     BodySection,
     DocumentHeader,
-    EventRow,
-    IndicatorRow,
-    MaterialRow,
-    OverdueRemoval,
-    OverdueTask,
     PlanDocument,
     PlanTaskRow,
     ProgressDocument,
-    ProgressTaskRow,
     ReportStamp,
     SignerBlock,
-    ThemeStatusRow,
 )
-from kehoach_desktop.exchange.pdf.signing import SignatureReport, StampText, VerificationReport
+from kehoach_desktop.exchange.pdf.signing import SignatureReport, SignerIdentity, VerificationReport
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.progress_data import read_progress_data
 from kehoach_desktop.storage.models import (
-    Event,
-    Material,
     Plan,
     PlanSection,
     ResponsibleUnit,
@@ -65,20 +57,6 @@ REPORT_KINDS = (PLAN, PROGRESS)
 SETTING_PKCS11_LIBRARY = "signing.pkcs11_library"
 SETTING_PKCS11_SLOT = "signing.pkcs11_slot"
 SETTING_TRUSTED_ROOTS = "signing.trusted_roots"
-
-# Vietnamese labels of the document (the interface's labels follow the interface language).
-_TASK_STATUS_VI = {"not_started": "Chưa triển khai", "in_progress": "Đang thực hiện", "done": "Hoàn thành",
-                   "overdue": "Quá hạn", "cancelled": "Hủy"}
-_MATERIAL_STATUS_VI = {"planned": "Kế hoạch", "produced": "Đã sản xuất", "installed": "Đã lắp đặt",
-                       "removed": "Đã tháo dỡ", "damaged": "Hư hỏng", "replaced": "Đã thay thế"}
-_MATERIAL_TYPE_VI = {"panel": "Pa nô", "poster": "Áp phích", "banner": "Băng rôn, khẩu hiệu",
-                     "painting": "Tranh cổ động", "led_screen": "Màn hình LED", "frame_screen": "Màn hình khung",
-                     "handbook": "Sổ tay", "leaflet": "Tờ gấp", "flag": "Cờ", "other": "Khác"}
-_EVENT_TYPE_VI = {"cultural": "Văn hóa", "arts": "Văn nghệ", "sports": "Thể thao",
-                  "press_conference": "Họp báo", "training": "Tập huấn", "press_contest": "Giải báo chí",
-                  "field_trip": "Đi thực tế", "other": "Khác"}
-_LIFE_CYCLE = ("planned", "produced", "installed", "damaged", "replaced", "removed")
-
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
@@ -175,23 +153,6 @@ def get_plan_document(*, uow_factory: UnitOfWorkFactory) -> PlanDocument:
 # --------------------------------------------------------------------------------------------
 
 
-def _in_period(task: Task, period: Period) -> bool:
-    """A task belongs to the period when its timeline meets it; a task without dates, always."""
-    if task.start_date is None and task.due_date is None:
-        return True
-    return period.overlaps(task.start_date, task.due_date)
-
-
-def _material_status_as_of(material: Material, day: dt.date) -> str | None:
-    """The life-cycle step reached by ``day`` from the dates; None when it did not exist yet."""
-    dated = [(getattr(material, f"{step}_on"), index, step) for index, step in enumerate(_LIFE_CYCLE)
-             if getattr(material, f"{step}_on") is not None]
-    if not dated:
-        return material.status
-    reached = [entry for entry in dated if entry[0] <= day]
-    return max(reached)[2] if reached else None
-
-
 def _receiving_agency(session, info: WorkspaceInfo) -> str:  # type: ignore[no-untyped-def]
     record = session.scalars(select(TemplateRecord).where(TemplateRecord.code == info.template_code)).first()
     if record is None:
@@ -201,91 +162,18 @@ def _receiving_agency(session, info: WorkspaceInfo) -> str:  # type: ignore[no-u
 
 def get_progress_document(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date,
                           report_date: dt.date | None = None) -> ProgressDocument:
-    """The progress report for ``period``; overdue is judged at the period's end, or ``today`` if earlier."""
+    """The progress report for ``period``, computed as of the period's last day (or the report's day, if the
+    period is not over yet): ``today`` is the workspace's day (the demo's own day in a demo)."""
     span = parse_period(period)
-    as_of = min(span.end, today)
+    day = report_date or today
     with uow_factory() as uow:
         s = uow.session
         info = s.scalars(select(WorkspaceInfo)).one()
         plan = _current_plan(s, info.unit_code)
         if span.start.year != plan.year and span.end.year != plan.year:
             raise ValidationError(_("The plan is for {year}; choose a period of that year.").format(year=plan.year))
-        names = _unit_names(s, info.unit_code)
-        sections = _sections(s, plan)
-        section_of = {section.id: section for section in sections}
-        order = {section.id: index for index, section in enumerate(sections)}
-        tasks = sorted((t for t in _tasks(s, plan) if _in_period(t, span)),
-                       key=lambda t: (order.get(t.section_id, 0), t.position))
-
-        counts: dict[str, Counter[str]] = defaultdict(Counter)
-        money: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # budget, spent, percent sum
-        task_rows, indicators, overdue_tasks = [], [], []
-        for task in tasks:
-            status = effective_task_status(task.status, task.due_date, as_of)
-            counts[task.section_id][status] += 1
-            counts[task.section_id]["*"] += 1
-            money[task.section_id][0] += task.budget
-            money[task.section_id][1] += task.spent
-            money[task.section_id][2] += task.percent_done
-            lead = names.get(task.lead_unit_id or "", "")
-            indicator = ""
-            if task.indicator_target is not None:
-                achieved = "-" if task.indicator_achieved is None else str(task.indicator_achieved)
-                indicator = f"{achieved}/{task.indicator_target} {task.indicator_unit}".strip()
-                indicators.append(IndicatorRow(nfc(task.content), nfc(task.indicator_unit), task.indicator_target,
-                                               task.indicator_achieved))
-            task_rows.append(ProgressTaskRow(
-                theme=_theme(section_of[task.section_id]) if task.section_id in section_of else "",
-                content=nfc(task.content), lead_unit=lead, due_date=task.due_date,
-                status=_TASK_STATUS_VI.get(status, status), percent_done=task.percent_done, indicator=indicator))
-            if status == TaskStatus.OVERDUE.value:
-                late = (as_of - task.due_date).days if task.due_date else 0
-                overdue_tasks.append(OverdueTask(nfc(task.content), lead, task.due_date, late))
-        theme_rows = tuple(
-            ThemeStatusRow(
-                theme=_theme(section), total=counts[section.id]["*"],
-                done=counts[section.id][TaskStatus.DONE.value],
-                in_progress=counts[section.id][TaskStatus.IN_PROGRESS.value],
-                not_started=counts[section.id][TaskStatus.NOT_STARTED.value],
-                overdue=counts[section.id][TaskStatus.OVERDUE.value],
-                cancelled=counts[section.id][TaskStatus.CANCELLED.value],
-                average_percent=round(money[section.id][2] / counts[section.id]["*"]),
-                budget=money[section.id][0], spent=money[section.id][1])
-            for section in sections if counts[section.id]["*"])
-
-        material_quantity: dict[str, Counter[str]] = defaultdict(Counter)
-        material_cost: Counter[str] = Counter()
-        removals = []
-        for material in s.scalars(select(Material).where(
-                Material.unit_code == info.unit_code, Material.deleted_at.is_(None))
-                .order_by(Material.planned_removal_on, Material.created_at)):
-            status = _material_status_as_of(material, as_of)
-            if status is None or (material.removed_on is not None and material.removed_on < span.start):
-                continue
-            material_quantity[material.type][status] += material.quantity
-            material_cost[material.type] += material.cost
-            if (status == MaterialStatus.INSTALLED.value and material.planned_removal_on is not None
-                    and material.planned_removal_on < as_of):
-                removals.append(OverdueRemoval(
-                    type=_MATERIAL_TYPE_VI.get(material.type, material.type), content=nfc(material.content),
-                    place=", ".join(p for p in (nfc(material.address), nfc(material.ward)) if p),
-                    planned_removal_on=material.planned_removal_on,
-                    days_late=(as_of - material.planned_removal_on).days))
-        statuses = [st.value for st in MaterialStatus
-                    if any(material_quantity[t][st.value] for t in material_quantity)]
-        material_rows = tuple(
-            MaterialRow(type=_MATERIAL_TYPE_VI[t.value], by_status=tuple(material_quantity[t.value][st]
-                                                                          for st in statuses),
-                        total=sum(material_quantity[t.value].values()), cost=material_cost[t.value])
-            for t in MaterialType if material_quantity[t.value])
-
-        events = list(s.scalars(select(Event).where(
-            Event.unit_code == info.unit_code, Event.deleted_at.is_(None), Event.starts_on >= span.start,
-            Event.starts_on <= span.end).order_by(Event.starts_on)))
-        held = [e for e in events if e.status == EventStatus.HELD.value and e.starts_on <= as_of]
-        event_rows = tuple(EventRow(title=nfc(e.title), type=_EVENT_TYPE_VI.get(e.type, EventType.OTHER.value),
-                                    starts_on=e.starts_on, venue=nfc(e.venue), participants=e.actual_participants,
-                                    cost=e.actual_cost) for e in held)
+        data = read_progress_data(s, unit_code=info.unit_code, unit_name=info.unit_full_name, period=span.code,
+                                  today=day)
         issuer = _issuer_short(info)
         plan_ref = f"số {plan.number}/{plan.symbol}" if plan.number else ""
         plan_date = f" ngày {plan.issue_date.day:02d}/{plan.issue_date.month:02d}/{plan.issue_date.year}" \
@@ -297,22 +185,14 @@ def get_progress_document(*, uow_factory: UnitOfWorkFactory, period: str, today:
         recipients = ["Như trên;"] if receiving else []
         recipients += [nfc(r) for r in plan.recipients or [] if nfc(r).rstrip(";.") != receiving]
         header = _header(plan, doc_type="BÁO CÁO", summary=summary, number="", symbol="BC-UBND",
-                         date=report_date or today, recipient=receiving)
+                         date=day, recipient=receiving)
         return ProgressDocument(
             header=header,
             introduction=(f"Thực hiện Kế hoạch {plan_ref}{plan_date} của {issuer} về "
                           f"{_lower_first(nfc(plan.summary))}, {issuer} báo cáo kết quả thực hiện "
                           f"{span.vietnamese} như sau:").replace("Kế hoạch  ", "Kế hoạch "),
-            as_of=as_of, period=span.code, period_label=span.vietnamese, theme_rows=theme_rows,
-            task_rows=tuple(task_rows), indicators=tuple(indicators),
-            material_statuses=tuple(_MATERIAL_STATUS_VI[st] for st in statuses), material_rows=material_rows,
-            events=event_rows, events_planned=len([e for e in events if e.status != EventStatus.CANCELLED.value]),
-            budget_planned=sum(r.budget for r in theme_rows), budget_spent=sum(r.spent for r in theme_rows),
-            events_cost=sum(e.actual_cost or 0 for e in held),
-            materials_cost=sum(material_cost.values()), overdue_tasks=tuple(overdue_tasks),
-            overdue_removals=tuple(removals),
             closing=f"Trên đây là báo cáo kết quả thực hiện Kế hoạch {span.vietnamese} của {issuer}./.",
-            signer=_signer(plan, tuple(recipients)), unit_code=info.unit_code)
+            signer=_signer(plan, tuple(recipients)), data=data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -346,40 +226,72 @@ class TokenCredentials:
 Credentials = P12Credentials | TokenCredentials
 
 
+@dataclass(frozen=True)
+class RenderedReport:
+    pdf: bytes
+    stamp: ReportStamp
+    data_json: bytes | None  # the canonical JSON of the report's figures (progress report), hashed in the stamp
+
+
 def render_report(*, uow_factory: UnitOfWorkFactory, kind: ReportKind, period: str | None,
-                  today: dt.date) -> tuple[bytes, ReportStamp]:
+                  today: dt.date) -> RenderedReport:
     from kehoach_desktop.exchange.pdf.plan_pdf import render_plan
     from kehoach_desktop.exchange.pdf.progress_pdf import render_progress
 
     if kind == PLAN:
         rendered = render_plan(get_plan_document(uow_factory=uow_factory))
-    elif kind == PROGRESS:
+        return RenderedReport(rendered.data, rendered.stamp, None)
+    if kind == PROGRESS:
         if not period:
             raise ValidationError(_("Choose the period of the progress report (for example 2021-Q1)."))
-        rendered = render_progress(get_progress_document(uow_factory=uow_factory, period=period, today=today))
-    else:
-        raise ValidationError(_("Unknown report “{kind}”: choose plan or progress.").format(kind=kind))
-    return rendered.data, rendered.stamp
+        document = get_progress_document(uow_factory=uow_factory, period=period, today=today)
+        rendered = render_progress(document)
+        return RenderedReport(rendered.data, rendered.stamp, canonical_json(document.data.to_json()))
+    raise ValidationError(_("Unknown report “{kind}”: choose plan or progress.").format(kind=kind))
 
 
-def _stamp_text(uow_factory: UnitOfWorkFactory) -> StampText:
+class SignerMismatchError(UserFacingError):
+    """The certificate's organisation is not the unit that issues the document: sign only if confirmed."""
+
+    def __init__(self, holder: SignerIdentity, issuing_unit: str) -> None:
+        organisation = holder.organisation or _("no organisation")
+        super().__init__(_("The certificate belongs to {holder} ({organisation}), but the document is issued by "
+                           "{unit}. Sign with a certificate of {unit}, or confirm that this signature is meant "
+                           "(command line: --accept-signer-mismatch).").format(
+            holder=holder.name or "?", organisation=organisation, unit=issuing_unit))
+        self.holder = holder
+        self.issuing_unit = issuing_unit
+
+
+def issuing_units(*, uow_factory: UnitOfWorkFactory, data: bytes) -> list[str]:
+    """Who issues the document: the agency our renderer wrote as its author, and the workspace's unit."""
+    from kehoach_desktop.exchange.pdf.signing import document_author
+
     with uow_factory() as uow:
         info = uow.session.scalars(select(WorkspaceInfo)).one()
-        plan = uow.session.scalars(select(Plan).where(Plan.unit_code == info.unit_code, Plan.deleted_at.is_(None))
-                                   .order_by(Plan.year.desc())).first()
-        signer = (plan.signer_name if plan else "") or info.signer_name
-        return StampText(signer=signer, organisation=info.unit_full_name)
+        names = [document_author(data), info.unit_full_name]
+    return [name for name in dict.fromkeys(nfc(n) for n in names) if name]
 
 
-def sign_pdf_bytes(*, uow_factory: UnitOfWorkFactory, data: bytes, credentials: Credentials) -> bytes:
-    """Sign a PDF with the workspace's signer and unit in the visible stamp."""
+def sign_pdf_bytes(*, uow_factory: UnitOfWorkFactory, data: bytes, credentials: Credentials,
+                   accept_signer_mismatch: bool = False) -> bytes:
+    """Sign a PDF; the stamp and the signature name the certificate's holder and organisation.
+
+    A certificate of another organisation than the issuing unit raises :class:`SignerMismatchError`
+    (nothing is signed) unless ``accept_signer_mismatch``.
+    """
     from kehoach_desktop.exchange.pdf import signing
 
-    stamp = _stamp_text(uow_factory)
+    units = issuing_units(uow_factory=uow_factory, data=data)
+
+    def check(holder: SignerIdentity) -> None:
+        if not accept_signer_mismatch and not any(same_organisation(holder.organisation, u) for u in units):
+            raise SignerMismatchError(holder, units[0] if units else "?")
+
     if isinstance(credentials, P12Credentials):
-        return signing.sign_with_p12(data, p12=credentials.path, password=credentials.password, stamp=stamp)
+        return signing.sign_with_p12(data, p12=credentials.path, password=credentials.password, check=check)
     return signing.sign_with_pkcs11(data, library=credentials.library, slot=credentials.slot, pin=credentials.pin,
-                                    stamp=stamp)
+                                    check=check)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -394,24 +306,35 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def generate_report(*, uow_factory: UnitOfWorkFactory, kind: ReportKind, out: Path, today: dt.date,
-                    period: str | None = None, credentials: Credentials | None = None) -> GeneratedReport:
-    """Render (and optionally sign) a report, written whole or not at all to ``out``."""
-    data, stamp = render_report(uow_factory=uow_factory, kind=kind, period=period, today=today)
+                    period: str | None = None, credentials: Credentials | None = None,
+                    data_out: Path | None = None, accept_signer_mismatch: bool = False) -> GeneratedReport:
+    """Render (and optionally sign) a report, written whole or not at all to ``out``; with ``data_out``, its
+    figures as JSON too (the canonical bytes whose SHA-256 the QR code holds)."""
+    if data_out is not None and kind != PROGRESS:
+        raise ValidationError(_("Only a progress report (and the city's consolidated report) writes its figures "
+                                "as JSON."))
+    rendered = render_report(uow_factory=uow_factory, kind=kind, period=period, today=today)
+    data = rendered.pdf
     pages = len(re.findall(rb"/Type /Page\b(?!s)", data))  # before signing rewrites the signed page
     if credentials is not None:
-        data = sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials)
+        data = sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials,
+                              accept_signer_mismatch=accept_signer_mismatch)
     write_atomically(out, data)
-    return GeneratedReport(path=out, kind=kind, period=stamp.period, pages=pages,
-                           stamp=stamp, signed=credentials is not None)
+    if data_out is not None and rendered.data_json is not None:
+        write_atomically(Path(data_out), rendered.data_json)
+    return GeneratedReport(path=out, kind=kind, period=rendered.stamp.period, pages=pages,
+                           stamp=rendered.stamp, signed=credentials is not None)
 
 
-def sign_pdf_file(*, uow_factory: UnitOfWorkFactory, source: Path, target: Path, credentials: Credentials) -> Path:
+def sign_pdf_file(*, uow_factory: UnitOfWorkFactory, source: Path, target: Path, credentials: Credentials,
+                  accept_signer_mismatch: bool = False) -> Path:
     try:
         data = source.read_bytes()
     except OSError as exc:
         raise UserFacingError(_("The file {path} cannot be read: {reason}").format(
             path=source, reason=exc.strerror or exc)) from exc
-    write_atomically(target, sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials))
+    write_atomically(target, sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials,
+                                            accept_signer_mismatch=accept_signer_mismatch))
     return target
 
 

@@ -114,7 +114,10 @@ def test_the_pdf_metadata_and_qr_carry_the_data_stamp(demo: WorkspaceSession, tm
     assert done.stamp == ReportStamp.of(document)
     info = run("pdfinfo", out).stdout
     assert f"Keywords:        {done.stamp.payload()}" in info
-    assert done.stamp.payload() == f"KHDESKTOP|05/KH-UBND|006|2021|sha256:{done.stamp.sha256}"
+    assert done.stamp.payload() == f"KHDESKTOP|2|006|2021|05/KH-UBND|sha256:{done.stamp.sha256}"
+    assert ReportStamp.from_payload(done.stamp.payload()) == done.stamp
+    legacy = f"KHDESKTOP|05/KH-UBND|006|2021|sha256:{done.stamp.sha256}"  # the stamp of earlier versions
+    assert ReportStamp.from_payload(legacy) == done.stamp
     assert len(done.stamp.sha256) == 64
     last = text(out, done.pages, done.pages)
     assert f"SHA-256 {done.stamp.sha256[:16]}" in last  # the caption beside the QR code, last page only
@@ -151,14 +154,15 @@ def test_the_progress_report_reads_back_for_every_kind_of_period(demo: Workspace
 
 def test_the_progress_report_figures(demo: WorkspaceSession) -> None:
     """Overdue is judged at the period's end: Q1 knows nothing of what fell late in September."""
-    q1 = get_progress_document(uow_factory=demo.uow_factory, period="2021-Q1", today=demo.today())
-    year = get_progress_document(uow_factory=demo.uow_factory, period="2021", today=demo.today())
+    q1 = get_progress_document(uow_factory=demo.uow_factory, period="2021-Q1", today=demo.today()).data
+    year = get_progress_document(uow_factory=demo.uow_factory, period="2021", today=demo.today()).data
     assert q1.as_of == dt.date(2021, 3, 31) and year.as_of == demo.today()
     assert all(t.due_date is None or t.due_date < q1.as_of for t in q1.overdue_tasks)
     assert all(r.days_late > 0 for r in year.overdue_tasks + year.overdue_removals)
-    assert sum(r.total for r in year.theme_rows) == len(year.task_rows) >= sum(r.total for r in q1.theme_rows)
-    assert year.budget_planned == sum(r.budget for r in year.theme_rows) > 0
-    assert sum(m.total for m in year.material_rows) > 0 and year.events
+    assert sum(r.stocks.tasks_total for r in year.themes) == len(year.tasks) == year.stocks.tasks_total
+    assert year.stocks.budget_planned == sum(r.stocks.budget_planned for r in year.themes) > 0
+    assert year.stocks.materials_total > 0 and year.events
+    assert q1.stocks.tasks_done <= year.stocks.tasks_done and q1.flows.events_held <= year.flows.events_held
 
 
 def test_hostile_user_text_renders_escaped(tmp_path: Path) -> None:

@@ -59,7 +59,8 @@ def build_pdf(document: Document, story: list[Flowable], appendix: list[Flowable
         PageTemplate("portrait", [portrait], onPage=numbering.draw, pagesize=PORTRAIT),
         PageTemplate("landscape", [wide], onPage=numbering.mark_appendix, pagesize=LANDSCAPE),
     ])
-    caption = f"{stamp.number_symbol} · {stamp.unit_code} · {stamp.period} · SHA-256 {stamp.sha256[:16]}"
+    caption = " · ".join(part for part in (stamp.number_symbol, stamp.unit_code, stamp.period,
+                                           f"SHA-256 {stamp.sha256[:16]}") if part)
     flowables = list(story)
     if appendix:
         flowables += [NextPageTemplate("landscape"), PageBreak(), *appendix]
