@@ -20,6 +20,7 @@ from kehoach_desktop.i18n import _
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
+EXIT_UNTRUSTED = 3  # kehoach pdf verify: intact, but the certificate is not trusted
 OPENABLE_SUFFIXES = (".khsync", ".khtemplate", ".khreceipt")  # what `kehoach FILE` offers to import
 log = logging.getLogger(__name__)
 
@@ -146,27 +147,37 @@ def _add_package_commands(commands: argparse._SubParsersAction) -> None:  # type
 
 def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     report = commands.add_parser("report", help=_("the plan or a progress report as PDF, optionally signed"))
-    report.add_argument("kind", choices=("plan", "progress", "city"),
-                        help=_("which report (city: the consolidated report of a city workspace)"))
-    _add_location(report)
-    report.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
-    report.add_argument("--period", metavar="PERIOD",
+    kinds = report.add_subparsers(dest="kind", metavar="KIND", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    _add_location(common)
+    common.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    common.add_argument("--period", metavar="PERIOD",
                         help=_("reporting period of a progress report: 2021, 2021-H1, 2021-Q1 or 2021-03"))
-    report.add_argument("--sign-p12", type=Path, metavar="FILE", help=_("sign with this .p12/.pfx certificate"))
-    report.add_argument("--password-env", metavar="VAR",
+    common.add_argument("--sign-p12", type=Path, metavar="FILE", help=_("sign with this .p12/.pfx certificate"))
+    common.add_argument("--password-env", metavar="VAR",
                         help=_("environment variable holding the certificate's password"))
-    report.add_argument("--sign-pkcs11", metavar="LIB", help=_("sign with a token through this PKCS#11 library"))
-    report.add_argument("--slot", type=int, default=0, metavar="N", help=_("slot of the token (default 0)"))
-    report.add_argument("--pin-env", metavar="VAR", help=_("environment variable holding the token's PIN"))
-    report.add_argument("--accept-signer-mismatch", action="store_true",
+    common.add_argument("--sign-pkcs11", metavar="LIB", help=_("sign with a token through this PKCS#11 library"))
+    common.add_argument("--slot", type=int, default=0, metavar="N", help=_("slot of the token (default 0)"))
+    common.add_argument("--pin-env", metavar="VAR", help=_("environment variable holding the token's PIN"))
+    common.add_argument("--accept-signer-mismatch", action="store_true",
                         help=_("sign even though the certificate's organisation is not the unit issuing the report"))
-    report.add_argument("--data-out", type=Path, metavar="FILE.json",
-                        help=_("also write the report's figures as JSON (progress and city reports)"))
+    for kind, text in (("plan", _("the plan")), ("progress", _("a progress report of a period")),
+                       ("city", _("the consolidated report of a city workspace"))):
+        chosen = kinds.add_parser(kind, help=text, parents=[common])
+        if kind != "plan":
+            chosen.add_argument("--data-out", type=Path, metavar="FILE.json",
+                                help=_("also write the report's figures as JSON"))
+    lookup = kinds.add_parser("lookup", help=_("which received package a paper report's QR code matches (city)"))
+    _add_location(lookup)
+    lookup.add_argument("qr", metavar="QR_TEXT", help=_("the text of the QR code printed on the report"))
 
     pdf = commands.add_parser("pdf", help=_("check PDF files"))
     pdf_actions = pdf.add_subparsers(dest="pdf_command", metavar="ACTION", required=True)
-    verify = pdf_actions.add_parser("verify", help=_("check a PDF's signatures: exit 0 only if intact and valid"))
+    verify = pdf_actions.add_parser("verify", help=_(
+        "check a PDF's signatures: exit 0 if intact and trusted, 3 if intact but not trusted, 1 otherwise"))
     verify.add_argument("file", type=Path, metavar="FILE.pdf")
+    verify.add_argument("--trust-root", type=Path, action="append", default=[], metavar="CERT",
+                        help=_("a root certificate to trust (PEM or DER); may be given several times"))
     _add_location(verify, required=False)
 
 
@@ -393,10 +404,26 @@ def _secret_from_env(variable: str | None, what: str) -> str:
     return value
 
 
+def _cmd_lookup(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services.report_lookup import describe_lookup, lookup_report
+    from kehoach_desktop.services.session import open_workspace
+
+    session = open_workspace(args.workspace)
+    try:
+        result = lookup_report(uow_factory=session.uow_factory, text=args.qr)
+    finally:
+        session.close()
+    for line in describe_lookup(result):
+        print(line, file=sys.stdout if result.found else sys.stderr)
+    return EXIT_OK if result.found else EXIT_REFUSED
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from kehoach_desktop.services import reports
     from kehoach_desktop.services.session import open_workspace
 
+    if args.kind == "lookup":
+        return _cmd_lookup(args)
     if args.sign_p12 and args.sign_pkcs11:
         raise UserFacingError(_("Sign with a certificate file or with a token, not both."))
     credentials: reports.Credentials | None = None
@@ -423,7 +450,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     try:
         done = reports.generate_report(uow_factory=session.uow_factory, kind=args.kind, out=args.out,
                                        period=args.period, today=session.today(), credentials=credentials,
-                                       data_out=args.data_out, accept_signer_mismatch=args.accept_signer_mismatch)
+                                       data_out=getattr(args, "data_out", None),
+                                       accept_signer_mismatch=args.accept_signer_mismatch)
     finally:
         session.close()
     print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
@@ -433,37 +461,64 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_pdf(args: argparse.Namespace) -> int:
+    from kehoach_desktop.formats import vietnam_time
     from kehoach_desktop.services import reports
     from kehoach_desktop.services.session import open_workspace
 
+    extra = []
+    for path in args.trust_root:
+        try:
+            extra.append(path.read_bytes())
+        except OSError as exc:
+            raise UserFacingError(_("The file {path} cannot be read: {reason}").format(
+                path=path, reason=exc.strerror or exc)) from exc
     session = open_workspace(args.workspace) if args.workspace else None
     try:
-        result = reports.verify_pdf_file(path=args.file, uow_factory=session.uow_factory if session else None)
+        result = reports.verify_pdf_file(path=args.file, uow_factory=session.uow_factory if session else None,
+                                         extra_roots=extra)
     finally:
         if session is not None:
             session.close()
-    yes, no = _("yes"), _("no")
+    print(_("File: {path}").format(path=args.file))
     if not result.readable:
         print(result.problem, file=sys.stderr)
         return EXIT_REFUSED
     if result.stamp is not None:
-        print(_("Report: {number} · unit {unit} · period {period} · data SHA-256 {sha256}").format(
-            number=result.stamp.number_symbol, unit=result.stamp.unit_code, period=result.stamp.period,
-            sha256=result.stamp.sha256))
+        print(_("Report data: unit {unit}, period {period}, number {number}, SHA-256 {sha256}").format(
+            unit=result.stamp.unit_code, period=result.stamp.period,
+            number=result.stamp.number_symbol or _("(none)"), sha256=result.stamp.sha256))
+    if result.roots:
+        print(_("Trusted roots: {roots}").format(roots="; ".join(result.roots)))
+    else:
+        print(_("Trusted roots: none (add one with --trust-root CERT, or on the Reports page of the workspace)"))
     if not result.signed:
-        print(_("The file is not signed."))
+        print(_("Not signed: the file carries no signature."))
         return EXIT_REFUSED
-    for signature in result.signatures:
-        print(_("Signature {field}: signer {signer} ({organisation}), signed at {time}").format(
-            field=signature.field, signer=signature.signer or "?", organisation=signature.organisation or "-",
-            time=signature.signing_time.astimezone().isoformat(timespec="seconds") if signature.signing_time else "?"))
-        print(_("  intact: {intact}; valid: {valid}; unchanged since signing: {unchanged}; trusted: {trusted}")
-              .format(intact=yes if signature.intact else no, valid=yes if signature.valid else no,
-                      unchanged=yes if signature.covers_whole_file else no,
-                      trusted=yes if signature.trusted else no))
+    for number, signature in enumerate(result.signatures, start=1):
+        print(_("Signature {number} ({field}):").format(number=number, field=signature.field))
+        if signature.intact and signature.valid and signature.covers_whole_file:
+            print("  " + _("Intact: yes, the file is as it was signed."))
+        elif signature.intact and signature.valid:
+            print("  " + _("Intact: NO, the file was changed after it was signed."))
+        else:
+            print("  " + _("Intact: NO, the signed content was changed or the signature is broken."))
+        print("  " + _("Signed by: {signer}, {organisation}, at {time}").format(
+            signer=signature.signer or "?", organisation=signature.organisation or _("no organisation"),
+            time=vietnam_time(signature.signing_time) if signature.signing_time else "?"))
+        if signature.trusted:
+            print("  " + _("Certificate: trusted (it chains to one of the trusted roots)."))
+        else:
+            print("  " + _("Certificate: NOT trusted (it does not chain to any of the trusted roots)."))
         if signature.problem:
             print("  " + signature.problem)
-    return EXIT_OK if result.ok else EXIT_REFUSED
+    if not result.ok:
+        print(_("Result: not intact (exit code 1)."))
+        return EXIT_REFUSED
+    if not all(s.trusted for s in result.signatures):
+        print(_("Result: intact, but the certificate is not trusted (exit code 3)."))
+        return EXIT_UNTRUSTED
+    print(_("Result: intact and trusted (exit code 0)."))
+    return EXIT_OK
 
 
 def _first_positional(argv: Sequence[str], parser: argparse.ArgumentParser) -> str | None:

@@ -13,23 +13,31 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kehoach_desktop.domain.enums import MaterialType, PlanStatus
+from kehoach_desktop.domain.enums import PlanStatus
 from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.periods import parse_period
+from kehoach_desktop.domain.report_data import LATE, MISSING, REPORTED, CityData, canonical_json
 from kehoach_desktop.domain.reporting import Timeliness
+from kehoach_desktop.domain.template import Template
 from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.exchange.pdf.city_pdf import (
     CityReportDocument,
-    CityUnitRow,
     DeviationRow,
     ReminderDocument,
 )
+from kehoach_desktop.exchange.pdf.layout import dong, vnd
 from kehoach_desktop.exchange.pdf.model import DocumentHeader, ReportStamp, SignerBlock
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
-from kehoach_desktop.services.city_board import get_completeness_board, units_not_reported, units_to_remind
-from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow, UnitFigures
-from kehoach_desktop.services.deviations import DEVIATION_LABELS_VI, get_deviations
+from kehoach_desktop.services.city_board import (
+    get_completeness_board,
+    require_city,
+    units_to_remind,
+    workspace_template,
+)
+from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow
+from kehoach_desktop.services.city_period import read_city_data
+from kehoach_desktop.services.deviations import DEVIATION_LABELS_VI, MIN_UNITS, get_deviations
 from kehoach_desktop.services.reports import Credentials, sign_pdf_bytes, write_atomically
 from kehoach_desktop.storage.models import WorkspaceInfo
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
@@ -39,8 +47,7 @@ _MATERIAL_TYPE_VI = {"panel": "Pa nô", "poster": "Áp phích", "banner": "Băng
                      "handbook": "Sổ tay", "leaflet": "Tờ gấp", "flag": "Cờ", "other": "Khác"}
 _DEVIATION_DETAIL_VI = {"locked_text": "nội dung do Thành phố khóa đã bị sửa",
                         "theme_without_task": "chưa có nhiệm vụ cụ thể của đơn vị",
-                        "form_unused": "không có nhiệm vụ nào dùng hình thức này",
-                        "budget_outlier": "ngoài khoảng trung vị ± 2 lần khoảng tứ phân vị của các đơn vị"}
+                        "form_unused": "không có nhiệm vụ nào dùng hình thức này"}
 _FORM_VI = {"press": "Báo chí", "loudspeaker": "Loa truyền thanh cơ sở", "bulletin_board": "Bảng tin",
             "visual": "Cổ động trực quan", "event": "Sự kiện, hoạt động", "training": "Tập huấn, bồi dưỡng",
             "social_media": "Mạng xã hội", "conference": "Hội nghị", "other": "Khác"}
@@ -89,13 +96,6 @@ def _plan_text(row: UnitBoardRow) -> str:
     return "Dự thảo"
 
 
-def _unit_row(name: str, reported: str, plan: str, f: UnitFigures) -> CityUnitRow:
-    return CityUnitRow(name=name, reported=reported, plan=plan, tasks_total=f.tasks_total, tasks_done=f.tasks_done,
-                       tasks_overdue=f.tasks_overdue, indicators=f"{f.indicators_achieved}/{f.indicators_total}",
-                       materials=f.materials_quantity, events_held=f.events_held, participants=f.participants,
-                       budget_planned=f.budget_planned, budget_spent=f.budget_spent)
-
-
 def _context(uow_factory: UnitOfWorkFactory, period: str, today: dt.date) -> tuple[CompletenessBoard, dict[str, str]]:
     board = get_completeness_board(uow_factory=uow_factory, today=today)
     if period not in [p.period for p in board.periods]:
@@ -124,40 +124,79 @@ def _signer(context: dict[str, str], recipients: tuple[str, ...]) -> SignerBlock
                        name=context["signer_name"], recipients=recipients)
 
 
+def _city_template(uow_factory: UnitOfWorkFactory, period: str) -> tuple[Template, WorkspaceInfo]:
+    """The city's template and workspace, ``period`` checked to be one of its reporting periods."""
+    with uow_factory() as uow:
+        info = require_city(uow.session)
+        template = workspace_template(uow.session)
+        uow.session.expunge(info)
+    periods = [p.period for p in template.reporting_periods]
+    if period not in periods:
+        raise ValidationError(_("{period} is not a reporting period of the template; choose one of: {periods}.")
+                              .format(period=period, periods=", ".join(periods)))
+    return template, info
+
+
+def get_city_data(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date) -> CityData:
+    """The consolidated figures of ``period`` (each unit from its package of that period): what the PDF prints
+    and ``--data-out`` writes."""
+    span = parse_period(period)
+    template, info = _city_template(uow_factory, span.code)
+    with uow_factory() as uow:
+        return read_city_data(uow.session, template, unit_code=info.unit_code,
+                              unit_name=nfc(template.receiving_agency.name), period=span.code, today=today)
+
+
+def _deviation_rows(uow_factory: UnitOfWorkFactory) -> tuple[tuple[DeviationRow, ...], str]:
+    """One row per unit and kind of departure, its subjects listed together (126 units stay readable)."""
+    units = get_deviations(uow_factory=uow_factory)
+    rows = []
+    for unit in units:
+        by_kind: dict[str, list[str]] = {}
+        for d in unit.deviations:
+            if d.kind == "budget_outlier":
+                rows.append(DeviationRow(
+                    unit=unit.display_name, kind=DEVIATION_LABELS_VI[d.kind], subject=dong(d.amount),
+                    detail=(f"thấp hơn một nửa hoặc cao hơn gấp đôi trung vị kinh phí của các đơn vị khác "
+                            f"({dong(d.reference)})")))
+                continue
+            subject = _FORM_VI.get(_form_code(d.subject), d.subject) if d.kind == "form_unused" else d.subject
+            by_kind.setdefault(d.kind, []).append(subject)
+        rows += [DeviationRow(unit=unit.display_name, kind=DEVIATION_LABELS_VI[kind], subject="; ".join(subjects),
+                              detail=_DEVIATION_DETAIL_VI[kind]) for kind, subjects in by_kind.items()]
+    if len(units) < MIN_UNITS:
+        note = (f"Có {vnd(len(units))} đơn vị đã gửi kế hoạch: chưa đủ {MIN_UNITS} đơn vị để so sánh kinh phí "
+                "giữa các đơn vị.")
+    else:
+        note = (f"Kinh phí của một đơn vị được coi là khác biệt lớn khi thấp hơn một nửa hoặc cao hơn gấp đôi trung "
+                f"vị kinh phí của các đơn vị còn lại ({vnd(len(units))} đơn vị đã gửi kế hoạch).")
+    return tuple(rows), note
+
+
 def get_city_report_document(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date,
                              options: CityDocumentOptions = CityDocumentOptions()) -> CityReportDocument:
     span = parse_period(period)
-    board, c = _context(uow_factory, span.code, today)
-    rows = tuple(_unit_row(r.display_name, _received_text(r, span.code), _plan_text(r), r.figures)
-                 for r in board.rows)
-    missing = units_not_reported(board, span.code)
-    cells = [r.cell(span.code) for r in board.rows]
-    on_time = sum(1 for cell in cells if cell and cell.timeliness == Timeliness.ON_TIME.value)
-    late = sum(1 for cell in cells if cell and cell.timeliness == Timeliness.LATE.value)
-    types = {c.code: c.amount for c in board.totals.materials_by_type}
-    deviations = tuple(
-        DeviationRow(unit=u.display_name, kind=DEVIATION_LABELS_VI[d.kind],
-                     subject=_FORM_VI.get(_form_code(d.subject), d.subject) if d.kind == "form_unused" else d.subject,
-                     detail=_DEVIATION_DETAIL_VI[d.kind])
-        for u in get_deviations(uow_factory=uow_factory) for d in u.deviations)
+    data = get_city_data(uow_factory=uow_factory, period=span.code, today=today)
+    template, info = _city_template(uow_factory, span.code)
+    issuer, agency = nfc(template.issuing_agency.name), nfc(template.receiving_agency.name)
+    symbol = _agency_symbol(template.receiving_agency.abbreviation, template.receiving_agency.name)
+    context = {"signer_name": nfc(info.signer_name), "signer_title": nfc(info.signer_title),
+               "signer_authority": nfc(info.signer_authority)}
+    deviations, note = _deviation_rows(uow_factory)
     header = DocumentHeader(
-        superior_agency=c["issuer"], issuing_agency=c["agency"].upper(), number=options.number,
-        symbol=options.symbol or f"BC-{c['symbol']}", place="Hà Nội", date=options.date or today,
+        superior_agency=issuer, issuing_agency=agency.upper(), number=options.number,
+        symbol=options.symbol or f"BC-{symbol}", place="Hà Nội", date=options.date or today,
         doc_type="BÁO CÁO", summary=f"Tổng hợp kết quả thực hiện công tác tuyên truyền {span.vietnamese}",
-        recipient=_title_case(c["issuer"]))
+        recipient=_title_case(issuer))
     return CityReportDocument(
         header=header,
-        introduction=(f"Thực hiện Kế hoạch của {_title_case(c['issuer'])} về {_lower_first(c['summary'])}, "
-                      f"{c['agency']} tổng hợp báo cáo của {len(board.rows)} {board.unit_term} "
+        introduction=(f"Thực hiện Kế hoạch của {_title_case(issuer)} về {_lower_first(nfc(template.summary))}, "
+                      f"{agency} tổng hợp báo cáo của {vnd(len(data.units))} {template.unit_term} "
                       f"{span.vietnamese} như sau:"),
-        period=span.code, period_label=span.vietnamese, units_total=len(board.rows), on_time=on_time, late=late,
-        rows=rows, totals=_unit_row("Toàn thành phố", f"{on_time + late}/{len(board.rows)}",
-                                    f"{board.totals.plans_issued}/{len(board.rows)}", board.totals),
-        material_types=tuple((_MATERIAL_TYPE_VI[t.value], types[t.value]) for t in MaterialType if types.get(t.value)),
-        not_reported=tuple(r.display_name for r in missing), deviations=deviations,
+        period_label=span.vietnamese, data=data, deviations=deviations, deviation_note=note,
         closing=f"Trên đây là báo cáo tổng hợp kết quả thực hiện công tác tuyên truyền {span.vietnamese} "
-                f"của {c['agency']}./.",
-        signer=_signer(c, ("Như trên;", f"Lưu: VT, {c['symbol']}.")), unit_code=c["unit_code"])
+                f"của {agency}./.",
+        signer=_signer(context, ("Như trên;", f"Lưu: VT, {symbol}.")))
 
 
 def _form_code(label: str) -> str:
@@ -179,8 +218,10 @@ def _title_case(agency: str) -> str:
 
 def generate_city_report(*, uow_factory: UnitOfWorkFactory, period: str, out: Path, today: dt.date,
                          credentials: Credentials | None = None,
-                         options: CityDocumentOptions = CityDocumentOptions()) -> GeneratedCityReport:
-    """Render (and optionally sign) the consolidated report for ``period``, written whole or not at all."""
+                         options: CityDocumentOptions = CityDocumentOptions(), data_out: Path | None = None,
+                         accept_signer_mismatch: bool = False) -> GeneratedCityReport:
+    """Render (and optionally sign) the consolidated report for ``period``, written whole or not at all; with
+    ``data_out``, its figures as JSON (the canonical bytes whose SHA-256 its QR code holds)."""
     from kehoach_desktop.exchange.pdf.city_pdf import render_city_report
 
     document = get_city_report_document(uow_factory=uow_factory, period=period, today=today, options=options)
@@ -188,8 +229,11 @@ def generate_city_report(*, uow_factory: UnitOfWorkFactory, period: str, out: Pa
     data = rendered.data
     pages = len(re.findall(rb"/Type /Page\b(?!s)", data))
     if credentials is not None:
-        data = sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials)
+        data = sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials,
+                              accept_signer_mismatch=accept_signer_mismatch)
     write_atomically(Path(out), data)
+    if data_out is not None:
+        write_atomically(Path(data_out), canonical_json(document.data.to_json()))
     _record(uow_factory, "report.city", Path(out), {"period": document.period, "signed": credentials is not None})
     return GeneratedCityReport(Path(out), document.period, pages, rendered.stamp, credentials is not None)
 
@@ -203,50 +247,49 @@ def _record(uow_factory: UnitOfWorkFactory, action: str, out: Path, details: dic
 
 
 def export_city_workbook(*, uow_factory: UnitOfWorkFactory, period: str, out: Path, today: dt.date) -> Path:
-    """The consolidated workbook: one sheet per measure, one row per reporting unit."""
+    """The consolidated workbook: one sheet per measure, one row per reporting unit, the same figures as the
+    consolidated report (each unit from its package of exactly that period; a missing unit's cells empty)."""
     from kehoach_desktop.exchange.city_excel import Measure, write_city_workbook
 
-    span = parse_period(period)
-    board, _c = _context(uow_factory, span.code, today)
-    rows = board.rows
+    data = get_city_data(uow_factory=uow_factory, period=period, today=today)
+    label = parse_period(data.period).vietnamese
 
     def measure(sheet: str, columns: tuple[str, ...], values, money: tuple[int, ...] = ()) -> Measure:  # type: ignore[no-untyped-def]
-        return Measure(sheet, columns, tuple((r.code, r.display_name, tuple(values(r))) for r in rows), money)
+        return Measure(sheet, columns, tuple(
+            (u.code, u.name, tuple(values(u.flows, u.stocks)) if u.flows and u.stocks else (None,) * len(columns))
+            for u in data.units), money)
 
-    def by(entries, code: str) -> int:  # type: ignore[no-untyped-def]
-        return next((e.count for e in entries if e.code == code), 0)
-
-    type_codes = [t.value for t in MaterialType]
-    status_codes = ["planned", "produced", "installed", "damaged", "replaced", "removed"]
+    status = {REPORTED: "Đúng hạn", LATE: "Chậm", MISSING: "Chưa báo cáo"}
+    review = {"received": "Chưa xem xét", "accepted": "Đã chấp nhận", "returned": "Đã trả lại"}
     measures = [
-        Measure("Báo cáo", ("Trạng thái", "Ngày nhận", "Gói số", "Quyết định"),
-                tuple((r.code, r.display_name, (_received_text(r, span.code),
-                                                 (c.received_on.isoformat() if (c := r.cell(span.code)) and
-                                                  c.received_on else ""),
-                                                 c.sequence if c and c.sequence is not None else "",
-                                                 c.decision if c else "")) for r in rows), total=False),
-        Measure("Kế hoạch", ("Tình trạng", "Số, ký hiệu", "Lần sửa đổi"),
-                tuple((r.code, r.display_name, (_plan_text(r), r.plan_number, r.plan_revision)) for r in rows),
+        Measure("Báo cáo", ("Trạng thái", "Ngày nhận", "Gói số", "Xem xét", "Số liệu đến ngày"),
+                tuple((u.code, u.name, (status[u.status], u.received_on.isoformat() if u.received_on else "",
+                                        u.sequence if u.sequence is not None else "", review.get(u.review, ""),
+                                        u.as_of.isoformat() if u.as_of else "")) for u in data.units),
                 total=False),
-        measure("Nhiệm vụ", ("Tổng số", "Hoàn thành", "Đang thực hiện", "Quá hạn"),
-                lambda r: (r.figures.tasks_total, r.figures.tasks_done, r.figures.tasks_in_progress,
-                           r.figures.tasks_overdue)),
-        measure("Chỉ tiêu", ("Có chỉ tiêu", "Đạt chỉ tiêu"),
-                lambda r: (r.figures.indicators_total, r.figures.indicators_achieved)),
-        measure("Ấn phẩm theo loại", (*[_MATERIAL_TYPE_VI[t] for t in type_codes], "Tổng số"),
-                lambda r: (*[by(r.figures.materials_by_type, t) for t in type_codes], r.figures.materials_total)),
-        measure("Ấn phẩm theo tình trạng",
-                ("Kế hoạch", "Đã sản xuất", "Đã lắp đặt", "Hư hỏng", "Đã thay thế", "Đã tháo dỡ", "Tổng số"),
-                lambda r: (*[by(r.figures.materials_by_status, s) for s in status_codes],
-                           r.figures.materials_total)),
-        measure("Sự kiện", ("Tổng số", "Đã tổ chức", "Người tham gia", "Kinh phí (đồng)"),
-                lambda r: (r.figures.events_total, r.figures.events_held, r.figures.participants,
-                           r.figures.events_cost), money=(3,)),
-        measure("Kinh phí", ("Kế hoạch (đồng)", "Đã sử dụng (đồng)"),
-                lambda r: (r.figures.budget_planned, r.figures.budget_spent), money=(0, 1)),
+        Measure("Kế hoạch", ("Tình trạng", "Số, ký hiệu"),
+                tuple((u.code, u.name, ({"issued": "Đã ban hành", "draft": "Dự thảo"}.get(
+                    u.plan.status, "Chưa có") if u.plan else "", u.plan.number if u.plan else ""))
+                      for u in data.units), total=False),
+        measure("Nhiệm vụ", ("Hoàn thành trong kỳ", "Tổng số", "Hoàn thành (lũy kế)", "Đang thực hiện",
+                             "Chưa triển khai", "Quá hạn", "Hủy"),
+                lambda f, s: (f.tasks_completed, s.tasks_total, s.tasks_done, s.tasks_in_progress,
+                              s.tasks_not_started, s.tasks_overdue, s.tasks_cancelled)),
+        measure("Chỉ tiêu", ("Có chỉ tiêu", "Đạt chỉ tiêu"), lambda f, s: (s.indicators_total, s.indicators_achieved)),
+        measure("Sản phẩm trực quan", ("Sản xuất trong kỳ", "Lắp đặt trong kỳ", "Tháo dỡ trong kỳ",
+                                       "Kinh phí trong kỳ (đồng)", "Đang ở nơi công cộng", "Tổng số (đến hết kỳ)",
+                                       "Kinh phí lũy kế (đồng)"),
+                lambda f, s: (f.materials_produced, f.materials_installed, f.materials_removed, f.materials_cost,
+                              s.materials_in_place, s.materials_total, s.materials_cost_to_date), money=(3, 6)),
+        measure("Sự kiện", ("Tổ chức trong kỳ", "Người tham gia trong kỳ", "Kinh phí trong kỳ (đồng)",
+                            "Tổ chức lũy kế", "Người tham gia lũy kế", "Kinh phí lũy kế (đồng)"),
+                lambda f, s: (f.events_held, f.event_participants, f.events_cost, s.events_held_to_date,
+                              s.event_participants_to_date, s.events_cost_to_date), money=(2, 5)),
+        measure("Kinh phí", ("Kế hoạch (đồng)", "Sử dụng trong kỳ (đồng)", "Lũy kế đến hết kỳ (đồng)"),
+                lambda f, s: (s.budget_planned, f.money_spent, s.money_spent_to_date), money=(0, 1, 2)),
     ]
-    write_city_workbook(Path(out), measures, title=f"Tổng hợp {span.vietnamese}")
-    _record(uow_factory, "excel.city", Path(out), {"period": span.code})
+    write_city_workbook(Path(out), measures, title=f"Tổng hợp {label}")
+    _record(uow_factory, "excel.city", Path(out), {"period": data.period})
     return Path(out)
 
 

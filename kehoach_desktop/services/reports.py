@@ -12,6 +12,7 @@ import json
 import os
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -338,8 +339,10 @@ def sign_pdf_file(*, uow_factory: UnitOfWorkFactory, source: Path, target: Path,
     return target
 
 
-def verify_pdf_file(*, path: Path, uow_factory: UnitOfWorkFactory | None = None) -> VerificationReport:
-    """Verify a PDF against the workspace's trusted roots (none without a workspace)."""
+def verify_pdf_file(*, path: Path, uow_factory: UnitOfWorkFactory | None = None,
+                    extra_roots: Sequence[bytes] = ()) -> VerificationReport:
+    """Verify a PDF against the workspace's trusted roots (none without a workspace) and ``extra_roots``
+    (certificates, PEM or DER, e.g. from ``--trust-root``)."""
     from kehoach_desktop.exchange.pdf.signing import verify_pdf
 
     try:
@@ -348,6 +351,9 @@ def verify_pdf_file(*, path: Path, uow_factory: UnitOfWorkFactory | None = None)
         raise UserFacingError(_("The file {path} cannot be read: {reason}").format(
             path=path, reason=exc.strerror or exc)) from exc
     roots = [pem.encode("ascii") for pem in list_trusted_roots(uow_factory=uow_factory)] if uow_factory else []
+    for blob in extra_roots:
+        _load_certificate(blob)  # a file that is not a certificate is refused, not ignored
+        roots.append(blob)
     return verify_pdf(data, trusted_roots=roots)
 
 
@@ -413,17 +419,22 @@ def describe_trusted_roots(*, uow_factory: UnitOfWorkFactory) -> list[TrustedRoo
     return result
 
 
-def add_trusted_root(*, uow_factory: UnitOfWorkFactory, certificate: bytes) -> Changes:
-    """Trust a root certificate (PEM or DER, e.g. a .cer/.crt file)."""
+def _load_certificate(certificate: bytes):  # type: ignore[no-untyped-def]
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.serialization import Encoding
 
     try:
-        cert = (x509.load_pem_x509_certificate(certificate) if b"-----BEGIN" in certificate
+        return (x509.load_pem_x509_certificate(certificate) if b"-----BEGIN" in certificate
                 else x509.load_der_x509_certificate(certificate))
     except ValueError as exc:
         raise ValidationError(_("This file is not a certificate (PEM or DER).")) from exc
+
+
+def add_trusted_root(*, uow_factory: UnitOfWorkFactory, certificate: bytes) -> Changes:
+    """Trust a root certificate (PEM or DER, e.g. a .cer/.crt file)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    cert = _load_certificate(certificate)
     pem = cert.public_bytes(Encoding.PEM).decode("ascii")
     with uow_factory() as uow:
         info = uow.session.scalars(select(WorkspaceInfo)).one()

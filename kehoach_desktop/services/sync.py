@@ -40,9 +40,11 @@ from kehoach_desktop.exchange.package import (
     write_package,
 )
 from kehoach_desktop.exchange.package_schema import RECORD_FIELDS, to_json_value, validate_district_report
+from kehoach_desktop.exchange.report_data_schema import REPORT_FILE, validate_report_data
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.progress_data import read_progress_data
 from kehoach_desktop.services.sync_dto import (
     ACCEPTED,
     KEY_DIFFERENT,
@@ -215,6 +217,9 @@ def export_sync_package(*, uow_factory: UnitOfWorkFactory, out: Path, period: st
                                     "2021-03.").format(period=chosen))
         sequence = (s.scalar(select(func.max(SentPackage.sequence))) or 0) + 1
         data, photos, audit_through = _gather_report(s, info.unit_code)
+        # The period's progress data, the very JSON its report prints (and hashes in its QR code).
+        data["report"] = read_progress_data(s, unit_code=info.unit_code, unit_name=info.unit_full_name,
+                                            period=chosen, today=today).to_json()
         written = write_package(
             out, private_key=info.signing_private_key, kind=KIND_DISTRICT_REPORT, unit_code=info.unit_code,
             unit_name=info.unit_full_name, workspace_id=info.id, sequence=sequence, period=chosen,
@@ -422,8 +427,13 @@ def _import_report(session: Session, info: WorkspaceInfo, package: VerifiedPacka
     _check_sequence(session, package, session.scalars(select(ReceivedPackage).where(
         ReceivedPackage.kind == KIND_DISTRICT_REPORT, ReceivedPackage.unit_code == package.unit_code)))
     _check_foreign_ids(session, package, report.records)
+    figures = None
+    if REPORT_FILE in package.data:  # packages of earlier versions carry no progress data
+        figures = validate_report_data(package.data[REPORT_FILE], unit_code=package.unit_code,
+                                       period=package.period,
+                                       refuse=lambda message, details: _refuse(package, message, details))
     _store_report(session, package, report.records)
-    _record_received(session, package, status=RECEIVED)
+    _record_received(session, package, status=RECEIVED, extra={"report": figures} if figures else None)
     counts = {kind: report.count(kind) for kind in report.records}
     return ImportOutcome(
         path=str(package.path), kind=package.kind, unit_code=package.unit_code, sequence=package.sequence,

@@ -16,7 +16,7 @@ from kehoach_desktop.services.reports import generate_report, get_plan_document,
 from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace, new_workspace
 from kehoach_desktop.services.workspace import WorkspaceSetup
 from kehoach_desktop.storage.models import Material, Plan, PlanSection, ResponsibleUnit, Task
-from tests.exchange.pdf_readers import fonts, needs_readers, page_sizes, run, text
+from tests.exchange.pdf_readers import fonts, ink_in_margins, needs_readers, page_sizes, run, text
 
 pytestmark = needs_readers
 
@@ -105,6 +105,7 @@ def test_the_plan_pdf_has_the_decree_30_parts_in_exact_vietnamese(demo: Workspac
         assert "Nội dung nhiệm vụ" in text(out, page, page), page
     assert "Phụ lục" in text(out, landscape[0], landscape[0])
     assert text(out, landscape[1], landscape[1]).lstrip().startswith("2\n")  # the appendix counts on its own
+    assert ink_in_margins(out) == []
 
 
 def test_the_pdf_metadata_and_qr_carry_the_data_stamp(demo: WorkspaceSession, tmp_path: Path) -> None:
@@ -147,9 +148,10 @@ def test_the_progress_report_reads_back_for_every_kind_of_period(demo: Workspace
         assert expected in flat(first_page), expected
     for expected in (*HEADER_AND_SIGNER[4:], "- Như trên;", "I. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ",
                      "II. TUYÊN TRUYỀN CỔ ĐỘNG TRỰC QUAN", "III. CÁC HOẠT ĐỘNG, SỰ KIỆN", "IV. KINH PHÍ",
-                     "1. Nhiệm vụ quá hạn", "2. Ấn phẩm trực quan quá hạn tháo dỡ"):
+                     "1. Nhiệm vụ quá hạn", "2. Sản phẩm tuyên truyền trực quan quá hạn tháo dỡ"):
         assert expected in content, expected
     assert all(width < height for width, height in page_sizes(out))
+    assert ink_in_margins(out) == []  # nothing in the right margin or within 15 mm of the bottom edge
 
 
 def test_the_progress_report_figures(demo: WorkspaceSession) -> None:

@@ -23,21 +23,24 @@ import datetime as dt
 from pathlib import Path
 
 from kehoach_desktop.domain.enums import EventStatus, EventType, MaterialType, PropagandaForm, WorkspaceMode
+from kehoach_desktop.domain.template import Template
 from kehoach_desktop.services.events import EventInput, create_event
 from kehoach_desktop.services.materials import MaterialInput, create_material
 from kehoach_desktop.services.plan_dto import ProgressUpdate, TaskInput
 from kehoach_desktop.services.plan_editing import create_task, get_plan_editor
 from kehoach_desktop.services.progress import update_task_progress
-from kehoach_desktop.services.session import WorkspaceSession, new_workspace
-from kehoach_desktop.services.workspace import WorkspaceSetup
+from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.services.workspace import WorkspaceSetup, create_workspace
 
 D = dt.date
 M = 1_000_000
 
 
-def build_period_workspace(path: Path, unit_code: str = "006") -> WorkspaceSession:
-    session = new_workspace(path, WorkspaceSetup(mode=WorkspaceMode.DISTRICT, unit_code=unit_code,
-                                                 signer_name="Phạm Thị Lan Anh", signer_title="Phó Chủ tịch"))
+def build_period_workspace(path: Path, unit_code: str = "006", template: Template | None = None) -> WorkspaceSession:
+    """The workspace described above, for ``unit_code`` of ``template`` (the built-in 2021 one by default)."""
+    session = WorkspaceSession(create_workspace(path=path, template=template, setup=WorkspaceSetup(
+        mode=WorkspaceMode.DISTRICT, unit_code=unit_code, signer_name="Phạm Thị Lan Anh",
+        signer_title="Phó Chủ tịch")))
     uow = session.uow_factory
     state = get_plan_editor(uow_factory=uow, today=D(2021, 1, 5))
     assert state is not None

@@ -116,3 +116,40 @@ def test_sign_then_verify_and_trust_the_root(qtbot: QtBot, page: ReportsPage, tm
     with qtbot.waitSignal(page.verified, timeout=60_000) as plain:
         page.verify_file(unsigned)
     assert not plain.args[0].signed and "not signed" in page.status.text()
+
+
+def test_signing_with_another_units_certificate_warns_with_both_names(qtbot: QtBot, page: ReportsPage,
+                                                                      tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+    from kehoach_desktop.ui.pages.reports_page import SignDialog
+
+    # keyClicks types ASCII only (QTest); a password of Latin letters is what a keyboard sends anyway
+    pki = make_pki(tmp_path, signer="Lê Văn Bình", organisation="UBND quận Hoàn Kiếm", password="mat-khau-1")
+    generate(qtbot, page, reports.PLAN)
+    seen: list[str] = []
+
+    def act() -> None:  # answers each modal window as it opens: the signing dialog, then the warning
+        window = QApplication.activeModalWidget()
+        if isinstance(window, SignDialog) and not window.p12_path.text():
+            window.use_file.click()
+            qtbot.keyClicks(window.p12_path, str(pki.signer_p12))
+            qtbot.keyClicks(window.password, pki.password)
+            ok = window.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+            qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        elif isinstance(window, QMessageBox) and window.objectName() == "signer_mismatch":
+            seen.append(window.text())
+            next(b for b in window.buttons() if b.text() == "Sign anyway").click()
+
+    timer = QTimer()
+    timer.timeout.connect(act)
+    timer.start(50)
+    try:
+        with qtbot.waitSignal(page.verified, timeout=60_000) as signed:
+            qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+    finally:
+        timer.stop()
+    assert len(seen) == 1 and "Lê Văn Bình" in seen[0] and "UBND quận Hoàn Kiếm" in seen[0]
+    assert "QUẬN ĐỐNG ĐA" in seen[0].upper()
+    assert page.current_signed and signed.args[0].signatures[0].signer == "Lê Văn Bình"

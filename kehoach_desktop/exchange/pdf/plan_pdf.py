@@ -89,7 +89,7 @@ def _appendix(document: PlanDocument) -> list[Flowable]:
     head = [Paragraph(text, Styles.cell_head) for text in (
         "TT", "Chủ đề", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện",
         "Kinh phí (đồng)")]
-    parts.append(ChunkedTable(head, rows, fixed, [("ALIGN", (0, 1), (0, -1), "CENTER")]))
+    parts.append(ChunkedTable(head, rows, fixed, [("ALIGN", (0, 1), (0, -1), "CENTER")], tail=1))
     return parts
 
 

@@ -160,10 +160,10 @@ def _materials(doc: ProgressDocument) -> list[Flowable]:
     f, s = d.flows, d.stocks
     parts: list[Flowable] = [_heading("II. TUYÊN TRUYỀN CỔ ĐỘNG TRỰC QUAN")]
     if not d.material_types:
-        return [*parts, _body("Không có ấn phẩm, sản phẩm tuyên truyền trực quan.")]
+        return [*parts, _body("Không có sản phẩm tuyên truyền trực quan.")]
     parts.append(_body(
         f"Trong kỳ đã sản xuất {vnd(f.materials_produced)}, lắp đặt {vnd(f.materials_installed)}, tháo dỡ "
-        f"{vnd(f.materials_removed)} ấn phẩm, sản phẩm tuyên truyền trực quan; kinh phí sản xuất trong kỳ "
+        f"{vnd(f.materials_removed)} sản phẩm tuyên truyền trực quan; kinh phí sản xuất trong kỳ "
         f"{dong(f.materials_cost)}. Đến hết ngày {short_date(d.as_of)}, {vnd(s.materials_in_place)} sản phẩm đang "
         f"ở các địa điểm công cộng; kinh phí lũy kế từ đầu năm {dong(s.materials_cost_to_date)}."))
     types = d.material_types
@@ -189,7 +189,8 @@ def _materials(doc: ProgressDocument) -> list[Flowable]:
                      tail=1))
     parts.append(Spacer(1, 6))
     parts.append(KeepTogether([stacked_bars(
-        f"Ấn phẩm trực quan theo loại và tình trạng đến hết ngày {short_date(d.as_of)}", [t.label for t in types],
+        f"Sản phẩm tuyên truyền trực quan theo loại và tình trạng đến hết ngày {short_date(d.as_of)}",
+        [t.label for t in types],
         [(MATERIAL_STATUS_VI[code], [t.by_status.get(code, 0) for t in types]) for code in statuses],
         TEXT_WIDTH)]))
     return parts
@@ -248,7 +249,7 @@ def _overdue(doc: ProgressDocument) -> list[Flowable]:
             [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (-1, -1), "CENTER")]))
     else:
         parts += [*lead, _body(f"Không có nhiệm vụ quá hạn đến hết ngày {short_date(d.as_of)}.")]
-    heading_2 = _heading("2. Ấn phẩm trực quan quá hạn tháo dỡ", 1)
+    heading_2 = _heading("2. Sản phẩm tuyên truyền trực quan quá hạn tháo dỡ", 1)
     if d.overdue_removals:
         labels = {t.type: t.label for t in d.material_types}
         rows = [[vnd(i), _p(labels.get(m.type, m.type)), _p(m.content), _p(m.place), short_date(m.planned_removal_on),
@@ -258,8 +259,8 @@ def _overdue(doc: ProgressDocument) -> list[Flowable]:
             _widths(0.06, 0.14, 0.36, 0.22, 0.11, 0.11),
             [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (4, 1), (-1, -1), "CENTER")]))
     else:
-        parts += [heading_2,
-                  _body(f"Không có ấn phẩm trực quan quá hạn tháo dỡ đến hết ngày {short_date(d.as_of)}.")]
+        parts += [heading_2, _body("Không có sản phẩm tuyên truyền trực quan quá hạn tháo dỡ đến hết ngày "
+                                   f"{short_date(d.as_of)}.")]
     return parts
 
 

@@ -19,13 +19,13 @@ from pathlib import Path
 from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.exchange.pdf.fonts import stamp_font_path
 from kehoach_desktop.exchange.pdf.model import ReportStamp
+from kehoach_desktop.formats import VIETNAM, vietnam_time
 from kehoach_desktop.i18n import _
 
 FIELD_NAME = "ChuKySo"
 _INFO_BOX = "/KHSignatureBox"
 _INFO_STAMP = "/KHStamp"
 _STAMP_SIZE = 8
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,6 @@ class SignerIdentity:
 
 CheckSigner = Callable[[SignerIdentity], None]
 """Called with the certificate's holder before anything is signed; raises to stop the signature."""
-
-
-def vietnam_time(moment: dt.datetime) -> str:
-    """``20/09/2021 10:15:00 +07:00``: Vietnam's time whatever the computer's zone."""
-    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S") + " +07:00"
 
 
 @dataclass(frozen=True)
@@ -69,6 +64,7 @@ class VerificationReport:
     stamp: ReportStamp | None  # the report's data stamp, when the PDF is one of ours
     readable: bool = True
     problem: str = ""
+    roots: tuple[str, ...] = ()  # the subjects of the root certificates trusted for this verification
 
     @property
     def signed(self) -> bool:
@@ -248,6 +244,7 @@ def verify_pdf(data: bytes, *, trusted_roots: Sequence[bytes] = ()) -> Verificat
     for blob in trusted_roots:
         der = pem.unarmor(blob)[2] if pem.detect(blob) else blob
         roots.append(x509.Certificate.load(der))
+    subjects = tuple(dict.fromkeys(root.subject.human_friendly for root in roots))
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
@@ -277,4 +274,5 @@ def verify_pdf(data: bytes, *, trusted_roots: Sequence[bytes] = ()) -> Verificat
             signing_time=status.signer_reported_dt, intact=bool(status.intact), valid=bool(status.valid),
             trusted=bool(status.trusted), covers_whole_file=unchanged,
             pades=str(signature.sig_object.get("/SubFilter", "")) == "/ETSI.CAdES.detached"))
-    return VerificationReport(tuple(reports), ReportStamp.from_payload(payload) if payload else None)
+    return VerificationReport(tuple(reports), ReportStamp.from_payload(payload) if payload else None,
+                              roots=subjects)

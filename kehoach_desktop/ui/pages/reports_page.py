@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
 
 from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.domain.periods import periods_of_year
+from kehoach_desktop.formats import vietnam_time
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import reports
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.signer_warning import confirm_signer_mismatch
 from kehoach_desktop.ui.tasks import TaskRunner
 from kehoach_desktop.ui.widgets import PageHeader
 
@@ -56,8 +58,7 @@ def verification_text(result: reports.VerificationReport, name: str) -> str:
         lines.append(_("This file is not signed."))
     yes, no = _("yes"), _("no")
     for signature in result.signatures:
-        when = signature.signing_time.astimezone().strftime("%d/%m/%Y %H:%M:%S %z") if signature.signing_time \
-            else "?"
+        when = vietnam_time(signature.signing_time) if signature.signing_time else "?"
         verdict = _("Valid signature") if signature.ok else _("INVALID signature")
         lines.append(_("{verdict}: signed by {signer} ({organisation}) on {when}. Unchanged since signing: "
                        "{unchanged}. Certificate trusted: {trusted}.").format(
@@ -252,7 +253,8 @@ class ReportsPage(QWidget):
         self.page_count.setText(f"/ {self.document.pageCount()}")
         self.page_spin.setMaximum(max(1, self.document.pageCount()))
 
-    def _run(self, message: str, work: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+    def _run(self, message: str, work: Callable[[], Any], on_done: Callable[[Any], None],
+             on_mismatch: Callable[[], None] | None = None) -> None:
         progress = QProgressDialog(message, "", 0, 0, self)
         progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -267,6 +269,10 @@ class ReportsPage(QWidget):
         def failed(error: BaseException) -> None:
             progress.close()
             self.generate_button.setEnabled(True)
+            if isinstance(error, reports.SignerMismatchError) and on_mismatch is not None:
+                if confirm_signer_mismatch(self, error):
+                    on_mismatch()
+                return
             if isinstance(error, UserFacingError):
                 self.status.setText(error.message)
                 show_user_error(self, error)
@@ -379,7 +385,8 @@ class ReportsPage(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.sign_current(dialog.credentials())
 
-    def sign_current(self, credentials: reports.Credentials) -> None:
+    def sign_current(self, credentials: reports.Credentials, *, accept_signer_mismatch: bool = False) -> None:
+        """Sign the shown PDF; a certificate of another organisation asks first (then signs if confirmed)."""
         if self.current is None:
             return
         if isinstance(credentials, reports.TokenCredentials) and credentials.library:
@@ -391,13 +398,14 @@ class ReportsPage(QWidget):
 
         def work() -> Path:
             return reports.sign_pdf_file(uow_factory=uow_factory, source=source, target=target,
-                                         credentials=credentials)
+                                         credentials=credentials, accept_signer_mismatch=accept_signer_mismatch)
 
         def done(path: Path) -> None:
             self.show_pdf(path, signed=True)
             self.verify_file(path)
 
-        self._run(_("Signing…"), work, done)
+        self._run(_("Signing…"), work, done,
+                  on_mismatch=lambda: self.sign_current(credentials, accept_signer_mismatch=True))
 
     def _on_verify_clicked(self) -> None:
         start = str(self.current.parent) if self.current else ""
