@@ -287,7 +287,8 @@ def sign_pdf_bytes(*, uow_factory: UnitOfWorkFactory, data: bytes, credentials: 
 
     def check(holder: SignerIdentity) -> None:
         if not accept_signer_mismatch and not any(same_organisation(holder.organisation, u) for u in units):
-            raise SignerMismatchError(holder, units[0] if units else "?")
+            shown = next((u for u in units if not u.isupper()), units[0] if units else "?")  # not in capitals
+            raise SignerMismatchError(holder, shown)
 
     if isinstance(credentials, P12Credentials):
         return signing.sign_with_p12(data, p12=credentials.path, password=credentials.password, check=check)

@@ -5,8 +5,8 @@ a real package of each unit for 2021-Q3 imported by the real importer, one unit 
 report is measured from the workspace (choosing each unit's package, reading its figures, the deviations
 of the plans) to the PDF's bytes: every chart page, the appendix of N rows, the QR code. The floor is one
 reportlab ``Table`` of the same appendix rows (N × 13 cells, as strings) in a plain A4 landscape document.
-Peak memory is the resident size of a fresh process that makes one report (``ru_maxrss``), beside the same
-for a process that only imports the application and reportlab.
+Peak memory is the resident size of a fresh process that makes one report (``VmHWM``, Linux), beside the same
+for a process that only imports reportlab.
 
     python tests/bench/bench_city_report.py [--runs 5] [--units 126]
 """
@@ -34,18 +34,19 @@ from kehoach_desktop.services.city_reports import generate_city_report, get_city
 from tests.services.city_scale import PERIOD, build_scaled_city
 
 CHILD = """
-import resource, sys
+import sys
 from pathlib import Path
-from kehoach_desktop.services.session import open_workspace
-from kehoach_desktop.services.city_reports import generate_city_report
 if sys.argv[2] == "report":
+    from kehoach_desktop.services.session import open_workspace
+    from kehoach_desktop.services.city_reports import generate_city_report
     session = open_workspace(Path(sys.argv[1]))
     generate_city_report(uow_factory=session.uow_factory, period="{period}", out=Path(sys.argv[1]).with_suffix(".pdf"),
                          today=session.today())
     session.close()
 else:
-    import reportlab.platypus  # noqa: F401  (the floor: the modules, no report)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    import reportlab.platypus  # noqa: F401  (the floor: Python and reportlab, no application)
+# VmHWM: this process image's peak (ru_maxrss would keep the forking parent's peak across exec)
+print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
 """
 
 
@@ -63,7 +64,7 @@ def floor(rows: list[list[str]]) -> int:
 def peak_rss_mb(workspace: Path, mode: str) -> float:
     out = subprocess.run([sys.executable, "-c", CHILD.format(period=PERIOD), str(workspace), mode],
                          capture_output=True, text=True, check=True, timeout=600)
-    return int(out.stdout.split()[-1]) / 1024  # Linux: kilobytes
+    return int(out.stdout.split()[-1]) / 1024  # kilobytes
 
 
 def main() -> None:
@@ -104,7 +105,7 @@ def main() -> None:
     print(f"bare reportlab table of the same {args.units} appendix rows: median {bare_median:.3f} s")
     print(f"ratio {ours_median / bare_median:.2f}")
     print(f"peak resident memory: {report_mb:.0f} MB making the report in a fresh process; "
-          f"{modules_mb:.0f} MB for the modules alone")
+          f"{modules_mb:.0f} MB for Python and reportlab alone")
     print(f"this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB peak")
 
 

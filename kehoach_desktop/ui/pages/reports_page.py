@@ -52,7 +52,7 @@ def verification_text(result: reports.VerificationReport, name: str) -> str:
         return "<br>".join([*lines, result.problem])
     if result.stamp is not None:
         lines.append(_("Report data: No. {number}, unit {unit}, period {period}, SHA-256 <tt>{sha256}</tt>").format(
-            number=result.stamp.number_symbol, unit=result.stamp.unit_code, period=result.stamp.period,
+            number=result.stamp.number_symbol or _("(none)"), unit=result.stamp.unit_code, period=result.stamp.period,
             sha256=result.stamp.sha256))
     if not result.signed:
         lines.append(_("This file is not signed."))
