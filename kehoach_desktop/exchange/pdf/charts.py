@@ -69,8 +69,10 @@ def _legend_height(names: Sequence[str], width: float) -> float:
 
 
 def stacked_bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[int]]],
-                 width: float, *, horizontal: bool = False, value_max: int | None = None) -> Drawing:
-    """One bar per category, stacked by series, with the legend under the chart."""
+                 width: float, *, horizontal: bool = False, value_max: int | None = None,
+                 stacked: bool = True) -> Drawing:
+    """One bar per category, stacked by series (side by side when not ``stacked``: series that overlap, such
+    as "put up in the period" and "standing at its end"), with the legend under the chart."""
     names = [name for name, _values in series]
     legend_height = _legend_height(names, width)
     data = [list(values) or [0] for _name, values in series] or [[0]]
@@ -97,7 +99,7 @@ def stacked_bars(title: str, categories: Sequence[str], series: Sequence[tuple[s
     chart.x, chart.y = left, bottom
     chart.width, chart.height = width - left - 4 * mm, plot_height
     chart.data = data
-    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.style = "stacked" if stacked else "parallel"
     chart.categoryAxis.categoryNames = ["\n".join(w[0]) for w in wrapped]
     chart.categoryAxis.labels.fontName = SERIF
     chart.categoryAxis.labels.fontSize = min(w[1] for w in wrapped)
@@ -113,7 +115,9 @@ def stacked_bars(title: str, categories: Sequence[str], series: Sequence[tuple[s
     chart.valueAxis.labels.fontName = SERIF
     chart.valueAxis.labels.fontSize = LABEL_SIZE
     chart.valueAxis.valueMin = 0
-    top = value_max if value_max is not None else max((sum(c) for c in zip(*data, strict=False)), default=0)
+    columns = list(zip(*data, strict=False))
+    top = value_max if value_max is not None else max(
+        (sum(c) if stacked else max(c) for c in columns), default=0)
     step = _nice(max(top, 1) * 1.05 / 5)
     chart.valueAxis.valueStep = step
     chart.valueAxis.valueMax = step * math.ceil(max(top, 1) * 1.05 / step)

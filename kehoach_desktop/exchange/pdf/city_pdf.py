@@ -196,7 +196,7 @@ def _materials(d: CityReportDocument) -> list[Flowable]:
             Spacer(1, 6), KeepTogether([stacked_bars(
                 "Sản phẩm tuyên truyền trực quan theo loại", [label for _c, label, _i, _s in types],
                 [("Lắp đặt trong kỳ", [t[2] for t in types]), ("Đang ở nơi công cộng", [t[3] for t in types])],
-                TEXT_WIDTH)])]
+                TEXT_WIDTH, stacked=False)]), Spacer(1, 6)]
 
 
 def _missing(d: CityReportDocument) -> list[Flowable]:

@@ -193,6 +193,7 @@ def _materials(doc: ProgressDocument) -> list[Flowable]:
         [t.label for t in types],
         [(MATERIAL_STATUS_VI[code], [t.by_status.get(code, 0) for t in types]) for code in statuses],
         TEXT_WIDTH)]))
+    parts.append(Spacer(1, 6))
     return parts
 
 
