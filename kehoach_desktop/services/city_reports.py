@@ -13,7 +13,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kehoach_desktop.domain.enums import PlanStatus
 from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.periods import parse_period
 from kehoach_desktop.domain.report_data import LATE, MISSING, REPORTED, CityData, canonical_json
@@ -76,24 +75,6 @@ def _agency_symbol(abbreviation: str, name: str) -> str:
         return abbreviation
     initials = "".join(word[:1] for word in fold(name).upper().split())
     return initials or "CQ"
-
-
-def _received_text(row: UnitBoardRow, period: str) -> str:
-    cell = row.cell(period)
-    if cell is None or cell.received_on is None:
-        return "Chưa báo cáo"
-    date = f"{cell.received_on.day:02d}/{cell.received_on.month:02d}/{cell.received_on.year}"
-    state = {Timeliness.ON_TIME.value: "Đúng hạn", Timeliness.LATE.value: "Chậm",
-             Timeliness.RETURNED.value: "Trả lại"}.get(cell.timeliness, "")
-    return f"{state} ({date})"
-
-
-def _plan_text(row: UnitBoardRow) -> str:
-    if row.plan_status is None:
-        return "Chưa có"
-    if row.plan_status == PlanStatus.ISSUED.value:
-        return row.plan_number or "Đã ban hành"
-    return "Dự thảo"
 
 
 def _context(uow_factory: UnitOfWorkFactory, period: str, today: dt.date) -> tuple[CompletenessBoard, dict[str, str]]:
