@@ -8,9 +8,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.services import city_reports, sync
+from kehoach_desktop.services.progress_data import get_progress_data
+from kehoach_desktop.services.session import new_demo_workspace, new_workspace
+from kehoach_desktop.services.workspace import WorkspaceSetup, set_demo_today
 from kehoach_desktop.storage.models import ReceivedPackage
 from tests.services.city_fixtures import build_city
+from tests.services.package_tools import private_key_of, repack
 
 ON_TIME = dt.date(2021, 3, 20)  # the template's Q1 deadline is 25/03/2021
 
@@ -62,3 +67,27 @@ def test_a_unit_that_sent_only_a_first_quarter_package_has_no_half_year_figures(
         assert _line(built.city, "006").status == "reported"  # its Q1 is there
     finally:
         built.city.close()
+
+
+def test_a_package_of_an_earlier_version_is_counted_from_the_units_records(tmp_path: Path) -> None:
+    """A package without data/report.json (written before it existed): the city computes the unit's figures
+    of the period from the records the package brought, as of the period's last day."""
+    district = new_demo_workspace(tmp_path / "d.khws")
+    try:
+        genuine = tmp_path / "new.khsync"
+        sync.export_sync_package(uow_factory=district.uow_factory, out=genuine, period="2021-Q1",
+                                 today=district.today())
+        old = repack(genuine, tmp_path / "old.khsync", private_key_of(district),
+                     edit_files=lambda files: files.pop("data/report.json"))
+        own = get_progress_data(uow_factory=district.uow_factory, period="2021-Q1", today=district.today())
+    finally:
+        district.close()
+    city = new_workspace(tmp_path / "city.khws", WorkspaceSetup(mode=WorkspaceMode.CITY))
+    try:
+        set_demo_today(uow_factory=city.uow_factory, day=dt.date(2021, 9, 20))
+        sync.import_package(uow_factory=city.uow_factory, path=old, trust_new_keys=True)
+        line = _line(city, "006")
+        assert (line.source, line.data_sha256, line.as_of) == ("records", "", dt.date(2021, 3, 31))
+        assert (line.flows, line.stocks) == (own.flows, own.stocks)
+    finally:
+        city.close()
