@@ -82,6 +82,8 @@ class AppController:
             if not path.exists():
                 return self._create_demo(path)
             return self._open(path, remember=False)
+        if workspace is None and not last and self.paths.legacy_workspace.exists():
+            workspace = self.paths.legacy_workspace  # made by an earlier version: it stays where it is
         path = workspace or (Path(last) if last else self.paths.default_workspace)
         if path.exists():
             return self._open(path)
@@ -173,7 +175,8 @@ class AppController:
         server_chosen = False
         while True:
             default_server = str(self.settings.value("last_server_url", "") or "")
-            wizard = SetupWizard(template, default_path, default_server=default_server, server_chosen=server_chosen)
+            wizard = SetupWizard(template, default_path, default_server=default_server, server_chosen=server_chosen,
+                                 documents_folder=self.paths.documents_dir)
             if wizard.exec() != wizard.DialogCode.Accepted:
                 return False
             location = wizard.workspace_location()
@@ -357,7 +360,7 @@ class AppController:
         open_button = box.addButton(_("Open a file…"), QMessageBox.ButtonRole.AcceptRole)
         new_button = box.addButton(_("Create a new workspace…"), QMessageBox.ButtonRole.ActionRole)
         box.exec()
-        folder = str(self.settings.value("last_folder", str(self.paths.data_dir)))
+        folder = str(self.settings.value("last_folder", str(self.paths.documents_dir)))
         if box.clickedButton() is open_button:
             chosen, _filter = QFileDialog.getOpenFileName(self.window, _("Open a workspace"), folder,
                                                           _("Kế hoạch workspaces (*.khws);;All files (*)"))
@@ -365,7 +368,7 @@ class AppController:
                 self.settings.setValue("last_folder", str(Path(chosen).parent))
                 self._open(Path(chosen))
         elif box.clickedButton() is new_button:
-            self._run_wizard(Path(folder) / "workspace.khws")
+            self._run_wizard(Path(folder) / self.paths.default_workspace.name)
 
     def offer_file(self, path: Path) -> None:
         """Ask whether to import a package given on the command line into the open workspace."""
@@ -383,12 +386,26 @@ class AppController:
             self.window.deleteLater()
             self.window = None
         if self.session is not None:
+            self._backup_at_exit()
             self.session.close()
             self.session = None
+
+    def _backup_at_exit(self) -> None:
+        """A verified backup of the workspace being closed, when it changed since its newest backup."""
+        from kehoach_desktop.services.backups import backup_if_changed
+
+        try:
+            made = backup_if_changed(uow_factory=self.session.uow_factory)
+        except Exception:  # closing goes on: the workspace itself is saved; the log says what happened
+            log.exception("the backup at exit failed")
+            return
+        if made is not None:
+            log.info("backup at exit %s", made.path)
 
     def shutdown(self) -> None:
         self._wait_for_backups()
         if self.session is not None:
+            self._backup_at_exit()
             self.session.close()
             self.session = None
 

@@ -461,6 +461,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_pdf(args: argparse.Namespace) -> int:
+    from kehoach_desktop.domain.periods import period_label
     from kehoach_desktop.formats import vietnam_time
     from kehoach_desktop.services import reports
     from kehoach_desktop.services.session import open_workspace
@@ -485,7 +486,7 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     if result.stamp is not None:
         print(_("Report data: unit {unit}, period {period}, number {number}, SHA-256 {sha256}").format(
-            unit=result.stamp.unit_code, period=result.stamp.period,
+            unit=result.stamp.unit_code, period=period_label(result.stamp.period),
             number=result.stamp.number_symbol or _("(none)"), sha256=result.stamp.sha256))
     if result.roots:
         print(_("Trusted roots: {roots}").format(roots="; ".join(result.roots)))

@@ -1,8 +1,12 @@
 """Where the user's files live: platformdirs folders, or beside the program in portable mode.
 
+Settings and logs live in the application's own (hidden) folders. What the officer makes and looks
+for — new workspaces, exported workbooks, reports, packages — goes to a visible documents folder:
+``Documents/Kế hoạch Desktop`` (created on first use).
+
 Portable mode (a USB stick holding the program and its workspace) is on when a file
 named ``portable.txt`` stands next to the program (or ``KEHOACH_PORTABLE`` names a
-folder); everything then lives in a ``data`` folder beside it.
+folder); everything then lives in a ``data`` folder beside it, the documents folder too.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from kehoach_desktop import APP_ID
 
 PORTABLE_MARKER = "portable.txt"
+DOCUMENTS_FOLDER_NAME = "Kế hoạch Desktop"
 
 
 @dataclass(frozen=True)
@@ -23,9 +28,21 @@ class AppPaths:
     config_dir: Path
     log_dir: Path
     portable: bool
+    documents_root: Path | None = None  # None: a folder in data_dir (portable mode, tests)
+
+    @property
+    def documents_dir(self) -> Path:
+        """The default folder of the officer's files (created when first used)."""
+        return self.documents_root or self.data_dir / DOCUMENTS_FOLDER_NAME
 
     @property
     def default_workspace(self) -> Path:
+        """Where a new workspace is proposed: in the documents folder, where people look for their files."""
+        return self.documents_dir / "ke-hoach.khws"
+
+    @property
+    def legacy_workspace(self) -> Path:
+        """Where earlier versions made the workspace (a hidden folder); one found there is opened there."""
         return self.data_dir / "workspace.khws"
 
     @property
@@ -65,4 +82,5 @@ def app_paths() -> AppPaths:
         config_dir=Path(platformdirs.user_config_dir(APP_ID, appauthor=False)),
         log_dir=Path(platformdirs.user_log_dir(APP_ID, appauthor=False)),
         portable=False,
+        documents_root=Path(platformdirs.user_documents_dir()) / DOCUMENTS_FOLDER_NAME,
     )

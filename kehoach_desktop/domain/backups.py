@@ -28,6 +28,9 @@ class BackupReason(LabelledEnum):
     BEFORE_MIGRATION = "before-migration"
     BEFORE_RESTORE = "before-restore"
     DAMAGED = "damaged"
+    AFTER_ISSUE = "after-issue"
+    AFTER_REVISION = "after-revision"
+    AT_EXIT = "at-exit"
 
 
 _LABELS[BackupReason] = {
@@ -39,6 +42,9 @@ _LABELS[BackupReason] = {
     "before-migration": N_("Before an upgrade of the workspace"),
     "before-restore": N_("Before a restore"),
     "damaged": N_("Damaged workspace set aside"),
+    "after-issue": N_("After the plan was issued"),
+    "after-revision": N_("After a revision of the plan was opened"),
+    "at-exit": N_("On closing, after changes"),
 }
 
 

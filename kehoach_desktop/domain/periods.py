@@ -43,6 +43,27 @@ class Period:
         return f"tháng {self.start.month} năm {self.year}"
 
 
+    @property
+    def label(self) -> str:
+        """How the screen names the period, in the interface's language: ``quý I/2021``, ``6 tháng đầu năm 2021``."""
+        if self.kind == "year":
+            return _("year {year}").format(year=self.year)
+        if self.kind == "half":
+            return (_("first half of {year}") if self.start.month == 1 else _("second half of {year}")).format(
+                year=self.year)
+        if self.kind == "quarter":
+            return _("quarter {roman}/{year}").format(roman=_ROMAN[(self.start.month - 1) // 3], year=self.year)
+        return _("month {month}/{year}").format(month=self.start.month, year=self.year)
+
+
+def period_label(code: str) -> str:
+    """The on-screen name of a period code (``2021-H1`` → ``6 tháng đầu năm 2021``); an unknown code as it is."""
+    try:
+        return parse_period(code).label
+    except ValidationError:
+        return code
+
+
 def parse_period(text: str) -> Period:
     """Parse and validate a period code; raises :class:`ValidationError` with the accepted forms."""
     value = (text or "").strip().upper()

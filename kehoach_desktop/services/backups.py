@@ -19,7 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kehoach_desktop.domain.backups import BackupReason, BackupStamp, backups_to_keep, daily_backup_due, reason_label
 from kehoach_desktop.domain.errors import WorkspaceCorruptError, WorkspaceError
@@ -39,7 +39,7 @@ from kehoach_desktop.storage.backup import (
 )
 from kehoach_desktop.storage.engine import open_store
 from kehoach_desktop.storage.lock import WorkspaceLock
-from kehoach_desktop.storage.models import WorkspaceInfo
+from kehoach_desktop.storage.models import AuditEntry, WorkspaceInfo
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -143,6 +143,40 @@ def make_backup(*, uow_factory: UnitOfWorkFactory, reason: str | BackupReason,
     if workspace is None:
         return None
     return backup_file(workspace=workspace, reason=reason, now=now)
+
+
+def backup_after(*, uow_factory: UnitOfWorkFactory, reason: str | BackupReason,
+                 now: dt.datetime | None = None) -> BackupInfo | None:
+    """A verified backup after a milestone that is already saved (a plan issued or revised).
+
+    The change stands whatever happens to its backup: a copy that cannot be made is logged and
+    ``None`` returned, as for a workspace on a server.
+    """
+    try:
+        return make_backup(uow_factory=uow_factory, reason=reason, now=now)
+    except WorkspaceError:
+        log.warning("the backup after %s could not be made", _reason_code(reason), exc_info=True)
+        return None
+
+
+def last_change_at(*, uow_factory: UnitOfWorkFactory) -> dt.datetime | None:
+    """When the workspace last changed: every write records an entry in the audit log."""
+    with uow_factory() as uow:
+        return uow.session.scalar(select(func.max(AuditEntry.at)))
+
+
+def backup_if_changed(*, uow_factory: UnitOfWorkFactory, reason: str | BackupReason = BackupReason.AT_EXIT,
+                      now: dt.datetime | None = None) -> BackupInfo | None:
+    """Back up the workspace when something changed since its newest verified backup (at exit);
+    ``None`` when nothing changed, for a workspace on a server, or when the copy cannot be made (logged)."""
+    workspace = workspace_path_of(uow_factory)
+    if workspace is None:
+        return None
+    changed = last_change_at(uow_factory=uow_factory)
+    newest = next((b for b in list_backups(workspace=workspace) if b.verified), None)
+    if changed is None or (newest is not None and newest.taken_at.astimezone() >= changed.astimezone()):
+        return None
+    return backup_after(uow_factory=uow_factory, reason=reason, now=now)
 
 
 def backup_now_to(*, uow_factory: UnitOfWorkFactory, folder: Path, now: dt.datetime | None = None) -> BackupInfo:

@@ -285,7 +285,7 @@ def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path
     units = [r for r in units_to_remind(board, span.code) if unit_codes is None or r.code in unit_codes]
     if not units:
         raise ValidationError(_("No unit is late or missing for {period}: there is nobody to remind.").format(
-            period=span.code))
+            period=span.label))
     deadline = next(p.deadline for p in board.periods if p.period == span.code)
     deadline_text = f"{deadline.day:02d}/{deadline.month:02d}/{deadline.year}"
 

@@ -22,6 +22,8 @@ class WorkspaceSummary:
     key_fingerprint: str
     is_demo: bool
     app_version: str
+    export_folder: str = ""  # the documents folder chosen at set-up or in the settings ("" = the default)
+    officer_name: str = ""  # the officer in charge, named in the history of every change
 
 
 @dataclass(frozen=True)

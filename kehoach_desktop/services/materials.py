@@ -50,6 +50,7 @@ from kehoach_desktop.services.registers import (
     search_condition,
     workspace_unit,
 )
+from kehoach_desktop.services.units import ward_choices
 from kehoach_desktop.storage.models import Material, PlanSection
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
@@ -257,6 +258,13 @@ def material_wards(*, uow_factory: UnitOfWorkFactory) -> tuple[str, ...]:
         s = uow.session
         return distinct_values(s, Material.ward, Material.unit_code == workspace_unit(s),
                                Material.deleted_at.is_(None))
+
+
+def material_ward_choices(*, uow_factory: UnitOfWorkFactory) -> tuple[str, ...]:
+    """What the material form's ward list offers: the unit's wards (reference data), then others already used."""
+    with uow_factory() as uow:
+        unit = workspace_unit(uow.session)
+    return ward_choices(unit, material_wards(uow_factory=uow_factory))
 
 
 def _live(session: Session, material_id: str) -> Material:

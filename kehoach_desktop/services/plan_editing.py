@@ -14,12 +14,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kehoach_desktop.domain.backups import BackupReason
 from kehoach_desktop.domain.enums import PlanStatus, PropagandaForm, SectionKind
 from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT, effective_task_status
 from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
+from kehoach_desktop.services.backups import backup_after
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.edit_guards import label_of, length_problems, refuse_if_changed
 from kehoach_desktop.services.plan_dto import (
@@ -487,7 +489,8 @@ def issue_plan(*, uow_factory: UnitOfWorkFactory, plan_id: str, number: str, iss
                      summary=f"{number}/{plan.symbol}", details={"revision": revision, "reason": nfc(reason),
                                                                   "issue_date": issue_date.isoformat()})
         uow.commit()
-    return Changes(plan=True, tasks=True)
+    backup_after(uow_factory=uow_factory, reason=BackupReason.AFTER_ISSUE)  # the issued state, kept apart
+    return Changes(workspace=True, plan=True, tasks=True)
 
 
 def revise_plan(*, uow_factory: UnitOfWorkFactory, plan_id: str, reason: str) -> Changes:
@@ -507,7 +510,8 @@ def revise_plan(*, uow_factory: UnitOfWorkFactory, plan_id: str, reason: str) ->
         audit.record(s, unit_code=plan.unit_code, action="plan.revise", entity="plan", entity_id=plan.id,
                      summary=reason[:200], details={"revision": plan.revision, "reason": reason})
         uow.commit()
-    return Changes(plan=True, tasks=True)
+    backup_after(uow_factory=uow_factory, reason=BackupReason.AFTER_REVISION)
+    return Changes(workspace=True, plan=True, tasks=True)
 
 
 def task_input_fields() -> tuple[str, ...]:

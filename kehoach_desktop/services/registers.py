@@ -16,7 +16,7 @@ from kehoach_desktop.domain.text import fold
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.unit_view import workspace_unit
-from kehoach_desktop.storage.models import AuditEntry, Plan, PlanSection, Task, utcnow
+from kehoach_desktop.storage.models import AuditEntry, Plan, PlanSection, ResponsibleUnit, Task, utcnow
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 PAGE_SIZE = 200
@@ -64,10 +64,11 @@ class TaskChoice:
 @dataclass(frozen=True)
 class HistoryEntry:
     at: dt.datetime
-    os_user: str
+    os_user: str  # kept for the record; the screen names the officer
     action: str
     summary: str
-    changes: tuple[tuple[str, str, str], ...]  # (field, before, after)
+    changes: tuple[tuple[str, str, str], ...]  # (field, before, after); the ids of records replaced by their names
+    officer: str = ""  # the officer in charge when the change was made (the workspace's settings)
 
 
 class LifecycleSkipError(ValidationError):
@@ -182,16 +183,80 @@ def distinct_values(session: Session, column: Any, *conditions: Any) -> tuple[st
 
 
 def get_history(*, uow_factory: UnitOfWorkFactory, entity_id: str) -> tuple[HistoryEntry, ...]:
-    """Every audit entry of a record, newest first, with the fields it changed."""
+    """Every audit entry of a record, newest first, with the fields it changed.
+
+    Values that are the id of another record (a theme, a task, a responsible unit) are given as that
+    record's name, so that a history never shows a UUID.
+    """
     with uow_factory() as uow:
         entries = uow.session.scalars(select(AuditEntry).where(AuditEntry.entity_id == entity_id)
                                       .order_by(AuditEntry.id.desc())).all()
+        changed = [(e, _changed_fields(e)) for e in entries]
+        names = _names_of(uow.session, {value for _e, pairs in changed for name, pair in pairs.items()
+                                        if name in ID_FIELDS for value in _ids_in(pair)})
+
+        def shown(name: str, value: Any) -> str:
+            if value is None:
+                return ""
+            if name in ID_FIELDS:
+                return "; ".join(names.get(v, v) for v in _ids_in([value]))
+            return str(value)
+
         return tuple(HistoryEntry(
-            at=e.at, os_user=e.os_user, action=e.action, summary=e.summary,
-            changes=tuple((name, str(pair[0] if pair[0] is not None else ""),
-                           str(pair[1] if pair[1] is not None else ""))
-                          for name, pair in sorted((e.details or {}).get("changes", {}).items())))
-            for e in entries)
+            at=e.at, os_user=e.os_user, action=e.action, summary=e.summary, officer=e.signer_profile,
+            changes=tuple((name, shown(name, pair[0]), shown(name, pair[1])) for name, pair in sorted(pairs.items())))
+            for e, pairs in changed)
+
+
+ID_FIELDS = frozenset({"section_id", "task_id", "lead_unit_id", "supporting_unit_ids"})
+_NOT_FIELDS = frozenset({"section", "from", "to", "bulk", "reverted", "source", "file", "sheet", "row"})
+
+
+def _changed_fields(entry: AuditEntry) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` of an entry: the registers' ``changes``, or a task's own fields."""
+    details = entry.details or {}
+    if isinstance(details.get("changes"), dict):
+        return {k: list(v) for k, v in details["changes"].items() if isinstance(v, list | tuple) and len(v) == 2}
+    if not entry.action.startswith("task."):
+        return {}
+    pairs: dict[str, list[Any]] = {}
+    for key, value in details.items():
+        if key in _NOT_FIELDS:
+            continue
+        if entry.action == "task.create":
+            pairs[key] = [None, value]
+        elif isinstance(value, list | tuple) and len(value) == 2:
+            pairs[key] = list(value)
+    return pairs
+
+
+def _ids_in(values: Sequence[Any]) -> list[str]:
+    found: list[str] = []
+    for value in values:
+        if isinstance(value, list | tuple):
+            found.extend(str(v) for v in value if v)
+        elif value:
+            found.append(str(value))
+    return found
+
+
+def _names_of(session: Session, ids: set[str]) -> dict[str, str]:
+    """The name of each record among ``ids``: a section's number and title, a task's content, a unit's name."""
+    if not ids:
+        return {}
+    wanted = list(ids)
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for sid, number, title in session.execute(
+                select(PlanSection.id, PlanSection.number, PlanSection.title).where(PlanSection.id.in_(chunk))):
+            names[sid] = f"{number} {title}".strip()
+        for tid, content in session.execute(select(Task.id, Task.content).where(Task.id.in_(chunk))):
+            names[tid] = content if len(content) <= 80 else content[:79] + "…"
+        for uid, name in session.execute(
+                select(ResponsibleUnit.id, ResponsibleUnit.name).where(ResponsibleUnit.id.in_(chunk))):
+            names[uid] = name
+    return names
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

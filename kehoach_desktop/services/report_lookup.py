@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.exchange.pdf.model import ReportStamp
 from kehoach_desktop.exchange.report_data_schema import REPORT_FILE
 from kehoach_desktop.formats import format_date
@@ -77,11 +78,12 @@ def describe_lookup(result: LookupResult) -> list[str]:
     if stamp is None:
         return [_("This is not the text of a report's QR code (it starts with KHDESKTOP|).")]
     lines = [_("Paper: unit {unit}, period {period}, number {number}, data SHA-256 {sha256}.").format(
-        unit=stamp.unit_code, period=stamp.period, number=stamp.number_symbol or _("(none)"), sha256=stamp.sha256)]
+        unit=stamp.unit_code, period=period_label(stamp.period), number=stamp.number_symbol or _("(none)"),
+        sha256=stamp.sha256)]
     for match in result.matches:
         lines.append(_("It matches package {sequence} of {unit} for {period}, received on {date} ({file}); the "
                        "city's decision: {status}.").format(
-            sequence=match.sequence, unit=match.unit_name or match.unit_code, period=match.period,
+            sequence=match.sequence, unit=match.unit_name or match.unit_code, period=period_label(match.period),
             date=format_date(match.received_at.astimezone().date()), file=match.file_name,
             status=_(_STATUS.get(match.status, match.status))))
     if not result.matches:
@@ -89,7 +91,8 @@ def describe_lookup(result: LookupResult) -> list[str]:
         if result.same_period:
             lines.append(_("Packages received for {period}: {sequences}. Their figures differ from the paper's: "
                            "it was printed from other data than the unit sent.").format(
-                period=stamp.period, sequences=", ".join(str(r.sequence) for r in result.same_period)))
+                period=period_label(stamp.period), sequences=", ".join(str(r.sequence) for r in result.same_period)))
         else:
-            lines.append(_("No package of that unit for {period} has been received.").format(period=stamp.period))
+            lines.append(_("No package of that unit for {period} has been received.").format(
+                period=period_label(stamp.period)))
     return lines

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from kehoach_desktop import __version__
 from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.domain.errors import TemplateError, UserFacingError, ValidationError
+from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.domain.template import parse_template
 from kehoach_desktop.exchange.keys import fingerprint
 from kehoach_desktop.exchange.package import (
@@ -441,7 +442,7 @@ def _import_report(session: Session, info: WorkspaceInfo, package: VerifiedPacka
         message=_("{name}: the package {sequence} of unit {unit} for {period} was imported ({tasks} tasks, "
                   "{materials} materials, {events} events).").format(
                       name=package.file_name, sequence=package.sequence, unit=package.unit_code,
-                      period=package.period, tasks=counts["tasks"], materials=counts["materials"],
+                      period=period_label(package.period), tasks=counts["tasks"], materials=counts["materials"],
                       events=counts["events"]),
         record_counts=counts, changes=REPORT_CHANGES)
 
@@ -479,7 +480,7 @@ def _import_receipt(session: Session, info: WorkspaceInfo, package: VerifiedPack
         path=str(package.path), kind=package.kind, unit_code=package.unit_code, sequence=package.sequence,
         period=package.period, sha256=package.sha256, imported=True,
         message=_("{name}: the city's receipt for package {sequence} ({period}) was imported.").format(
-            name=package.file_name, sequence=sent.sequence, period=sent.period),
+            name=package.file_name, sequence=sent.sequence, period=period_label(sent.period)),
         changes=Changes(packages=True))
 
 

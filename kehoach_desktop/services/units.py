@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -28,6 +30,16 @@ def wards_of(unit_code: str) -> list[tuple[str, str]]:
     """``[(kind, name), …]`` of the commune-level units of a 2021 district, or ``[]`` when unknown."""
     districts = _reference("hanoi-wards-2021.json")["districts"]
     return [(w["kind"], w["name"]) for w in districts.get(unit_code, [])]
+
+
+def ward_choices(unit_code: str, used: Sequence[str] = ()) -> tuple[str, ...]:
+    """The wards a record's form offers: the unit's own wards and communes from the reference data (by name,
+    with the kind when two share a name), then any other place already written in the register."""
+    wards = wards_of(unit_code)
+    counts = Counter(name for _kind, name in wards)
+    names = [f"{kind} {name}" if counts[name] > 1 else name for kind, name in wards]
+    known = {fold(name) for name in names} | {fold(f"{kind} {name}") for kind, name in wards}
+    return tuple(names) + tuple(value for value in used if fold(value) not in known)
 
 
 def seed_responsible_units(session: Session, unit: ReportingUnit) -> list[ResponsibleUnit]:

@@ -18,6 +18,7 @@ from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.exchange.keys import fingerprint, generate_keypair
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import audit
+from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.dto import WorkspaceSummary
 from kehoach_desktop.services.edit_guards import length_problems
 from kehoach_desktop.services.plans import create_plan_from_template
@@ -37,8 +38,12 @@ class WorkspaceSetup:
     unit_full_name: str = ""  # pre-filled from the unit when empty
     signer_name: str = ""
     signer_title: str = ""  # "Chủ tịch" or "Phó Chủ tịch"
-    export_folder: str = ""
+    export_folder: str = ""  # the documents folder: where exports, reports and packages go ("" = the default)
+    officer_name: str = ""  # who keeps the workspace: named in the history of every change
 
+
+OFFICER_SETTING = audit.OFFICER_SETTING
+OFFICER_NAME_MAX = 200  # the audit log's column for the name
 
 SETUP_FIELDS = {"unit_full_name": N_("The unit's full name"), "signer_name": N_("The signer's name"),
                 "signer_title": N_("The signer's title")}
@@ -77,6 +82,7 @@ def create_workspace(*, path: Location, setup: WorkspaceSetup, template: Templat
     full_name = nfc(setup.unit_full_name) or default_full_name(template, setup)
     too_long = length_problems(WorkspaceInfo, {"unit_full_name": full_name, "signer_name": nfc(setup.signer_name),
                                                "signer_title": nfc(setup.signer_title)}, SETUP_FIELDS)
+    too_long += _officer_problems(nfc(setup.officer_name))
     if too_long:
         raise ValidationError(too_long[0], details=too_long[1:])
     keys = generate_keypair()
@@ -88,6 +94,7 @@ def create_workspace(*, path: Location, setup: WorkspaceSetup, template: Templat
             export_folder=setup.export_folder, signing_public_key=keys.public_bytes,
             signing_private_key=keys.private_bytes, is_demo=is_demo, app_version=__version__)
         uow.session.add(workspace)
+        audit.set_officer_name(uow.session, nfc(setup.officer_name))
         record = store_template(uow.session, template, origin="builtin")
         audit.record(uow.session, unit_code=unit_code, action="workspace.create", entity="workspace",
                      entity_id=workspace.id, summary=full_name,
@@ -108,12 +115,46 @@ def get_workspace_summary(*, uow_factory: UnitOfWorkFactory, path: Path | str) -
     with uow_factory() as uow:
         info = uow.session.scalars(select(WorkspaceInfo)).one()
         year = uow.session.scalar(select(TemplateRecord.year).where(TemplateRecord.code == info.template_code))
+        officer = uow.session.get(Setting, OFFICER_SETTING)
         return WorkspaceSummary(
             id=info.id, path=str(path), mode=info.mode, unit_code=info.unit_code, unit_kind=info.unit_kind,
             unit_name=info.unit_name, unit_full_name=info.unit_full_name, template_code=info.template_code,
             template_year=year or 0, signer_name=info.signer_name, signer_title=info.signer_title,
             key_fingerprint=fingerprint(info.signing_public_key), is_demo=info.is_demo,
-            app_version=info.app_version)
+            app_version=info.app_version, export_folder=info.export_folder,
+            officer_name=officer.value if officer is not None else "")
+
+
+def update_workspace_settings(*, uow_factory: UnitOfWorkFactory, officer_name: str,
+                              documents_folder: str) -> Changes:
+    """The settings a user edits after set-up: the officer in charge, the documents folder ("" = the default)."""
+    officer, folder = nfc(officer_name).strip(), nfc(documents_folder).strip()
+    if problems := _officer_problems(officer):
+        raise ValidationError(problems[0])
+    with uow_factory() as uow:
+        info = uow.session.scalars(select(WorkspaceInfo)).one()
+        before = {"officer_name": _officer_of(uow.session), "documents_folder": info.export_folder}
+        after = {"officer_name": officer, "documents_folder": folder}
+        if before == after:
+            return Changes()
+        info.export_folder = folder
+        audit.set_officer_name(uow.session, officer)
+        audit.record(uow.session, unit_code=info.unit_code, action="workspace.settings", entity="workspace",
+                     entity_id=info.id, summary=_("Workspace settings changed"),
+                     details={"changes": {k: [before[k], after[k]] for k in after if before[k] != after[k]}})
+        uow.commit()
+    return Changes(workspace=True)
+
+
+def _officer_problems(name: str) -> list[str]:
+    if len(name) <= OFFICER_NAME_MAX:
+        return []
+    return [_("{field} is too long: at most {n} characters ({count} typed).").format(
+        field=_("The officer's name"), n=OFFICER_NAME_MAX, count=len(name))]
+
+
+def _officer_of(session: Session) -> str:
+    return audit.officer_name(session)
 
 
 def get_workspace_template(*, uow_factory: UnitOfWorkFactory) -> Template:

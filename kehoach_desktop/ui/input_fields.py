@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from PySide6.QtCore import QDate, QTimer, Signal
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtCore import QDate, QRect, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.formats import format_number
 from kehoach_desktop.i18n import _
+from kehoach_desktop.ui import icons
 
 _MONEY_JUNK = re.compile(r"[\s\u00a0.,₫]|vnd|đ$", re.IGNORECASE)
 NO_DATE = QDate(2000, 1, 1)
@@ -130,23 +131,39 @@ class CommitTextEdit(QPlainTextEdit):
 
 
 class ProblemLabel(QLabel):
-    """The reason a field is refused (red) or flagged (amber), shown next to it; hidden when all is well."""
+    """The reason a field is refused (red) or flagged (amber), shown next to it; hidden when all is well.
+
+    The mark before the text is a bundled icon painted in the left margin (a symbol character would
+    show as an empty box on computers without the font).
+    """
+
+    ICON_SIZE = 14
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
+        self._icon = icons.BLOCKED
         self.setVisible(False)
 
     def show_problem(self, message: str, *, blocking: bool = True) -> None:
         if not message:
             self.clear_problem()
             return
-        icon = "⛔" if blocking else "⚠"
+        self._icon = icons.BLOCKED if blocking else icons.WARNING
         colour = "#b91c1c" if blocking else "#92400e"
-        self.setText(f"{icon} {message}")
-        self.setStyleSheet(f"color: {colour}; font-size: 12px;")
+        self.setText(message)
+        self.setStyleSheet(f"color: {colour}; font-size: 12px; padding-left: {self.ICON_SIZE + 4}px;")
         self.setProperty("blocking", blocking)
         self.setVisible(True)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.text():
+            top = self.contentsRect().top() + max(0, (self.fontMetrics().height() - self.ICON_SIZE) // 2)
+            painter = QPainter(self)
+            icons.icon(self._icon).paint(painter, QRect(0, top, self.ICON_SIZE, self.ICON_SIZE))
+            painter.end()
 
     def clear_problem(self) -> None:
         self.setText("")

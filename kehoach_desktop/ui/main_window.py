@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -26,6 +27,7 @@ from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.folders import DocumentFolders, open_folder
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ class Area:
     title: str  # N_() source text
     coming: str = ""  # what the page will do, for areas delivered later
 
+
+SIDE_WIDTH = 230
+NARROW_SIDE_WIDTH = 180  # windows narrower than WIDE_WINDOW (1024×768 screens)
+WIDE_WINDOW = 1200
 
 DISTRICT_AREAS = (
     Area("overview", N_("Overview")),
@@ -80,13 +86,13 @@ class MainWindow(QMainWindow):
         self._log_file = log_file
         self._on_open_other = on_open_other
         self.summary = session.summary()
-        self.setWindowTitle(f"{APP_NAME} — {self.summary.unit_full_name}")
+        self.setWindowTitle(self.summary.unit_full_name)  # Qt adds the application's name after it
         self.setMinimumSize(900, 600)
 
         self.areas = CITY_AREAS if self.summary.mode == WorkspaceMode.CITY.value else DISTRICT_AREAS
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(230)
+        self.navigation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         # Pages are built when first shown (start-up time): page_by_key[key] builds one on demand,
@@ -114,7 +120,8 @@ class MainWindow(QMainWindow):
         side_layout.setSpacing(0)
         side_layout.addWidget(unit_label)
         side_layout.addWidget(self.navigation, 1)
-        side.setFixedWidth(230)
+        side.setFixedWidth(SIDE_WIDTH)
+        self._side = side
         side.setStyleSheet("background: #1f2a37;")
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -214,6 +221,14 @@ class MainWindow(QMainWindow):
         show_folder.triggered.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._session.folder))))
         file_menu.addAction(show_folder)
+        show_documents = QAction(_("Open the documents folder"), self)
+        show_documents.setObjectName("open_documents_folder")
+        show_documents.triggered.connect(lambda: open_folder(DocumentFolders(self._session, self._settings).root()))
+        file_menu.addAction(show_documents)
+        self.settings_action = QAction(_("Workspace settings…"), self)
+        self.settings_action.setObjectName("workspace_settings")
+        self.settings_action.triggered.connect(self.open_workspace_settings)
+        file_menu.addAction(self.settings_action)
         if self.summary.mode != WorkspaceMode.CITY.value:  # progress workbooks are a district's own
             file_menu.addSeparator()
             self.excel_export_action = QAction(_("Export progress to Excel…"), self)
@@ -256,6 +271,14 @@ class MainWindow(QMainWindow):
         log_action.triggered.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._log_file.parent))))
         help_menu.addAction(log_action)
+
+    def open_workspace_settings(self) -> QDialog:
+        from kehoach_desktop.ui.dialogs.workspace_settings_dialog import WorkspaceSettingsDialog
+
+        dialog = WorkspaceSettingsDialog(self._session, self)
+        dialog.changed.connect(self.apply_changes)
+        dialog.open()
+        return dialog
 
     def open_excel_export(self) -> QDialog:
         from kehoach_desktop.ui.dialogs.excel_export_dialog import ExcelExportDialog
@@ -304,6 +327,13 @@ class MainWindow(QMainWindow):
         # first start: 1280×800, or 90 % of a smaller screen
         available = self.screen().availableGeometry()
         self.resize(min(1280, int(available.width() * 0.9)), min(800, int(available.height() * 0.9)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """On a small screen the navigation gives the page some of its width."""
+        width = SIDE_WIDTH if event.size().width() >= WIDE_WINDOW else NARROW_SIDE_WIDTH
+        if self._side.width() != width:
+            self._side.setFixedWidth(width)
+        super().resizeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("main_window/geometry", self.saveGeometry())

@@ -26,6 +26,7 @@ from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.domain.template import ReportingUnit, Template
 from kehoach_desktop.i18n import _
+from kehoach_desktop.paths import DOCUMENTS_FOLDER_NAME
 from kehoach_desktop.services.session import check_server_address
 from kehoach_desktop.services.workspace import WorkspaceSetup
 from kehoach_desktop.ui.input_fields import ProblemLabel
@@ -163,11 +164,20 @@ class _SignerPage(QWizardPage):
         form.addRow(_("Full name:"), self.name)
         form.addRow(_("Title:"), self.title)
         form.addRow("", hint)
+        self.officer = QLineEdit()
+        self.officer.setObjectName("officer_name")
+        self.officer.setPlaceholderText(_("e.g. Trần Thị Bình"))
+        officer_hint = QLabel(_("The officer who keeps this workspace: the history of every record shows this name "
+                                "(it can be changed in File → Workspace settings)."))
+        officer_hint.setWordWrap(True)
+        officer_hint.setProperty("role", "hint")
+        form.addRow(_("Officer in charge:"), self.officer)
+        form.addRow("", officer_hint)
         self.registerField("signer_name*", self.name)
 
 
 class _LocationPage(QWizardPage):
-    def __init__(self, default_path: Path, default_server: str = "") -> None:
+    def __init__(self, default_path: Path, default_server: str = "", documents_folder: Path | None = None) -> None:
         super().__init__()
         self.setTitle(_("Where to keep the workspace"))
         layout = QVBoxLayout(self)
@@ -212,8 +222,10 @@ class _LocationPage(QWizardPage):
         self.server_row = server_box
         form.addRow(_("Database address:"), server_box)
         self._form = form
-        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        self.export_folder = QLineEdit(documents or str(Path.home()))
+        if documents_folder is None:
+            documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            documents_folder = Path(documents) / DOCUMENTS_FOLDER_NAME if documents else Path.home()
+        self.export_folder = QLineEdit(str(documents_folder))
         self.export_folder.setObjectName("export_folder")
         browse_folder = QPushButton(_("Choose…"))
         browse_folder.clicked.connect(self._on_browse_folder_clicked)
@@ -222,7 +234,12 @@ class _LocationPage(QWizardPage):
         folder_layout.setContentsMargins(0, 0, 0, 0)
         folder_layout.addWidget(self.export_folder, 1)
         folder_layout.addWidget(browse_folder)
-        form.addRow(_("Folder for exported files:"), folder_row)
+        form.addRow(_("Documents folder:"), folder_row)
+        folder_hint = QLabel(_("Exported workbooks, reports and packages are saved here by default (it is made "
+                               "when first used); it can be changed later in File → Workspace settings."))
+        folder_hint.setWordWrap(True)
+        folder_hint.setProperty("role", "hint")
+        form.addRow("", folder_hint)
         self.summary = QLabel()
         self.summary.setObjectName("setup_summary")
         self.summary.setWordWrap(True)
@@ -265,7 +282,7 @@ class _LocationPage(QWizardPage):
             return None
 
     def _on_browse_folder_clicked(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, _("Folder for exported files"), self.export_folder.text())
+        chosen = QFileDialog.getExistingDirectory(self, _("Documents folder"), self.export_folder.text())
         if chosen:
             self.export_folder.setText(chosen)
 
@@ -287,7 +304,7 @@ class SetupWizard(QWizard):
     """Asks the first-run questions; :meth:`result_setup` gives the answers after ``exec()``."""
 
     def __init__(self, template: Template, default_path: Path, parent: QWidget | None = None, *,
-                 default_server: str = "", server_chosen: bool = False) -> None:
+                 default_server: str = "", server_chosen: bool = False, documents_folder: Path | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Set up Kế hoạch Desktop"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -296,7 +313,7 @@ class SetupWizard(QWizard):
         self.mode_page = _ModePage(template)
         self.unit_page = _UnitPage(template, self.mode_page)
         self.signer_page = _SignerPage()
-        self.location_page = _LocationPage(default_path, default_server)
+        self.location_page = _LocationPage(default_path, default_server, documents_folder)
         self.location_page.on_server.setChecked(server_chosen)
         for page in (self.mode_page, self.unit_page, self.signer_page, self.location_page):
             self.addPage(page)
@@ -318,6 +335,7 @@ class SetupWizard(QWizard):
             signer_name=self.signer_page.name.text().strip(),
             signer_title=self.signer_page.title.currentText().strip(),
             export_folder=self.location_page.export_folder.text().strip(),
+            officer_name=self.signer_page.officer.text().strip(),
         )
 
     def workspace_path(self) -> Path:

@@ -24,4 +24,13 @@ QLabel[role="card-detail"] {{ color: #6b7280; font-size: 12px; }}
 QLabel[role="placeholder"] {{ color: #374151; font-size: 14px; padding: 24px;
     background: #f9fafb; border: 1px dashed #d1d5db; border-radius: 8px; }}
 QWidget#page_area {{ background: #f3f4f6; }}
+/* Room above the line: the marks over Vietnamese capitals (Ấ, Ổ, Ả) rise above the ascent of some fonts
+   (DejaVu Sans), and Qt cuts off what does not fit a label or a tab exactly one line high. */
+QLabel {{ padding-top: 0.25em; }}
+QTabBar::tab {{ padding: 5px 12px 4px 12px; margin-right: 2px; color: #1f2937; background: #e5e7eb;
+    border: 1px solid #d1d5db; border-bottom: none; border-top-left-radius: 4px; border-top-right-radius: 4px; }}
+QTabBar::tab:selected {{ background: #ffffff; }}
+QTabBar::tab:!selected {{ margin-top: 2px; }}
+QTabBar::tab:disabled {{ color: #9ca3af; }}
+QTabWidget::pane {{ border: 1px solid #d1d5db; top: -1px; background: #ffffff; }}
 """

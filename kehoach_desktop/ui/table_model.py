@@ -8,6 +8,8 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from kehoach_desktop.ui import icons
+
 Row = TypeVar("Row")
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -19,6 +21,7 @@ class Column(Generic[Row]):
     sort_key: Callable[[Row], Any] | None = None
     numeric: bool = False
     tooltip: Callable[[Row], str] | None = None
+    icon: Callable[[Row], str] | None = None  # the name of a bundled icon shown before the text ("" for none)
 
 
 def cell_data(column: Any, row: Any, role: int) -> Any:
@@ -33,6 +36,9 @@ def cell_data(column: Any, row: Any, role: int) -> Any:
         return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
     if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
         return column.tooltip(row)
+    if role == Qt.ItemDataRole.DecorationRole and getattr(column, "icon", None) is not None:
+        name = column.icon(row)
+        return icons.icon(name) if name else None
     return None
 
 

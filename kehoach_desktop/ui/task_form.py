@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -117,10 +119,10 @@ class TaskForm(QWidget):
         right.addWidget(self.supporting, 1)
         right.addWidget(self.supporting_count)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
-        layout.addLayout(left, 3)
-        layout.addLayout(right, 2)
+        self._columns = QHBoxLayout(self)
+        self._columns.setContentsMargins(0, 6, 0, 0)
+        self._columns.addLayout(left, 3)
+        self._columns.addLayout(right, 2)
 
         self.content.textChanged.connect(self._on_changed)
         self.form.currentIndexChanged.connect(self._on_changed)
@@ -133,6 +135,18 @@ class TaskForm(QWidget):
         self.supporting.itemChanged.connect(self._on_changed)
         self.supporting_filter.textChanged.connect(self._on_supporting_filter)
         self.setEnabled(False)
+
+    NARROW = 620  # below this width the supporting units go under the fields (small screens)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        direction = (QBoxLayout.Direction.TopToBottom if event.size().width() < self.NARROW
+                     else QBoxLayout.Direction.LeftToRight)
+        if self._columns.direction() != direction:
+            self._columns.setDirection(direction)
+            self._columns.activate()
+            # a scroll area around the form keeps it this high (and scrolls) rather than squeezing its rows
+            self.setMinimumHeight(self._columns.totalMinimumSize().height())
+        super().resizeEvent(event)
 
     def _with_problem(self, widget: QWidget, name: str) -> QVBoxLayout:
         box = QVBoxLayout()

@@ -1,9 +1,31 @@
-"""Small shared widgets: page headers and figure cards."""
+"""Small shared widgets and helpers: page headers, figure cards, tables and trees that fit small screens."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kehoach_desktop.ui.table_model import DtoTableModel
 
@@ -75,3 +97,70 @@ def sortable_table(model: QAbstractItemModel, object_name: str,
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.verticalHeader().setVisible(False)
     return proxy, table
+
+
+class WrappingTreeDelegate(QStyledItemDelegate):
+    """Rows as high as their text wrapped at the column's width (Qt's own delegate measures unwrapped text)."""
+
+    PADDING = 4
+
+    def __init__(self, tree: QTreeView) -> None:
+        super().__init__(tree)
+        self._tree = tree
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        width = self._tree.columnWidth(index.column())
+        if index.column() == 0:
+            depth, parent = 0, index.parent()
+            while parent.isValid():
+                depth, parent = depth + 1, parent.parent()
+            width -= self._tree.indentation() * (depth + (1 if self._tree.rootIsDecorated() else 0))
+        if self._tree.isFirstColumnSpanned(index.row(), index.parent()):
+            width = self._tree.viewport().width()
+        measured = QStyleOptionViewItem(option)
+        measured.rect = QRect(0, 0, max(width, 1), 1)
+        hint = super().sizeHint(measured, index)
+        return QSize(hint.width(), hint.height() + self.PADDING)
+
+
+def wrap_tree_text(tree: QTreeView) -> None:
+    """Show every item's whole text, wrapped onto more lines when the column is narrow, never ending in "…"."""
+    tree.setWordWrap(True)
+    tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+    tree.setUniformRowHeights(False)
+    tree.setItemDelegate(WrappingTreeDelegate(tree))
+    tree.header().sectionResized.connect(lambda *_args: tree.scheduleDelayedItemsLayout())
+
+
+class ColumnsByWidth(QObject):
+    """Hides the less needed columns of a table while it is narrower than each column's threshold
+    (small screens); the record's form shows those fields anyway."""
+
+    def __init__(self, view: QTableView, thresholds: dict[int, int]) -> None:
+        super().__init__(view)
+        self._view = view
+        self._thresholds = thresholds
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._view and event.type() == QEvent.Type.Resize:
+            width = self._view.width()
+            for column, threshold in self._thresholds.items():
+                self._view.setColumnHidden(column, width < threshold)
+        return False
+
+
+def fit_header_texts(view: QTableView) -> None:
+    """Widen every column that is narrower than its header's text (a fixed width chosen for English)."""
+    header = view.horizontalHeader()
+    model = header.model()
+    metrics = header.fontMetrics()
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    arrow = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    for column in range(header.count()):
+        if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Interactive:
+            continue
+        text = str(model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+        need = metrics.horizontalAdvance(text) + 2 * margin + (arrow + margin if header.isSortIndicatorShown() else 0)
+        if header.sectionSize(column) < need:
+            header.resizeSection(column, need)

@@ -28,13 +28,13 @@ def test_a_paper_matches_the_package_of_its_period_and_a_changed_one_matches_non
 
     assert cli.main(["--lang", "en", "report", "lookup", "--workspace", str(city), qr]) == cli.EXIT_OK
     out = capsys.readouterr().out
-    assert "It matches package 1 of Ủy ban nhân dân quận Đống Đa for 2021-Q1, received on 20/03/2021" in out
+    assert "It matches package 1 of Ủy ban nhân dân quận Đống Đa for quarter I/2021, received on 20/03/2021" in out
 
     forged = qr[:-1] + ("0" if qr[-1] != "0" else "1")  # the figures of the paper were changed
     assert cli.main(["--lang", "en", "report", "lookup", "--workspace", str(city), forged]) == cli.EXIT_REFUSED
     err = capsys.readouterr().err
     assert "No package received from unit 006 holds these figures." in err
-    assert "Packages received for 2021-Q1: 1. Their figures differ from the paper's" in err
+    assert "Packages received for quarter I/2021: 1. Their figures differ from the paper's" in err
 
     assert cli.main(["--lang", "en", "report", "lookup", "--workspace", str(city), "hello"]) == cli.EXIT_REFUSED
     assert "not the text of a report's QR code" in capsys.readouterr().err

@@ -139,8 +139,10 @@ def _demo(path: Path, scale: int) -> Path:
 
 
 def _copy_files(source_folder: Path, folder: Path) -> None:
+    """The workspace's files (not its backups folder: issuing or revising a plan makes a backup)."""
     for item in source_folder.iterdir():
-        shutil.copy(item, folder / item.name)
+        if item.is_file():
+            shutil.copy(item, folder / item.name)
 
 
 @write_path("bulk status change of 2,000 materials")

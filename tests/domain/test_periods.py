@@ -43,3 +43,21 @@ def test_overlap_and_contains() -> None:
 def test_a_year_offers_nineteen_periods() -> None:
     codes = [p.code for p in periods_of_year(2021)]
     assert codes[:3] == ["2021", "2021-H1", "2021-H2"] and codes[-1] == "2021-12" and len(codes) == 19
+
+
+@pytest.mark.parametrize(("code", "vietnamese", "english"), [
+    ("2021", "năm 2021", "year 2021"),
+    ("2021-H1", "6 tháng đầu năm 2021", "first half of 2021"),
+    ("2021-H2", "6 tháng cuối năm 2021", "second half of 2021"),
+    ("2021-Q3", "quý III/2021", "quarter III/2021"),
+    ("2021-03", "tháng 3/2021", "month 3/2021"),
+    ("not a period", "not a period", "not a period"),
+])
+def test_periods_are_named_in_words_on_screen(code: str, vietnamese: str, english: str) -> None:
+    from kehoach_desktop import i18n
+    from kehoach_desktop.domain.periods import period_label
+
+    i18n.setup("vi")
+    assert period_label(code) == vietnamese
+    i18n.setup("en")
+    assert period_label(code) == english

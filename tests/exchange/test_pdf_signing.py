@@ -176,7 +176,7 @@ def test_the_cli_signs_with_a_password_from_the_environment(
     assert cli.main(["--lang", "en", "pdf", "verify", str(out), "--workspace", str(workspace)]) \
         == cli.EXIT_UNTRUSTED
     printed = capsys.readouterr().out
-    assert "Phạm Thị Lan Anh" in printed and "NOT trusted" in printed and "period 2021-Q1" in printed
+    assert "Phạm Thị Lan Anh" in printed and "NOT trusted" in printed and "period quarter I/2021" in printed
     assert (
         cli.main(
             [

@@ -209,3 +209,37 @@ def test_a_bad_backup_is_refused_and_the_workspace_unchanged(case: str, workspac
         backups.restore_backup(workspace=workspace, backup=bad)
     assert workspace.read_bytes() == before
     assert not list(workspace.parent.glob("*.restoring"))
+
+
+def test_issuing_and_revising_the_plan_each_leave_a_verified_backup(session: WorkspaceSession,
+                                                                     workspace: Path) -> None:
+    from kehoach_desktop.services import plan_editing as edit
+
+    state = edit.get_plan_editor(uow_factory=session.uow_factory, today=session.today())
+    assert state is not None and not state.is_draft  # the demo's plan is issued
+    edit.revise_plan(uow_factory=session.uow_factory, plan_id=state.plan_id, reason="Bổ sung nhiệm vụ quý IV")
+    [revised] = backups.list_backups(workspace=workspace)
+    assert revised.reason == "after-revision" and revised.verified
+    edit.issue_plan(uow_factory=session.uow_factory, plan_id=state.plan_id, number="09",
+                    issue_date=dt.date(2021, 9, 20))
+    issued = backups.list_backups(workspace=workspace)[0]
+    assert issued.reason == "after-issue" and issued.verified and integrity(issued.path) == "ok"
+    copy = open_workspace(issued.path)  # the backup holds the issued revision itself
+    try:
+        again = edit.get_plan_editor(uow_factory=copy.uow_factory, today=session.today())
+        assert not again.is_draft and again.details.number == "09" and again.revision == state.revision + 1
+    finally:
+        copy.close()
+
+
+def test_a_backup_at_exit_only_when_something_changed_since_the_newest_one(session: WorkspaceSession,
+                                                                           workspace: Path) -> None:
+    from kehoach_desktop.services.workspace import update_workspace_settings
+
+    backups.make_backup(uow_factory=session.uow_factory, reason="daily")
+    assert backups.backup_if_changed(uow_factory=session.uow_factory) is None  # nothing changed since
+    update_workspace_settings(uow_factory=session.uow_factory, officer_name="Trần Thị Bình", documents_folder="")
+    made = backups.backup_if_changed(uow_factory=session.uow_factory)
+    assert made is not None and made.reason == "at-exit" and made.verified
+    assert backups.backup_if_changed(uow_factory=session.uow_factory) is None
+    assert [b.reason for b in backups.list_backups(workspace=workspace)] == ["at-exit", "daily"]

@@ -50,3 +50,33 @@ def test_add_edit_deactivate_and_reactivate(district) -> None:
     set_responsible_unit_active(uow_factory=uow, unit_id=created.id, active=True)
     assert audit_actions(district)[-5:] == ["unit.create", "unit.update", "task.create", "unit.deactivate",
                                             "unit.activate"]
+
+
+def test_the_ward_lists_offer_the_units_wards_then_the_places_already_written() -> None:
+    from kehoach_desktop.services.units import ward_choices, wards_of
+
+    dong_da = [name for _kind, name in wards_of("006")]
+    assert ward_choices("006") == tuple(dong_da) and "Láng Hạ" in dong_da
+    # "Phường Láng Hạ" is Láng Hạ written with its kind; "Ngõ 12" is a place of the register's own
+    assert ward_choices("006", ["Phường Láng Hạ", "LANG HA", "Ngõ 12"]) == (*dong_da, "Ngõ 12")
+    # Gia Lâm has a township and a commune both named Yên Viên: the kind tells them apart
+    gia_lam = ward_choices("018")
+    assert "thị trấn Yên Viên" in gia_lam and "xã Yên Viên" in gia_lam and "Yên Viên" not in gia_lam
+    assert ward_choices("no such unit", ["Khu A"]) == ("Khu A",)  # a unit the reference data does not know
+
+
+def test_changes_name_the_officer_in_charge_not_the_computers_login(district) -> None:
+    from sqlalchemy import select
+
+    from kehoach_desktop.services.workspace import update_workspace_settings
+    from kehoach_desktop.storage.models import AuditEntry
+
+    update_workspace_settings(uow_factory=district.uow_factory, officer_name="Trần Thị Bình", documents_folder="")
+    assert district.summary().officer_name == "Trần Thị Bình"
+    create_task(uow_factory=district.uow_factory, section_id=theme(editor(district), "II.1.1").id, fields=task_input())
+    with district.uow_factory() as uow:
+        entry = uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+        assert entry.action == "task.create" and entry.signer_profile == "Trần Thị Bình"
+    with pytest.raises(ValidationError, match="too long"):
+        update_workspace_settings(uow_factory=district.uow_factory, officer_name="x" * 201, documents_folder="")
+    assert district.summary().officer_name == "Trần Thị Bình"  # nothing written

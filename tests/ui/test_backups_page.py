@@ -91,7 +91,7 @@ def test_back_up_now_lists_a_good_backup_with_date_size_and_reason(qtbot, sessio
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     cells = [page.proxy.index(0, c).data() for c in range(page.proxy.columnCount())]
     assert cells[1].endswith(("KB", "MB")) and cells[2] == "Backed up by hand" and cells[3] == "Good"
-    assert "checked and good" in page.message.text()
+    assert "checked and good" in page.done_notice.text()
     page.table.selectRow(0)
     assert page.restore_button.isEnabled()
     (tmp_path / "shots").mkdir(exist_ok=True)

@@ -10,6 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QSettings, Qt
 
+from kehoach_desktop.domain.periods import period_label
+from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.services.materials import MaterialFilter, material_totals
 from kehoach_desktop.ui.main_window import MainWindow
 from kehoach_desktop.ui.models.board_model import BoardTableModel, CellRole
@@ -60,7 +62,8 @@ def test_board_review_drill_down_and_consolidated_reports(qtbot, window: MainWin
     cell = page.table.currentIndex().data(CellRole)
     assert cell.timeliness == "on_time" and "#1" in page.table.currentIndex().data()
     assert page.select_unit("001", "2021-H1")
-    assert page.table.currentIndex().data().startswith("⚠")  # missing, shown in text as well as colour
+    missing = page.table.currentIndex()  # missing: said by the text and a warning icon as well as the colour
+    assert missing.data() == Timeliness.MISSING.label and missing.data(Qt.ItemDataRole.DecorationRole) is not None
     assert page.table.currentIndex().data(Qt.ItemDataRole.BackgroundRole) is not None
     SHOTS.mkdir(exist_ok=True)
     window.grab().save(str(SHOTS / "board.png"))
@@ -125,4 +128,5 @@ def test_reminder_letters_from_the_board(qtbot, window: MainWindow, tmp_path: Pa
     assert page.select_unit("001", "2021-H1")
     paths = page.write_reminders(tmp_path, combined=True)
     assert len(paths) == 1 and paths[0].read_bytes().startswith(b"%PDF")
-    assert "2021-H1" in page.details.text()
+    assert period_label("2021-H1") in page.done_notice.text() and "2021-H1" not in page.done_notice.text()
+    assert page.done_notice.open_button.isVisible() and page.done_notice.folder == tmp_path

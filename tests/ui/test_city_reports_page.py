@@ -61,7 +61,7 @@ def test_a_scanned_qr_text_says_which_package_the_paper_matches(qtbot: QtBot, pa
     qtbot.keyClicks(page.qr_text, text)
     qtbot.keyClick(page.qr_text, Qt.Key.Key_Return)  # what a scanner does after the text
     shown = page.lookup_result.text()
-    assert "Khớp với gói 1 của Ủy ban nhân dân quận Đống Đa cho 2021-Q1" in shown, shown
+    assert "Khớp với gói 1 của Ủy ban nhân dân quận Đống Đa cho quý I/2021" in shown, shown
     SHOTS.mkdir(exist_ok=True)
     qtbot.wait(50)  # the label grows to its lines
     page.grab().save(str(SHOTS / "qr-lookup.png"))
@@ -70,7 +70,7 @@ def test_a_scanned_qr_text_says_which_package_the_paper_matches(qtbot: QtBot, pa
     other = paper_qr(folder, "006", "2021-H1")  # a paper of a period the unit has not sent
     qtbot.keyClicks(page.qr_text, other)
     qtbot.mouseClick(page.lookup_button, Qt.MouseButton.LeftButton)
-    assert "Chưa nhận được gói nào của đơn vị đó cho 2021-H1" in page.lookup_result.text()
+    assert "Chưa nhận được gói nào của đơn vị đó cho 6 tháng đầu năm 2021" in page.lookup_result.text()
     page.qr_text.clear()
     qtbot.keyClicks(page.qr_text, "KHDESKTOP|2|006|2021-Q1||sha256:12ab")  # cut short when scanned
     qtbot.mouseClick(page.lookup_button, Qt.MouseButton.LeftButton)

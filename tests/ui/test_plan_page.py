@@ -151,7 +151,8 @@ def test_a_coordinator_drafts_edits_undoes_issues_revises_and_compares(qtbot, pa
     page.text_edit.setPlainText("Tuyên truyền cổ động trực quan tại quận Đống Đa.")
     page.text_edit.commit()
     item = page.tree.currentItem()
-    assert item.text(2) == "✎" and "adapted" in page.section_marks.text().lower()
+    assert not item.icon(2).isNull() and "adapted" in page.section_marks.text().lower()  # the bundled pencil icon
+    assert page.section_marks.icon_name == "edit"
     assert page.revert_button.isEnabled()
     page.show_template_button.setChecked(True)
     assert page.template_view.isVisible() and page.template_view.toPlainText().startswith("Phát hành cắm nang")

@@ -68,7 +68,8 @@ def test_generate_preview_navigate_zoom_save_and_print(qtbot: QtBot, page: Repor
     generate(qtbot, page, reports.PROGRESS, "2021-Q2")
     pages = page.document.pageCount()
     assert pages > 3 and page.page_count.text() == f"/ {pages}"
-    assert "SHA-256" in page.status.text()
+    assert page.status.text() == f"{pages} pages generated."  # the data's hash only in the details (tooltip)
+    assert "SHA-256" in page.status.toolTip()
     qtbot.waitUntil(lambda: has_dark_pixels(page), timeout=20_000)  # QPdfView renders asynchronously
     page.grab().save(str(tmp_path / "reports-page.png"))
 
@@ -84,6 +85,7 @@ def test_generate_preview_navigate_zoom_save_and_print(qtbot: QtBot, page: Repor
     saved = tmp_path / "saved.pdf"
     page.save_to(saved)
     assert saved.read_bytes() == page.current.read_bytes()
+    assert str(saved) in page.done_notice.text() and page.done_notice.folder == tmp_path
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)

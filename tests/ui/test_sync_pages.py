@@ -50,8 +50,11 @@ def test_district_exports_and_city_imports_after_confirming_the_key(qtbot, tmp_p
         with qtbot.waitSignal(page.changed, timeout=20000):
             page.export_package(tmp_path / "006-2021-Q3-001.khsync", page.period.currentData())
         assert page.model.rowCount() == 1
-        assert page.model.data(page.model.index(0, 4)) == "Sent"
+        # only written to disk: exported, not sent (the city's receipt says when it arrived)
+        assert page.model.data(page.model.index(0, 4)) == "Exported (no receipt from the city yet)"
+        assert page.model.data(page.model.index(0, 1)) == "quarter III/2021"  # the period in words
         assert (tmp_path / "006-2021-Q3-001.khsync").is_file()
+        assert "quarter III/2021" in page.done_notice.text() and page.done_notice.folder == tmp_path
 
         packages = PackagesPage(city)
         qtbot.addWidget(packages)
@@ -73,6 +76,20 @@ def test_district_exports_and_city_imports_after_confirming_the_key(qtbot, tmp_p
         assert packages.model.data(packages.model.index(0, 0)) == "006"
         packages.table.selectRow(0)
         assert packages.receipt_button.isEnabled()
+
+        # the city's receipt, imported by the district: now the package is sent
+        receipts = tmp_path / "receipts"
+        receipts.mkdir()
+        packages.export_receipt(packages.model.row_at(0).sha256, receipts / "r.khreceipt")
+        qtbot.waitUntil(lambda: (receipts / "r.khreceipt").is_file() and packages.done_notice.isVisible())
+        confirmed, imported = [], []
+        _answer_next_dialog(qtbot, "The fingerprint is the same", confirmed)
+        with qtbot.waitSignal(page.changed, timeout=20000):
+            page.import_files([receipts / "r.khreceipt"])
+            qtbot.waitUntil(lambda: bool(confirmed), timeout=20000)
+            _answer_next_dialog(qtbot, "OK", imported)
+        qtbot.waitUntil(lambda: bool(imported), timeout=20000)
+        assert page.model.data(page.model.index(0, 4)) == "Sent: received by the city"
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.grab().save(str(SCREENSHOTS / "sync_page.png"))

@@ -78,7 +78,8 @@ def test_every_task_is_listed_and_overdue_or_soon_stand_out(page: TasksPage) -> 
     model = page.model
     late = next(i for i in range(model.rowCount()) if model.row_at(i).content.startswith("Pa nô"))
     soon = next(i for i in range(model.rowCount()) if model.row_at(i).content.startswith("Phát thanh"))
-    assert model.data(model.index(late, 0)) == "⚠ Overdue"  # not colour alone
+    assert model.data(model.index(late, 0)) == "Overdue"  # not colour alone: the words and a warning icon
+    assert model.data(model.index(late, 0), Qt.ItemDataRole.DecorationRole) is not None
     assert model.data(model.index(late, 0), Qt.ItemDataRole.BackgroundRole).color() == OVERDUE_BACKGROUND
     assert "2 days late" in model.data(model.index(late, 4))
     assert "in 3 days" in model.data(model.index(soon, 4))
@@ -129,7 +130,8 @@ def test_progress_is_updated_on_the_issued_plan(qtbot, page: TasksPage, session)
     [row] = page.visible_rows()
     assert (row.status, row.percent_done, row.indicator_achieved, row.spent) == ("done", 100, 14, 9_500_000)
     assert row.progress_updated_on == TODAY
-    assert page.model.data(page.model.index(0, 0)) == "✓ Done"
+    assert page.model.data(page.model.index(0, 0)) == "Done"
+    assert page.model.data(page.model.index(0, 0), Qt.ItemDataRole.DecorationRole) is not None
     by_theme = page.theme_totals.row_at(0)
     assert (by_theme.done, by_theme.budget_used_percent) == (1, 95)
 

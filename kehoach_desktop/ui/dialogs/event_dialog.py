@@ -26,8 +26,15 @@ from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services.events import EventInput, EventRecord, get_event
 from kehoach_desktop.services.registers import TaskChoice, ThemeChoice
 from kehoach_desktop.ui.dialogs.material_dialog import fill_combo
-from kehoach_desktop.ui.dialogs.record_parts import HistoryView, PhotosPanel
+from kehoach_desktop.ui.dialogs.record_parts import (
+    HistoryView,
+    PhotosPanel,
+    label_format,
+    money_format,
+    number_format,
+)
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.folders import DocumentFolders
 from kehoach_desktop.ui.input_fields import NumberEdit, OptionalDateEdit, ProblemLabel
 
 FIELD_LABELS = {
@@ -45,7 +52,8 @@ Save = Callable[[EventInput, int | None], str]
 class EventDialog(QDialog):
     def __init__(self, *, uow_factory: Callable, record: EventRecord | None,  # type: ignore[type-arg]
                  themes: Sequence[ThemeChoice], tasks: Sequence[TaskChoice], wards: Sequence[str],
-                 today: dt.date, save: Save, parent: QWidget | None = None, starts_on: dt.date | None = None) -> None:
+                 today: dt.date, save: Save, parent: QWidget | None = None, starts_on: dt.date | None = None,
+                 folders: DocumentFolders | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("event_dialog")
         self._record = record
@@ -122,8 +130,11 @@ class EventDialog(QDialog):
         details_layout.addLayout(form)
         details_layout.addWidget(self.problem)
 
-        self.photos = PhotosPanel(uow_factory, "event", record.id if record else None)
-        self.history = HistoryView({k: _(v) for k, v in FIELD_LABELS.items()})
+        self.photos = PhotosPanel(uow_factory, "event", record.id if record else None, folders=folders)
+        self.history = HistoryView({k: _(v) for k, v in FIELD_LABELS.items()}, value_formats={
+            "type": label_format(EventType), "status": label_format(EventStatus), "budget": money_format,
+            "actual_cost": money_format, "expected_participants": number_format,
+            "actual_participants": number_format})
         self.history.load(uow_factory, record.id if record else None)
         self.tabs = QTabWidget()
         self.tabs.addTab(details, _("Details"))

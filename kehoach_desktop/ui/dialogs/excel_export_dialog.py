@@ -31,6 +31,7 @@ from kehoach_desktop.services import excel_export
 from kehoach_desktop.services.excel_export import ExportedWorkbook, ExportUnit
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.folders import DocumentFolders, FileKind, add_open_folder_button
 from kehoach_desktop.ui.tasks import TaskRunner
 
 EVERYONE, ONE_UNIT, PER_UNIT = 0, 1, 2
@@ -93,6 +94,7 @@ class ExcelExportDialog(QDialog):
         self.setWindowTitle(_("Export progress to Excel"))
         self.setMinimumWidth(560)
         self._session = session
+        self._folders = DocumentFolders(session)
         self.runner = TaskRunner(self)
         self.result_files: tuple[ExportedWorkbook, ...] = ()
         self.cancelled = False
@@ -173,6 +175,7 @@ class ExcelExportDialog(QDialog):
         if self.per_unit.isChecked():
             folder = QFileDialog.getExistingDirectory(self, _("Folder for the workbooks"), self._default_folder())
             if folder:
+                self._folders.remember(FileKind.EXPORTS, Path(folder))
                 self.export_per_unit_to(Path(folder))
             return
         name = "tien-do.xlsx"
@@ -183,10 +186,11 @@ class ExcelExportDialog(QDialog):
                                                     str(Path(self._default_folder()) / name),
                                                     _("Excel workbook (*.xlsx)"))
         if path:
+            self._folders.remember(FileKind.EXPORTS, Path(path))
             self.export_to(Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx"))
 
     def _default_folder(self) -> str:
-        return str(self._session.path.parent)
+        return str(self._folders.start(FileKind.EXPORTS))
 
     def export_to(self, path: Path) -> None:
         """Write one workbook (everyone, or the unit chosen)."""
@@ -226,6 +230,9 @@ class ExcelExportDialog(QDialog):
         if self.isVisible():  # told without blocking, over the main window (this dialog closes now)
             box = QMessageBox(QMessageBox.Icon.Information, _("Export progress to Excel"), self.message,
                               QMessageBox.StandardButton.Ok, self.parentWidget())
+            box.setObjectName("excel_export_done")
+            if written:
+                add_open_folder_button(box, written[0].path)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
         self.accept()

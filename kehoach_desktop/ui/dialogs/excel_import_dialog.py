@@ -31,12 +31,14 @@ from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import excel_import
 from kehoach_desktop.services.excel_import import FilePreview, ImportOutcome, ImportPreview
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui import icons
 from kehoach_desktop.ui.dialogs.excel_export_dialog import run_with_progress
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.tasks import TaskRunner
 
 PROBLEM_COLOUR = QColor("#991b1b")
 NOTE_COLOUR = QColor("#92400e")
-STATUS_ICONS = {excel_import.OK: "✓", excel_import.REFUSED: "✕", excel_import.ALREADY: "="}
+STATUS_ICONS = {excel_import.OK: icons.CHECK, excel_import.REFUSED: icons.BLOCKED, excel_import.ALREADY: icons.CROSS}
 
 
 class ExcelImportDialog(QDialog):
@@ -48,6 +50,7 @@ class ExcelImportDialog(QDialog):
         self.setWindowTitle(_("Import progress from Excel"))
         self.resize(1100, 680)
         self._session = session
+        self._folders = DocumentFolders(session)
         self.runner = TaskRunner(self)
         self.preview: ImportPreview | None = None
         self.outcome: ImportOutcome | None = None
@@ -96,14 +99,18 @@ class ExcelImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
+        self.done_notice = DoneNotice(object_name="marked_copies_done")
+        layout.addWidget(self.done_notice)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.buttons)
 
     # files ---------------------------------------------------------------------------------
     def _on_choose_clicked(self) -> None:
         paths, _filter = QFileDialog.getOpenFileNames(self, _("Choose the returned workbooks"),
-                                                      str(self._session.path.parent), _("Excel workbook (*.xlsx)"))
+                                                      str(self._folders.start(FileKind.EXPORTS)),
+                                                      _("Excel workbook (*.xlsx)"))
         if paths:
+            self._folders.remember(FileKind.EXPORTS, Path(paths[0]))
             self.load_files([Path(p) for p in paths])
 
     def load_files(self, paths: Sequence[Path]) -> None:
@@ -149,7 +156,8 @@ class ExcelImportDialog(QDialog):
                                         for f in preview.files))
 
     def _file_item(self, file: FilePreview) -> QTreeWidgetItem:
-        item = QTreeWidgetItem([f"{STATUS_ICONS[file.status]} {excel_import.describe_file(file)}"])
+        item = QTreeWidgetItem([excel_import.describe_file(file)])
+        item.setIcon(0, icons.icon(STATUS_ICONS[file.status]))
         item.setToolTip(0, str(file.path))
         font = item.font(0)
         font.setBold(True)
@@ -201,8 +209,9 @@ class ExcelImportDialog(QDialog):
     # actions -------------------------------------------------------------------------------
     def _on_save_marked_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _("Folder for the marked copies"),
-                                                  str(self._session.path.parent))
+                                                  str(self._folders.start(FileKind.EXPORTS)))
         if folder:
+            self._folders.remember(FileKind.EXPORTS, Path(folder))
             self.save_marked_copies(Path(folder))
 
     def save_marked_copies(self, folder: Path) -> tuple[Path, ...]:
@@ -211,6 +220,7 @@ class ExcelImportDialog(QDialog):
         self.message = ngettext("Wrote {n} marked copy into {folder}.", "Wrote {n} marked copies into {folder}.",
                                 len(written)).format(n=len(written), folder=folder)
         self.summary.setText(self.message)
+        self.done_notice.show_done(self.message, folder)
         return written
 
     def _on_apply_clicked(self) -> None:

@@ -37,8 +37,15 @@ from kehoach_desktop.formats import format_date
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services.materials import MaterialInput, MaterialRecord, get_material
 from kehoach_desktop.services.registers import LifecycleSkipError, TaskChoice, ThemeChoice
-from kehoach_desktop.ui.dialogs.record_parts import HistoryView, PhotosPanel
+from kehoach_desktop.ui.dialogs.record_parts import (
+    HistoryView,
+    PhotosPanel,
+    label_format,
+    money_format,
+    number_format,
+)
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.folders import DocumentFolders
 from kehoach_desktop.ui.input_fields import NumberEdit, OptionalDateEdit, ProblemLabel
 
 FIELD_LABELS = {
@@ -66,7 +73,8 @@ def fill_combo(combo: QComboBox, choices: Sequence[tuple[str | None, str]], curr
 class MaterialDialog(QDialog):
     def __init__(self, *, uow_factory: Callable, record: MaterialRecord | None,  # type: ignore[type-arg]
                  themes: Sequence[ThemeChoice], tasks: Sequence[TaskChoice], wards: Sequence[str],
-                 today: dt.date, save: Save, parent: QWidget | None = None) -> None:
+                 today: dt.date, save: Save, parent: QWidget | None = None,
+                 folders: DocumentFolders | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("material_dialog")
         self._record = record
@@ -173,9 +181,11 @@ class MaterialDialog(QDialog):
         details_layout.addWidget(self.problem)
         details_layout.addStretch(1)
 
-        self.photos = PhotosPanel(uow_factory, "material", record.id if record else None)
+        self.photos = PhotosPanel(uow_factory, "material", record.id if record else None, folders=folders)
         self.photos.photo_date_found.connect(self._on_photo_date_found)
-        self.history = HistoryView({k: _(v) for k, v in FIELD_LABELS.items()})
+        self.history = HistoryView({k: _(v) for k, v in FIELD_LABELS.items()}, value_formats={
+            "type": label_format(MaterialType), "status": label_format(MaterialStatus), "cost": money_format,
+            "quantity": number_format})
         self.history.load(uow_factory, record.id if record else None)
         self.tabs = QTabWidget()
         self.tabs.addTab(details, _("Details"))

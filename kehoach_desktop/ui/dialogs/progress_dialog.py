@@ -15,20 +15,32 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from kehoach_desktop.domain.enums import TaskStatus
+from kehoach_desktop.domain.enums import PropagandaForm, TaskStatus
 from kehoach_desktop.formats import format_number, format_vnd
 from kehoach_desktop.i18n import _
+from kehoach_desktop.services.edit_guards import PROGRESS_FIELDS
 from kehoach_desktop.services.plan_dto import ProgressUpdate, TaskProgressRow
+from kehoach_desktop.services.plan_revisions import TASK_FIELDS
 from kehoach_desktop.services.progress import EDITABLE_STATUSES, validate_progress
+from kehoach_desktop.services.registers import HistoryEntry
+from kehoach_desktop.ui.dialogs.record_parts import (
+    HistoryView,
+    label_format,
+    money_format,
+    number_format,
+    percent_format,
+)
 from kehoach_desktop.ui.input_fields import NumberEdit, ProblemLabel, not_a_number_message
 
 
 class ProgressDialog(QDialog):
-    def __init__(self, row: TaskProgressRow, *, today: dt.date, parent: QWidget | None = None) -> None:
+    def __init__(self, row: TaskProgressRow, *, today: dt.date, parent: QWidget | None = None,
+                 history: tuple[HistoryEntry, ...] = ()) -> None:
         super().__init__(parent)
         self.setObjectName("progress_dialog")
         self.setWindowTitle(_("Update progress"))
@@ -86,11 +98,23 @@ class ProgressDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        progress_tab = QWidget()
+        progress_layout = QVBoxLayout(progress_tab)
+        progress_layout.addLayout(form)
+        progress_layout.addWidget(self.problem)
+        self.history = HistoryView(
+            {k: _(v) for k, v in (PROGRESS_FIELDS | TASK_FIELDS).items()},
+            value_formats={"status": label_format(TaskStatus), "form": label_format(PropagandaForm),
+                           "spent": money_format, "budget": money_format, "percent_done": percent_format,
+                           "indicator_achieved": number_format, "indicator_target": number_format})
+        self.history.show_history(history)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(progress_tab, _("Progress"))
+        self.tabs.addTab(self.history, _("History"))
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(meta)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
         self.status.currentIndexChanged.connect(self._on_status_changed)
         for signal in (self.percent.valueChanged, self.achieved.textChanged, self.spent.textChanged):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -24,12 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kehoach_desktop.domain.enums import LabelledEnum
 from kehoach_desktop.domain.errors import UserFacingError
-from kehoach_desktop.formats import format_date, format_datetime
+from kehoach_desktop.formats import format_date, format_datetime, format_number
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services.photos import PhotoInfo, add_photo, list_photos, photo_data, read_photo_file, remove_photo
 from kehoach_desktop.services.registers import HistoryEntry, get_history
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.folders import DocumentFolders, FileKind
+from kehoach_desktop.ui.widgets import wrap_tree_text
 
 THUMB = 132
 PICTURE_FILTER = "*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.heic"
@@ -74,8 +78,9 @@ class PhotosPanel(QWidget):
     photos_changed = Signal(object)  # Changes
 
     def __init__(self, uow_factory: Callable, owner_type: str, owner_id: str | None,  # type: ignore[type-arg]
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, folders: DocumentFolders | None = None) -> None:
         super().__init__(parent)
+        self._folders = folders
         self._uow_factory = uow_factory
         self._owner_type = owner_type
         self.owner_id = owner_id
@@ -166,8 +171,11 @@ class PhotosPanel(QWidget):
             self.photos_changed.emit(added.changes)
 
     def _on_add_clicked(self) -> None:
-        files, _filter = QFileDialog.getOpenFileNames(self, _("Add photos"), "",
+        start = str(self._folders.start(FileKind.PHOTOS)) if self._folders is not None else str(Path.home())
+        files, _filter = QFileDialog.getOpenFileNames(self, _("Add photos"), start,
                                                       _("Pictures ({patterns})").format(patterns=PICTURE_FILTER))
+        if files and self._folders is not None:
+            self._folders.remember(FileKind.PHOTOS, Path(files[0]))
         self.add_files([Path(f) for f in files])
 
     def _on_remove_clicked(self) -> None:
@@ -199,17 +207,30 @@ class PhotosPanel(QWidget):
         self.add_files(paths)
 
 
-class HistoryView(QTreeWidget):
-    """The audit entries of a record, newest first, each with the fields it changed."""
+ValueFormat = Callable[[str], str]
 
-    def __init__(self, field_labels: dict[str, str], parent: QWidget | None = None) -> None:
+
+class HistoryView(QTreeWidget):
+    """The audit entries of a record, newest first, each with the fields it changed.
+
+    Values are shown as the form shows them: ``value_formats`` turns a stored value (a status code,
+    an amount of đồng) into its label; dates are written 15/03/2021; records are named (the service
+    replaces their ids); the person is the officer in charge named in the workspace's settings.
+    """
+
+    def __init__(self, field_labels: dict[str, str], parent: QWidget | None = None, *,
+                 value_formats: dict[str, ValueFormat] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("history_tree")
         self._labels = field_labels
+        self._formats = value_formats or {}
         self.setHeaderLabels([_("When"), _("What"), _("Before"), _("After")])
-        self.setColumnWidth(0, 170)
-        self.setColumnWidth(1, 230)
-        self.setColumnWidth(2, 170)
+        self.setColumnWidth(0, self.fontMetrics().horizontalAdvance("00/00/0000 00:00") + 44)
+        header = self.header()
+        header.setStretchLastSection(False)
+        for column in (1, 2, 3):  # what, before, after share the width; long texts wrap
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        wrap_tree_text(self)  # whole names and texts, on more lines when long
 
     def show_history(self, entries: tuple[HistoryEntry, ...]) -> None:
         self.clear()
@@ -217,12 +238,14 @@ class HistoryView(QTreeWidget):
             when = format_datetime(entry.at.astimezone())
             verb = entry.action.split(".")[-1]
             what = _(ACTION_LABELS[verb]) if verb in ACTION_LABELS else entry.summary
-            if entry.os_user:
-                what = _("{what} (by {user})").format(what=what, user=entry.os_user)
+            if entry.officer:
+                what = _("{what} (by {user})").format(what=what, user=entry.officer)
             top = QTreeWidgetItem([when, what, "", ""])
             top.setToolTip(1, entry.summary)
             for name, before, after in entry.changes:
-                top.addChild(QTreeWidgetItem(["", self._labels.get(name, name), _pretty(before), _pretty(after)]))
+                shown = self._formats.get(name, _pretty)
+                top.addChild(QTreeWidgetItem(["", self._labels.get(name, name), shown(before) if before else "",
+                                              shown(after) if after else ""]))
             self.addTopLevelItem(top)
         self.expandAll()
 
@@ -237,9 +260,44 @@ def _pretty(value: str) -> str:
         return value
 
 
+def label_format(enum: type[LabelledEnum]) -> ValueFormat:
+    """A stored code (``planned``) as its label (``Dự kiến``)."""
+    def shown(value: str) -> str:
+        try:
+            return enum(value).label
+        except ValueError:
+            return value
+    return shown
+
+
+def _whole(value: str) -> int | None:
+    try:
+        return int(float(value))
+    except ValueError:
+        return None
+
+
+def money_format(value: str) -> str:
+    """``6000000`` as ``6.000.000 đồng``."""
+    amount = _whole(value)
+    return value if amount is None else _("{amount} VND").format(amount=format_number(amount))
+
+
+def number_format(value: str) -> str:
+    amount = _whole(value)
+    return value if amount is None else format_number(amount)
+
+
+def percent_format(value: str) -> str:
+    amount = _whole(value)
+    return value if amount is None else f"{format_number(amount)} %"
+
+
 ACTION_LABELS = {
     "create": N_("Created"), "update": N_("Edited"), "restore": N_("Undone"), "delete": N_("Deleted"),
-    "undelete": N_("Restored"),
+    "undelete": N_("Restored"), "status": N_("Status changed"), "photo_add": N_("Photo added"),
+    "photo_remove": N_("Photo removed"), "progress": N_("Progress updated"), "move": N_("Moved"),
+    "duplicate": N_("Duplicated"),
 }
 
 

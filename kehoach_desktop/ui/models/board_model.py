@@ -10,10 +10,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from kehoach_desktop.domain.enums import PlanStatus
+from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services.city_dto import PeriodCell, PeriodColumn, UnitBoardRow
+from kehoach_desktop.ui import icons
 
 _Index = QModelIndex | QPersistentModelIndex
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -34,14 +36,21 @@ _ORDER = {t.value: i for i, t in enumerate((Timeliness.MISSING, Timeliness.RETUR
 def cell_text(cell: PeriodCell) -> str:
     text = Timeliness(cell.timeliness).label
     if cell.timeliness == Timeliness.MISSING.value:
-        return "⚠ " + text
+        return text
     if cell.received_on is not None:
         text += " · " + format_date(cell.latest_received_on or cell.received_on)
         if cell.sequence is not None:
             text += f" · #{cell.sequence}"
-        if cell.decision == "accepted":
-            text = "✓ " + text
     return text
+
+
+def cell_mark(cell: PeriodCell) -> str:
+    """The icon before a cell's text: a warning for a missing report, a check for one the city accepted."""
+    if cell.timeliness == Timeliness.MISSING.value:
+        return icons.WARNING
+    if cell.received_on is not None and cell.decision == "accepted":
+        return icons.CHECK
+    return ""
 
 
 def cell_tooltip(cell: PeriodCell) -> str:
@@ -142,6 +151,9 @@ class BoardTableModel(QAbstractTableModel):
             cell = row.cells[period_index]
             if role == Qt.ItemDataRole.DisplayRole:
                 return cell_text(cell)
+            if role == Qt.ItemDataRole.DecorationRole:
+                mark = cell_mark(cell)
+                return icons.icon(mark) if mark else None
             if role == Qt.ItemDataRole.ToolTipRole:
                 return cell_tooltip(cell)
             if role == Qt.ItemDataRole.BackgroundRole and _COLOURS[cell.timeliness][0]:
@@ -175,7 +187,7 @@ class BoardTableModel(QAbstractTableModel):
             if section == 1:
                 return _("Kind")
             if period_index < len(self._periods):
-                return self._periods[period_index].period
+                return period_label(self._periods[period_index].period)
             if period_index - len(self._periods) < len(self._figures):
                 return self._figures[period_index - len(self._periods)].title
         if role == Qt.ItemDataRole.ToolTipRole and 0 <= period_index < len(self._periods):

@@ -12,7 +12,6 @@ from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -28,6 +27,8 @@ from kehoach_desktop.services import backups
 from kehoach_desktop.services.backups import BackupInfo
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.flow_layout import flow_row
+from kehoach_desktop.ui.folders import DoneNotice
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.tasks import TaskRunner
 from kehoach_desktop.ui.widgets import PageHeader, sortable_table
@@ -72,7 +73,6 @@ class BackupsPage(QWidget):
             "upgrade and restore. The newest 10 copies are kept, and the first copy of each month for a year."))
         layout.addWidget(self.header)
 
-        actions = QHBoxLayout()
         self.backup_button = QPushButton(_("Back up now"))
         self.backup_button.setObjectName("backup_now_button")
         self.backup_button.clicked.connect(self._on_backup_clicked)
@@ -88,11 +88,8 @@ class BackupsPage(QWidget):
         self.folder_button = QPushButton(_("Open the backups folder"))
         self.folder_button.setObjectName("open_backups_folder_button")
         self.folder_button.clicked.connect(self._on_folder_clicked)
-        for button in (self.backup_button, self.copy_button, self.restore_button, self.restore_file_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.folder_button)
-        layout.addLayout(actions)
+        layout.addLayout(flow_row(self.backup_button, self.copy_button, self.restore_button, self.restore_file_button,
+                                  right=(self.folder_button,)))
 
         self.model: DtoTableModel[BackupInfo] = DtoTableModel(backup_columns(), self)
         self.proxy, self.table = sortable_table(self.model, "backups_table", self)
@@ -111,6 +108,8 @@ class BackupsPage(QWidget):
         self.message.setObjectName("backups_message")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self.done_notice = DoneNotice(object_name="backup_done")
+        layout.addWidget(self.done_notice)
         self._update_actions()
 
     # reading -----------------------------------------------------------------------------------
@@ -156,8 +155,9 @@ class BackupsPage(QWidget):
             return backups.backup_now_to(uow_factory=uow_factory, folder=folder)
 
         def done(made: BackupInfo) -> None:
-            self.message.setText(_("Backed up to {path} ({size}), checked and good.").format(
-                path=made.path, size=size_text(made.size)))
+            self.message.setText("")
+            self.done_notice.show_done(_("Backed up to {path} ({size}), checked and good.").format(
+                path=made.path, size=size_text(made.size)), made.path)
             self.refresh()
 
         def failed(error: BaseException) -> None:
@@ -168,6 +168,7 @@ class BackupsPage(QWidget):
             else:
                 raise error
 
+        self.done_notice.hide()
         self.message.setText(_("Backing up…"))
         self.runner.run(work, on_done=done, on_error=failed)
         self._update_actions()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from kehoach_desktop.domain.enums import MaterialStatus, MaterialType
 from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _
@@ -36,7 +37,9 @@ from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.city_board import BoardCache, get_completeness_board
 from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow, UnitFigures
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui import icons
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.models.board_model import BoardTableModel, SortRole
 from kehoach_desktop.ui.widgets import PageHeader
 
@@ -67,6 +70,7 @@ class BoardPage(QWidget):
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self.folders = DocumentFolders(session)
         self.board: CompletenessBoard | None = None
         self._cache = BoardCache()  # each unit's figures until a new package of it arrives
         self.dialog: QWidget | None = None  # the dialog opened last
@@ -114,9 +118,9 @@ class BoardPage(QWidget):
         self.table.selectionModel().currentChanged.connect(lambda current, _previous: self._on_current_changed())
         layout.addWidget(self.table, 1)
 
-        self.legend = QLabel("⚠ " + _("missing: the deadline has passed and nothing arrived") + "   ✓ " +
-                             _("accepted by the city") + "   · " + _("date received · package number"))
-        self.legend.setProperty("role", "hint")
+        self.legend = icons.legend((icons.WARNING, _("missing: the deadline has passed and nothing arrived")),
+                                   (icons.CHECK, _("accepted by the city")),
+                                   ("", "· " + _("date received · package number")))
         layout.addWidget(self.legend)
         self.details = QLabel()
         self.details.setObjectName("unit_details")
@@ -144,6 +148,8 @@ class BoardPage(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.remind_button)
         layout.addLayout(actions)
+        self.done_notice = DoneNotice(object_name="reminders_written")
+        layout.addWidget(self.done_notice)
         self.totals = QLabel()
         self.totals.setObjectName("board_totals")
         self.totals.setWordWrap(True)
@@ -169,7 +175,7 @@ class BoardPage(QWidget):
         if self.period.count() == 0:
             for column in board.periods:
                 self.period.addItem(_("{period} (deadline {date})").format(
-                    period=column.period, date=format_date(column.deadline)), column.period)
+                    period=period_label(column.period), date=format_date(column.deadline)), column.period)
             due = [i for i, c in enumerate(board.periods) if c.deadline < board.today]
             self.period.setCurrentIndex(due[-1] if due else 0)
         self.header.set_subtitle(_("Template {code} ({year}), {term}; report to {agency}. As of {date}.").format(
@@ -231,7 +237,8 @@ class BoardPage(QWidget):
             cell = row.cell(period)
             state = ""
             if cell is not None:
-                state = _("{period}: {state}").format(period=period, state=Timeliness(cell.timeliness).label)
+                state = _("{period}: {state}").format(period=period_label(period),
+                                                      state=Timeliness(cell.timeliness).label)
                 if cell.reason:
                     state += " — " + _("returned because: {reason}").format(reason=cell.reason)
             self.details.setText(f"<b>{row.display_name}</b> ({row.code}) · {state}<br>" +
@@ -298,10 +305,11 @@ class BoardPage(QWidget):
         period = self.current_period()
         if folder is None:
             chosen = QFileDialog.getExistingDirectory(self, _("Folder for the reminder letters"),
-                                                      str(self._session.folder))
+                                                      str(self.folders.start(FileKind.REPORTS)))
             if not chosen:
                 return []
             folder = Path(chosen)
+            self.folders.remember(FileKind.REPORTS, folder)
         if combined is None:
             box = QMessageBox(QMessageBox.Icon.Question, _("Reminder letters"),
                               _("One letter addressed to all the units concerned, or one letter per unit?"),
@@ -320,7 +328,7 @@ class BoardPage(QWidget):
         except UserFacingError as error:
             show_user_error(self, error)
             return []
-        self.details.setText(_("Wrote {n} reminder letter(s) for {period} in {folder}.").format(
-            n=len(paths), period=period, folder=folder))
+        self.done_notice.show_done(_("Wrote {n} reminder letter(s) for {period} in {folder}.").format(
+            n=len(paths), period=period_label(period), folder=folder), folder)
         self.changed.emit(Changes(workspace=True))
         return paths

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.formats import format_date
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services.city_board import get_completeness_board
@@ -35,8 +36,9 @@ from kehoach_desktop.services.report_lookup import describe_lookup, lookup_repor
 from kehoach_desktop.services.reports import Credentials, P12Credentials, SignerMismatchError
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.signer_warning import confirm_signer_mismatch
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import PageHeader, wrap_tree_text
 
 
 class CityReportsPage(QWidget):
@@ -45,6 +47,7 @@ class CityReportsPage(QWidget):
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self.folders = DocumentFolders(session)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 12)
         self.header = PageHeader(_("Consolidated reports"), _(
@@ -77,9 +80,7 @@ class CityReportsPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self.result = QLabel()
-        self.result.setObjectName("city_result")
-        self.result.setWordWrap(True)
+        self.result = DoneNotice(object_name="city_result")
         layout.addWidget(self.result)
         check = QLabel(_("Check a paper copy"))
         check.setProperty("role", "section-title")
@@ -108,6 +109,7 @@ class CityReportsPage(QWidget):
         self.deviations.setHeaderLabels([_("Unit / kind"), _("Subject"), _("Detail")])
         self.deviations.setColumnWidth(0, 300)
         self.deviations.setColumnWidth(1, 360)
+        wrap_tree_text(self.deviations)
         layout.addWidget(self.deviations, 1)
 
     def refresh(self) -> None:
@@ -115,7 +117,7 @@ class CityReportsPage(QWidget):
         if self.period.count() == 0:
             for column in board.periods:
                 self.period.addItem(_("{period} (deadline {date})").format(
-                    period=column.period, date=format_date(column.deadline)), column.period)
+                    period=period_label(column.period), date=format_date(column.deadline)), column.period)
             due = [i for i, c in enumerate(board.periods) if c.deadline < board.today]
             self.period.setCurrentIndex(due[-1] if due else 0)
         self.deviations.clear()
@@ -145,9 +147,13 @@ class CityReportsPage(QWidget):
 
     def _target(self, suffix: str, caption: str, pattern: str) -> Path | None:
         period = str(self.period.currentData() or "")
-        suggested = self._session.folder / f"bao-cao-tong-hop-{period}{suffix}"
+        kind = FileKind.EXPORTS if suffix == ".xlsx" else FileKind.REPORTS
+        suggested = self.folders.suggest(kind, f"bao-cao-tong-hop-{period}{suffix}")
         chosen, _filter = QFileDialog.getSaveFileName(self, caption, str(suggested), pattern)
-        return Path(chosen) if chosen else None
+        if not chosen:
+            return None
+        self.folders.remember(kind, Path(chosen))
+        return Path(chosen)
 
     def export_pdf(self, out: Path | None = None, credentials: Credentials | None = None) -> Path | None:
         out = out or self._target(".pdf", _("Save the consolidated report"), _("PDF files (*.pdf)"))
@@ -168,8 +174,8 @@ class CityReportsPage(QWidget):
             except UserFacingError as error:
                 show_user_error(self, error)
                 return None
-        self.result.setText(_("Wrote {path}: {pages} pages{signed}.").format(
-            path=done.path, pages=done.pages, signed=_(", signed") if done.signed else ""))
+        self.result.show_done(_("Wrote {path}: {pages} pages{signed}.").format(
+            path=done.path, pages=done.pages, signed=_(", signed") if done.signed else ""), Path(done.path))
         return done.path
 
     def _on_sign_clicked(self) -> None:
@@ -205,7 +211,7 @@ class CityReportsPage(QWidget):
         except UserFacingError as error:
             show_user_error(self, error)
             return None
-        self.result.setText(_("Wrote {path}.").format(path=path))
+        self.result.show_done(_("Wrote {path}.").format(path=path), Path(path))
         return path
 
 

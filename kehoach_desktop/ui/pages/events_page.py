@@ -35,6 +35,7 @@ from kehoach_desktop.services.events import (
     delete_events,
     event_days,
     event_totals,
+    event_ward_choices,
     event_wards,
     get_event,
     get_events,
@@ -275,8 +276,9 @@ class EventsPage(RegisterPage):
             return record.id
 
         dialog = EventDialog(uow_factory=self._uow, record=record, themes=list_themes(uow_factory=self._uow),
-                             tasks=list_tasks(uow_factory=self._uow), wards=event_wards(uow_factory=self._uow),
-                             today=self._session.today(), save=save, parent=self, starts_on=starts_on)
+                             tasks=list_tasks(uow_factory=self._uow), wards=event_ward_choices(uow_factory=self._uow),
+                             today=self._session.today(), save=save, parent=self, starts_on=starts_on,
+                             folders=self.folders)
         dialog.photos.photos_changed.connect(self.notify)
         if self.read_only:  # the city's view of a unit's register
             make_record_dialog_read_only(dialog)

@@ -25,6 +25,7 @@ from kehoach_desktop.services.materials import (
     get_materials,
     iter_materials,
     material_totals,
+    material_ward_choices,
     material_wards,
     query_materials,
     restore_materials,
@@ -180,8 +181,9 @@ class MaterialsPage(RegisterPage):
 
         themes = list_themes(uow_factory=self._uow)
         dialog = MaterialDialog(uow_factory=self._uow, record=record, themes=themes,
-                                tasks=list_tasks(uow_factory=self._uow), wards=material_wards(uow_factory=self._uow),
-                                today=self._session.today(), save=save, parent=self)
+                                tasks=list_tasks(uow_factory=self._uow),
+                                wards=material_ward_choices(uow_factory=self._uow),
+                                today=self._session.today(), save=save, parent=self, folders=self.folders)
         dialog.photos.photos_changed.connect(self.notify)
         if self.read_only:  # the city's view of a unit's register
             make_record_dialog_read_only(dialog)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -21,6 +20,7 @@ from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services.dto import Overview, ThemeProgress
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.charts import BarChart
+from kehoach_desktop.ui.flow_layout import ColumnsGrid
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.widgets import FigureCard, PageHeader
 
@@ -76,14 +76,13 @@ class OverviewPage(QWidget):
         layout.addLayout(grid)
 
         layout.addWidget(self._section_title(_("Registers at a glance")))
-        charts = QHBoxLayout()
-        charts.setSpacing(12)
+        charts = ColumnsGrid(330)  # three side by side, or two and one on a small screen
         self.materials_by_type_chart = BarChart(_("Materials by type (rows)"), "#2563eb", horizontal=True)
         self.materials_by_status_chart = BarChart(_("Materials by status (rows)"), "#0f766e", horizontal=True)
         self.events_by_month_chart = BarChart(_("Events by month (not cancelled)"), "#b3261e")
         for chart in (self.materials_by_type_chart, self.materials_by_status_chart, self.events_by_month_chart):
-            charts.addWidget(chart, 1)
-        layout.addLayout(charts)
+            charts.add(chart)
+        layout.addWidget(charts)
 
         layout.addWidget(self._section_title(_("Progress by theme")))
         self.theme_model: DtoTableModel[ThemeProgress] = DtoTableModel(theme_progress_columns(), self)

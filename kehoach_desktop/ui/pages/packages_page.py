@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.formats import format_datetime, format_number
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import sync
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.services.sync_dto import ImportOutcome, ReceivedPackageRow
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.pages.sync_page import (
     PACKAGE_FILTER,
     PackageImporter,
@@ -43,7 +45,7 @@ def received_columns() -> list[Column[ReceivedPackageRow]]:
         Column(_("Unit"), lambda p: p.unit_code),
         Column(_("Name"), lambda p: p.unit_name),
         Column(_("Kind"), lambda p: _(KIND_LABELS.get(p.kind, p.kind))),
-        Column(_("Period"), lambda p: p.period),
+        Column(_("Period"), lambda p: period_label(p.period), lambda p: p.period),
         Column(_("No."), lambda p: str(p.sequence), lambda p: p.sequence, numeric=True),
         Column(_("Sent on"), lambda p: format_datetime(p.created_at.astimezone()), lambda p: p.created_at),
         Column(_("Received on"), lambda p: format_datetime(p.received_at.astimezone()), lambda p: p.received_at),
@@ -76,6 +78,7 @@ class PackagesPage(QWidget):
         super().__init__(parent)
         self._session = session
         self.runner = TaskRunner(self)
+        self.folders = DocumentFolders(session)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         self.header = PageHeader(_("Received packages"), _(
@@ -122,6 +125,8 @@ class PackagesPage(QWidget):
         self.message.setObjectName("packages_message")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self.done_notice = DoneNotice(object_name="package_written")
+        layout.addWidget(self.done_notice)
         self._importer = PackageImporter(self, session, self.runner, self._on_imported)
         self._update_actions()
 
@@ -143,13 +148,17 @@ class PackagesPage(QWidget):
 
     # import ------------------------------------------------------------------------------------
     def _on_import_files_clicked(self) -> None:
-        paths, _selected = QFileDialog.getOpenFileNames(self, _("Import packages"), "", _(PACKAGE_FILTER))
+        paths, _selected = QFileDialog.getOpenFileNames(self, _("Import packages"),
+                                                        str(self.folders.start(FileKind.PACKAGES)), _(PACKAGE_FILTER))
         if paths:
+            self.folders.remember(FileKind.PACKAGES, Path(paths[0]))
             self.import_files([Path(p) for p in paths])
 
     def _on_import_folder_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Import every package of a folder"))
+        folder = QFileDialog.getExistingDirectory(self, _("Import every package of a folder"),
+                                                  str(self.folders.start(FileKind.PACKAGES)))
         if folder:
+            self.folders.remember(FileKind.PACKAGES, Path(folder))
             self.import_files([Path(folder)])
 
     def import_files(self, paths: list[Path]) -> None:
@@ -173,8 +182,11 @@ class PackagesPage(QWidget):
         if row is None:
             return
         name = f"bien-nhan-{row.unit_code}-{row.period}-{row.sequence:03d}.khreceipt"
-        path, _selected = QFileDialog.getSaveFileName(self, _("Export receipt"), name, _("Receipts (*.khreceipt)"))
+        path, _selected = QFileDialog.getSaveFileName(self, _("Export receipt"),
+                                                      str(self.folders.suggest(FileKind.PACKAGES, name)),
+                                                      _("Receipts (*.khreceipt)"))
         if path:
+            self.folders.remember(FileKind.PACKAGES, Path(path))
             self.export_receipt(row.sha256, Path(path))
 
     def export_receipt(self, sha256: str, out: Path) -> None:
@@ -184,19 +196,22 @@ class PackagesPage(QWidget):
             return sync.export_receipt(uow_factory=uow_factory, package_sha256=sha256, out=out)
 
         run_busy(self, self.runner, _("Writing the receipt…"), work,
-                 lambda result: self.message.setText(_("Receipt written to {path}.").format(path=result.path)))
+                 lambda result: self.done_notice.show_done(_("Receipt written to {path}.").format(path=result.path),
+                                                           Path(result.path)))
 
     def _on_template_clicked(self) -> None:
         summary = self._session.summary()
-        path, _selected = QFileDialog.getSaveFileName(self, _("Export template package"),
-                                                      f"{summary.template_code}.khtemplate",
-                                                      _("Template packages (*.khtemplate)"))
+        path, _selected = QFileDialog.getSaveFileName(
+            self, _("Export template package"),
+            str(self.folders.suggest(FileKind.PACKAGES, f"{summary.template_code}.khtemplate")),
+            _("Template packages (*.khtemplate)"))
         if path:
+            self.folders.remember(FileKind.PACKAGES, Path(path))
             uow_factory = self._session.uow_factory
 
             def work() -> Any:
                 return sync.export_template_package(uow_factory=uow_factory, out=Path(path))
 
             run_busy(self, self.runner, _("Writing the template package…"), work,
-                     lambda result: self.message.setText(_("Template package written to {path}.").format(
-                         path=result.path)))
+                     lambda result: self.done_notice.show_done(_("Template package written to {path}.").format(
+                         path=result.path), Path(result.path)))

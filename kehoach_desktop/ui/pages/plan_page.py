@@ -12,15 +12,16 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
+    QFrame,
     QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -36,20 +37,22 @@ from kehoach_desktop.domain.enums import PlanStatus, PropagandaForm
 from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _
-from kehoach_desktop.resources import icon_path
 from kehoach_desktop.services import plan_editing as edit
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.plan_dto import EditorSection, EditorTask, PlanEditorState, TaskInput
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui import icons
 from kehoach_desktop.ui.dialogs.issue_dialogs import IssueDialog, ReviseDialog
 from kehoach_desktop.ui.dialogs.plan_details_dialog import PlanDetailsDialog
 from kehoach_desktop.ui.dialogs.revisions_dialog import RevisionsDialog
 from kehoach_desktop.ui.dialogs.units_dialog import ResponsibleUnitsDialog
+from kehoach_desktop.ui.flow_layout import FlowLayout, flow_row
+from kehoach_desktop.ui.icons import IconLabel
 from kehoach_desktop.ui.input_fields import CommitTextEdit
 from kehoach_desktop.ui.plan_undo import ServiceCommand, Write
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.task_form import TaskForm
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import ColumnsByWidth, PageHeader, fit_header_texts, wrap_tree_text
 
 _NO_CHANGES = Changes()
 
@@ -67,6 +70,16 @@ def editor_task_columns() -> list[Column[EditorTask]]:
         Column(_("Budget"), lambda t: format_vnd(t.fields.budget), lambda t: t.fields.budget, numeric=True),
         Column(_("Indicator"), indicator, tooltip=lambda t: PropagandaForm(t.fields.form).label),
     ]
+
+
+def _framed(content: QWidget, name: str) -> tuple[QFrame, QWidget]:
+    """``content`` in a frame named ``name`` (styled as a coloured banner)."""
+    frame = QFrame()
+    frame.setObjectName(name)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(8, 6, 8, 6)
+    layout.addWidget(content)
+    return frame, content
 
 
 class PlanPage(QWidget):
@@ -88,32 +101,30 @@ class PlanPage(QWidget):
         self.undo_stack.setObjectName("plan_undo_stack")
         self.confirm_box: QMessageBox | None = None
         self.dialog: QWidget | None = None  # the dialog opened last (details, units, issue, revise, revisions)
-        self._lock_icon = QIcon(str(icon_path("lock.svg")))
+        self._lock_icon = icons.icon(icons.LOCK)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 12)
         layout.setSpacing(6)
         self.header = PageHeader(_("Plan"))
         layout.addWidget(self.header)
-        self.banner = QLabel()
-        self.banner.setObjectName("plan_banner")
-        self.banner.setWordWrap(True)
-        layout.addWidget(self.banner)
-        self.message = QLabel()
-        self.message.setObjectName("plan_message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color:#991b1b; background:#fef2f2; border:1px solid #fecaca; "
-                                   "border-radius:4px; padding:6px;")
-        self.message.setVisible(False)
-        layout.addWidget(self.message)
+        self.banner_box, self.banner = _framed(IconLabel("", wrap=True), "plan_banner")
+        layout.addWidget(self.banner_box)
+        self.message_box, self.message = _framed(IconLabel(icons.BLOCKED, wrap=True), "plan_message")
+        self.message_box.setStyleSheet("QFrame#plan_message { background:#fef2f2; border:1px solid #fecaca; "
+                                       "border-radius:4px; } QLabel { color:#991b1b; }")
+        self.message_box.setVisible(False)
+        layout.addWidget(self.message_box)
         layout.addWidget(self._build_toolbar())
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("plan_splitter")
         splitter.addWidget(self._build_outline())
         splitter.addWidget(self._build_section_panel())
-        splitter.setSizes([340, 760])
-        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([400, 600])  # the outline keeps two fifths of the width on small screens too
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter, 1)
         self._build_shortcuts()
         self._update_actions()
@@ -174,17 +185,17 @@ class PlanPage(QWidget):
         self.tree.setObjectName("plan_outline_tree")
         self.tree.setHeaderLabels([_("Section"), _("Tasks"), ""])
         self.tree.headerItem().setToolTip(2, _("Where the district's plan departs from the template"))
-        self.tree.setUniformRowHeights(True)
+        wrap_tree_text(self.tree)  # whole section names at any width
+        self.tree.setMinimumWidth(260)
+        self.tree.setIndentation(14)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(self._on_tree_current_changed)
-        legend = QLabel("🔒 " + _("city wording, locked") + "   ✎ " + _("adapted by the district") + "   + "
-                        + _("district additions"))
+        legend = icons.legend((icons.LOCK, _("city wording, locked")), (icons.EDIT, _("adapted by the district")),
+                              ("", "+ " + _("district additions")))
         legend.setObjectName("outline_legend")
-        legend.setProperty("role", "hint")
-        legend.setWordWrap(True)
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -200,10 +211,9 @@ class PlanPage(QWidget):
         self.section_title.setObjectName("section_title")
         self.section_title.setWordWrap(True)
         self.section_title.setStyleSheet("font-size: 15px; font-weight: 600; color: #111827;")
-        self.section_marks = QLabel()
+        self.section_marks = IconLabel("", wrap=True)
         self.section_marks.setObjectName("section_marks")
-        self.section_marks.setWordWrap(True)
-        self.section_marks.setStyleSheet("color: #4b5563;")
+        self.section_marks.label.setStyleSheet("color: #4b5563;")
         layout.addWidget(self.section_title)
         layout.addWidget(self.section_marks)
 
@@ -217,11 +227,8 @@ class PlanPage(QWidget):
     def _build_text_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        row = QHBoxLayout()
         label = QLabel(_("Text of the section"))
         label.setProperty("role", "section-title")
-        row.addWidget(label)
-        row.addStretch(1)
         self.show_template_button = QPushButton(_("Show the city's wording"))
         self.show_template_button.setObjectName("show_template")
         self.show_template_button.setCheckable(True)
@@ -229,9 +236,7 @@ class PlanPage(QWidget):
         self.revert_button = QPushButton(_("Revert to the city's wording"))
         self.revert_button.setObjectName("revert_template")
         self.revert_button.clicked.connect(self.revert_to_template)
-        row.addWidget(self.show_template_button)
-        row.addWidget(self.revert_button)
-        layout.addLayout(row)
+        layout.addLayout(flow_row(label, right=(self.show_template_button, self.revert_button)))
         texts = QSplitter(Qt.Orientation.Vertical)
         self.text_edit = CommitTextEdit()
         self.text_edit.setObjectName("section_text_edit")
@@ -265,14 +270,13 @@ class PlanPage(QWidget):
         self.move_up_action = self._action(_("Move up"), lambda: self.move_task(-1), "Alt+Up", "task_up")
         self.move_down_action = self._action(_("Move down"), lambda: self.move_task(1), "Alt+Down", "task_down")
         self.remove_task_action = self._action(_("Remove…"), self.confirm_remove_task, "Del", "task_remove")
-        row = QHBoxLayout()
+        row = FlowLayout()
         for action in (self.add_task_action, self.duplicate_task_action, self.move_up_action,
                        self.move_down_action, self.remove_task_action):
             button = QToolButton()
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             row.addWidget(button)
-        row.addStretch(1)
         layout.addLayout(row)
         self.task_model: DtoTableModel[EditorTask] = DtoTableModel(editor_task_columns(), self)
         self.task_table = QTableView()
@@ -289,13 +293,21 @@ class PlanPage(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        fit_header_texts(self.task_table)
+        ColumnsByWidth(self.task_table, {5: 640, 4: 560})  # indicator, then budget: in the form below
         self.task_table.selectionModel().currentRowChanged.connect(self._on_task_row_changed)
         self.task_form = TaskForm()
         self.task_form.setObjectName("task_form")
         self.task_form.task_edited.connect(self._on_task_edited)
+        form_area = QScrollArea()  # on a small screen the form scrolls instead of squeezing its fields
+        form_area.setObjectName("task_form_area")
+        form_area.setWidgetResizable(True)
+        form_area.setFrameShape(QFrame.Shape.NoFrame)
+        form_area.setWidget(self.task_form)
         split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
         split.addWidget(self.task_table)
-        split.addWidget(self.task_form)
+        split.addWidget(form_area)
         split.setSizes([220, 300])
         layout.addWidget(split, 1)
         return self.tasks_tab
@@ -321,7 +333,7 @@ class PlanPage(QWidget):
         self._state = state
         if state is None:
             self.header.set_subtitle(_("This workspace has no plan."))
-            self.banner.setVisible(False)
+            self.banner_box.setVisible(False)
             self.tree.clear()
             self._update_actions()
             return
@@ -341,17 +353,18 @@ class PlanPage(QWidget):
             if state.pending_reason:
                 text = _("Draft of revision {revision} — reason: {reason}").format(
                     revision=state.revision, reason=state.pending_reason) + " · " + text
-            style = "background:#eff6ff; color:#1e3a8a; border:1px solid #bfdbfe;"
+            style, mark = ("background:#eff6ff; border:1px solid #bfdbfe;", "color:#1e3a8a;"), ""
         else:
-            text = "🔒 " + _("Issued as revision {revision} (No. {number}, {date}): the plan is locked. Progress "
+            text = _("Issued as revision {revision} (No. {number}, {date}): the plan is locked. Progress "
                             "is updated on the Tasks page; to change the plan, choose Revise… and give the reason."
                             ).format(
                 revision=state.revision, number=f"{state.details.number}/{state.details.symbol}",
                 date=format_date(state.details.issue_date))
-            style = "background:#f0fdf4; color:#14532d; border:1px solid #bbf7d0;"
+            style, mark = ("background:#f0fdf4; border:1px solid #bbf7d0;", "color:#14532d;"), icons.LOCK
         self.banner.setText(text)
-        self.banner.setStyleSheet(style + " border-radius:4px; padding:6px;")
-        self.banner.setVisible(True)
+        self.banner.set_icon(mark)
+        self.banner_box.setStyleSheet(f"QFrame#plan_banner {{ {style[0]} border-radius:4px; }} QLabel {{ {style[1]} }}")
+        self.banner_box.setVisible(True)
 
     def _fill_tree(self, state: PlanEditorState) -> None:
         self.tree.blockSignals(True)
@@ -359,15 +372,15 @@ class PlanPage(QWidget):
         parents: dict[int, QTreeWidgetItem] = {}
         current: QTreeWidgetItem | None = None
         for section in state.sections:
-            marks, tips = [], []
+            tips = []
             if section.changed_from_template:
-                marks.append("✎")
                 tips.append(_("Adapted by the district: differs from the city's wording"))
             if section.local_text:
-                marks.append("+")
                 tips.append(_("Has district additions"))
             item = QTreeWidgetItem([section.label, str(len(section.tasks)) if section.tasks else "",
-                                    " ".join(marks)])
+                                    "+" if section.local_text else ""])
+            if section.changed_from_template:
+                item.setIcon(2, icons.icon(icons.EDIT))
             item.setToolTip(2, "\n".join(tips))
             item.setData(0, Qt.ItemDataRole.UserRole, section.id)
             item.setToolTip(0, section.label)
@@ -375,8 +388,6 @@ class PlanPage(QWidget):
             if section.locked:
                 item.setIcon(0, self._lock_icon)
                 item.setToolTip(0, section.label + "\n" + _("City wording, locked"))
-            if section.changed_from_template:
-                item.setForeground(2, Qt.GlobalColor.darkMagenta)
             if section.inferred:
                 font = QFont(item.font(0))
                 font.setItalic(True)
@@ -411,15 +422,18 @@ class PlanPage(QWidget):
             return
         draft = self._is_draft(state)
         self.section_title.setText(section.label)
-        marks = []
+        marks, mark = [], ""
         if section.locked:
-            marks.append("🔒 " + _("The city's wording, locked: it cannot be changed. Write the district's own text "
-                                  "under “District additions”."))
+            mark = icons.LOCK
+            marks.append(_("The city's wording, locked: it cannot be changed. Write the district's own text "
+                           "under “District additions”."))
         elif section.changed_from_template:
-            marks.append("✎ " + _("Adapted by the district: differs from the city's wording."))
+            mark = icons.EDIT
+            marks.append(_("Adapted by the district: differs from the city's wording."))
         if section.inferred:
             marks.append(_("Heading restored: missing from the source text."))
         self.section_marks.setText(" ".join(marks))
+        self.section_marks.set_icon(mark)
         self.section_marks.setVisible(bool(marks))
         self.text_edit.set_committed_text(section.text)
         self.text_edit.setReadOnly(section.locked or not draft)
@@ -536,8 +550,8 @@ class PlanPage(QWidget):
             self.refresh()
 
     def show_message(self, text: str) -> None:
-        self.message.setText(("⛔ " + text) if text else "")
-        self.message.setVisible(bool(text))
+        self.message.setText(text)
+        self.message_box.setVisible(bool(text))
 
     def _on_text_committed(self, text: str) -> None:
         section = self.current_section()

@@ -38,11 +38,13 @@ from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.registers import Page, SortSpec, ThemeChoice, Totals
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.flow_layout import flow_row
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.input_fields import NO_DATE, OptionalDateEdit
 from kehoach_desktop.ui.models.paged_model import PagedTableModel, RegisterColumn
 from kehoach_desktop.ui.plan_undo import ServiceCommand, Write
 from kehoach_desktop.ui.tasks import TaskRunner
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import PageHeader, fit_header_texts
 
 SEARCH_PAUSE_MS = 250
 
@@ -80,6 +82,7 @@ class RegisterPage(QWidget):
         self.undo_stack = QUndoStack(self)
         self.runner = TaskRunner(self)
         self.last_export: Path | None = None
+        self.folders = DocumentFolders(session)
 
         self.header = PageHeader(title)
         self.search = QLineEdit()
@@ -111,16 +114,14 @@ class RegisterPage(QWidget):
         filters_top.addWidget(self.search, 2)
         for widget in self._filters:
             filters_top.addWidget(widget, 1)
-        filters_bottom = QHBoxLayout()
-        filters_bottom.addWidget(self.theme_filter, 2)
-        filters_bottom.addWidget(self.ward_filter, 1)
-        filters_bottom.addWidget(QLabel(self.date_range_label()))
-        filters_bottom.addWidget(self.date_from)
-        filters_bottom.addWidget(QLabel("–"))
-        filters_bottom.addWidget(self.date_to)
-        for widget in self._extra_filters:
-            filters_bottom.addWidget(widget)
-        filters_bottom.addWidget(self.clear_button)
+        self.theme_filter.setMinimumContentsLength(24)
+        self.ward_filter.setMinimumContentsLength(18)
+        dates = QWidget()  # the label and both ends of the range wrap together
+        dates_layout = QHBoxLayout(dates)
+        dates_layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (QLabel(self.date_range_label()), self.date_from, QLabel("–"), self.date_to):
+            dates_layout.addWidget(widget)
+        filters_bottom = flow_row(self.theme_filter, self.ward_filter, dates, *self._extra_filters, self.clear_button)
         for combo in (self.theme_filter, self.ward_filter, *self._filters):
             if isinstance(combo, QComboBox):
                 combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
@@ -147,12 +148,8 @@ class RegisterPage(QWidget):
         self.undo_stack.undoTextChanged.connect(
             lambda text: self.undo_button.setToolTip(_("Undo: {action}").format(action=text) if text else ""))
         self.undo_button.setEnabled(False)
-        actions = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.status_button, self.delete_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.undo_button)
-        actions.addWidget(self.export_button)
+        actions = flow_row(self.add_button, self.edit_button, self.status_button, self.delete_button,
+                           right=(self.undo_button, self.export_button))
         self.read_only = bool(getattr(session, "read_only", False))  # the city's view of a unit's register
         for button in (self.add_button, self.status_button, self.delete_button, self.undo_button,
                        self.export_button):
@@ -178,6 +175,7 @@ class RegisterPage(QWidget):
             if column.width:
                 self.table.setColumnWidth(index, column.width)
         header.setSectionResizeMode(self.stretch_column(), QHeaderView.ResizeMode.Stretch)
+        fit_header_texts(self.table)
         sort_column = next((i for i, c in enumerate(self.model.columns) if c.sort_key == self._sort.key), -1)
         header.setSortIndicator(sort_column, Qt.SortOrder.DescendingOrder if self._sort.descending
                                 else Qt.SortOrder.AscendingOrder)
@@ -186,6 +184,7 @@ class RegisterPage(QWidget):
         self.footer = QLabel()
         self.footer.setObjectName("totals_footer")
         self.footer.setProperty("role", "page-subtitle")
+        self.footer.setWordWrap(True)
 
         undo = QAction(_("Undo"), self)
         undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -202,6 +201,8 @@ class RegisterPage(QWidget):
         self.body.addLayout(filters_top)
         self.body.addLayout(filters_bottom)
         self.body.addLayout(actions)
+        self.done_notice = DoneNotice(object_name="export_done")
+        self.body.addWidget(self.done_notice)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
         layout.addLayout(self.body)
@@ -420,12 +421,12 @@ class RegisterPage(QWidget):
 
     # export ------------------------------------------------------------------------------
     def export_view(self) -> None:
-        summary = self._session.summary()
-        folder = Path(summary.export_folder) if getattr(summary, "export_folder", "") else Path.home()
-        suggested = folder / f"{self.export_file_stem()}-{self._session.today().isoformat()}.xlsx"
+        suggested = self.folders.suggest(FileKind.EXPORTS,
+                                         f"{self.export_file_stem()}-{self._session.today().isoformat()}.xlsx")
         name, _filter = QFileDialog.getSaveFileName(self, _("Export to Excel"), str(suggested),
                                                     _("Excel workbook (*.xlsx)"))
         if name:
+            self.folders.remember(FileKind.EXPORTS, Path(name))
             self.export_to(Path(name))
 
     def export_file_stem(self) -> str:
@@ -457,7 +458,7 @@ class RegisterPage(QWidget):
         def done(count: int) -> None:
             progress.close()
             self.last_export = path
-            self.header.set_subtitle(_("{n} rows written to {path}.").format(n=count, path=path))
+            self.done_notice.show_done(_("{n} rows written to {path}.").format(n=count, path=path), path)
 
         def failed(error: BaseException) -> None:
             progress.close()

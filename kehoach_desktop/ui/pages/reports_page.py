@@ -25,18 +25,21 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from kehoach_desktop.domain.errors import UserFacingError
-from kehoach_desktop.domain.periods import periods_of_year
+from kehoach_desktop.domain.periods import period_label, periods_of_year
 from kehoach_desktop.formats import vietnam_time
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import reports
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.flow_layout import flow_row
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.signer_warning import confirm_signer_mismatch
 from kehoach_desktop.ui.tasks import TaskRunner
 from kehoach_desktop.ui.widgets import PageHeader
@@ -45,15 +48,20 @@ ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 PRINT_DPI = 300
 
 
+def technical_details(sha256: str) -> str:
+    """The report data's fingerprint, for whoever checks it (shown on hovering, never in the text)."""
+    return _("Technical details: SHA-256 of the report data {sha256}").format(sha256=sha256)
+
+
 def verification_text(result: reports.VerificationReport, name: str) -> str:
     """The verify view in words: signed or not, by whom, when, changed since, trusted."""
     lines = [_("<b>{name}</b>").format(name=name)]
     if not result.readable:
         return "<br>".join([*lines, result.problem])
     if result.stamp is not None:
-        lines.append(_("Report data: No. {number}, unit {unit}, period {period}, SHA-256 <tt>{sha256}</tt>").format(
-            number=result.stamp.number_symbol or _("(none)"), unit=result.stamp.unit_code, period=result.stamp.period,
-            sha256=result.stamp.sha256))
+        lines.append(_("Report data: No. {number}, unit {unit}, period {period}").format(
+            number=result.stamp.number_symbol or _("(none)"), unit=result.stamp.unit_code,
+            period=period_label(result.stamp.period)))
     if not result.signed:
         lines.append(_("This file is not signed."))
     yes, no = _("yes"), _("no")
@@ -140,6 +148,7 @@ class ReportsPage(QWidget):
         self.current_signed = False
         self.last_verification: reports.VerificationReport | None = None
         self.runner = TaskRunner(self)
+        self.folders = DocumentFolders(session)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 12)
@@ -166,13 +175,12 @@ class ReportsPage(QWidget):
         choose.addStretch(1)
         layout.addLayout(choose)
 
-        tools = QHBoxLayout()
-        self.previous_button = QPushButton("◀")
+        self.previous_button = QPushButton(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowLeft), "")
         self.page_spin = QSpinBox()
         self.page_spin.setObjectName("page_number")
         self.page_spin.setMinimum(1)
         self.page_count = QLabel("/ 0")
-        self.next_button = QPushButton("▶")
+        self.next_button = QPushButton(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowRight), "")
         self.zoom_out_button = QPushButton("−")
         self.zoom = QComboBox()
         self.zoom.setObjectName("zoom")
@@ -189,12 +197,11 @@ class ReportsPage(QWidget):
                             (self.zoom_out_button, _("Zoom out")), (self.zoom_in_button, _("Zoom in"))):
             button.setMaximumWidth(40)
             button.setToolTip(tip)
-        for widget in (self.previous_button, self.page_spin, self.page_count, self.next_button, self.zoom_out_button,
-                       self.zoom, self.zoom_in_button):
-            tools.addWidget(widget)
-        tools.addStretch(1)
-        for widget in (self.print_button, self.save_button, self.sign_button, self.verify_button, self.trust_button):
-            tools.addWidget(widget)
+        self.zoom.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        tools = flow_row(self.previous_button, self.page_spin, self.page_count, self.next_button,
+                         self.zoom_out_button, self.zoom, self.zoom_in_button,
+                         right=(self.print_button, self.save_button, self.sign_button, self.verify_button,
+                                self.trust_button))
         layout.addLayout(tools)
 
         self.status = QLabel("")
@@ -202,6 +209,8 @@ class ReportsPage(QWidget):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
+        self.done_notice = DoneNotice(object_name="report_saved")
+        layout.addWidget(self.done_notice)
 
         self.document = QPdfDocument(self)
         self.view = QPdfView(self)
@@ -234,7 +243,7 @@ class ReportsPage(QWidget):
         chosen = self.period.currentData()
         self.period.clear()
         for period in periods_of_year(year):
-            self.period.addItem(f"{period.code} — {period.vietnamese}", period.code)
+            self.period.addItem(period.label, period.code)
         today = self._session.today()
         default = chosen or next((p.code for p in periods_of_year(year) if p.kind == "quarter" and p.contains(today)),
                                  str(year))
@@ -297,8 +306,9 @@ class ReportsPage(QWidget):
 
         def done(result: reports.GeneratedReport) -> None:
             self.show_pdf(result.path, signed=False)
-            self.status.setText(_("{pages} pages generated. Data SHA-256: {sha256}").format(
-                pages=result.pages, sha256=result.stamp.sha256))
+            self.status.setText(ngettext("{n} page generated.", "{n} pages generated.", result.pages).format(
+                n=result.pages))
+            self.status.setToolTip(technical_details(result.stamp.sha256))
 
         self._run(_("Generating the report…"), work, done)
 
@@ -368,16 +378,18 @@ class ReportsPage(QWidget):
     def _on_save_clicked(self) -> None:
         if self.current is None:
             return
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save the report"), self.current.name,
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save the report"),
+                                                    str(self.folders.suggest(FileKind.REPORTS, self.current.name)),
                                                     _("PDF documents (*.pdf)"))
         if path:
+            self.folders.remember(FileKind.REPORTS, Path(path))
             self.save_to(Path(path))
 
     def save_to(self, path: Path) -> None:
         if self.current is None:
             return
         reports.write_atomically(path, self.current.read_bytes())
-        self.status.setText(_("Saved to {path}.").format(path=path))
+        self.done_notice.show_done(_("Saved to {path}.").format(path=path), path)
 
     # sign, verify, trust ---------------------------------------------------------------------
     def _on_sign_clicked(self) -> None:
@@ -408,9 +420,10 @@ class ReportsPage(QWidget):
                   on_mismatch=lambda: self.sign_current(credentials, accept_signer_mismatch=True))
 
     def _on_verify_clicked(self) -> None:
-        start = str(self.current.parent) if self.current else ""
+        start = str(self.folders.start(FileKind.REPORTS))
         path, _filter = QFileDialog.getOpenFileName(self, _("Verify a PDF"), start, _("PDF documents (*.pdf)"))
         if path:
+            self.folders.remember(FileKind.REPORTS, Path(path))
             self.verify_file(Path(path), show=True)
 
     def verify_file(self, path: Path, *, show: bool = False) -> None:
@@ -419,6 +432,7 @@ class ReportsPage(QWidget):
         def done(result: reports.VerificationReport) -> None:
             self.last_verification = result
             self.status.setText(verification_text(result, path.name))
+            self.status.setToolTip(technical_details(result.stamp.sha256) if result.stamp is not None else "")
             self.verified.emit(result)
             if show and path != self.current:
                 self.show_pdf(path, signed=result.signed)

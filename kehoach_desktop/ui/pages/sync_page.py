@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.formats import format_datetime, format_number
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import sync
@@ -33,13 +34,14 @@ from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.services.sync_dto import ImportOutcome, PackageCheck, SentPackageRow, SyncStatus
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.tasks import TaskRunner
 from kehoach_desktop.ui.widgets import PageHeader
 
-STATUS_LABELS = {
-    "sent": N_("Sent"),
-    "received": N_("Received by the city"),
+STATUS_LABELS = {  # a package written to disk is only exported; it is sent once the city's receipt says so
+    "sent": N_("Exported (no receipt from the city yet)"),
+    "received": N_("Sent: received by the city"),
     "accepted": N_("Accepted"),
     "returned": N_("Returned"),
     "refused": N_("Refused by the city"),
@@ -55,8 +57,8 @@ def status_text(status: str, reason: str) -> str:
 def sent_columns() -> list[Column[SentPackageRow]]:
     return [
         Column(_("No."), lambda p: str(p.sequence), lambda p: p.sequence, numeric=True),
-        Column(_("Period"), lambda p: p.period),
-        Column(_("Sent on"), lambda p: format_datetime(p.created_at.astimezone()), lambda p: p.created_at),
+        Column(_("Period"), lambda p: period_label(p.period), lambda p: p.period),
+        Column(_("Exported on"), lambda p: format_datetime(p.created_at.astimezone()), lambda p: p.created_at),
         Column(_("Size"), lambda p: _("{kb} KB").format(kb=format_number(max(1, round(p.size / 1024)))),
                lambda p: p.size, numeric=True),
         Column(_("Status"), lambda p: status_text(p.status, p.reason), tooltip=lambda p: p.reason),
@@ -184,6 +186,7 @@ class SyncPage(QWidget):
         super().__init__(parent)
         self._session = session
         self.runner = TaskRunner(self)
+        self.folders = DocumentFolders(session)
         self.status: SyncStatus | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
@@ -227,7 +230,7 @@ class SyncPage(QWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
 
-        title = QLabel(_("Packages sent"))
+        title = QLabel(_("Packages exported"))
         title.setProperty("role", "section-title")
         layout.addWidget(title)
         self.model: DtoTableModel[SentPackageRow] = DtoTableModel(sent_columns(), self)
@@ -244,6 +247,8 @@ class SyncPage(QWidget):
         self.message.setObjectName("sync_message")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        self.done_notice = DoneNotice(object_name="package_written")
+        layout.addWidget(self.done_notice)
         self._importer = PackageImporter(self, session, self.runner, self._on_imported)
 
     def refresh(self) -> None:
@@ -259,13 +264,12 @@ class SyncPage(QWidget):
         chosen = self.period.currentData() or status.default_period
         self.period.clear()
         for period in status.periods:
-            self.period.addItem(period, period)
+            self.period.addItem(period_label(period), period)
         if self.period.findData(chosen) < 0:
-            self.period.addItem(chosen, chosen)
+            self.period.addItem(period_label(chosen), chosen)
         self.period.setCurrentIndex(self.period.findData(chosen))
         self.model.set_rows(status.packages)
-        if not status.packages:
-            self.message.setText(_("No package has been sent yet."))
+        self.message.setText("" if status.packages else _("No package has been exported yet."))
 
     # export ------------------------------------------------------------------------------------
     def _default_name(self) -> str:
@@ -274,10 +278,11 @@ class SyncPage(QWidget):
         return f"{self.status.unit_code}-{self.period.currentData()}-{sequence:03d}.khsync"
 
     def _on_export_clicked(self) -> None:
-        folder = Path(self._session.summary().path).parent
-        path, _selected = QFileDialog.getSaveFileName(self, _("Export package"), str(folder / self._default_name()),
+        suggested = self.folders.suggest(FileKind.PACKAGES, self._default_name())
+        path, _selected = QFileDialog.getSaveFileName(self, _("Export package"), str(suggested),
                                                       _("Sync packages (*.khsync)"))
         if path:
+            self.folders.remember(FileKind.PACKAGES, Path(path))
             self.export_package(Path(path) if path.endswith(".khsync") else Path(path + ".khsync"),
                                 self.period.currentData())
 
@@ -288,9 +293,11 @@ class SyncPage(QWidget):
             return sync.export_sync_package(uow_factory=uow_factory, out=out, period=period, today=today)
 
         def done(result: Any) -> None:
-            self.message.setText(_("Package {sequence} for {period} written to {path} ({kb} KB).").format(
-                sequence=result.sequence, period=result.period, path=result.path,
-                kb=format_number(max(1, round(result.size / 1024)))))
+            self.done_notice.show_done(_(
+                "Package {sequence} for {period} written to {path} ({kb} KB). Send it to the city on a USB stick "
+                "or by e-mail; it shows as sent when the city's receipt is imported.").format(
+                sequence=result.sequence, period=period_label(result.period), path=result.path,
+                kb=format_number(max(1, round(result.size / 1024)))), Path(result.path))
             self.refresh()
             self.changed.emit(Changes(packages=True))
 
@@ -298,9 +305,10 @@ class SyncPage(QWidget):
 
     # import ------------------------------------------------------------------------------------
     def _on_import_clicked(self) -> None:
-        paths, _selected = QFileDialog.getOpenFileNames(self, _("Import receipt or template"), "",
-                                                        _(PACKAGE_FILTER))
+        paths, _selected = QFileDialog.getOpenFileNames(self, _("Import receipt or template"),
+                                                        str(self.folders.start(FileKind.PACKAGES)), _(PACKAGE_FILTER))
         if paths:
+            self.folders.remember(FileKind.PACKAGES, Path(paths[0]))
             self.import_files([Path(p) for p in paths])
 
     def import_files(self, paths: list[Path]) -> None:

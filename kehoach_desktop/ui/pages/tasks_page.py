@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -33,20 +32,28 @@ from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services.plan_dto import ProgressBoard, ProgressFilter, ProgressTotal, TaskProgressRow
 from kehoach_desktop.services.progress import OPEN, filter_progress, get_progress_board, progress_totals
 from kehoach_desktop.services.progress import update_task_progress as save_progress
+from kehoach_desktop.services.registers import get_history
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui import icons
 from kehoach_desktop.ui.dialogs.progress_dialog import ProgressDialog
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
-from kehoach_desktop.ui.widgets import PageHeader, sortable_table
+from kehoach_desktop.ui.widgets import PageHeader, fit_header_texts, sortable_table
 
 _Index = QModelIndex | QPersistentModelIndex
-STATUS_ICONS = {"not_started": "○", "in_progress": "◐", "done": "✓", "overdue": "⚠", "cancelled": "✕"}
+STATUS_ICONS = {"not_started": icons.NOT_STARTED, "in_progress": icons.IN_PROGRESS, "done": icons.CHECK,
+                "overdue": icons.WARNING, "cancelled": icons.CROSS}
 OVERDUE_BACKGROUND = QColor("#fde2e2")
 DUE_SOON_BACKGROUND = QColor("#fff4d6")
 
 
 def status_text(row: TaskProgressRow) -> str:
-    return f"{STATUS_ICONS.get(row.status, '')} {TaskStatus(row.status).label}"
+    return TaskStatus(row.status).label
+
+
+def status_icon(row: TaskProgressRow) -> str:
+    return STATUS_ICONS.get(row.status, "")
 
 
 def due_text(row: TaskProgressRow) -> str:
@@ -55,7 +62,7 @@ def due_text(row: TaskProgressRow) -> str:
         late = -row.days_left
         text += " · " + ngettext("{n} day late", "{n} days late", late).format(n=late)
     elif row.due_soon and row.days_left is not None:
-        text += " · " + ("△ " + _("today") if row.days_left == 0 else "△ " + ngettext(
+        text += " · " + (_("today") if row.days_left == 0 else ngettext(
             "in {n} day", "in {n} days", row.days_left).format(n=row.days_left))
     return text
 
@@ -72,12 +79,13 @@ def progress_columns() -> list[Column[TaskProgressRow]]:
     order = {s.value: i for i, s in enumerate((TaskStatus.OVERDUE, TaskStatus.IN_PROGRESS, TaskStatus.NOT_STARTED,
                                                 TaskStatus.DONE, TaskStatus.CANCELLED))}
     return [
-        Column(_("Status"), status_text, lambda r: (order.get(r.status, 9), r.days_left or 0)),
+        Column(_("Status"), status_text, lambda r: (order.get(r.status, 9), r.days_left or 0), icon=status_icon),
         Column(_("Task"), lambda r: r.content, lambda r: r.content.casefold(), tooltip=lambda r: r.content),
         Column(_("Theme"), lambda r: r.section_number, lambda r: (r.section_position, r.position),
                tooltip=lambda r: r.section_label),
         Column(_("Lead unit"), lambda r: r.lead_unit_name, tooltip=lambda r: r.lead_unit_name),
-        Column(_("Due"), due_text, lambda r: r.due_date.toordinal() if r.due_date else 10**9),
+        Column(_("Due"), due_text, lambda r: r.due_date.toordinal() if r.due_date else 10**9,
+               icon=lambda r: icons.DUE_SOON if r.due_soon and r.status != TaskStatus.OVERDUE.value else ""),
         Column(_("Done"), lambda r: f"{r.percent_done} %", lambda r: r.percent_done, numeric=True),
         Column(_("Indicator"), indicator_text, lambda r: r.indicator_achieved or 0, numeric=True),
         Column(_("Spent"), lambda r: format_vnd(r.spent), lambda r: r.spent, numeric=True,
@@ -148,7 +156,7 @@ class TasksPage(QWidget):
         self.status_filter.addItem(_("Any status"), None)
         self.status_filter.addItem(_("Open (not done or cancelled)"), OPEN)
         for status in TaskStatus:
-            self.status_filter.addItem(f"{STATUS_ICONS[status.value]} {status.label}", status.value)
+            self.status_filter.addItem(icons.icon(STATUS_ICONS[status.value]), status.label, status.value)
         for label, value in ((_("Any due date"), None), (_("Overdue"), "overdue"),
                              (_("Due within 7 days"), "7days"), (_("Due within 30 days"), "30days"),
                              (_("No due date"), "none")):
@@ -156,14 +164,12 @@ class TasksPage(QWidget):
         self.clear_button = QPushButton(_("Clear filters"))
         self.clear_button.setObjectName("filter_clear")
         self.clear_button.clicked.connect(self.clear_filters)
-        row = QHBoxLayout()
-        row.addWidget(self.search, 3)
-        row.addWidget(self.theme_filter, 2)
-        row.addWidget(self.unit_filter, 2)
-        row.addWidget(self.status_filter, 1)
-        row.addWidget(self.due_filter, 1)
-        row.addWidget(self.clear_button)
-        layout.addLayout(row)
+        self.search.setMinimumWidth(260)
+        for combo, length in ((self.theme_filter, 16), (self.unit_filter, 22), (self.status_filter, 16),
+                              (self.due_filter, 18)):
+            combo.setMinimumContentsLength(length)
+        layout.addLayout(flow_row(self.search, self.theme_filter, self.unit_filter, self.status_filter,
+                                  self.due_filter, self.clear_button))
 
         self.count_label = QLabel()
         self.count_label.setObjectName("tasks_count")
@@ -171,13 +177,9 @@ class TasksPage(QWidget):
         self.update_button.setObjectName("progress_update")
         self.update_button.clicked.connect(self.open_progress)
         self.update_button.setVisible(not getattr(session, "read_only", False))  # the city's view of a unit
-        legend = QLabel("⚠ " + _("overdue") + "   △ " + _("due within 7 days") + "   ✓ " + _("done"))
-        legend.setProperty("role", "hint")
-        info_row = QHBoxLayout()
-        info_row.addWidget(self.count_label)
-        info_row.addStretch(1)
-        info_row.addWidget(legend)
-        info_row.addWidget(self.update_button)
+        legend = icons.legend((icons.WARNING, _("overdue")), (icons.DUE_SOON, _("due within 7 days")),
+                              (icons.CHECK, _("done")))
+        info_buttons = [self.update_button]
         if not getattr(session, "read_only", False):
             # progress comes back from the units in Excel workbooks (File menu too)
             self.excel_export_button = QPushButton(_("Export to Excel…"))
@@ -186,9 +188,8 @@ class TasksPage(QWidget):
             self.excel_import_button = QPushButton(_("Import from Excel…"))
             self.excel_import_button.setObjectName("tasks_excel_import")
             self.excel_import_button.clicked.connect(lambda: self.window().open_excel_import())
-            info_row.addWidget(self.excel_export_button)
-            info_row.addWidget(self.excel_import_button)
-        layout.addLayout(info_row)
+            info_buttons += [self.excel_export_button, self.excel_import_button]
+        layout.addLayout(flow_row(self.count_label, legend, right=tuple(info_buttons)))
 
         self.model = ProgressTableModel(progress_columns(), self)
         self.proxy, self.table = sortable_table(self.model, "progress_table", self)
@@ -199,6 +200,7 @@ class TasksPage(QWidget):
         for column, width in enumerate((100, 225, 54, 140, 172, 50, 130, 105, 80, 260)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
+        fit_header_texts(self.table)
         self.table.doubleClicked.connect(lambda _index: self.open_progress())
         edit_action = QAction(self)
         edit_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
@@ -327,7 +329,8 @@ class TasksPage(QWidget):
         row = self.current_row()
         if row is None or getattr(self._session, "read_only", False):
             return None
-        dialog = ProgressDialog(row, today=self._session.today(), parent=self)
+        dialog = ProgressDialog(row, today=self._session.today(), parent=self,
+                                history=get_history(uow_factory=self._session.uow_factory, entity_id=row.id))
         dialog.accepted.connect(lambda: self._save(row.id, dialog))
         self.dialog = dialog
         dialog.open()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,9 +40,12 @@ from kehoach_desktop.services import sync, template_editing
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.services.template_editing import TemplateProblem
+from kehoach_desktop.ui import icons
 from kehoach_desktop.ui.errors import show_user_error
+from kehoach_desktop.ui.flow_layout import flow_row
+from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.models.rows_model import TextRowsModel
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import PageHeader, wrap_tree_text
 
 _SECTION = Qt.ItemDataRole.UserRole
 _BULLET = "- "
@@ -80,6 +83,7 @@ class TemplatePage(QWidget):
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self.folders = DocumentFolders(session)
         self._code = ""
         self._editable = False
         self._document: dict[str, Any] = {}
@@ -96,12 +100,11 @@ class TemplatePage(QWidget):
         self.template_combo.setObjectName("template_combo")
         self.template_combo.setMinimumWidth(320)
         self.template_combo.currentIndexChanged.connect(self._on_template_chosen)
-        top.addWidget(self.template_combo)
+        top.addWidget(self.template_combo, 1)
+        layout.addLayout(top)
         self.new_year_button = QPushButton(_("New year from this template"))
         self.new_year_button.setObjectName("template_new_year")
         self.new_year_button.clicked.connect(lambda: self.copy_for_new_year())
-        top.addWidget(self.new_year_button)
-        top.addStretch(1)
         self.validate_button = QPushButton(_("Validate"))
         self.validate_button.setObjectName("template_validate")
         self.validate_button.clicked.connect(lambda: self.validate())
@@ -112,13 +115,14 @@ class TemplatePage(QWidget):
         self.export_button = QPushButton(_("Export as signed template package…"))
         self.export_button.setObjectName("template_export")
         self.export_button.clicked.connect(lambda: self.export_package())
-        for button in (self.validate_button, self.save_button, self.export_button):
-            top.addWidget(button)
-        layout.addLayout(top)
+        layout.addLayout(flow_row(self.new_year_button,
+                                  right=(self.validate_button, self.save_button, self.export_button)))
         self.state = QLabel()
         self.state.setObjectName("template_state")
         self.state.setWordWrap(True)
         layout.addWidget(self.state)
+        self.done_notice = DoneNotice(object_name="template_written")
+        layout.addWidget(self.done_notice)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._general_tab(), _("General"))
@@ -179,11 +183,11 @@ class TemplatePage(QWidget):
         self.sections_tree = QTreeWidget()
         self.sections_tree.setObjectName("sections_tree")
         self.sections_tree.setHeaderLabels([_("Section"), _("Locked")])
+        wrap_tree_text(self.sections_tree)
         self.sections_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.sections_tree.header().setStretchLastSection(False)
         self.sections_tree.currentItemChanged.connect(self._on_section_chosen)
         left_layout.addWidget(self.sections_tree)
-        row = QHBoxLayout()
         self.add_theme_button = QPushButton(_("Add theme"))
         self.add_theme_button.clicked.connect(lambda: self.add_section(SectionKind.THEME))
         self.add_form_button = QPushButton(_("Add form"))
@@ -196,10 +200,7 @@ class TemplatePage(QWidget):
         self.down_button.clicked.connect(lambda: self.move_section(1))
         self._section_buttons = (self.add_theme_button, self.add_form_button, self.remove_section_button,
                                  self.up_button, self.down_button)
-        for button in self._section_buttons:
-            row.addWidget(button)
-        row.addStretch(1)
-        left_layout.addLayout(row)
+        left_layout.addLayout(flow_row(*self._section_buttons))
         splitter.addWidget(left)
 
         right = QWidget()
@@ -242,7 +243,6 @@ class TemplatePage(QWidget):
         view.horizontalHeader().setStretchLastSection(True)
         view.verticalHeader().setDefaultSectionSize(24)
         layout.addWidget(view)
-        row = QHBoxLayout()
         add = QPushButton(_("Add row"))
         add.setObjectName(f"{name}_add")
         add.clicked.connect(lambda: self._add_row(model, view))
@@ -252,10 +252,7 @@ class TemplatePage(QWidget):
         paste = QPushButton(_("Paste rows"))
         paste.setObjectName(f"{name}_paste")
         paste.clicked.connect(lambda: self.paste_rows(model, QGuiApplication.clipboard().text()))
-        for button in (add, remove, paste):
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        layout.addLayout(flow_row(add, remove, paste))
         setattr(self, f"{name}_view", view)
         setattr(self, f"{name}_buttons", (add, remove, paste))
         return tab
@@ -348,7 +345,8 @@ class TemplatePage(QWidget):
     def _label_item(item: QTreeWidgetItem) -> None:
         data = item.data(0, _SECTION)
         item.setText(0, f"{data.get('number', '')} {data.get('title', '')}".strip())
-        item.setText(1, "✓" if data.get("locked") else "")
+        item.setIcon(1, icons.icon(icons.LOCK) if data.get("locked") else QIcon())
+        item.setToolTip(1, _("Locked: the units may not change this text") if data.get("locked") else "")
 
     # sections --------------------------------------------------------------------------------
     def _on_section_chosen(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None = None) -> None:
@@ -611,19 +609,20 @@ class TemplatePage(QWidget):
         if self._editable and self.current_document() != self._document and not self.save():
             return None
         if out is None:
-            suggested = Path(self._session.folder) / f"{self._code}.khtemplate"
+            suggested = self.folders.suggest(FileKind.PACKAGES, f"{self._code}.khtemplate")
             chosen, _filter = QFileDialog.getSaveFileName(
                 self, _("Export as signed template package"), str(suggested), _("Template packages (*.khtemplate)"))
             if not chosen:
                 return None
             out = Path(chosen)
+            self.folders.remember(FileKind.PACKAGES, out)
         try:
             done = sync.export_template_package(uow_factory=self._session.uow_factory, out=out,
                                                 template_code=self._code)
         except UserFacingError as error:
             show_user_error(self, error)
             return None
-        self.state.setText(_("Written {file} (key {fingerprint}). Send it to the reporting units.").format(
-            file=done.path, fingerprint=done.fingerprint))
+        self.done_notice.show_done(_("Written {file} (key {fingerprint}). Send it to the reporting units.").format(
+            file=done.path, fingerprint=done.fingerprint), Path(done.path))
         self.changed.emit(Changes(packages=True))
         return Path(done.path)
