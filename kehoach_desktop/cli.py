@@ -12,10 +12,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kehoach_desktop import __version__, i18n
 from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.i18n import _
+
+if TYPE_CHECKING:
+    from kehoach_desktop.services.session import WorkspaceSession
 
 EXIT_OK = 0
 EXIT_REFUSED = 1
@@ -55,7 +59,7 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
     """The commands; with ``open_file``, the form ``kehoach [OPTIONS] FILE`` instead (see :func:`parse_arguments`)."""
     parser = argparse.ArgumentParser(
         prog="kehoach",
-        description=_("Kế hoạch Desktop: district propaganda plans, registers, reports and sync packages."),
+        description=_("Kế hoạch Desktop: the reporting units' propaganda plans, registers, reports and sync packages."),
         epilog=_("kehoach FILE.khsync (or .khtemplate, .khreceipt) starts the application and offers to import "
                  "the file: what a double-click on such a file does."),
     )
@@ -68,7 +72,7 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=i18n.LANGUAGES, default=None,
                         help=_("language of the interface (default: Vietnamese)"))
     parser.add_argument("--demo", action="store_true",
-                        help=_("open the demo district workspace, creating it on first run"))
+                        help=_("open the demo workspace of a reporting unit, creating it on first run"))
     parser.add_argument("--verbose", action="store_true", help=_("write debugging detail to the log"))
     if open_file:
         parser.add_argument("file", type=Path, metavar="FILE",
@@ -81,15 +85,20 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
     init = commands.add_parser("init", help=_("create a workspace without the set-up wizard"))
     _add_location(init)
     who = init.add_mutually_exclusive_group(required=True)
-    who.add_argument("--district", metavar="CODE", help=_("code of the reporting unit, e.g. 006 for Đống Đa"))
+    who.add_argument("--unit", "--district", dest="unit", metavar="CODE",
+                     help=_("code of the reporting unit, as the template lists it"))
     who.add_argument("--city", action="store_true", help=_("a city (receiving agency) workspace"))
+    init.add_argument("--template", default="", metavar="FILE.khtemplate|CODE",
+                      help=_("the template to start from: a template package received from the city, or the code "
+                             "of a template shipped with the application (default: the built-in one)"))
     init.add_argument("--unit-name", default="", metavar="TEXT", help=_("full name of the unit"))
     init.add_argument("--signer-name", default="", metavar="TEXT")
     init.add_argument("--signer-title", default="Chủ tịch", metavar="TEXT")
 
     demo = commands.add_parser("demo", help=_("create a workspace filled with realistic demo data"))
     _add_location(demo)
-    demo.add_argument("--district", default="006", metavar="CODE")
+    demo.add_argument("--unit", "--district", dest="unit", default=None, metavar="CODE",
+                      help=_("the reporting unit of the built-in template the demo is of"))
     demo.add_argument("--scale", type=int, default=1, metavar="N",
                       help=_("multiply the registers (N=50 gives about 10,000 materials)"))
 
@@ -107,13 +116,14 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
     _add_package_commands(commands)
     _add_report_commands(commands)
     _add_excel_commands(commands)
+    _add_token_commands(commands)
     return parser
 
 
 def _add_package_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     package = commands.add_parser("package", help=_("signed sync packages, receipts and keys"))
     actions = package.add_subparsers(dest="package_command", metavar="ACTION", required=True)
-    export = actions.add_parser("export", help=_("write the district's signed sync package for a period"))
+    export = actions.add_parser("export", help=_("write the unit's signed sync package for a period"))
     _add_location(export)
     export.add_argument("--out", type=Path, required=True, metavar="FILE.khsync")
     export.add_argument("--period", metavar="PERIOD",
@@ -143,6 +153,34 @@ def _add_package_commands(commands: argparse._SubParsersAction) -> None:  # type
     t_import.add_argument("--trust-new-keys", action="store_true",
                           help=_("accept the city's key the first time (check its fingerprint by phone first)"))
     t_import.add_argument("file", type=Path, metavar="FILE.khtemplate")
+    t_year = t_actions.add_parser("new-year", help=_("start the city's next year from its current template, in "
+                                                     "one step: that year is then the one in use"))
+    _add_location(t_year)
+    t_year.add_argument("--year", type=int, required=True, metavar="YEAR")
+    t_year.add_argument("--code", metavar="CODE", help=_("the new template's code (default: the current code with "
+                                                         "the new year, e.g. hanoi-2026)"))
+    t_year.add_argument("--units", metavar="LIST", help=_("take this list of reporting units instead of the "
+                                                          "current ones: official-2025 (Hanoi's 126 wards and "
+                                                          "communes)"))
+    t_use = t_actions.add_parser("use", help=_("work in the year of another template: the city's board, reports and "
+                                               "imports, or a unit's plan (started from it if needed)"))
+    _add_location(t_use)
+    t_use.add_argument("--code", required=True, metavar="CODE")
+    t_list = t_actions.add_parser("list", help=_("the templates (plan years) the workspace knows"))
+    _add_location(t_list)
+
+    review = commands.add_parser("review", help=_("the city accepts or returns a unit's report for a period"))
+    r_actions = review.add_subparsers(dest="review_command", metavar="ACTION", required=True)
+    for action, helptext in (("accept", _("accept the unit's latest report for the period")),
+                             ("return", _("return the unit's latest report for the period, with the reason"))):
+        r_action = r_actions.add_parser(action, help=helptext)
+        _add_location(r_action)
+        r_action.add_argument("--unit", required=True, metavar="CODE", help=_("code of the reporting unit"))
+        r_action.add_argument("--period", required=True, metavar="PERIOD", help=_("reporting period, e.g. 2026-Q1"))
+        r_action.add_argument("--reason", default="", metavar="TEXT",
+                              help=_("why the report is returned (required to return it); the unit reads it"))
+        r_action.add_argument("--receipt-out", type=Path, metavar="FILE.khreceipt",
+                              help=_("also write the signed receipt that tells the unit"))
 
 
 def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -157,7 +195,10 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
     common.add_argument("--password-env", metavar="VAR",
                         help=_("environment variable holding the certificate's password"))
     common.add_argument("--sign-pkcs11", metavar="LIB", help=_("sign with a token through this PKCS#11 library"))
-    common.add_argument("--slot", type=int, default=0, metavar="N", help=_("slot of the token (default 0)"))
+    which = common.add_mutually_exclusive_group()
+    which.add_argument("--slot", type=int, metavar="N", help=_("slot of the token (default 0)"))
+    which.add_argument("--token", metavar="LABEL",
+                       help=_("the token with this label, whatever its slot (see kehoach token list)"))
     common.add_argument("--pin-env", metavar="VAR", help=_("environment variable holding the token's PIN"))
     common.add_argument("--accept-signer-mismatch", action="store_true",
                         help=_("sign even though the certificate's organisation is not the unit issuing the report"))
@@ -171,6 +212,14 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
     _add_location(lookup)
     lookup.add_argument("qr", metavar="QR_TEXT", help=_("the text of the QR code printed on the report"))
 
+    remind = commands.add_parser("reminders", help=_("the city's reminder letters to the units whose report for a "
+                                                     "period is missing or returned"))
+    _add_location(remind)
+    remind.add_argument("--period", required=True, metavar="PERIOD", help=_("reporting period, e.g. 2026-Q1"))
+    remind.add_argument("--out", type=Path, required=True, metavar="FOLDER", help=_("folder for the letters (PDF)"))
+    remind.add_argument("--one-letter", action="store_true",
+                        help=_("one letter addressed to all the units concerned (default: one letter per unit)"))
+
     pdf = commands.add_parser("pdf", help=_("check PDF files"))
     pdf_actions = pdf.add_subparsers(dest="pdf_command", metavar="ACTION", required=True)
     verify = pdf_actions.add_parser("verify", help=_(
@@ -179,6 +228,18 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
     verify.add_argument("--trust-root", type=Path, action="append", default=[], metavar="CERT",
                         help=_("a root certificate to trust (PEM or DER); may be given several times"))
     _add_location(verify, required=False)
+
+
+def _add_token_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    token = commands.add_parser("token", help=_("USB tokens and smart cards for signing"))
+    actions = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help=_("list the tokens found through the PKCS#11 libraries installed"))
+    listing.add_argument("--library", action="append", default=[], metavar="LIB",
+                         help=_("also try this PKCS#11 library (repeatable)"))
+    # The child process that loads one library for the signing dialog and `token list` (not for people):
+    probe = actions.add_parser("probe")
+    probe.add_argument("library", metavar="LIB")
+    probe.add_argument("--out", type=Path, required=True, metavar="FILE.json")
 
 
 def _add_excel_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -251,17 +312,23 @@ def _cmd_excel(args: argparse.Namespace) -> int:
 def _cmd_init(args: argparse.Namespace) -> int:
     from kehoach_desktop.domain.enums import WorkspaceMode
     from kehoach_desktop.services.session import new_workspace
-    from kehoach_desktop.services.workspace import WorkspaceSetup
+    from kehoach_desktop.services.workspace import WorkspaceSetup, choose_template
 
+    choice = choose_template(args.template)
     setup = WorkspaceSetup(
-        mode=WorkspaceMode.CITY if args.city else WorkspaceMode.DISTRICT, unit_code=args.district,
+        mode=WorkspaceMode.CITY if args.city else WorkspaceMode.DISTRICT, unit_code=args.unit,
         unit_full_name=args.unit_name, signer_name=args.signer_name, signer_title=args.signer_title)
-    session = new_workspace(args.workspace, setup)
+    session = new_workspace(args.workspace, setup, template=choice)
     try:
         summary = session.summary()
     finally:
         session.close()
     print(_("Created the workspace {path} for {unit}.").format(path=summary.path, unit=summary.unit_full_name))
+    print(_("Template {code} ({year}).").format(code=summary.template_code, year=summary.template_year))
+    if choice.package is not None:
+        print(_("The template package is signed by {unit} with the key {fingerprint}: check it by phone with the "
+                "city. This key is trusted from now on.").format(unit=choice.package.unit_code,
+                                                                 fingerprint=choice.fingerprint))
     print(_("Signing key fingerprint: {fingerprint}").format(fingerprint=summary.key_fingerprint))
     return EXIT_OK
 
@@ -271,7 +338,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     if args.scale < 1 or args.scale > 2000:
         raise UserFacingError(_("The scale must be a whole number from 1 to 2000."))
-    session = new_demo_workspace(args.workspace, district_code=args.district, scale=args.scale)
+    session = new_demo_workspace(args.workspace, district_code=args.unit, scale=args.scale)
     try:
         overview = session.overview()
         summary = session.summary()
@@ -356,22 +423,30 @@ def _cmd_package(args: argparse.Namespace) -> int:
         files = _package_files(args.files)
         if not files:
             raise UserFacingError(_("No package was found in the folders given."))
-        from kehoach_desktop.services.backups import make_backup
-
-        make_backup(uow_factory=session.uow_factory, reason="before-package-import")
-        refused = 0
-        for path in files:
-            try:
-                outcome = sync.import_package(uow_factory=session.uow_factory, path=path,
-                                              trust_new_keys=args.trust_new_keys)
-            except UserFacingError as error:
-                refused += 1
-                print(_("Refused: {message}").format(message=error), file=sys.stderr)
-            else:
-                print(outcome.message)
-        return EXIT_REFUSED if refused else EXIT_OK
+        return _import_files(session, files, trust_new_keys=args.trust_new_keys)
     finally:
         session.close()
+
+
+def _import_files(session: WorkspaceSession, files: list[Path], *, trust_new_keys: bool) -> int:
+    """Import each file in its own transaction; say which keys were accepted, with their fingerprints."""
+    from kehoach_desktop.services import sync
+    from kehoach_desktop.services.backups import make_backup
+
+    make_backup(uow_factory=session.uow_factory, reason="before-package-import")
+    refused = 0
+    for path in files:
+        try:
+            outcome = sync.import_package(uow_factory=session.uow_factory, path=path, trust_new_keys=trust_new_keys)
+        except UserFacingError as error:
+            refused += 1
+            print(_("Refused: {message}").format(message=error), file=sys.stderr)
+        else:
+            print(outcome.message)
+            if outcome.trusted_key:
+                print(_("Accepted the key of unit {unit}: {fingerprint}").format(
+                    unit=outcome.unit_code, fingerprint=outcome.trusted_key))
+    return EXIT_REFUSED if refused else EXIT_OK
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
@@ -386,12 +461,58 @@ def _cmd_template(args: argparse.Namespace) -> int:
             print(_("Wrote the template package to {path}.").format(path=done.path))
             print(_("Signing key fingerprint: {fingerprint}").format(fingerprint=done.fingerprint))
             return EXIT_OK
+        if args.template_command == "new-year":
+            from kehoach_desktop.services.template_editing import copy_template_for_new_year
+
+            done = copy_template_for_new_year(uow_factory=session.uow_factory, new_code=args.code, year=args.year,
+                                              units=args.units, use=True)
+            template = session.template()
+            print(_("Made the template {code} for {year} with {units} reporting units ({term}); it is the one in "
+                    "use now.").format(code=done.code, year=template.year, units=len(template.reporting_units),
+                                       term=template.unit_term))
+            return EXIT_OK
+        if args.template_command == "use":
+            from kehoach_desktop.services.years import use_template
+
+            change = use_template(uow_factory=session.uow_factory, code=args.code)
+            print(_("The workspace now works in {year} (template {code}).").format(year=change.year,
+                                                                                  code=change.code))
+            if change.plan_created:
+                print(_("The plan of {year} was started from the template.").format(year=change.year))
+            return EXIT_OK
+        if args.template_command == "list":
+            from kehoach_desktop.services.years import list_years
+
+            for item in list_years(uow_factory=session.uow_factory):
+                print(f"{'*' if item.in_use else ' '} {item.code}\t{item.year}\t{item.origin}\t"
+                      f"{item.units} ({item.unit_term})")
+            return EXIT_OK
         outcome = sync.import_template_package(uow_factory=session.uow_factory, path=args.file,
                                                trust_new_keys=args.trust_new_keys)
         print(outcome.message)
+        if outcome.trusted_key:
+            print(_("Accepted the key of unit {unit}: {fingerprint}").format(unit=outcome.unit_code,
+                                                                            fingerprint=outcome.trusted_key))
         return EXIT_OK
     finally:
         session.close()
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services.review import review_report
+    from kehoach_desktop.services.session import open_workspace
+
+    session = open_workspace(args.workspace)
+    try:
+        done = review_report(uow_factory=session.uow_factory, unit_code=args.unit, period=args.period,
+                             decision="accepted" if args.review_command == "accept" else "returned",
+                             reason=args.reason, receipt_out=args.receipt_out)
+    finally:
+        session.close()
+    print(done.message)
+    if done.receipt is not None:
+        print(_("Wrote the receipt to {path}: send it to the unit.").format(path=done.receipt.path))
+    return EXIT_OK
 
 
 def _secret_from_env(variable: str | None, what: str) -> str:
@@ -430,7 +551,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.sign_p12:
         credentials = reports.P12Credentials(args.sign_p12, _secret_from_env(args.password_env, _("password")))
     elif args.sign_pkcs11:
-        credentials = reports.TokenCredentials(args.sign_pkcs11, args.slot, _secret_from_env(args.pin_env, "PIN"))
+        credentials = reports.TokenCredentials(args.sign_pkcs11, args.slot or 0, _secret_from_env(args.pin_env, "PIN"),
+                                               label=args.token or "")
     session = open_workspace(args.workspace)
     if args.kind == "city":
         from kehoach_desktop.services.city_reports import generate_city_report
@@ -457,6 +579,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
     print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
         path=done.path, pages=done.pages, period=done.period, sha256=done.stamp.sha256,
         signed=_(", signed") if done.signed else ""))
+    return EXIT_OK
+
+
+def _cmd_reminders(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services.city_reports import write_reminders
+    from kehoach_desktop.services.session import open_workspace
+
+    session = open_workspace(args.workspace)
+    try:
+        paths = write_reminders(uow_factory=session.uow_factory, period=args.period, folder=args.out,
+                                today=session.today(), combined=args.one_letter)
+    finally:
+        session.close()
+    for path in paths:
+        print(_("Wrote {path}.").format(path=path))
     return EXIT_OK
 
 
@@ -522,6 +659,32 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_token(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from kehoach_desktop.exchange.pdf import tokens
+    from kehoach_desktop.formats import format_date
+
+    probes = tokens.discover(tokens.candidate_libraries(extra=args.library))
+    found = tokens.found_tokens(probes)
+    for probe in probes:
+        if probe.problem:
+            print(probe.problem, file=sys.stderr)
+    if not found:
+        print(_("No token found. Plug the token in, or name its PKCS#11 library with --library."), file=sys.stderr)
+        return EXIT_REFUSED
+    for token in found:
+        print(_('Token “{label}” (serial {serial}): --sign-pkcs11 "{library}" --token "{label}" (slot {slot})').format(
+            label=token.label, serial=token.serial_text or "-", library=token.library, slot=token.slot))
+        for certificate in token.certificates:
+            print(_("  certificate of {holder} ({organisation}), issued by {issuer}, valid until {date}").format(
+                holder=certificate.holder, organisation=certificate.organisation or "-",
+                issuer=certificate.issuer or "-", date=format_date(dt.date.fromisoformat(certificate.valid_until))))
+        if not token.certificates:
+            print(_("  its certificates can be read only after the PIN"))
+    return EXIT_OK
+
+
 def _first_positional(argv: Sequence[str], parser: argparse.ArgumentParser) -> str | None:
     takes_value = {option for action in parser._actions if action.option_strings and action.nargs != 0
                    for option in action.option_strings}
@@ -569,13 +732,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kehoach_desktop.app import self_test
 
         return self_test()
+    if args.command == "token" and args.token_command == "probe":  # a child process: no log file of its own
+        from kehoach_desktop.exchange.pdf.tokens import write_probe
+
+        return write_probe(args.library, args.out)
     from kehoach_desktop.logs import setup_logging
     from kehoach_desktop.paths import app_paths
 
     setup_logging(app_paths().log_file, verbose=args.verbose)
     handlers = {"init": _cmd_init, "demo": _cmd_demo, "dump": _cmd_dump, "package": _cmd_package,
                 "template": _cmd_template, "report": _cmd_report, "pdf": _cmd_pdf,
-                "excel": _cmd_excel, "migrate-store": _cmd_migrate_store}
+                "excel": _cmd_excel, "migrate-store": _cmd_migrate_store, "review": _cmd_review,
+                "reminders": _cmd_reminders, "token": _cmd_token}
     try:
         return handlers[args.command](args)
     except UserFacingError as error:

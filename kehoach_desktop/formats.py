@@ -66,7 +66,9 @@ def document_date(place: str, value: dt.date) -> str:
     """Decree 30/2020 place and date: ``Đống Đa, ngày 05 tháng 01 năm 2021``.
 
     Days below 10 and the months January and February take a leading zero; other months do not.
+    Without a place (a template that names none) the line starts with the date.
     """
     day = f"{value.day:02d}"
     month = f"{value.month:02d}" if value.month < 3 else str(value.month)
-    return f"{place}, ngày {day} tháng {month} năm {value.year}"
+    date = f"ngày {day} tháng {month} năm {value.year}"
+    return f"{place}, {date}" if place else date[:1].upper() + date[1:]

@@ -8,10 +8,12 @@
 - The bundle runs with a bare environment (no PYTHONPATH, a temporary HOME, ``KEHOACH_PORTABLE``
   set): ``self-test`` five times offscreen (the median start-up time is printed) and once under
   Xvfb when ``xvfb-run`` exists; then a demo workspace, a signed plan report whose fonts must be
-  embedded, ``pdf verify`` on it, and portable mode through a ``portable.txt`` file.
+  embedded, ``pdf verify`` on it, and portable mode through a ``portable.txt`` file;
+- where SoftHSM and OpenSC are installed, the bundle finds a SoftHSM token (``token list``: each library is
+  probed by the bundle's own executable in a child process) and signs a report with it by its label.
 
 Not a pytest test on purpose: it downloads the dependencies and takes about two minutes, and the
-README's ``python3 -m pytest`` must stay offline and quick.
+README's test command must stay offline and quick.
 """
 
 from __future__ import annotations
@@ -67,12 +69,11 @@ def check_wheel(wheel: Path, scratch: Path) -> None:
           f"(install + test {time.perf_counter() - started:.0f} s)")
 
 
-def _make_p12(folder: Path) -> Path:
-    """A throwaway self-signed certificate to sign a report with."""
+def _make_certificate():  # type: ignore[no-untyped-def]
+    """A throwaway self-signed certificate and its key."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
@@ -81,10 +82,58 @@ def _make_p12(folder: Path) -> Path:
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number()).not_valid_before(now)
             .not_valid_after(now + dt.timedelta(days=30)).sign(key, hashes.SHA256()))
+    return key, cert
+
+
+def _make_p12(folder: Path) -> Path:
+    """A certificate file to sign a report with."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    key, cert = _make_certificate()
     path = folder / "signer.p12"
     path.write_bytes(pkcs12.serialize_key_and_certificates(
         b"signer", key, cert, None, serialization.BestAvailableEncryption(PASSWORD.encode("utf-8"))))
     return path
+
+
+SOFTHSM = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+
+
+def check_bundle_token(executable: Path, scratch: Path, env: dict[str, str], workspace: Path) -> None:
+    """A SoftHSM token holding a key and certificate: listed by the bundle, then used to sign by its label."""
+    from cryptography.hazmat.primitives import serialization
+
+    library = next((lib for lib in SOFTHSM if Path(lib).exists()), None)
+    if library is None or not shutil.which("softhsm2-util") or not shutil.which("pkcs11-tool"):
+        print("bundle token: skipped (SoftHSM and OpenSC are not installed)")
+        return
+    (scratch / "tokens").mkdir()
+    conf = scratch / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {scratch / 'tokens'}\nobjectstore.backend = file\n")
+    token_env = {**env, "SOFTHSM2_CONF": str(conf), "KEHOACH_PIN": "246810"}
+    key, cert = _make_certificate()
+    key_file, cert_file = scratch / "key.pem", scratch / "cert.der"
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.DER))
+    _run(["softhsm2-util", "--init-token", "--free", "--label", "bundle-token", "--pin", "246810",
+          "--so-pin", "135790"], env=token_env)
+    _run(["softhsm2-util", "--import", str(key_file), "--token", "bundle-token", "--label", "signer", "--id", "01",
+          "--pin", "246810"], env=token_env)
+    _run(["pkcs11-tool", "--module", library, "--token-label", "bundle-token", "--login", "--pin", "246810",
+          "--write-object", str(cert_file), "--type", "cert", "--id", "01"], env=token_env)
+    listed = _run([str(executable), "--lang", "en", "token", "list"], env=token_env)
+    if "bundle-token" not in listed or "Kiểm tra bản đóng gói" not in listed:
+        raise SystemExit(f"FAILED: the bundle did not list the SoftHSM token with its holder:\n{listed}")
+    pdf = scratch / "token.pdf"
+    _run([str(executable), "report", "plan", "--workspace", str(workspace), "--out", str(pdf),
+          "--sign-pkcs11", library, "--token", "bundle-token", "--pin-env", "KEHOACH_PIN"], env=token_env)
+    if shutil.which("pdfsig"):  # poppler's judgement, independent of ours
+        checked = subprocess.run(["pdfsig", str(pdf)], capture_output=True, text=True)
+        if "Signature is Valid." not in checked.stdout:
+            raise SystemExit(f"FAILED: pdfsig on the token-signed report\n{checked.stdout}\n{checked.stderr}")
+    print("bundle token: SoftHSM token listed with its holder and used to sign a report by its label")
 
 
 def _embedded_fonts(pdf: Path) -> set[str]:
@@ -125,6 +174,7 @@ def check_bundle(bundle: Path, scratch: Path) -> None:
     if "SHA-256" not in verify.stdout:  # untrusted self-signed certificate: exit 1, but intact and valid
         raise SystemExit(f"FAILED: pdf verify\n{verify.stdout}\n{verify.stderr}")
     print(f"bundle report: {pdf.stat().st_size} bytes, fonts embedded: {', '.join(sorted(fonts))}")
+    check_bundle_token(executable, scratch, env, workspace)
     marker = bundle / "portable.txt"
     marker.write_text("", encoding="utf-8")
     try:

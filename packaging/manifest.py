@@ -39,8 +39,9 @@ DATA_FOLDERS: tuple[DataFolder, ...] = (
                "PDF reports: Liberation Serif (four styles) and Noto Serif for the signature stamp"),
     DataFolder("resources/templates", "kehoach_desktop/resources/templates", ("*.json",),
                "the built-in plan template (services/templates.py)"),
-    DataFolder("resources/reference", "kehoach_desktop/resources/reference", ("*.json", "*.csv"),
-               "Hanoi's units and wards (services/units.py)"),
+    DataFolder("resources/reference", "kehoach_desktop/resources/reference", ("*.json", "*.csv", "*.toml"),
+               "official lists of units, the demo's unit (services/template_editing.py, services/demo.py); "
+               "the PKCS#11 libraries to try (exchange/pdf/tokens.py)"),
     DataFolder("resources/icons", "kehoach_desktop/resources/icons",
                ("*.svg", "kehoach.ico", "hicolor/*/apps/kehoach.png"),
                "window and page icons; the PNG/ICO sizes for desktop menus"),

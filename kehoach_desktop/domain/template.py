@@ -15,9 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kehoach_desktop.domain.enums import SectionKind
+from kehoach_desktop.domain.enums import ResponsibleUnitKind, SectionKind
 from kehoach_desktop.domain.errors import TemplateError
 from kehoach_desktop.domain.text import fold, nfc
+from kehoach_desktop.domain.unit_plan import (
+    PLACEHOLDERS,
+    DirectoryEntry,
+    KindWord,
+    PlaceKind,
+    UnitPlanText,
+    placeholders_of,
+    unit_plan_to_json,
+)
 from kehoach_desktop.i18n import _
 
 TEMPLATE_FORMAT = "kehoach-template"
@@ -28,12 +37,26 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
+class Place:
+    """A place inside a reporting unit (a ward of a 2021 district, a neighbourhood of a ward)."""
+
+    kind: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        """``phường Phúc Xá``: how registers write the place of a material or an event."""
+        return f"{self.kind} {self.name}".strip()
+
+
+@dataclass(frozen=True)
 class ReportingUnit:
     """A unit that reports to the city: a district of 2021, or a commune after 2025."""
 
     code: str
     kind: str  # as the template writes it: "quận", "huyện", "thị xã", "phường", "xã"
     name: str
+    places: tuple[Place, ...] = ()  # the places inside it (its wards, its neighbourhoods), when known
 
     @property
     def display_name(self) -> str:
@@ -111,6 +134,10 @@ class Template:
     source: str = ""
     notes: tuple[str, ...] = field(default=())
     plan_summary: str = ""  # the district plan's summary line; "{unit}" and "{year}" are filled in
+    place: str = ""  # where the city's documents are dated: "Hà Nội, ngày …"
+    report_symbol: str = ""  # of the city's consolidated report, e.g. "BC-STTTT"; "" → "BC-" + abbreviation
+    reminder_symbol: str = ""  # of the city's reminder letters; "" → the receiving agency's abbreviation
+    unit_plan: UnitPlanText = field(default=UnitPlanText())
 
     def district_summary(self, unit: ReportingUnit) -> str:
         pattern = self.plan_summary or "Tuyên truyền các nhiệm vụ phát triển kinh tế - xã hội của {unit} năm {year}"
@@ -200,6 +227,83 @@ class _Reader:
             abbreviation=self.text(data, "abbreviation", where, required=False),
         )
 
+    def places(self, data: dict[str, Any], where: str) -> tuple[Place, ...]:
+        result = []
+        seen: set[tuple[str, str]] = set()
+        for index, item in enumerate(self.items(data, "places", where, required=False)):
+            place = f"{where}.places[{index}]"
+            item = self.mapping(item, place)
+            found = Place(kind=self.text(item, "kind", place), name=self.text(item, "name", place))
+            if (found.kind, found.name) in seen:
+                self.problem(place, _("{place} is listed twice").format(place=found.label))
+            seen.add((found.kind, found.name))
+            result.append(found)
+        return tuple(result)
+
+    def rows(self, data: dict[str, Any], key: str, where: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
+        """A list of objects with the text ``fields`` (each required)."""
+        result = []
+        for index, item in enumerate(self.items(data, key, where, required=False)):
+            place = f"{where}.{key}[{index}]"
+            item = self.mapping(item, place)
+            result.append({name: self.text(item, name, place) for name in fields})
+        return result
+
+    def lines(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        result = []
+        for index, item in enumerate(self.items(data, key, where, required=False)):
+            if not isinstance(item, str) or not item.strip():
+                self.problem(f"{where}.{key}[{index}]", _("a non-empty text is required"))
+                continue
+            result.append(nfc(item))
+        return tuple(result)
+
+    def unit_plan(self, value: Any, where: str, section_keys: set[str]) -> UnitPlanText:
+        """The wording of the units' plans; every field is optional (the neutral default)."""
+        if value is None:
+            return UnitPlanText()
+        data = self.mapping(value, where)
+        default = UnitPlanText()
+        kinds = {k.value for k in ResponsibleUnitKind}
+        directory = [DirectoryEntry(**row) for row in self.rows(data, "directory", where, ("code", "kind", "name"))]
+        for index, entry in enumerate(directory):
+            if entry.kind and entry.kind not in kinds:
+                self.problem(f"{where}.directory[{index}].kind", _("must be one of: {choices}").format(
+                    choices=", ".join(sorted(kinds))))
+            if entry.code and [d.code for d in directory].index(entry.code) != index:
+                self.problem(f"{where}.directory[{index}].code",
+                             _("the code {code} is used twice").format(code=entry.code))
+        place_kinds = [PlaceKind(**row) for row in self.rows(data, "place_kinds", where, ("kind", "directory_kind"))]
+        for index, place_kind in enumerate(place_kinds):
+            if place_kind.directory_kind and place_kind.directory_kind not in kinds:
+                self.problem(f"{where}.place_kinds[{index}].directory_kind", _("must be one of: {choices}").format(
+                    choices=", ".join(sorted(kinds))))
+        text = UnitPlanText(
+            responsibility=self.text(data, "responsibility", where, required=False),
+            office=self.text(data, "office", where, required=False),
+            legal_bases=self.lines(data, "legal_bases", where) if "legal_bases" in data else default.legal_bases,
+            preamble=self.text(data, "preamble", where, required=False) or default.preamble,
+            closing=self.text(data, "closing", where, required=False) or default.closing,
+            recipients=self.lines(data, "recipients", where) if "recipients" in data else default.recipients,
+            directory=tuple(directory), place_kinds=tuple(place_kinds),
+            words=tuple(KindWord(**row) for row in self.rows(data, "words", where, ("kind", "word", "text"))),
+        )
+        if text.responsibility and text.responsibility not in section_keys:
+            self.problem(f"{where}.responsibility",
+                         _("names the section {key}, which the template does not have").format(key=text.responsibility))
+        known = set(PLACEHOLDERS) | text.word_names()
+        for field_name, pattern in text.patterns():
+            try:
+                unknown = sorted(set(placeholders_of(pattern)) - known)
+            except ValueError:
+                self.problem(f"{where}.{field_name}", _("a brace {{ or }} is not closed in “{text}”").format(
+                    text=pattern))
+                continue
+            if unknown:
+                self.problem(f"{where}.{field_name}", _("unknown placeholder {name} in “{text}”").format(
+                    name="{" + unknown[0] + "}", text=pattern))
+        return text
+
     def section(self, value: Any, where: str, seen: set[str]) -> TemplateSection:
         data = self.mapping(value, where)
         key = self.text(data, "key", where)
@@ -259,6 +363,7 @@ def parse_template(document: Any, origin: str = "template") -> Template:
             code=reader.text(item, "code", where),
             kind=reader.text(item, "kind", where),
             name=reader.text(item, "name", where),
+            places=reader.places(item, where),
         )
         if unit.code in codes:
             reader.problem(f"{where}.code", _("the code {code} is used twice").format(code=unit.code))
@@ -274,6 +379,9 @@ def parse_template(document: Any, origin: str = "template") -> Template:
         reader.section(item, f"$.sections[{i}]", seen)
         for i, item in enumerate(reader.items(data, "sections", "$"))
     )
+    for index, unit in enumerate(city_units):
+        if unit.code and [u.code for u in city_units].index(unit.code) != index:
+            reader.problem(f"$.city_units[{index}].code", _("the code {code} is used twice").format(code=unit.code))
     city_codes = {unit.code for unit in city_units}
     for section in (s for top in sections for s in top.walk()):
         if section.responsible_unit and section.responsible_unit not in city_codes:
@@ -299,6 +407,8 @@ def parse_template(document: Any, origin: str = "template") -> Template:
             deadline = dt.date(year, 12, 31)
         periods.append(ReportingPeriod(period, deadline))
 
+    unit_plan = reader.unit_plan(data.get("unit_plan"), "$.unit_plan",
+                                 {s.key for top in sections for s in top.walk()})
     template = Template(
         code=reader.text(data, "code", "$"),
         year=year,
@@ -319,6 +429,10 @@ def parse_template(document: Any, origin: str = "template") -> Template:
         source=reader.text(data, "source", "$", required=False),
         notes=tuple(nfc(n) for n in reader.items(data, "notes", "$", required=False) if isinstance(n, str)),
         plan_summary=reader.text(data, "plan_summary", "$", required=False),
+        place=reader.text(data, "place", "$", required=False),
+        report_symbol=reader.text(data, "report_symbol", "$", required=False),
+        reminder_symbol=reader.text(data, "reminder_symbol", "$", required=False),
+        unit_plan=unit_plan,
     )
     if reader.problems:
         raise TemplateError(
@@ -381,7 +495,7 @@ def template_to_json(template: Template) -> dict[str, Any]:
         "issuing_agency": agency(template.issuing_agency),
         "receiving_agency": agency(template.receiving_agency),
         "unit_term": template.unit_term,
-        "reporting_units": [{"code": u.code, "kind": u.kind, "name": u.name} for u in template.reporting_units],
+        "reporting_units": [unit_to_json(u) for u in template.reporting_units],
         "city_units": [agency(a) for a in template.city_units],
         "preamble": paragraphs(template.preamble),
         "sections": [section(s) for s in template.sections],
@@ -389,4 +503,14 @@ def template_to_json(template: Template) -> dict[str, Any]:
         "recipients": list(template.recipients),
         "reporting_periods": [{"period": p.period, "deadline": p.deadline.isoformat()}
                               for p in template.reporting_periods],
+        **{key: value for key in ("place", "report_symbol", "reminder_symbol")
+           if (value := getattr(template, key))},
+        "unit_plan": unit_plan_to_json(template.unit_plan),
     }
+
+
+def unit_to_json(unit: ReportingUnit) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": unit.code, "kind": unit.kind, "name": unit.name}
+    if unit.places:
+        out["places"] = [{"kind": p.kind, "name": p.name} for p in unit.places]
+    return out

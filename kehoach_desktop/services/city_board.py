@@ -29,26 +29,19 @@ from kehoach_desktop.services.city_dto import (
 )
 from kehoach_desktop.services.dto import CountByLabel
 from kehoach_desktop.services.sync_dto import REFUSED, RETURNED
-from kehoach_desktop.services.templates import template_of
+from kehoach_desktop.services.years import current_template, current_template_record, plans_of_year
 from kehoach_desktop.storage.models import (
     Event,
     Material,
     Plan,
     ReceivedPackage,
     Task,
-    TemplateRecord,
     WorkspaceInfo,
 )
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 DISTRICT_REPORT = "district-report"
 _CLOSED = (TaskStatus.DONE.value, TaskStatus.CANCELLED.value)
-
-
-def workspace_template(session: Session) -> Template:
-    info = session.scalars(select(WorkspaceInfo)).one()
-    record = session.scalars(select(TemplateRecord).where(TemplateRecord.code == info.template_code)).one()
-    return template_of(record)
 
 
 def require_city(session: Session) -> WorkspaceInfo:
@@ -60,17 +53,6 @@ def require_city(session: Session) -> WorkspaceInfo:
 
 def _local_day(moment: dt.datetime) -> dt.date:
     return moment.astimezone().date()
-
-
-def current_plans(session: Session, unit_codes: Sequence[str] | None = None) -> dict[str, Plan]:
-    """The current plan of each unit (its latest year, then the latest created)."""
-    stmt = select(Plan).where(Plan.deleted_at.is_(None)).order_by(Plan.unit_code, Plan.year, Plan.created_at)
-    if unit_codes is not None:
-        stmt = stmt.where(Plan.unit_code.in_(list(unit_codes)))
-    plans: dict[str, Plan] = {}
-    for plan in session.scalars(stmt):
-        plans[plan.unit_code] = plan  # the last one in that order wins
-    return plans
 
 
 def _cells(session: Session, template: Template, today: dt.date) -> dict[tuple[str, str], PeriodCell]:
@@ -115,6 +97,7 @@ class BoardCache:
     is imported; the city never edits them)."""
 
     entries: dict[str, tuple[tuple[str, dt.date], UnitFigures, _PlanInfo | None]] = field(default_factory=dict)
+    template_code: str = ""  # the year they are of: another year in use empties the cache
 
 
 def _unit_versions(session: Session, unit_codes: list[str], today: dt.date) -> dict[str, tuple[str, dt.date]]:
@@ -133,6 +116,10 @@ def _cached_figures(session: Session, unit_codes: list[str], today: dt.date,
         figures, plans = _figures(session, unit_codes, today)
         return figures, {u: _PlanInfo(p.status, f"{p.number}/{p.symbol}" if p.number else "", p.revision)
                          for u, p in plans.items()}
+    code = current_template_record(session).code
+    if cache.template_code != code:
+        cache.entries.clear()
+        cache.template_code = code
     versions = _unit_versions(session, unit_codes, today)
     stale = [u for u in unit_codes if u not in cache.entries or cache.entries[u][0] != versions[u]]
     if stale:
@@ -148,7 +135,7 @@ def _cached_figures(session: Session, unit_codes: list[str], today: dt.date,
 
 def _figures(session: Session, unit_codes: list[str], today: dt.date) -> tuple[dict[str, UnitFigures],
                                                                                    dict[str, Plan]]:
-    plans = current_plans(session, unit_codes)
+    plans = plans_of_year(session, unit_codes)
     plan_ids = [plan.id for plan in plans.values()]
     values: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_type: dict[str, list[CountByLabel]] = defaultdict(list)
@@ -267,7 +254,7 @@ def get_completeness_board(*, uow_factory: UnitOfWorkFactory, today: dt.date, ki
     with uow_factory() as uow:
         s = uow.session
         require_city(s)
-        template = workspace_template(s)
+        template = current_template(s)
         units = _unit_rows(template, kind, search)
         codes = [u.code for u in units]
         cells = _cells(s, template, today)

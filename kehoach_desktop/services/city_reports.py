@@ -1,7 +1,8 @@
 """The city's documents: the consolidated report (PDF and Excel) and the reminder letters.
 
-They are issued by the receiving agency the template names (2021: Sở Thông tin và Truyền thông,
-``Số: …/BC-STTTT``), to the committee that issued the template. Document text is Vietnamese.
+They are issued by the receiving agency the template names, with the template's symbols and place
+(``report_symbol``, ``reminder_symbol``, ``place``), to the committee that issued the template.
+Document text is Vietnamese.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.periods import parse_period
@@ -32,12 +34,12 @@ from kehoach_desktop.services.city_board import (
     get_completeness_board,
     require_city,
     units_to_remind,
-    workspace_template,
 )
 from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow
 from kehoach_desktop.services.city_period import read_city_data
 from kehoach_desktop.services.deviations import DEVIATION_LABELS_VI, MIN_UNITS, get_deviations
 from kehoach_desktop.services.reports import Credentials, sign_pdf_bytes, write_atomically
+from kehoach_desktop.services.years import current_template
 from kehoach_desktop.storage.models import WorkspaceInfo
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
@@ -77,21 +79,26 @@ def _agency_symbol(abbreviation: str, name: str) -> str:
     return initials or "CQ"
 
 
+def _document_context(session: Session, template: Template) -> dict[str, str]:
+    """What the city's documents say of their issuer: the template in use and the workspace's signer."""
+    info = session.scalars(select(WorkspaceInfo)).one()
+    symbol = _agency_symbol(template.receiving_agency.abbreviation, template.receiving_agency.name)
+    return {"issuer": nfc(template.issuing_agency.name), "agency": nfc(template.receiving_agency.name),
+            "symbol": symbol, "place": nfc(template.place),
+            "report_symbol": nfc(template.report_symbol) or f"BC-{symbol}",
+            "reminder_symbol": nfc(template.reminder_symbol) or symbol,
+            "signer_name": nfc(info.signer_name), "signer_title": nfc(info.signer_title),
+            "signer_authority": nfc(info.signer_authority), "unit_code": info.unit_code,
+            "year": str(template.year), "summary": nfc(template.summary)}
+
+
 def _context(uow_factory: UnitOfWorkFactory, period: str, today: dt.date) -> tuple[CompletenessBoard, dict[str, str]]:
     board = get_completeness_board(uow_factory=uow_factory, today=today)
     if period not in [p.period for p in board.periods]:
         raise ValidationError(_("{period} is not a reporting period of the template; choose one of: {periods}.")
                               .format(period=period, periods=", ".join(p.period for p in board.periods)))
     with uow_factory() as uow:
-        info = uow.session.scalars(select(WorkspaceInfo)).one()
-        from kehoach_desktop.services.city_board import workspace_template
-
-        template = workspace_template(uow.session)
-        context = {"issuer": nfc(template.issuing_agency.name), "agency": nfc(template.receiving_agency.name),
-                   "symbol": _agency_symbol(template.receiving_agency.abbreviation, template.receiving_agency.name),
-                   "signer_name": nfc(info.signer_name), "signer_title": nfc(info.signer_title),
-                   "signer_authority": nfc(info.signer_authority), "unit_code": info.unit_code,
-                   "year": str(template.year), "summary": nfc(template.summary)}
+        context = _document_context(uow.session, current_template(uow.session))
     return board, context
 
 
@@ -105,27 +112,28 @@ def _signer(context: dict[str, str], recipients: tuple[str, ...]) -> SignerBlock
                        name=context["signer_name"], recipients=recipients)
 
 
-def _city_template(uow_factory: UnitOfWorkFactory, period: str) -> tuple[Template, WorkspaceInfo]:
-    """The city's template and workspace, ``period`` checked to be one of its reporting periods."""
+def _city_template(uow_factory: UnitOfWorkFactory, period: str) -> tuple[Template, dict[str, str]]:
+    """The template in use and what the documents say of their issuer, ``period`` checked to be one of the
+    template's reporting periods."""
     with uow_factory() as uow:
-        info = require_city(uow.session)
-        template = workspace_template(uow.session)
-        uow.session.expunge(info)
+        require_city(uow.session)
+        template = current_template(uow.session)
+        context = _document_context(uow.session, template)
     periods = [p.period for p in template.reporting_periods]
     if period not in periods:
         raise ValidationError(_("{period} is not a reporting period of the template; choose one of: {periods}.")
                               .format(period=period, periods=", ".join(periods)))
-    return template, info
+    return template, context
 
 
 def get_city_data(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date) -> CityData:
     """The consolidated figures of ``period`` (each unit from its package of that period): what the PDF prints
     and ``--data-out`` writes."""
     span = parse_period(period)
-    template, info = _city_template(uow_factory, span.code)
+    template, c = _city_template(uow_factory, span.code)
     with uow_factory() as uow:
-        return read_city_data(uow.session, template, unit_code=info.unit_code,
-                              unit_name=nfc(template.receiving_agency.name), period=span.code, today=today)
+        return read_city_data(uow.session, template, unit_code=c["unit_code"], unit_name=c["agency"],
+                              period=span.code, today=today)
 
 
 def _deviation_rows(uow_factory: UnitOfWorkFactory) -> tuple[tuple[DeviationRow, ...], str]:
@@ -158,26 +166,22 @@ def get_city_report_document(*, uow_factory: UnitOfWorkFactory, period: str, tod
                              options: CityDocumentOptions = CityDocumentOptions()) -> CityReportDocument:
     span = parse_period(period)
     data = get_city_data(uow_factory=uow_factory, period=span.code, today=today)
-    template, info = _city_template(uow_factory, span.code)
-    issuer, agency = nfc(template.issuing_agency.name), nfc(template.receiving_agency.name)
-    symbol = _agency_symbol(template.receiving_agency.abbreviation, template.receiving_agency.name)
-    context = {"signer_name": nfc(info.signer_name), "signer_title": nfc(info.signer_title),
-               "signer_authority": nfc(info.signer_authority)}
+    template, c = _city_template(uow_factory, span.code)
     deviations, note = _deviation_rows(uow_factory)
     header = DocumentHeader(
-        superior_agency=issuer, issuing_agency=agency.upper(), number=options.number,
-        symbol=options.symbol or f"BC-{symbol}", place="Hà Nội", date=options.date or today,
+        superior_agency=c["issuer"], issuing_agency=c["agency"].upper(), number=options.number,
+        symbol=options.symbol or c["report_symbol"], place=c["place"], date=options.date or today,
         doc_type="BÁO CÁO", summary=f"Tổng hợp kết quả thực hiện công tác tuyên truyền {span.vietnamese}",
-        recipient=_title_case(issuer))
+        recipient=_title_case(c["issuer"], c["place"]))
     return CityReportDocument(
         header=header,
-        introduction=(f"Thực hiện Kế hoạch của {_title_case(issuer)} về {_lower_first(nfc(template.summary))}, "
-                      f"{agency} tổng hợp báo cáo của {vnd(len(data.units))} {template.unit_term} "
-                      f"{span.vietnamese} như sau:"),
+        introduction=(f"Thực hiện Kế hoạch của {_title_case(c['issuer'], c['place'])} về "
+                      f"{_lower_first(c['summary'])}, {c['agency']} tổng hợp báo cáo của {vnd(len(data.units))} "
+                      f"{template.unit_term} {span.vietnamese} như sau:"),
         period_label=span.vietnamese, data=data, deviations=deviations, deviation_note=note,
         closing=f"Trên đây là báo cáo tổng hợp kết quả thực hiện công tác tuyên truyền {span.vietnamese} "
-                f"của {agency}./.",
-        signer=_signer(context, ("Như trên;", f"Lưu: VT, {symbol}.")))
+                f"của {c['agency']}./.",
+        signer=_signer(c, ("Như trên;", f"Lưu: VT, {c['symbol']}.")))
 
 
 def _form_code(label: str) -> str:
@@ -190,10 +194,14 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _title_case(agency: str) -> str:
-    """``ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI`` → ``Ủy ban nhân dân Thành phố Hà Nội`` for a sentence."""
-    lowered = agency.lower()
-    lowered = lowered.replace("thành phố", "Thành phố").replace("hà nội", "Hà Nội")
+def _title_case(agency: str, place: str) -> str:
+    """``ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI`` → ``Ủy ban nhân dân Thành phố Hà Nội`` for a sentence.
+
+    ``place`` is the template's place name, written as the template writes it.
+    """
+    lowered = agency.lower().replace("thành phố", "Thành phố")
+    if place:
+        lowered = lowered.replace(place.lower(), place)
     return lowered[:1].upper() + lowered[1:]
 
 
@@ -299,7 +307,7 @@ def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path
         addressees = tuple(f"UBND {r.kind} {r.name}" for r in rows)
         header = DocumentHeader(
             superior_agency=c["issuer"], issuing_agency=c["agency"].upper(), number=options.number,
-            symbol=options.symbol or f"{c['symbol']}-TTCS", place="Hà Nội", date=options.date or today,
+            symbol=options.symbol or c["reminder_symbol"], place=c["place"], date=options.date or today,
             doc_type="", summary=f"V/v đôn đốc gửi báo cáo kết quả công tác tuyên truyền {span.vietnamese}")
         return ReminderDocument(
             header=header, addressees=addressees,

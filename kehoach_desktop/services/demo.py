@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -42,9 +43,10 @@ from kehoach_desktop.domain.enums import (
 from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.text import fold
 from kehoach_desktop.i18n import _
+from kehoach_desktop.resources import resources_dir
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.plan_revisions import build_snapshot
-from kehoach_desktop.services.units import wards_of
+from kehoach_desktop.services.units import places_of
 from kehoach_desktop.services.workspace import DEMO_TODAY_SETTING, WorkspaceSetup, create_workspace
 from kehoach_desktop.storage.engine import Store
 from kehoach_desktop.storage.models import (
@@ -89,9 +91,9 @@ def _d(month: int, day: int) -> dt.date:
 @dataclass(frozen=True)
 class _Area:
     code: str
-    kind: str  # "quận", "huyện", "thị xã"
+    kind: str  # as the template writes it
     name: str
-    wards: tuple[tuple[str, str], ...]  # (kind, name)
+    wards: tuple[tuple[str, str], ...]  # (kind, name) of its places
 
     @property
     def district(self) -> str:
@@ -101,9 +103,7 @@ class _Area:
     def ward_level(self) -> str:
         """"phường", "xã, thị trấn" or "phường, xã": the commune-level units of the district."""
         kinds = [kind for kind in ("phường", "xã", "thị trấn") if any(k == kind for k, _n in self.wards)]
-        if not kinds:
-            return "phường" if self.kind == "quận" else "xã, thị trấn"
-        return ", ".join(kinds)
+        return ", ".join(kinds) or "đơn vị cấp xã"
 
     @property
     def wards_phrase(self) -> str:
@@ -562,7 +562,12 @@ _HELD_RESULTS = (
 # --------------------------------------------------------------------------------------------
 
 
-def create_demo_workspace(*, path: Path, district_code: str = "006", scale: int = 1, seed: int = 2021,
+def demo_unit() -> str:
+    """The reporting unit the demo is of, unless another is asked for (``resources/reference/demo.json``)."""
+    return str(json.loads((resources_dir() / "reference" / "demo.json").read_text(encoding="utf-8"))["unit"])
+
+
+def create_demo_workspace(*, path: Path, district_code: str | None = None, scale: int = 1, seed: int = 2021,
                           today: dt.date | None = None) -> Store:
     """Create a district workspace at ``path`` filled with invented, realistic data for 2021.
 
@@ -579,7 +584,8 @@ def create_demo_workspace(*, path: Path, district_code: str = "006", scale: int 
     rng = random.Random(seed)
     signer = rng.choice(SIGNER_NAMES)
     return create_workspace(  # one transaction, and the file appears only when complete
-        path=path, setup=WorkspaceSetup(mode=WorkspaceMode.DISTRICT, unit_code=district_code, signer_name=signer,
+        path=path, setup=WorkspaceSetup(mode=WorkspaceMode.DISTRICT, unit_code=district_code or demo_unit(),
+                                        signer_name=signer,
                                         signer_title="Phó Chủ tịch"),
         is_demo=True, populate=lambda session: _fill(session, rng=rng, scale=scale, seed=seed, today=today))
 
@@ -610,7 +616,7 @@ def _fill(session: Session, *, rng: random.Random, scale: int, seed: int, today:
                                  .order_by(ResponsibleUnit.position)))
     ward_kinds = {ResponsibleUnitKind.WARD.value, ResponsibleUnitKind.COMMUNE.value,
                   ResponsibleUnitKind.TOWNSHIP.value}
-    area = _Area(info.unit_code, info.unit_kind, info.unit_name, tuple(wards_of(info.unit_code)))
+    area = _Area(info.unit_code, info.unit_kind, info.unit_name, tuple(places_of(session, info.unit_code)))
     ctx = _Context(rng=rng, today=today, area=area, unit_code=info.unit_code, plan=plan, sections=sections,
                    units={u.code: u for u in units}, ward_units=[u for u in units if u.kind in ward_kinds],
                    task_ids_by_tag={})

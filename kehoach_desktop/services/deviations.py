@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 from kehoach_desktop.domain.enums import PropagandaForm, SectionKind
 from kehoach_desktop.formats import format_vnd
 from kehoach_desktop.i18n import N_, _
-from kehoach_desktop.services.city_board import current_plans, require_city, workspace_template
+from kehoach_desktop.services.city_board import require_city
 from kehoach_desktop.services.city_dto import Deviation, UnitDeviations
+from kehoach_desktop.services.years import current_template, plans_of_year
 from kehoach_desktop.storage.models import PlanSection, Task
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
@@ -56,9 +57,9 @@ def get_deviations(*, uow_factory: UnitOfWorkFactory) -> tuple[UnitDeviations, .
     with uow_factory() as uow:
         s = uow.session
         require_city(s)
-        template = workspace_template(s)
+        template = current_template(s)
         units = {u.code: u for u in template.reporting_units}
-        plans = current_plans(s, list(units))
+        plans = plans_of_year(s, list(units))
         plan_ids = [p.id for p in plans.values()]
         found: dict[str, list[Deviation]] = defaultdict(list)
         if plan_ids:

@@ -50,7 +50,7 @@ from kehoach_desktop.services.registers import (
     search_condition,
     workspace_unit,
 )
-from kehoach_desktop.services.units import ward_choices
+from kehoach_desktop.services.units import places_of, ward_choices
 from kehoach_desktop.storage.models import Material, PlanSection
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
@@ -261,10 +261,10 @@ def material_wards(*, uow_factory: UnitOfWorkFactory) -> tuple[str, ...]:
 
 
 def material_ward_choices(*, uow_factory: UnitOfWorkFactory) -> tuple[str, ...]:
-    """What the material form's ward list offers: the unit's wards (reference data), then others already used."""
+    """What the material form's ward list offers: the unit's places (its template's), then others already used."""
     with uow_factory() as uow:
-        unit = workspace_unit(uow.session)
-    return ward_choices(unit, material_wards(uow_factory=uow_factory))
+        places = places_of(uow.session, workspace_unit(uow.session))
+    return ward_choices(places, material_wards(uow_factory=uow_factory))
 
 
 def _live(session: Session, material_id: str) -> Material:

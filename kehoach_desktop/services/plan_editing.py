@@ -35,6 +35,7 @@ from kehoach_desktop.services.plan_dto import (
 )
 from kehoach_desktop.services.plan_revisions import PLAN_FIELDS, SECTION_FIELDS, TASK_FIELDS, build_snapshot
 from kehoach_desktop.services.unit_view import workspace_unit
+from kehoach_desktop.services.years import current_plan
 from kehoach_desktop.storage.models import (
     Plan,
     PlanRevision,
@@ -62,14 +63,6 @@ def _pending_reason_key(plan_id: str) -> str:
 
 
 # ---- reading ---------------------------------------------------------------------------------
-
-
-def current_plan(session: Session) -> Plan | None:
-    """The workspace's own plan for the latest year (``None`` in a workspace without one)."""
-    unit_code = workspace_unit(session)
-    return session.scalars(
-        select(Plan).where(Plan.unit_code == unit_code, Plan.deleted_at.is_(None))
-        .order_by(Plan.year.desc(), Plan.created_at.desc())).first()
 
 
 def details_of(plan: Plan) -> PlanDetails:
@@ -239,7 +232,7 @@ def set_section_text(*, uow_factory: UnitOfWorkFactory, section_id: str, text: s
         _refuse_stale_section(section, expected_version, "text", value)
         if section.locked and value != section.text:
             raise ValidationError(_("“{section}” is the city's wording and is locked: it cannot be changed. "
-                                    "Write the district's own text in “District additions” beside it.").format(
+                                    "Write the unit's own text in “The unit's additions” beside it.").format(
                 section=f"{section.number} {section.title}".strip()))
         if value == section.text:
             return Changes()

@@ -40,7 +40,7 @@ PLAN_FIELDS = {
     "signer_authority": N_("Signing authority"), "signer_deputy": N_("Deputy line"),
     "signer_title": N_("Signer's title"), "signer_name": N_("Signer's name"), "recipients": N_("Recipients"),
 }
-SECTION_FIELDS = {"title": N_("Heading"), "text": N_("Text"), "local_text": N_("District additions")}
+SECTION_FIELDS = {"title": N_("Heading"), "text": N_("Text"), "local_text": N_("The unit's additions")}
 TASK_FIELDS = {
     "section": N_("Theme"), "content": N_("Content"), "form": N_("Form of propaganda"),
     "lead_unit_id": N_("Lead unit"), "supporting_unit_ids": N_("Supporting units"),

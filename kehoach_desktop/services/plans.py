@@ -1,4 +1,4 @@
-"""Creating the district plan from a template."""
+"""Creating a reporting unit's plan from a template, in the wording the template gives its units' level."""
 
 from __future__ import annotations
 
@@ -6,11 +6,9 @@ from sqlalchemy.orm import Session
 
 from kehoach_desktop.domain.enums import PlanStatus, SectionKind
 from kehoach_desktop.domain.template import ReportingUnit, Template, TemplateSection
+from kehoach_desktop.domain.unit_plan import fill
 from kehoach_desktop.services import audit
 from kehoach_desktop.storage.models import Plan, PlanSection, TemplateRecord, WorkspaceInfo
-
-_PARTY_COMMITTEE = {"quận": "Quận ủy", "huyện": "Huyện ủy", "thị xã": "Thị ủy"}
-_WARDS_OF = {"quận": "UBND các phường", "huyện": "UBND các xã, thị trấn", "thị xã": "UBND các phường, xã"}
 
 
 def _lower_first(text: str) -> str:
@@ -25,17 +23,20 @@ def _signer_lines(title: str) -> tuple[str, str]:
     return "", upper or "CHỦ TỊCH"
 
 
-def _recipients(template: Template, unit: ReportingUnit) -> list[str]:
-    return [
-        "UBND Thành phố;",
-        f"{template.receiving_agency.name};",
-        f"Thường trực {_PARTY_COMMITTEE.get(unit.kind, 'Đảng ủy')};",
-        f"Thường trực HĐND {unit.kind};",
-        f"Chủ tịch, các PCT UBND {unit.kind};",
-        f"Các phòng, ban, đơn vị thuộc {unit.kind};",
-        f"{_WARDS_OF.get(unit.kind, 'UBND các đơn vị cấp xã')};",
-        "Lưu: VT, VHTT.",
-    ]
+def plan_words(template: Template, unit: ReportingUnit, summary: str = "") -> dict[str, str]:
+    """The values of the template's placeholders for ``unit`` (``domain/unit_plan.py``)."""
+    text = template.unit_plan
+    values = {w.word: w.text for w in text.words if w.kind == unit.kind}
+    values.update(
+        unit=f"{unit.kind} {unit.name}", Unit=unit.display_name, kind=unit.kind, name=unit.name,
+        receiving_agency=template.receiving_agency.name, city_summary=_lower_first(template.summary),
+        summary=_lower_first(summary or template.district_summary(unit)), office=text.office,
+        place_committees=text.place_committees([p.kind for p in unit.places]))
+    return values
+
+
+def _filled(patterns: tuple[str, ...], values: dict[str, str]) -> list[str]:
+    return [line for pattern in patterns if (line := fill(pattern, values))]
 
 
 def _copy_sections(session: Session, plan: Plan, sections: tuple[TemplateSection, ...],
@@ -62,23 +63,19 @@ def create_plan_from_template(session: Session, *, workspace: WorkspaceInfo, tem
     unit = template.unit(workspace.unit_code)
     deputy, title = _signer_lines(workspace.signer_title)
     summary = template.district_summary(unit)
+    text = template.unit_plan
+    words = plan_words(template, unit, summary)
     plan = Plan(
         unit_code=unit.code, template_id=template_record.id, year=template.year, status=PlanStatus.DRAFT.value,
         revision=0, title=template.document_type, summary=summary,
         number="", symbol="KH-UBND", place=unit.name,
         issuing_agency=workspace.unit_full_name.upper(),
-        legal_bases=[
-            "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
-            f"Căn cứ Kế hoạch của UBND Thành phố về {_lower_first(template.summary)}.",
-        ],
-        preamble=(f"Thực hiện Kế hoạch của UBND Thành phố về {_lower_first(template.summary)}, "
-                  f"UBND {unit.kind} {unit.name} ban hành Kế hoạch {_lower_first(summary)}, cụ thể như sau:"),
-        closing=(f"Trên đây là Kế hoạch {_lower_first(summary)}. Trong quá trình tổ chức thực hiện, nếu có khó khăn, "
-                 f"vướng mắc, các đơn vị báo cáo về Phòng Văn hóa và Thông tin để tổng hợp, báo cáo "
-                 f"UBND {unit.kind} theo quy định./."),
+        legal_bases=_filled(text.legal_bases, words),
+        preamble=fill(text.preamble, words) or "",
+        closing=fill(text.closing, words) or "",
         signer_authority=workspace.signer_authority or "TM. ỦY BAN NHÂN DÂN",
         signer_deputy=deputy, signer_title=title, signer_name=workspace.signer_name,
-        recipients=_recipients(template, unit),
+        recipients=_filled(text.recipients, words),
     )
     session.add(plan)
     session.flush()
@@ -86,12 +83,12 @@ def create_plan_from_template(session: Session, *, workspace: WorkspaceInfo, tem
     content = [s for s in template.sections if s.kind is not SectionKind.ORGANISATION]
     _copy_sections(session, plan, tuple(content), None, 0, counter)
     for organisation in (s for s in template.sections if s.kind is SectionKind.ORGANISATION):
-        asked_of_districts = [c for c in organisation.children if c.responsible_unit == "SBN-QH"]
-        text = "\n".join(c.text for c in asked_of_districts)
+        asked_of_units = [c for c in organisation.walk() if c.key == text.responsibility]
+        asked = "\n".join(c.text for c in asked_of_units)
         session.add(PlanSection(
             unit_code=unit.code, plan=plan, template_key=organisation.key, position=counter[0], depth=0,
             number=organisation.number, title=organisation.title, kind=organisation.kind.value,
-            locked=False, inferred=False, template_text=text, text=text))
+            locked=False, inferred=False, template_text=asked, text=asked))
         counter[0] += 1
     session.flush()
     audit.record(session, unit_code=unit.code, action="plan.create", entity="plan", entity_id=plan.id,

@@ -22,10 +22,10 @@ from kehoach_desktop.services.dto import (
     UpcomingEvent,
 )
 from kehoach_desktop.services.unit_view import workspace_unit
+from kehoach_desktop.services.years import current_plan
 from kehoach_desktop.storage.models import (
     Event,
     Material,
-    Plan,
     PlanSection,
     ReceivedPackage,
     ResponsibleUnit,
@@ -36,17 +36,11 @@ from kehoach_desktop.storage.models import (
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 
-def _current_plan(session, unit_code: str) -> Plan | None:  # type: ignore[no-untyped-def]
-    return session.scalars(
-        select(Plan).where(Plan.unit_code == unit_code, Plan.deleted_at.is_(None))
-        .order_by(Plan.year.desc(), Plan.created_at.desc())).first()
-
-
 def get_overview(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> Overview:
     with uow_factory() as uow:
         s = uow.session
         unit_code = workspace_unit(s)
-        plan = _current_plan(s, unit_code)
+        plan = current_plan(s, unit_code)
 
         task_rows = []
         sections: list[PlanSection] = []
@@ -137,7 +131,7 @@ def get_plan_outline(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> PlanO
     with uow_factory() as uow:
         s = uow.session
         unit_code = workspace_unit(s)
-        plan = _current_plan(s, unit_code)
+        plan = current_plan(s, unit_code)
         if plan is None:
             return None
         unit_names = dict(s.execute(select(ResponsibleUnit.id, ResponsibleUnit.name)

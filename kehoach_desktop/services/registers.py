@@ -16,7 +16,8 @@ from kehoach_desktop.domain.text import fold
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.unit_view import workspace_unit
-from kehoach_desktop.storage.models import AuditEntry, Plan, PlanSection, ResponsibleUnit, Task, utcnow
+from kehoach_desktop.services.years import current_plan_id
+from kehoach_desktop.storage.models import AuditEntry, PlanSection, ResponsibleUnit, Task, utcnow
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 PAGE_SIZE = 200
@@ -134,12 +135,6 @@ def keyset(sort_expr: Any, id_column: Any, descending: bool, after: tuple[Any, A
         order = [sort_expr.asc(), id_column.asc()]
         condition = tuple_(sort_expr, id_column) > continued if continued is not None else None
     return [order, condition]
-
-
-def current_plan_id(session: Session, unit_code: str) -> str | None:
-    return session.scalars(
-        select(Plan.id).where(Plan.unit_code == unit_code, Plan.deleted_at.is_(None))
-        .order_by(Plan.year.desc(), Plan.created_at.desc())).first()
 
 
 def list_themes(*, uow_factory: UnitOfWorkFactory) -> tuple[ThemeChoice, ...]:

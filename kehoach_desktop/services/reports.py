@@ -37,6 +37,7 @@ from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.progress_data import read_progress_data
+from kehoach_desktop.services.years import current_plan
 from kehoach_desktop.storage.models import (
     Plan,
     PlanSection,
@@ -57,6 +58,7 @@ REPORT_KINDS = (PLAN, PROGRESS)
 
 SETTING_PKCS11_LIBRARY = "signing.pkcs11_library"
 SETTING_PKCS11_SLOT = "signing.pkcs11_slot"
+SETTING_PKCS11_TOKEN = "signing.pkcs11_token"  # the serial number (hex) of the token last used
 SETTING_TRUSTED_ROOTS = "signing.trusted_roots"
 
 def _lower_first(text: str) -> str:
@@ -64,9 +66,7 @@ def _lower_first(text: str) -> str:
 
 
 def _current_plan(session, unit_code: str) -> Plan:  # type: ignore[no-untyped-def]
-    plan = session.scalars(
-        select(Plan).where(Plan.unit_code == unit_code, Plan.deleted_at.is_(None))
-        .order_by(Plan.year.desc(), Plan.created_at.desc())).first()
+    plan = current_plan(session, unit_code)
     if plan is None:
         raise UserFacingError(_("This workspace has no plan to report on."))
     return plan
@@ -222,6 +222,9 @@ class TokenCredentials:
     library: str
     slot: int
     pin: str  # used for this signature only; never stored
+    label: str = ""  # with serial: the token to use, whatever its slot (exchange/pdf/tokens.py)
+    serial: str = ""  # hex of the token's serial number
+    cert_id: str = ""  # hex CKA_ID of the chosen certificate; "" for the first one with its private key
 
 
 Credentials = P12Credentials | TokenCredentials
@@ -293,7 +296,8 @@ def sign_pdf_bytes(*, uow_factory: UnitOfWorkFactory, data: bytes, credentials: 
     if isinstance(credentials, P12Credentials):
         return signing.sign_with_p12(data, p12=credentials.path, password=credentials.password, check=check)
     return signing.sign_with_pkcs11(data, library=credentials.library, slot=credentials.slot, pin=credentials.pin,
-                                    check=check)
+                                    check=check, label=credentials.label, serial=credentials.serial,
+                                    cert_id=credentials.cert_id)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -367,18 +371,22 @@ def verify_pdf_file(*, path: Path, uow_factory: UnitOfWorkFactory | None = None,
 class TokenSettings:
     library: str
     slot: int
+    serial: str = ""
 
 
 def get_token_settings(*, uow_factory: UnitOfWorkFactory) -> TokenSettings | None:
     with uow_factory() as uow:
         library = uow.session.get(Setting, SETTING_PKCS11_LIBRARY)
         slot = uow.session.get(Setting, SETTING_PKCS11_SLOT)
+        serial = uow.session.get(Setting, SETTING_PKCS11_TOKEN)
         if library is None or not library.value:
             return None
-        return TokenSettings(library.value, int(slot.value) if slot is not None and slot.value.isdigit() else 0)
+        return TokenSettings(library.value, int(slot.value) if slot is not None and slot.value.isdigit() else 0,
+                             serial.value if serial is not None else "")
 
 
-def save_token_settings(*, uow_factory: UnitOfWorkFactory, library: str, slot: int) -> Changes:
+def save_token_settings(*, uow_factory: UnitOfWorkFactory, library: str, slot: int, serial: str = "") -> Changes:
+    """Remember the token used, so that the signing dialog finds its library and chooses it next time."""
     library = nfc(library)
     if not library:
         raise ValidationError(_("Choose the PKCS#11 library of the token (a .so, .dll or .dylib file)."))
@@ -388,6 +396,7 @@ def save_token_settings(*, uow_factory: UnitOfWorkFactory, library: str, slot: i
         info = uow.session.scalars(select(WorkspaceInfo)).one()
         uow.session.merge(Setting(key=SETTING_PKCS11_LIBRARY, value=library))
         uow.session.merge(Setting(key=SETTING_PKCS11_SLOT, value=str(slot)))
+        uow.session.merge(Setting(key=SETTING_PKCS11_TOKEN, value=serial))
         audit.record(uow.session, unit_code=info.unit_code, action="signing.token", entity="settings",
                      summary=library, details={"slot": slot})
         uow.commit()

@@ -9,6 +9,7 @@ from kehoach_desktop.domain.template import Template
 from kehoach_desktop.services.dto import CityOverview, Overview, PlanOutline, WorkspaceSummary
 from kehoach_desktop.services.read_models import get_city_overview, get_overview, get_plan_outline
 from kehoach_desktop.services.workspace import (
+    TemplateChoice,
     WorkspaceSetup,
     create_workspace,
     get_demo_today,
@@ -97,11 +98,12 @@ def open_workspace(path: Location, *, password: str | None = None) -> WorkspaceS
     return WorkspaceSession(open_store(path, password=password))
 
 
-def new_workspace(path: Location, setup: WorkspaceSetup, *, password: str | None = None) -> WorkspaceSession:
-    return WorkspaceSession(create_workspace(path=path, setup=setup, password=password))
+def new_workspace(path: Location, setup: WorkspaceSetup, *, password: str | None = None,
+                  template: TemplateChoice | None = None) -> WorkspaceSession:
+    return WorkspaceSession(create_workspace(path=path, setup=setup, password=password, template=template))
 
 
-def new_demo_workspace(path: Location, *, district_code: str = "006", scale: int = 1) -> WorkspaceSession:
+def new_demo_workspace(path: Location, *, district_code: str | None = None, scale: int = 1) -> WorkspaceSession:
     from kehoach_desktop.services.demo import DEMO_TODAY, create_demo_workspace
 
     store = create_demo_workspace(path=path, district_code=district_code, scale=scale, today=DEMO_TODAY)

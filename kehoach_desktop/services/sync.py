@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Collection, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from kehoach_desktop import __version__
 from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.domain.errors import TemplateError, UserFacingError, ValidationError
 from kehoach_desktop.domain.periods import period_label
-from kehoach_desktop.domain.template import parse_template
+from kehoach_desktop.domain.template import Template, parse_template
 from kehoach_desktop.exchange.keys import fingerprint
 from kehoach_desktop.exchange.package import (
     KIND_CITY_TEMPLATE,
@@ -62,7 +63,8 @@ from kehoach_desktop.services.sync_dto import (
     SentPackageRow,
     SyncStatus,
 )
-from kehoach_desktop.services.templates import store_template, template_of
+from kehoach_desktop.services.templates import IMPORTED, store_template
+from kehoach_desktop.services.years import current_template, template_for_report
 from kehoach_desktop.storage.models import (
     Attachment as AttachmentRow,
 )
@@ -145,9 +147,7 @@ def _chunks(values: list[str]) -> Iterable[list[str]]:
 
 
 def reporting_periods(session: Session) -> tuple[tuple[str, dt.date], ...]:
-    info = _workspace(session)
-    record = session.scalars(select(TemplateRecord).where(TemplateRecord.code == info.template_code)).one()
-    return tuple((p.period, p.deadline) for p in template_of(record).reporting_periods)
+    return tuple((p.period, p.deadline) for p in current_template(session).reporting_periods)
 
 
 def default_period(periods: tuple[tuple[str, dt.date], ...], today: dt.date) -> str:
@@ -216,6 +216,10 @@ def export_sync_package(*, uow_factory: UnitOfWorkFactory, out: Path, period: st
         if not is_period(chosen):
             raise ValidationError(_("{period} is not a reporting period; write it as 2021, 2021-H1, 2021-Q1 or "
                                     "2021-03.").format(period=chosen))
+        if periods and chosen not in [p for p, _deadline in periods]:
+            raise ValidationError(_("The template {template} defines no reporting period {period}; choose one of: "
+                                    "{periods}.").format(template=info.template_code, period=chosen,
+                                                         periods=", ".join(p for p, _deadline in periods)))
         sequence = (s.scalar(select(func.max(SentPackage.sequence))) or 0) + 1
         data, photos, audit_through = _gather_report(s, info.unit_code)
         # The period's progress data, the very JSON its report prints (and hashes in its QR code).
@@ -252,6 +256,11 @@ def _active_key(session: Session, unit_code: str) -> TrustedKey | None:
 
 def _key_state(session: Session, package: VerifiedPackage) -> tuple[str, str]:
     key = _active_key(session, package.unit_code)
+    if key is None and _workspace(session).mode == WorkspaceMode.DISTRICT.value:
+        # A unit trusts only the city's key: the city keeps it when its template names another agency
+        # (a new code), so the same key under a new code is still the city (years.follow_agency).
+        key = session.scalars(select(TrustedKey).where(TrustedKey.public_key == package.public_key,
+                                                       TrustedKey.retired_at.is_(None))).first()
     if key is None:
         return KEY_NEW, ""
     if key.public_key == package.public_key:
@@ -414,15 +423,12 @@ def _record_received(session: Session, package: VerifiedPackage, *, status: str,
 
 def _import_report(session: Session, info: WorkspaceInfo, package: VerifiedPackage) -> ImportOutcome:
     if info.mode != WorkspaceMode.CITY.value:
-        raise _refuse(package, _("a district's sync package can only be imported into a city workspace."))
-    template = template_of(session.scalars(select(TemplateRecord).where(
-        TemplateRecord.code == info.template_code)).one())
-    try:
-        template.unit(package.unit_code)
-    except KeyError:
-        raise _refuse(package, _("it comes from unit {unit}, which is not a reporting unit of this workspace's "
-                                 "template {template}.").format(unit=package.unit_code,
-                                                                template=template.code)) from None
+        raise _refuse(package, _("a reporting unit's sync package can only be imported into a city workspace."))
+    if template_for_report(session, package.unit_code, package.period) is None:
+        raise _refuse(package, _("it comes from unit {unit} for the period {period}, but no template of this "
+                                 "workspace names that unit and that period (the template in use is {template})."
+                                 ).format(unit=package.unit_code, period=package.period,
+                                          template=info.template_code))
     report = validate_district_report(package.data, package.unit_code,
                                       lambda message, details: _refuse(package, message, details))
     _check_sequence(session, package, session.scalars(select(ReceivedPackage).where(
@@ -484,28 +490,46 @@ def _import_receipt(session: Session, info: WorkspaceInfo, package: VerifiedPack
         changes=Changes(packages=True))
 
 
+def template_in_package(package: VerifiedPackage) -> Template:
+    """The template a verified ``.khtemplate`` carries, validated like any template."""
+    try:
+        return parse_template(package.data.get("data/template.json"), origin=package.file_name)
+    except TemplateError as exc:
+        raise _refuse(package, _("the template it carries is not valid: {reason}").format(reason=exc)) from exc
+
+
+def read_template_package(path: Path) -> tuple[VerifiedPackage, Template]:
+    """Verify a ``.khtemplate`` (signature, hashes) and read its template; nothing is written."""
+    package = read_package(Path(path), kinds=(KIND_CITY_TEMPLATE,))
+    return package, template_in_package(package)
+
+
+def register_city_package(session: Session, package: VerifiedPackage) -> None:
+    """A new unit's workspace starts from the city's template package: its key is the city's, trusted from now on."""
+    session.add(TrustedKey(unit_code=package.unit_code, public_key=package.public_key,
+                           fingerprint=package.fingerprint, confirmed_by=audit.os_user()))
+    _record_received(session, package, status=RECEIVED)
+
+
 def _import_template(session: Session, info: WorkspaceInfo, package: VerifiedPackage) -> ImportOutcome:
     if info.mode != WorkspaceMode.DISTRICT.value:
         raise _refuse(package, _("a template package is imported by the reporting units, not by the city."))
-    document = package.data.get("data/template.json")
-    try:
-        template = parse_template(document, origin=package.file_name)
-    except TemplateError as exc:
-        raise _refuse(package, _("the template it carries is not valid: {reason}").format(reason=exc)) from exc
+    template = template_in_package(package)
     _check_sequence(session, package, session.scalars(select(ReceivedPackage).where(
         ReceivedPackage.kind == KIND_CITY_TEMPLATE, ReceivedPackage.unit_code == package.unit_code)))
     existing = session.scalar(select(TemplateRecord).where(TemplateRecord.code == template.code))
     if existing is not None:
         raise _refuse(package, _("this workspace already has a template with the code {code}. A corrected "
                                  "template must be published under a new code.").format(code=template.code))
-    store_template(session, template, origin="imported")
+    store_template(session, template, origin=IMPORTED)
     _record_received(session, package, status=RECEIVED)
     return ImportOutcome(
         path=str(package.path), kind=package.kind, unit_code=package.unit_code, sequence=package.sequence,
         period=package.period, sha256=package.sha256, imported=True,
-        message=_("{name}: the template {code} ({year}) was imported.").format(
+        message=_("{name}: the template {code} ({year}) was imported. Start its plan year with “Plan years…” "
+                  "(command line: kehoach template use --code {code}).").format(
             name=package.file_name, code=template.code, year=template.year),
-        changes=Changes(workspace=True, packages=True))
+        changes=Changes(workspace=True, packages=True), template_code=template.code)
 
 
 _IMPORTERS = {KIND_DISTRICT_REPORT: _import_report, KIND_RECEIPT: _import_receipt,
@@ -536,6 +560,7 @@ def _apply(uow_factory: UnitOfWorkFactory, package: VerifiedPackage, *, trust_ne
                 audit.record(s, unit_code=info.unit_code, action="key.trust", entity="trusted_key",
                              entity_id=package.unit_code, summary=package.fingerprint,
                              details={"unit": package.unit_code, "fingerprint": package.fingerprint})
+                outcome = replace(outcome, trusted_key=package.fingerprint)
         audit.record(s, unit_code=info.unit_code, action="package.import", entity="package",
                      entity_id=package.sha256, summary=path.name,
                      details={"file": path.name, "sha256": package.sha256, "kind": package.kind,
@@ -639,26 +664,33 @@ def export_receipt(*, uow_factory: UnitOfWorkFactory, package_sha256: str, out: 
     """Write the city's signed receipt for a received (or refused) district package."""
     out = Path(out)
     with uow_factory() as uow:
-        s = uow.session
-        info = _workspace(s)
-        if info.mode != WorkspaceMode.CITY.value:
-            raise ValidationError(_("Only a city workspace writes receipts."))
-        receipt = _receipt_for(s, package_sha256)
-        sequence = _next_city_sequence(s)
-        written = write_package(
-            out, private_key=info.signing_private_key, kind=KIND_RECEIPT, unit_code=info.unit_code,
-            unit_name=info.unit_full_name, workspace_id=info.id, sequence=sequence,
-            period=receipt["package"]["period"], created_at=dt.datetime.now(dt.UTC), app_version=__version__,
-            data={"receipt": receipt}, record_counts={})
         try:
-            audit.record(s, unit_code=info.unit_code, action="receipt.export", entity="package",
-                         entity_id=package_sha256, summary=out.name,
-                         details={"file": out.name, "sha256": written.sha256, "about": package_sha256,
-                                  "unit": receipt["package"]["unit_code"], "result": receipt["result"]})
+            done = write_receipt(uow.session, package_sha256=package_sha256, out=out)
             uow.commit()
         except BaseException:
             out.unlink(missing_ok=True)
             raise
+    return done
+
+
+def write_receipt(session: Session, *, package_sha256: str, out: Path, name: str = "") -> ExportedPackage:
+    """The receipt's file and its record, inside the caller's transaction (the caller removes the file if it
+    does not commit)."""
+    info = _workspace(session)
+    if info.mode != WorkspaceMode.CITY.value:
+        raise ValidationError(_("Only a city workspace writes receipts."))
+    receipt = _receipt_for(session, package_sha256)
+    sequence = _next_city_sequence(session)
+    written = write_package(
+        out, private_key=info.signing_private_key, kind=KIND_RECEIPT, unit_code=info.unit_code,
+        unit_name=info.unit_full_name, workspace_id=info.id, sequence=sequence,
+        period=receipt["package"]["period"], created_at=dt.datetime.now(dt.UTC), app_version=__version__,
+        data={"receipt": receipt}, record_counts={})
+    name = name or out.name  # the file's final name when it is written under a passing one
+    audit.record(session, unit_code=info.unit_code, action="receipt.export", entity="package",
+                 entity_id=package_sha256, summary=name,
+                 details={"file": name, "sha256": written.sha256, "about": package_sha256,
+                          "unit": receipt["package"]["unit_code"], "result": receipt["result"]})
     return ExportedPackage(path=str(out), kind=KIND_RECEIPT, unit_code=receipt["package"]["unit_code"],
                            sequence=sequence, period=receipt["package"]["period"], size=written.size,
                            sha256=written.sha256, fingerprint=written.fingerprint)
@@ -666,24 +698,29 @@ def export_receipt(*, uow_factory: UnitOfWorkFactory, package_sha256: str, out: 
 
 def decide_package(*, uow_factory: UnitOfWorkFactory, package_id: str, decision: str, reason: str = "") -> Changes:
     """The city's decision on a received report: ``accepted``, or ``returned`` with a reason."""
+    with uow_factory() as uow:
+        changes = record_decision(uow.session, package_id=package_id, decision=decision, reason=reason)
+        uow.commit()
+    return changes
+
+
+def record_decision(session: Session, *, package_id: str, decision: str, reason: str = "") -> Changes:
+    """:func:`decide_package` inside the caller's transaction."""
     if decision not in (ACCEPTED, RETURNED):
         raise ValidationError(_("The decision must be accepted or returned."))
     reason = reason.strip()
     if decision == RETURNED and not reason:
         raise ValidationError(_("Say why the report is returned; the unit will read it."))
-    with uow_factory() as uow:
-        s = uow.session
-        info = _workspace(s)
-        row = s.get(ReceivedPackage, package_id)
-        if row is None or row.kind != KIND_DISTRICT_REPORT:
-            raise ValidationError(_("There is no such received package."))
-        row.status = decision
-        row.decision_reason = reason
-        audit.record(s, unit_code=info.unit_code, action="package.decide", entity="package", entity_id=row.sha256,
-                     summary=f"{row.unit_code} {row.period}: {decision}",
-                     details={"unit": row.unit_code, "sequence": row.sequence, "decision": decision,
-                              "reason": reason})
-        uow.commit()
+    info = _workspace(session)
+    row = session.get(ReceivedPackage, package_id)
+    if row is None or row.kind != KIND_DISTRICT_REPORT:
+        raise ValidationError(_("There is no such received package."))
+    row.status = decision
+    row.decision_reason = reason
+    audit.record(session, unit_code=info.unit_code, action="package.decide", entity="package",
+                 entity_id=row.sha256, summary=f"{row.unit_code} {row.period}: {decision}",
+                 details={"unit": row.unit_code, "sequence": row.sequence, "decision": decision, "reason": reason})
+    session.flush()
     return Changes(packages=True)
 
 

@@ -88,6 +88,8 @@ class ImportOutcome:
     message: str
     record_counts: dict[str, int] = field(default_factory=dict)
     changes: Changes = field(default_factory=Changes)
+    trusted_key: str = ""  # the fingerprint of the unit's key, when this import registered it
+    template_code: str = ""  # of the template a template package brought
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehoach_desktop import __version__
@@ -16,16 +15,18 @@ from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.template import Template
 from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.exchange.keys import fingerprint, generate_keypair
+from kehoach_desktop.exchange.package import VerifiedPackage
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.dto import WorkspaceSummary
 from kehoach_desktop.services.edit_guards import length_problems
 from kehoach_desktop.services.plans import create_plan_from_template
-from kehoach_desktop.services.templates import builtin_template, store_template, template_of
+from kehoach_desktop.services.templates import BUILTIN, IMPORTED, builtin_template, builtin_templates, store_template
 from kehoach_desktop.services.units import seed_responsible_units
+from kehoach_desktop.services.years import current_template, current_year, workspace_info
 from kehoach_desktop.storage.engine import Location, Store, building_store, open_store
-from kehoach_desktop.storage.models import Setting, TemplateRecord, WorkspaceInfo
+from kehoach_desktop.storage.models import Setting, WorkspaceInfo
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 
@@ -40,6 +41,37 @@ class WorkspaceSetup:
     signer_title: str = ""  # "Chủ tịch" or "Phó Chủ tịch"
     export_folder: str = ""  # the documents folder: where exports, reports and packages go ("" = the default)
     officer_name: str = ""  # who keeps the workspace: named in the history of every change
+    template: str = ""  # a shipped template's code or the path of a .khtemplate; "" for the built-in one
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    """The template a new workspace starts from, and the signed package it came in (if any)."""
+
+    template: Template
+    package: VerifiedPackage | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return self.package.fingerprint if self.package is not None else ""
+
+
+def choose_template(value: str = "") -> TemplateChoice:
+    """``""``: the built-in template; a code of a shipped template; or a ``.khtemplate`` file, verified."""
+    value = value.strip()
+    if not value:
+        return TemplateChoice(builtin_template())
+    shipped = builtin_templates()
+    if value in shipped:
+        return TemplateChoice(shipped[value])
+    path = Path(value)
+    if path.suffix.lower() == ".khtemplate" or path.exists():
+        from kehoach_desktop.services.sync import read_template_package
+
+        package, template = read_template_package(path)
+        return TemplateChoice(template, package)
+    raise ValidationError(_("{value} is neither a template shipped with the application ({codes}) nor a "
+                            ".khtemplate file.").format(value=value, codes=", ".join(shipped)))
 
 
 OFFICER_SETTING = audit.OFFICER_SETTING
@@ -56,7 +88,7 @@ def default_full_name(template: Template, setup: WorkspaceSetup) -> str:
     return template.unit(setup.unit_code).committee_name
 
 
-def create_workspace(*, path: Location, setup: WorkspaceSetup, template: Template | None = None,
+def create_workspace(*, path: Location, setup: WorkspaceSetup, template: Template | TemplateChoice | None = None,
                      is_demo: bool = False, populate: Callable[[Session], None] | None = None,
                      password: str | None = None) -> Store:
     """Create the workspace file, its signing key, its template and (for a district) its draft plan.
@@ -66,7 +98,13 @@ def create_workspace(*, path: Location, setup: WorkspaceSetup, template: Templat
     failure or a crash leaves nothing there. ``path`` may also be the URL of an empty PostgreSQL
     database (``password`` then completes it when the environment gives none). Returns the open store.
     """
-    template = template or builtin_template()
+    if template is None:
+        choice = choose_template(setup.template)
+    elif isinstance(template, Template):
+        choice = TemplateChoice(template)
+    else:
+        choice = template
+    template = choice.template
     if setup.mode is WorkspaceMode.DISTRICT:
         if not setup.unit_code:
             raise ValidationError(_("Choose the reporting unit of this workspace."))
@@ -95,13 +133,18 @@ def create_workspace(*, path: Location, setup: WorkspaceSetup, template: Templat
             signing_private_key=keys.private_bytes, is_demo=is_demo, app_version=__version__)
         uow.session.add(workspace)
         audit.set_officer_name(uow.session, nfc(setup.officer_name))
-        record = store_template(uow.session, template, origin="builtin")
+        record = store_template(uow.session, template, origin=IMPORTED if choice.package else BUILTIN)
+        if choice.package is not None and setup.mode is WorkspaceMode.DISTRICT:
+            from kehoach_desktop.services.sync import register_city_package
+
+            register_city_package(uow.session, choice.package)
         audit.record(uow.session, unit_code=unit_code, action="workspace.create", entity="workspace",
                      entity_id=workspace.id, summary=full_name,
                      details={"mode": setup.mode.value, "template": template.code,
+                              "template_key": choice.fingerprint,
                               "key_fingerprint": fingerprint(keys.public_bytes)})
         if setup.mode is WorkspaceMode.DISTRICT:
-            seed_responsible_units(uow.session, unit)
+            seed_responsible_units(uow.session, template, unit)
             create_plan_from_template(uow.session, workspace=workspace, template_record=record,
                                       template=template)
         if populate is not None:
@@ -113,8 +156,8 @@ def create_workspace(*, path: Location, setup: WorkspaceSetup, template: Templat
 
 def get_workspace_summary(*, uow_factory: UnitOfWorkFactory, path: Path | str) -> WorkspaceSummary:
     with uow_factory() as uow:
-        info = uow.session.scalars(select(WorkspaceInfo)).one()
-        year = uow.session.scalar(select(TemplateRecord.year).where(TemplateRecord.code == info.template_code))
+        info = workspace_info(uow.session)
+        year = current_year(uow.session)
         officer = uow.session.get(Setting, OFFICER_SETTING)
         return WorkspaceSummary(
             id=info.id, path=str(path), mode=info.mode, unit_code=info.unit_code, unit_kind=info.unit_kind,
@@ -132,7 +175,7 @@ def update_workspace_settings(*, uow_factory: UnitOfWorkFactory, officer_name: s
     if problems := _officer_problems(officer):
         raise ValidationError(problems[0])
     with uow_factory() as uow:
-        info = uow.session.scalars(select(WorkspaceInfo)).one()
+        info = workspace_info(uow.session)
         before = {"officer_name": _officer_of(uow.session), "documents_folder": info.export_folder}
         after = {"officer_name": officer, "documents_folder": folder}
         if before == after:
@@ -159,9 +202,7 @@ def _officer_of(session: Session) -> str:
 
 def get_workspace_template(*, uow_factory: UnitOfWorkFactory) -> Template:
     with uow_factory() as uow:
-        info = uow.session.scalars(select(WorkspaceInfo)).one()
-        record = uow.session.scalars(select(TemplateRecord).where(TemplateRecord.code == info.template_code)).one()
-        return template_of(record)
+        return current_template(uow.session)
 
 
 DEMO_TODAY_SETTING = "demo.today"

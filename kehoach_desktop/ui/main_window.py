@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._log_file = log_file
         self._on_open_other = on_open_other
         self.summary = session.summary()
+        self.dialog: QDialog | None = None  # the dialog opened last
         self.setWindowTitle(self.summary.unit_full_name)  # Qt adds the application's name after it
         self.setMinimumSize(900, 600)
 
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self._loaded: set[str] = set()
 
         unit_label = QLabel(self.summary.unit_full_name)
+        self.unit_label = unit_label
         unit_label.setObjectName("nav_unit")
         unit_label.setWordWrap(True)
         side = QWidget()
@@ -202,6 +204,11 @@ class MainWindow(QMainWindow):
 
     def apply_changes(self, changes: Changes) -> None:
         """A page wrote something: every other loaded page that shows it refreshes."""
+        if changes.workspace:  # a city's agency follows its template: the names shown follow it
+            self.summary = self._session.summary()
+            self.setWindowTitle(self.summary.unit_full_name)
+            self.unit_label.setText(self.summary.unit_full_name)
+            self.unit_status.setText(f"{WorkspaceMode(self.summary.mode).label}: {self.summary.unit_full_name}")
         for key, page in self.page_by_key.items():
             if key not in self._loaded:
                 continue
@@ -221,6 +228,10 @@ class MainWindow(QMainWindow):
         show_folder.triggered.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._session.folder))))
         file_menu.addAction(show_folder)
+        self.years_action = QAction(_("Plan years…"), self)
+        self.years_action.setObjectName("years_action")
+        self.years_action.triggered.connect(lambda: self.open_years())
+        file_menu.addAction(self.years_action)
         show_documents = QAction(_("Open the documents folder"), self)
         show_documents.setObjectName("open_documents_folder")
         show_documents.triggered.connect(lambda: open_folder(DocumentFolders(self._session, self._settings).root()))
@@ -272,6 +283,15 @@ class MainWindow(QMainWindow):
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._log_file.parent))))
         help_menu.addAction(log_action)
 
+    def open_years(self) -> QDialog:
+        from kehoach_desktop.ui.dialogs.years_dialog import YearsDialog
+
+        dialog = YearsDialog(self._session, city=self.summary.mode == WorkspaceMode.CITY.value, parent=self)
+        dialog.changed.connect(self.apply_changes)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
     def open_workspace_settings(self) -> QDialog:
         from kehoach_desktop.ui.dialogs.workspace_settings_dialog import WorkspaceSettingsDialog
 
@@ -315,7 +335,7 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         QMessageBox.about(self, _("About Kế hoạch Desktop"), _(
             "<h3>Kế hoạch Desktop {version}</h3><p>Drafts, tracks and reports the propaganda plan of a "
-            "district for the city's yearly socio-economic plan, and gathers the reports of all districts "
+            "reporting unit for the city's yearly socio-economic plan, and gathers the reports of all units "
             "for the city.</p><p>Workspace: {path}<br>Signing key fingerprint: <tt>{fingerprint}</tt></p>"
         ).format(version=__version__, path=self._session.location, fingerprint=self.summary.key_fingerprint))
 

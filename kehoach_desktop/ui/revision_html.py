@@ -24,7 +24,7 @@ _T_TASKS_ADDED = N_("Tasks added")
 _T_TASKS_REMOVED = N_("Tasks removed")
 _T_TASKS_CHANGED = N_("Tasks changed")
 _T_REASON = N_("Reason:")
-_T_DISTRICT_ADDITIONS = N_("District additions:")
+_T_DISTRICT_ADDITIONS = N_("The unit's additions:")
 
 
 def _esc(text: str) -> str:

@@ -28,33 +28,108 @@ from kehoach_desktop.domain.template import ReportingUnit, Template
 from kehoach_desktop.i18n import _
 from kehoach_desktop.paths import DOCUMENTS_FOLDER_NAME
 from kehoach_desktop.services.session import check_server_address
-from kehoach_desktop.services.workspace import WorkspaceSetup
+from kehoach_desktop.services.workspace import WorkspaceSetup, choose_template
 from kehoach_desktop.ui.input_fields import ProblemLabel
 
 SIGNER_TITLES = ("Chủ tịch", "Phó Chủ tịch")
 
 
 class _ModePage(QWizardPage):
+    """Who uses the workspace, and which template it follows: the built-in one or one the city sent."""
+
     def __init__(self, template: Template) -> None:
         super().__init__()
+        self._builtin = template
+        self.template = template
+        self.template_value = ""  # "" for the built-in template, else the path of the .khtemplate
         self.setTitle(_("Welcome to Kế hoạch Desktop"))
-        self.setSubTitle(_("A few questions to set up your workspace. You can change the answers later."))
+        self.setSubTitle(_("A few questions to set up the workspace. The answers can be changed later."))
         layout = QVBoxLayout(self)
-        intro = QLabel(_("The workspace follows the template “{summary}” ({year}).").format(
+        layout.addWidget(QLabel(_("Which template of themes does the workspace follow?")))
+        self.builtin_template = QRadioButton(_("The template built into the application: “{summary}” ({year})").format(
             summary=template.summary, year=template.year))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        self.builtin_template.setObjectName("template_builtin")
+        self.package_template = QRadioButton(_("A template package received from the city (.khtemplate)"))
+        self.package_template.setObjectName("template_package")
+        self.builtin_template.setChecked(True)
+        layout.addWidget(self.builtin_template)
+        layout.addWidget(self.package_template)
+        row = QHBoxLayout()
+        self.template_path = QLineEdit()
+        self.template_path.setObjectName("template_path")
+        self.template_path.setPlaceholderText(_("The .khtemplate file the city sent"))
+        self.template_browse = QPushButton(_("Choose…"))
+        self.template_browse.setObjectName("template_browse")
+        self.template_browse.clicked.connect(self._on_template_browse_clicked)
+        row.addWidget(self.template_path, 1)
+        row.addWidget(self.template_browse)
+        layout.addLayout(row)
+        self.template_status = QLabel()
+        self.template_status.setObjectName("template_status")
+        self.template_status.setWordWrap(True)
+        self.template_status.setProperty("role", "hint")
+        layout.addWidget(self.template_status)
         layout.addSpacing(12)
         layout.addWidget(QLabel(_("Who will use this workspace?")))
-        self.district = QRadioButton(_("A reporting unit ({term}): drafts its plan, tracks materials and events, "
-                                       "sends reports to the city").format(term=template.unit_term))
-        self.city = QRadioButton(_("The city ({agency}): gathers and aggregates the reports of all units").format(
-            agency=template.receiving_agency.name))
+        self.district = QRadioButton()
+        self.city = QRadioButton()
         self.district.setChecked(True)
         for button in (self.district, self.city):
             button.setObjectName("mode_" + ("district" if button is self.district else "city"))
             layout.addWidget(button)
         layout.addStretch(1)
+        self.template_path.textChanged.connect(lambda _text: self._load_package())
+        self.package_template.toggled.connect(lambda _on: self._load_package())
+        self._show_template()
+
+    def _on_template_browse_clicked(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(self, _("Template package"), self.template_path.text(),
+                                                      _("Template packages (*.khtemplate)"))
+        if chosen:
+            self.package_template.setChecked(True)
+            self.template_path.setText(chosen)
+
+    def _load_package(self) -> None:
+        """Verify the chosen package (signature, hashes, template) and show what it holds."""
+        self.template, self.template_value = self._builtin, ""
+        path = self.template_path.text().strip()
+        for widget in (self.template_path, self.template_browse):
+            widget.setEnabled(self.package_template.isChecked())
+        if self.package_template.isChecked() and path:
+            if not Path(path).is_file():
+                self.template_status.setText(_("No file at {path}.").format(path=path))
+            else:
+                try:
+                    choice = choose_template(path)
+                except UserFacingError as error:
+                    self.template_status.setText(error.message)
+                else:
+                    self.template, self.template_value = choice.template, path
+                    assert choice.package is not None
+                    self.template_status.setText(_(
+                        "Template {code} ({year}): {units} reporting units ({term}), report to {agency}. Signed by "
+                        "{signer} with the key {fingerprint}: check it by phone with the city.").format(
+                        code=choice.template.code, year=choice.template.year,
+                        units=len(choice.template.reporting_units), term=choice.template.unit_term,
+                        agency=choice.template.receiving_agency.name,
+                        signer=str(choice.package.manifest.get("unit_name") or choice.package.unit_code),
+                        fingerprint=choice.fingerprint))
+        elif self.package_template.isChecked():
+            self.template_status.setText(_("Choose the .khtemplate file the city sent."))
+        else:
+            self.template_status.setText("")
+        self._show_template()
+        self.completeChanged.emit()
+
+    def _show_template(self) -> None:
+        template = self.template
+        self.district.setText(_("A reporting unit ({term}): drafts its plan, tracks materials and events, "
+                                "sends reports to the city").format(term=template.unit_term))
+        self.city.setText(_("The city ({agency}): gathers and aggregates the reports of all units").format(
+            agency=template.receiving_agency.name))
+
+    def isComplete(self) -> bool:
+        return not self.package_template.isChecked() or bool(self.template_value)
 
     @property
     def mode(self) -> WorkspaceMode:
@@ -84,16 +159,27 @@ class _UnitPage(QWizardPage):
         form = QFormLayout()
         form.addRow(_("Full name of the unit:"), self.full_name)
         layout.addLayout(form)
-        for unit in template.reporting_units:
-            item = QListWidgetItem(f"{unit.code} — {unit.display_name}")
-            item.setData(Qt.ItemDataRole.UserRole, unit.code)
-            self.units.addItem(item)
+        self._fill_units()
         self.search.textChanged.connect(self._on_search_changed)
         self.units.currentItemChanged.connect(self._on_unit_changed)
         self.full_name.textChanged.connect(self.completeChanged)
         self._filled_name = ""
 
+    def _fill_units(self) -> None:
+        self.units.clear()
+        for unit in self._template.reporting_units:
+            item = QListWidgetItem(f"{unit.code} — {unit.display_name}")
+            item.setData(Qt.ItemDataRole.UserRole, unit.code)
+            self.units.addItem(item)
+
     def initializePage(self) -> None:
+        if self._mode_page.template is not self._template:  # another template was chosen: its own units
+            self._template = self._mode_page.template
+            self._fill_units()
+            self.search.clear()
+            if self.full_name.text() == self._filled_name:  # filled in for the old template's unit
+                self.full_name.clear()
+                self._filled_name = ""
         city = self._mode_page.mode is WorkspaceMode.CITY
         for widget in (self.search, self.units, self.unit_label):
             widget.setVisible(not city)
@@ -335,6 +421,7 @@ class SetupWizard(QWizard):
             signer_name=self.signer_page.name.text().strip(),
             signer_title=self.signer_page.title.currentText().strip(),
             export_folder=self.location_page.export_folder.text().strip(),
+            template=self.mode_page.template_value,
             officer_name=self.signer_page.officer.text().strip(),
         )
 

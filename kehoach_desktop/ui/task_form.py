@@ -53,7 +53,7 @@ class TaskForm(QWidget):
 
         self.content = QPlainTextEdit()
         self.content.setObjectName("task_content")
-        self.content.setPlaceholderText(_("What the district will do, where, for whom"))
+        self.content.setPlaceholderText(_("What the unit will do, where, for whom"))
         self.content.setFixedHeight(58)
         self.content.setTabChangesFocus(True)
         self.form = QComboBox()

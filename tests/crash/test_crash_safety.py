@@ -311,6 +311,49 @@ def package_import(cache: Path) -> Scenario:
     return Scenario(setup_trial, content_without(volatile))
 
 
+@write_path("the city's new year with the 126 wards and communes")
+def new_year(cache: Path) -> Scenario:
+    from kehoach_desktop.domain.enums import WorkspaceMode
+    from kehoach_desktop.services.session import new_workspace
+    from kehoach_desktop.services.workspace import WorkspaceSetup
+
+    source = cache / "new-year"
+    source.mkdir()
+    new_workspace(source / "city.khws", WorkspaceSetup(mode=WorkspaceMode.CITY)).close()
+
+    def setup_trial(folder: Path) -> tuple[Path, list[str]]:
+        _copy_files(source, folder)
+        return folder / "city.khws", ["cli", "template", "new-year", "--workspace", str(folder / "city.khws"),
+                                      "--year", "2026", "--units", "official-2025"]
+
+    return Scenario(setup_trial, content_without({"templates": {"id", "created_at", "updated_at"}}))
+
+
+@write_path("a ward's report returned, with its receipt (city)")
+def review_return(cache: Path) -> Scenario:
+    from kehoach_desktop.services import sync
+    from kehoach_desktop.services.session import open_workspace
+    from tests.services.ward_fixtures import PERIOD, new_city_2026, new_ward
+
+    source = cache / "review"
+    source.mkdir()
+    new_city_2026(source)
+    ward = new_ward(cache, source / "hanoi-2026.khtemplate")
+    sync.export_sync_package(uow_factory=ward.uow_factory, out=cache / "w.khsync", period=PERIOD)
+    ward.close()
+    city = open_workspace(source / "city.khws")
+    sync.import_package(uow_factory=city.uow_factory, path=cache / "w.khsync", trust_new_keys=True)
+    city.close()
+
+    def setup_trial(folder: Path) -> tuple[Path, list[str]]:
+        _copy_files(source, folder)
+        return folder / "city.khws", ["cli", "review", "return", "--workspace", str(folder / "city.khws"),
+                                      "--unit", "00070", "--period", PERIOD, "--reason", "Thiếu số liệu",
+                                      "--receipt-out", str(folder / "r.khreceipt")]
+
+    return Scenario(setup_trial, content)
+
+
 @write_path("migration of an old workspace")
 def migration(cache: Path) -> Scenario:
     from kehoach_desktop.storage.migrate import head_revision, known_revisions

@@ -1,19 +1,17 @@
-"""The shipped reference data: Hanoi's 2021 commune-level units and the seed directory of district units."""
+"""The built-in template's reference data: Hanoi's 2021 commune-level units and the seed directory of district units."""
 
 from __future__ import annotations
 
 import json
 import re
 import unicodedata
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kehoach_desktop.resources import resources_dir
 
-WARDS_FILE = "hanoi-wards-2021.json"
-UNITS_FILE = "district-units.json"
+TEMPLATE_FILE = "hanoi-2021.json"
 
 # The 30 district-level units of Hanoi in 2021 (GSO codes), as in the shared reference list.
 DISTRICT_CODES = frozenset(
@@ -40,39 +38,27 @@ DONG_DA_WARDS = frozenset(
 KNOWN_SHARED_NAMES = {"018": {"Yên Viên"}}
 
 
-def _path(name: str) -> Path:
-    return resources_dir() / "reference" / name
-
-
-def _load(name: str) -> Any:
-    raw = _path(name).read_bytes()
+def _load() -> Any:
+    raw = (resources_dir() / "templates" / TEMPLATE_FILE).read_bytes()
     text = raw.decode("utf-8")  # strict: fails on invalid UTF-8
-    assert unicodedata.is_normalized("NFC", text), f"{name} is not in NFC"
+    assert unicodedata.is_normalized("NFC", text), f"{TEMPLATE_FILE} is not in NFC"
     return json.loads(text)
 
 
 @pytest.fixture(scope="module")
 def wards() -> dict[str, list[dict[str, str]]]:
-    data = _load(WARDS_FILE)
-    assert isinstance(data, dict)
-    assert isinstance(data.get("source"), str) and data["source"].strip()
-    assert isinstance(data.get("districts"), dict)
-    return data["districts"]
+    """The places of each reporting unit, as the template lists them."""
+    data = _load()
+    assert any("places" in note or "phường, xã, thị trấn" in note for note in data["notes"])  # their source
+    return {unit["code"]: unit["places"] for unit in data["reporting_units"]}
 
 
 @pytest.fixture(scope="module")
 def units() -> list[dict[str, str]]:
-    data = _load(UNITS_FILE)
-    assert isinstance(data, dict)
-    assert isinstance(data.get("source"), str) and data["source"].strip()
-    assert isinstance(data.get("units"), list)
-    return data["units"]
-
-
-@pytest.mark.parametrize("name", [WARDS_FILE, UNITS_FILE])
-def test_file_is_utf8_nfc_json(name: str) -> None:
-    assert _path(name).is_file()
-    _load(name)
+    """The directory every unit of the template starts with."""
+    data = _load()
+    assert isinstance(data["unit_plan"]["directory"], list)
+    return data["unit_plan"]["directory"]
 
 
 def test_wards_cover_exactly_the_30_districts(wards: dict[str, list[dict[str, str]]]) -> None:
@@ -123,8 +109,8 @@ def test_units_have_unique_codes_and_valid_kinds(units: list[dict[str, str]]) ->
         assert re.fullmatch(r"[a-z0-9_]+", unit["code"]), unit
         assert unit["kind"] in UNIT_KINDS, unit
         assert unit["name"].strip() == unit["name"] and unit["name"], unit
-        # The only placeholder allowed is {district}.
-        assert set(re.findall(r"\{[^}]*\}", unit["name"])) <= {"{district}"}, unit
+        # The only placeholder allowed is {unit}.
+        assert set(re.findall(r"\{[^}]*\}", unit["name"])) <= {"{unit}"}, unit
         assert unit["name"].count("{") == unit["name"].count("}"), unit
 
 

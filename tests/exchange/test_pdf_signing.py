@@ -5,14 +5,10 @@ A signed file with one byte changed must fail in the app's service, in the CLI a
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 
 from kehoach_desktop import cli
 from kehoach_desktop.domain.errors import UserFacingError
@@ -20,9 +16,9 @@ from kehoach_desktop.services import reports
 from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace
 from tests.exchange.certs import Pki, make_pki
 from tests.exchange.pdf_readers import needs_readers, run
+from tests.exchange.softhsm import make_token
 
 pytestmark = needs_readers
-SOFTHSM_LIBRARIES = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
 
 
 @pytest.fixture(scope="module")
@@ -286,69 +282,10 @@ def test_a_certificate_of_another_unit_is_refused_unless_accepted(
 # --------------------------------------------------------------------------------------------
 
 
-def _softhsm_library() -> str | None:
-    return next((lib for lib in SOFTHSM_LIBRARIES if Path(lib).exists()), None)
-
-
 @pytest.fixture
 def token(tmp_path: Path, pki: Pki, monkeypatch: pytest.MonkeyPatch) -> str:
     """A SoftHSM token in tmp_path holding the signer's key and certificate (id 01); returns the library."""
-    library = _softhsm_library()
-    if library is None or shutil.which("softhsm2-util") is None or shutil.which("pkcs11-tool") is None:
-        pytest.skip("SoftHSM and OpenSC are needed (apt-get install softhsm2 opensc; .ci/run installs them)")
-    tokens = tmp_path / "tokens"
-    tokens.mkdir()
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n")
-    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
-    env = dict(os.environ)
-
-    def tool(*args: str) -> None:
-        result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
-        assert result.returncode == 0, result.stdout + result.stderr
-
-    tool("softhsm2-util", "--init-token", "--free", "--label", "kehoach", "--pin", "123456", "--so-pin", "654321")
-    key = tmp_path / "key.pem"
-    key.write_bytes(
-        pki.signer_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    tool(
-        "softhsm2-util",
-        "--import",
-        str(key),
-        "--token",
-        "kehoach",
-        "--label",
-        "signer",
-        "--id",
-        "01",
-        "--pin",
-        "123456",
-    )
-    cert = tmp_path / "cert.der"
-    cert.write_bytes(pki.signer_cert.public_bytes(serialization.Encoding.DER))
-    tool(
-        "pkcs11-tool",
-        "--module",
-        library,
-        "--token-label",
-        "kehoach",
-        "--login",
-        "--pin",
-        "123456",
-        "--write-object",
-        str(cert),
-        "--type",
-        "cert",
-        "--id",
-        "01",
-        "--label",
-        "signer",
-    )
-    key.unlink()
-    return library
+    return make_token(tmp_path, pki, monkeypatch)
 
 
 def test_a_pkcs11_token_signs_for_real(demo: WorkspaceSession, token: str, pki: Pki, tmp_path: Path) -> None:

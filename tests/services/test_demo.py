@@ -261,7 +261,7 @@ def test_a_rural_district_works(tmp_path: Path) -> None:
 
 
 def test_unknown_wards_leave_the_ward_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(demo, "wards_of", lambda code: [])
+    monkeypatch.setattr(demo, "places_of", lambda session, code: [])
     store = create_demo_workspace(path=tmp_path / "nowards.khws")
     try:
         assert {m.ward for m in rows(store, Material)} == {""}

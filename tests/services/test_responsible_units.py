@@ -53,16 +53,20 @@ def test_add_edit_deactivate_and_reactivate(district) -> None:
 
 
 def test_the_ward_lists_offer_the_units_wards_then_the_places_already_written() -> None:
-    from kehoach_desktop.services.units import ward_choices, wards_of
+    from kehoach_desktop.services.templates import builtin_template
+    from kehoach_desktop.services.units import ward_choices
 
-    dong_da = [name for _kind, name in wards_of("006")]
-    assert ward_choices("006") == tuple(dong_da) and "Láng Hạ" in dong_da
+    def places(code: str) -> list[tuple[str, str]]:  # what places_of gives in a workspace on the template
+        return [(p.kind, p.name) for p in builtin_template().unit(code).places]
+
+    dong_da = [name for _kind, name in places("006")]
+    assert ward_choices(places("006")) == tuple(dong_da) and "Láng Hạ" in dong_da
     # "Phường Láng Hạ" is Láng Hạ written with its kind; "Ngõ 12" is a place of the register's own
-    assert ward_choices("006", ["Phường Láng Hạ", "LANG HA", "Ngõ 12"]) == (*dong_da, "Ngõ 12")
+    assert ward_choices(places("006"), ["Phường Láng Hạ", "LANG HA", "Ngõ 12"]) == (*dong_da, "Ngõ 12")
     # Gia Lâm has a township and a commune both named Yên Viên: the kind tells them apart
-    gia_lam = ward_choices("018")
+    gia_lam = ward_choices(places("018"))
     assert "thị trấn Yên Viên" in gia_lam and "xã Yên Viên" in gia_lam and "Yên Viên" not in gia_lam
-    assert ward_choices("no such unit", ["Khu A"]) == ("Khu A",)  # a unit the reference data does not know
+    assert ward_choices([], ["Khu A"]) == ("Khu A",)  # a unit whose template lists no places
 
 
 def test_changes_name_the_officer_in_charge_not_the_computers_login(district) -> None:

@@ -199,7 +199,7 @@ CASES = {
     "bad_signature": "signature does not match",
     "missing_signature": "is not signed",
     "forged_key": "but the key registered for unit 006 is",
-    "unknown_unit": "not a reporting unit of this workspace's template",
+    "unknown_unit": "no template of this workspace names that unit and that period",
     "newer_format": "format version 2, newer than",
     "stale_sequence": "is not newer than the last package accepted",
     "malformed_json": "data/tasks.json is not valid JSON",

@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings, Qt
 from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.services.materials import MaterialFilter, material_totals
+from kehoach_desktop.ui.dialogs.review_dialog import ReviewDialog
 from kehoach_desktop.ui.main_window import MainWindow
 from kehoach_desktop.ui.models.board_model import BoardTableModel, CellRole
 from kehoach_desktop.ui.style import STYLE_SHEET
@@ -76,14 +77,29 @@ def test_board_review_drill_down_and_consolidated_reports(qtbot, window: MainWin
     assert page.model.rowCount() == 1
     page.search.clear()
 
-    # review: a reason is required to return, and the board shows it
+    # review: a reason is required to return, the board shows it, and the receipt for the unit is written
     assert page.select_unit("271", PERIOD)
     assert page.return_button.isEnabled()
-    assert page.return_report("Thiếu kết quả sự kiện quý I")
+    qtbot.mouseClick(page.return_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, ReviewDialog) and dialog.isVisible() and not dialog.ok_button.isEnabled()
+    dialog.reason.setFocus()
+    dialog.reason.insertPlainText("Thiếu kết quả sự kiện quý I")  # committed text, as an input method sends it
+    assert dialog.ok_button.isEnabled() and dialog.write_receipt.isChecked()
+    dialog.receipt_path.setText(str(tmp_path / "271.khreceipt"))
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
     assert page.current_unit().cell(PERIOD).timeliness == "returned"
-    assert "Thiếu kết quả" in page.details.text()
-    assert page.select_unit("006", PERIOD) and page.accept_report()
+    assert (tmp_path / "271.khreceipt").read_bytes().startswith(b"PK")
+    assert "Thiếu kết quả" in page.details.text() and "271.khreceipt" in page.done_notice.text()
+    assert page.select_unit("006", PERIOD)
+    qtbot.mouseClick(page.accept_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.mouseClick(dialog.write_receipt, Qt.MouseButton.LeftButton)  # no receipt this time
+    assert not dialog.receipt_path.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert page.current_unit().cell(PERIOD).decision == "accepted"
+    assert not page.accept_button.isEnabled()
 
     # drill-down: the district's own pages, over its records only, read-only
     assert page.select_unit("271")

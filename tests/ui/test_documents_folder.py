@@ -21,7 +21,7 @@ from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.paths import DOCUMENTS_FOLDER_NAME, AppPaths, app_paths
 from kehoach_desktop.services.materials import create_material, get_material, update_material
 from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace, new_workspace
-from kehoach_desktop.services.units import wards_of
+from kehoach_desktop.services.templates import builtin_template
 from kehoach_desktop.services.workspace import WorkspaceSetup
 from kehoach_desktop.ui.dialogs.workspace_settings_dialog import WorkspaceSettingsDialog
 from kehoach_desktop.ui.folders import DocumentFolders, FileKind
@@ -207,8 +207,8 @@ def test_a_history_names_the_officer_and_shows_labels_names_and_money(qtbot, dis
 
 def test_the_material_and_event_forms_offer_the_units_wards(qtbot, district: WorkspaceSession, tmp_path: Path,
                                                            vietnamese) -> None:
-    wards = [name for _kind, name in wards_of("006")]
-    assert len(wards) == 21  # Đống Đa's 21 wards in the reference data
+    wards = [place.name for place in builtin_template().unit("006").places]
+    assert len(wards) == 21  # Đống Đa's 21 wards in the template
     window = make_window(qtbot, district, tmp_path)
     for area in ("materials", "events"):
         window.show_area(area)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QWidget
 
 from kehoach_desktop.domain.enums import SectionKind, WorkspaceMode
 from kehoach_desktop.domain.template import parse_template
@@ -56,7 +57,9 @@ def test_new_year_edit_validate_save_and_publish(qtbot, city: WorkspaceSession, 
 
     emitted = []
     page.changed.connect(emitted.append)
-    assert page.copy_for_new_year() == "hanoi-2022"
+    qtbot.mouseClick(page.new_year_button, Qt.MouseButton.LeftButton)  # year + 1, the same units, in use
+    assert page.dialog.year.value() == 2022
+    qtbot.mouseClick(page.dialog.findChild(QWidget, "new_year_ok"), Qt.MouseButton.LeftButton)
     assert page.template_combo.currentData() == "hanoi-2022" and page.year.value() == 2022
     assert page.save_button.isEnabled() and emitted[-1].workspace
     assert page.periods_model.rows()[0] == {"period": "2022-Q1", "deadline": "2022-03-25"}
@@ -83,7 +86,7 @@ def test_new_year_edit_validate_save_and_publish(qtbot, city: WorkspaceSession, 
         editor.setText(text)
         page.units_view.commitData(editor)
         page.units_view.closeEditor(editor, page.units_view.itemDelegate().EndEditHint.NoHint)
-    assert page.units_model.rows()[row] == {"code": "001", "kind": "xã", "name": "Tân Hội"}
+    assert page.units_model.rows()[row] == {"code": "001", "kind": "xã", "name": "Tân Hội", "places": ""}
     problems = page.validate()
     assert [p.path for p in problems] == [f"$.reporting_units[{row}].code"]
     assert page.problems.isVisible() and page.problems.count() == 1
@@ -133,5 +136,5 @@ def test_paste_adds_many_units(qtbot, city: WorkspaceSession) -> None:
     before = page.units_model.rowCount()
     added = page.paste_rows(page.units_model, "101\tphường\tPhúc Xá\n102\tphường\tTrúc Bạch\n\n103;xã;Tân Lập\n")
     assert added == 3 and page.units_model.rowCount() == before + 3
-    assert page.units_model.rows()[-1] == {"code": "103", "kind": "xã", "name": "Tân Lập"}
+    assert page.units_model.rows()[-1] == {"code": "103", "kind": "xã", "name": "Tân Lập", "places": ""}
     assert page.validate() == []

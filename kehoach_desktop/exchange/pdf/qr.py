@@ -1,18 +1,28 @@
-"""The small QR code at the end of a report (reportlab's own, vector), with its one-line caption."""
+"""The small QR code at the end of a report (reportlab's QR encoder, drawn as vector runs), with its caption."""
 
 from __future__ import annotations
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+import itertools
+
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from kehoach_desktop.exchange.pdf.fonts import SERIF
 
 QR_SIZE = 17 * mm
+QR_BORDER = 4  # modules of quiet zone around the code, as reportlab's widget draws it
 CAPTION_SIZE = 6.5
 _GAP = 3 * mm  # above the code, from what precedes it
+
+
+def qr_modules(payload: str) -> list[list[bool]]:
+    """The code's dark modules, row by row (encoded once: reportlab's widget encodes again on every draw,
+    which made a one-page reminder letter take most of a second)."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(payload)
+    code.make()
+    return [[bool(module) for module in row] for row in code.modules]
 
 
 class FootQrCode(Flowable):
@@ -33,12 +43,20 @@ class FootQrCode(Flowable):
         return avail_width, QR_SIZE + _GAP
 
     def draw(self) -> None:
-        widget = QrCodeWidget(self.payload, barLevel="M")
-        x0, y0, x1, y1 = widget.getBounds()
-        drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0],
-                          initialFontName=SERIF)
-        drawing.add(widget)
+        canvas = self.canv
+        modules = qr_modules(self.payload)
+        box = QR_SIZE / (len(modules) + 2 * QR_BORDER)
         left = self._width - QR_SIZE
-        renderPDF.draw(drawing, self.canv, left, 0)
-        self.canv.setFont(SERIF, CAPTION_SIZE)
-        self.canv.drawRightString(left - 1.5 * mm, 2 * mm, self.caption)
+        canvas.saveState()
+        canvas.setFillColorRGB(0, 0, 0)
+        for row_index, row in enumerate(modules):
+            column = 0
+            for dark, run in itertools.groupby(row):
+                count = len(list(run))
+                if dark:
+                    canvas.rect(left + (column + QR_BORDER) * box, QR_SIZE - (row_index + QR_BORDER + 1) * box,
+                                count * box, box, stroke=0, fill=1)
+                column += count
+        canvas.setFont(SERIF, CAPTION_SIZE)
+        canvas.drawRightString(left - 1.5 * mm, 2 * mm, self.caption)
+        canvas.restoreState()

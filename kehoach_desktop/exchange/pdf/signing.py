@@ -198,24 +198,21 @@ def sign_with_p12(data: bytes, *, p12: Path, password: str, check: CheckSigner |
 
 
 def sign_with_pkcs11(data: bytes, *, library: str, slot: int, pin: str, check: CheckSigner | None = None,
-                     reason: str = "", location: str = "") -> bytes:
-    """Sign with the first certificate on a token (USB key, smart card) and its matching private key."""
-    import pkcs11
-    from pkcs11 import Attribute, ObjectClass
-    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+                     reason: str = "", location: str = "", label: str = "", serial: str = "",
+                     cert_id: str = "") -> bytes:
+    """Sign with a certificate on a token (USB key, smart card) and its matching private key.
 
+    The token is the one with ``serial``/``label`` when given, else the one in ``slot``; the certificate is
+    ``cert_id`` (hex) when given, else the first one whose private key is on the token.
+    """
+    from pyhanko.sign.pkcs11 import PKCS11Signer
+
+    from kehoach_desktop.exchange.pdf import tokens
+
+    session = tokens.open_session(library, slot=slot, pin=pin, label=label, serial=serial)
     try:
-        session = open_pkcs11_session(library, slot_no=slot, user_pin=pin)
-    except (pkcs11.PKCS11Error, OSError, RuntimeError, IndexError, ValueError) as exc:
-        raise UserFacingError(_("The token cannot be opened (library {library}, slot {slot}): check the "
-                                "library, the slot and the PIN. ({reason})").format(
-            library=library, slot=slot, reason=type(exc).__name__)) from exc
-    try:
-        certificates = list(session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}))
-        if not certificates:
-            raise UserFacingError(_("The token in slot {slot} holds no certificate.").format(slot=slot))
-        cert_id = certificates[0][Attribute.ID]
-        signer = PKCS11Signer(session, cert_id=cert_id, key_id=cert_id)
+        chosen = tokens.signing_certificate_id(session, cert_id)
+        signer = PKCS11Signer(session, cert_id=chosen, key_id=chosen)
         return _sign(data, signer, check, reason=reason, location=location)
     finally:
         session.close()

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -32,7 +31,6 @@ from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _
-from kehoach_desktop.services import sync
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.city_board import BoardCache, get_completeness_board
 from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow, UnitFigures
@@ -73,6 +71,7 @@ class BoardPage(QWidget):
         self.folders = DocumentFolders(session)
         self.board: CompletenessBoard | None = None
         self._cache = BoardCache()  # each unit's figures until a new package of it arrives
+        self._fitted_to = ""  # the template whose columns were fitted to their contents
         self.dialog: QWidget | None = None  # the dialog opened last
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 12)
@@ -114,6 +113,9 @@ class BoardPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
+        # columns fit their contents judged on the first rows: measuring 126 rows × 20 columns on every
+        # refresh took a second (tests/bench/bench_city_126.py)
+        self.table.horizontalHeader().setResizeContentsPrecision(40)
         self.table.doubleClicked.connect(lambda _index: self.open_unit())
         self.table.selectionModel().currentChanged.connect(lambda current, _previous: self._on_current_changed())
         layout.addWidget(self.table, 1)
@@ -136,13 +138,13 @@ class BoardPage(QWidget):
         self.open_button.clicked.connect(self.open_unit)
         self.accept_button = QPushButton(_("Accept the report"))
         self.accept_button.setObjectName("accept_report")
-        self.accept_button.clicked.connect(self.accept_report)
+        self.accept_button.clicked.connect(lambda: self.accept_report())
         self.return_button = QPushButton(_("Return the report…"))
         self.return_button.setObjectName("return_report")
-        self.return_button.clicked.connect(self.return_report)
+        self.return_button.clicked.connect(lambda: self.return_report())
         self.remind_button = QPushButton(_("Reminder letters…"))
         self.remind_button.setObjectName("reminders")
-        self.remind_button.clicked.connect(self.write_reminders)
+        self.remind_button.clicked.connect(lambda: self.write_reminders())
         for button in (self.open_button, self.accept_button, self.return_button):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -183,9 +185,11 @@ class BoardPage(QWidget):
             date=format_date(board.today)))
         self.model.set_board(board.periods, board.rows)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(0, 170)
+        if self._fitted_to != board.template_code:  # fitted once a year, then the widths are the user's
+            self._fitted_to = board.template_code
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            self.table.resizeColumnsToContents()
+            self.table.setColumnWidth(0, 170)
         late = sum(1 for r in board.rows for c in r.cells if c.timeliness == Timeliness.MISSING.value)
         t = board.totals
         self.totals.setText(_("{units} units shown · {missing} reports overdue · plans issued {issued} · tasks done "
@@ -265,39 +269,39 @@ class BoardPage(QWidget):
         dialog.open()
         return dialog
 
-    def _decide(self, decision: str, reason: str = "") -> bool:
+    def _review(self, decision: str) -> QDialog | None:
+        """Open the review of the selected report; the board refreshes when it was applied."""
+        from kehoach_desktop.ui.dialogs.review_dialog import ReviewDialog
+
         row = self.current_unit()
         period = self.current_period()
         cell = row.cell(period) if row is not None else None
-        if cell is None or cell.package_id is None:
-            return False
-        try:
-            changes = sync.decide_package(uow_factory=self._session.uow_factory, package_id=cell.package_id,
-                                          decision=decision, reason=reason)
-        except UserFacingError as error:
-            show_user_error(self, error)
-            return False
+        if row is None or cell is None or cell.package_id is None or cell.sequence is None:
+            return None
+        dialog = ReviewDialog(self._session, unit_code=row.code, unit_name=row.display_name, period=period,
+                              sequence=cell.sequence, decision=decision,
+                              folder=self.folders.start(FileKind.PACKAGES), parent=self)
+        dialog.accepted.connect(lambda: self._on_reviewed(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_reviewed(self, dialog: QDialog) -> None:
+        done = dialog.done_review  # type: ignore[attr-defined]
         self.refresh()
-        self.select_unit(row.code, period)  # type: ignore[union-attr]
-        self.changed.emit(changes)
-        return True
+        self.select_unit(done.unit_code, done.period)
+        self.changed.emit(done.changes | Changes(packages=True))  # before the message: a refresh rewrites it
+        self.details.setText(done.message)
+        if done.receipt is not None:
+            self.folders.remember(FileKind.PACKAGES, done.receipt.path)
+            self.done_notice.show_done(_("Receipt written to {path}: send it to the unit.").format(
+                path=done.receipt.path), Path(done.receipt.path))
 
-    def accept_report(self) -> bool:
-        return self._decide("accepted")
+    def accept_report(self) -> QDialog | None:
+        return self._review("accepted")
 
-    def return_report(self, reason: str | None = None) -> bool:
-        row = self.current_unit()
-        if row is None:
-            return False
-        if reason is None:
-            text, ok = QInputDialog.getMultiLineText(
-                self, _("Return the report"), _("Why is the report of {unit} for {period} returned? The unit will "
-                                                "read this.").format(unit=row.display_name,
-                                                                     period=self.current_period()))
-            if not ok:
-                return False
-            reason = text
-        return self._decide("returned", reason)
+    def return_report(self) -> QDialog | None:
+        return self._review("returned")
 
     def write_reminders(self, folder: Path | None = None, *, combined: bool | None = None) -> list[Path]:
         from kehoach_desktop.services.city_reports import write_reminders

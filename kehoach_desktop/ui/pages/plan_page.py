@@ -184,7 +184,7 @@ class PlanPage(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("plan_outline_tree")
         self.tree.setHeaderLabels([_("Section"), _("Tasks"), ""])
-        self.tree.headerItem().setToolTip(2, _("Where the district's plan departs from the template"))
+        self.tree.headerItem().setToolTip(2, _("Where the unit's plan departs from the template"))
         wrap_tree_text(self.tree)  # whole section names at any width
         self.tree.setMinimumWidth(260)
         self.tree.setIndentation(14)
@@ -193,8 +193,8 @@ class PlanPage(QWidget):
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(self._on_tree_current_changed)
-        legend = icons.legend((icons.LOCK, _("city wording, locked")), (icons.EDIT, _("adapted by the district")),
-                              ("", "+ " + _("district additions")))
+        legend = icons.legend((icons.LOCK, _("city wording, locked")), (icons.EDIT, _("adapted by the unit")),
+                              ("", "+ " + _("the unit's additions")))
         legend.setObjectName("outline_legend")
         box = QWidget()
         layout = QVBoxLayout(box)
@@ -249,9 +249,9 @@ class PlanPage(QWidget):
         texts.addWidget(self.text_edit)
         texts.addWidget(self.template_view)
         layout.addWidget(texts, 3)
-        local_label = QLabel(_("District additions"))
+        local_label = QLabel(_("The unit's additions"))
         local_label.setProperty("role", "section-title")
-        hint = QLabel(_("The district's own text beside the city's: local targets, places, units, timeline."))
+        hint = QLabel(_("The unit's own text beside the city's: local targets, places, units, timeline."))
         hint.setProperty("role", "hint")
         hint.setWordWrap(True)
         layout.addWidget(local_label)
@@ -374,9 +374,9 @@ class PlanPage(QWidget):
         for section in state.sections:
             tips = []
             if section.changed_from_template:
-                tips.append(_("Adapted by the district: differs from the city's wording"))
+                tips.append(_("Adapted by the unit: differs from the city's wording"))
             if section.local_text:
-                tips.append(_("Has district additions"))
+                tips.append(_("Has the unit's additions"))
             item = QTreeWidgetItem([section.label, str(len(section.tasks)) if section.tasks else "",
                                     "+" if section.local_text else ""])
             if section.changed_from_template:
@@ -425,11 +425,11 @@ class PlanPage(QWidget):
         marks, mark = [], ""
         if section.locked:
             mark = icons.LOCK
-            marks.append(_("The city's wording, locked: it cannot be changed. Write the district's own text "
-                           "under “District additions”."))
+            marks.append(_("The city's wording, locked: it cannot be changed. Write the unit's own text "
+                           "under “The unit's additions”."))
         elif section.changed_from_template:
             mark = icons.EDIT
-            marks.append(_("Adapted by the district: differs from the city's wording."))
+            marks.append(_("Adapted by the unit: differs from the city's wording."))
         if section.inferred:
             marks.append(_("Heading restored: missing from the source text."))
         self.section_marks.setText(" ".join(marks))

@@ -15,15 +15,11 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressDialog,
     QPushButton,
-    QRadioButton,
     QSpinBox,
     QStyle,
     QVBoxLayout,
@@ -37,6 +33,7 @@ from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import reports
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.dialogs.sign_dialog import SignDialog, TokenFinder
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
@@ -78,60 +75,6 @@ def verification_text(result: reports.VerificationReport, name: str) -> str:
     return "<br>".join(lines)
 
 
-class SignDialog(QDialog):
-    """Asks how to sign: a certificate file and its password, or a token, its slot and PIN. Nothing is stored
-    but the token's library and slot."""
-
-    def __init__(self, token: reports.TokenSettings | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Sign the report"))
-        self.use_file = QRadioButton(_("Certificate file (.p12 / .pfx)"))
-        self.use_token = QRadioButton(_("USB token or smart card (PKCS#11)"))
-        self.p12_path = QLineEdit()
-        browse = QPushButton(_("Choose…"))
-        browse.clicked.connect(self._on_browse_clicked)
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.library = QLineEdit(token.library if token else "")
-        self.slot = QSpinBox()
-        self.slot.setRange(0, 999)
-        self.slot.setValue(token.slot if token else 0)
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        (self.use_token if token else self.use_file).setChecked(True)
-        form = QFormLayout(self)
-        form.addRow(self.use_file)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.p12_path, 1)
-        file_row.addWidget(browse)
-        form.addRow(_("File:"), file_row)
-        form.addRow(_("Password:"), self.password)
-        form.addRow(self.use_token)
-        form.addRow(_("PKCS#11 library:"), self.library)
-        form.addRow(_("Slot:"), self.slot)
-        form.addRow(_("PIN:"), self.pin)
-        note = QLabel(_("The password and the PIN are used for this signature only and are never stored."))
-        note.setWordWrap(True)
-        form.addRow(note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Sign"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def _on_browse_clicked(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Certificate file"), "",
-                                                    _("Certificates (*.p12 *.pfx);;All files (*)"))
-        if path:
-            self.p12_path.setText(path)
-
-    def credentials(self) -> reports.Credentials:
-        if self.use_file.isChecked():
-            return reports.P12Credentials(Path(self.p12_path.text().strip()), self.password.text())
-        return reports.TokenCredentials(self.library.text().strip(), self.slot.value(), self.pin.text())
-
-
 class ReportsPage(QWidget):
     """Refreshes when a write touches any of RELEVANT_CHANGES (the shown PDF is kept until regenerated)."""
 
@@ -148,6 +91,7 @@ class ReportsPage(QWidget):
         self.current_signed = False
         self.last_verification: reports.VerificationReport | None = None
         self.runner = TaskRunner(self)
+        self._token_finder: TokenFinder | None = None  # made at the first signature, kept for the next
         self.folders = DocumentFolders(session)
 
         layout = QVBoxLayout(self)
@@ -393,9 +337,15 @@ class ReportsPage(QWidget):
 
     # sign, verify, trust ---------------------------------------------------------------------
     def _on_sign_clicked(self) -> None:
-        dialog = SignDialog(reports.get_token_settings(uow_factory=self._session.uow_factory), self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.sign_current(dialog.credentials())
+        if self._token_finder is None:
+            self._token_finder = TokenFinder(self._session.uow_factory, self)
+        dialog = SignDialog(self._token_finder, reports.get_token_settings(uow_factory=self._session.uow_factory),
+                            self)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                self.sign_current(dialog.credentials())
+        finally:
+            dialog.deleteLater()
 
     def sign_current(self, credentials: reports.Credentials, *, accept_signer_mismatch: bool = False) -> None:
         """Sign the shown PDF; a certificate of another organisation asks first (then signs if confirmed)."""
@@ -403,7 +353,8 @@ class ReportsPage(QWidget):
             return
         if isinstance(credentials, reports.TokenCredentials) and credentials.library:
             self.changed.emit(reports.save_token_settings(uow_factory=self._session.uow_factory,
-                                                          library=credentials.library, slot=credentials.slot))
+                                                          library=credentials.library, slot=credentials.slot,
+                                                          serial=credentials.serial))
         source = self.current
         target = source.with_name(source.stem.removesuffix("-da-ky") + "-da-ky.pdf")
         uow_factory = self._session.uow_factory

@@ -321,3 +321,26 @@ class SyncPage(QWidget):
             changes = changes | outcome.changes
         self.changed.emit(changes | Changes(packages=True))
         show_import_results(self, outcomes, refusals)
+        for outcome in outcomes:
+            if outcome.imported and outcome.template_code:
+                self.offer_plan_year(outcome.template_code, outcome.period)
+
+    def offer_plan_year(self, code: str, year: str) -> bool:
+        """A newer template arrived: start its year's plan now (the earlier years stay in the workspace)?"""
+        from kehoach_desktop.services.years import use_template
+
+        box = QMessageBox(QMessageBox.Icon.Question, _("New template"),
+                          _("Start the plan of {year} from the template {code} now? The plans of earlier years stay "
+                            "in the workspace (File → Plan years…).").format(year=year, code=code),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("offer_plan_year")
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            change = use_template(uow_factory=self._session.uow_factory, code=code)
+        except UserFacingError as error:
+            show_user_error(self, error)
+            return False
+        self.refresh()
+        self.changed.emit(change.changes)
+        return True

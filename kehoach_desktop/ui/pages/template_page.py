@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -20,8 +21,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -35,12 +38,14 @@ from PySide6.QtWidgets import (
 from kehoach_desktop.domain.enums import SectionKind
 from kehoach_desktop.domain.errors import TemplateError, UserFacingError
 from kehoach_desktop.domain.text import nfc
+from kehoach_desktop.domain.unit_plan import PLACEHOLDERS, UnitPlanText, unit_plan_to_json
 from kehoach_desktop.i18n import _
-from kehoach_desktop.services import sync, template_editing
+from kehoach_desktop.services import sync, template_editing, years
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.services.template_editing import TemplateProblem
 from kehoach_desktop.ui import icons
+from kehoach_desktop.ui.dialogs.template_dialogs import NewYearDialog, UnitSetDialog
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
@@ -49,7 +54,11 @@ from kehoach_desktop.ui.widgets import PageHeader, wrap_tree_text
 
 _SECTION = Qt.ItemDataRole.UserRole
 _BULLET = "- "
-_TABS = {"general": 0, "sections": 1, "reporting_periods": 2, "reporting_units": 3}
+_TABS = {"general": 0, "sections": 1, "reporting_periods": 2, "reporting_units": 3, "preamble": 4, "closing": 4,
+         "recipients": 4, "city_units": 5, "unit_plan": 6}
+_GENERAL_TEXT = ("code", "summary", "plan_summary", "document_type", "unit_term", "place", "superior_agency",
+                 "report_symbol", "reminder_symbol")
+_AGENCIES = ("issuing_agency", "receiving_agency")
 
 
 def _paragraphs_to_text(paragraphs: list[Any]) -> str:
@@ -76,6 +85,28 @@ def _text_to_paragraphs(text: str) -> list[dict[str, str]]:
     return result
 
 
+def places_to_text(places: list[Any]) -> str:
+    """``phường Phúc Xá; phường Trúc Bạch``: a unit's places in one cell."""
+    return "; ".join(f"{p.get('kind', '')} {p.get('name', '')}".strip() for p in places if isinstance(p, dict))
+
+
+def text_to_places(text: str, kinds: list[str]) -> list[dict[str, str]]:
+    """The inverse of :func:`places_to_text`; a place's kind is the longest known kind it starts with."""
+    result = []
+    for part in nfc(text).split(";"):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        kind = next((k for k in sorted(kinds, key=len, reverse=True) if part.lower().startswith(k.lower() + " ")),
+                    part.split(" ", 1)[0])
+        result.append({"kind": part[:len(kind)], "name": part[len(kind):].strip()})
+    return result
+
+
+def _lines(edit: QPlainTextEdit) -> list[str]:
+    return [nfc(line) for line in edit.toPlainText().splitlines() if line.strip()]
+
+
 class TemplatePage(QWidget):
     RELEVANT_CHANGES = ("workspace",)
     changed = Signal(object)
@@ -85,9 +116,11 @@ class TemplatePage(QWidget):
         self._session = session
         self.folders = DocumentFolders(session)
         self._code = ""
+        self._in_use = ""
         self._editable = False
         self._document: dict[str, Any] = {}
         self._filling = False
+        self.dialog: QDialog | None = None  # the dialog opened last
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 12)
         layout.addWidget(PageHeader(_("Template"), _(
@@ -98,13 +131,22 @@ class TemplatePage(QWidget):
         top.addWidget(QLabel(_("Template:")))
         self.template_combo = QComboBox()
         self.template_combo.setObjectName("template_combo")
-        self.template_combo.setMinimumWidth(320)
+        self.template_combo.setMinimumWidth(260)
         self.template_combo.currentIndexChanged.connect(self._on_template_chosen)
         top.addWidget(self.template_combo, 1)
-        layout.addLayout(top)
-        self.new_year_button = QPushButton(_("New year from this template"))
+        self.new_year_button = QPushButton(_("New year…"))
         self.new_year_button.setObjectName("template_new_year")
-        self.new_year_button.clicked.connect(lambda: self.copy_for_new_year())
+        self.new_year_button.setToolTip(_("Start the next year from this template: the copy can be edited"))
+        self.new_year_button.clicked.connect(lambda: self.open_new_year())
+        self.use_button = QPushButton(_("Use this year"))
+        self.use_button.setObjectName("template_use")
+        self.use_button.setToolTip(_("The board, the reports and the imports work in this template's year"))
+        self.use_button.clicked.connect(lambda: self.use_template())
+        self.delete_button = QPushButton(_("Delete"))
+        self.delete_button.setObjectName("template_delete")
+        self.delete_button.setToolTip(_("Delete a template made here that is not in use and has no plans"))
+        self.delete_button.clicked.connect(lambda: self.delete_template())
+        layout.addLayout(top)
         self.validate_button = QPushButton(_("Validate"))
         self.validate_button.setObjectName("template_validate")
         self.validate_button.clicked.connect(lambda: self.validate())
@@ -115,7 +157,7 @@ class TemplatePage(QWidget):
         self.export_button = QPushButton(_("Export as signed template package…"))
         self.export_button.setObjectName("template_export")
         self.export_button.clicked.connect(lambda: self.export_package())
-        layout.addLayout(flow_row(self.new_year_button,
+        layout.addLayout(flow_row(self.new_year_button, self.use_button, self.delete_button,
                                   right=(self.validate_button, self.save_button, self.export_button)))
         self.state = QLabel()
         self.state.setObjectName("template_state")
@@ -130,10 +172,24 @@ class TemplatePage(QWidget):
         self.periods_model = TextRowsModel([("period", _("Period")), ("deadline", _("Deadline (YYYY-MM-DD)"))], self)
         self.tabs.addTab(self._rows_tab(self.periods_model, "periods", _(
             "Periods are written 2022, 2022-H1, 2022-Q1 or 2022-03; deadlines as 2022-03-25.")), _("Reporting periods"))
-        self.units_model = TextRowsModel([("code", _("Code")), ("kind", _("Kind")), ("name", _("Name"))], self)
+        self.units_model = TextRowsModel([("code", _("Code")), ("kind", _("Kind")), ("name", _("Name")),
+                                          ("places", _("Places in it (kind name; …)"))], self)
+        self.official_button = QPushButton(_("Load the official list…"))
+        self.official_button.setObjectName("units_official")
+        self.official_button.setToolTip(_("Replace the units by an official list shipped with the application"))
+        self.official_button.clicked.connect(lambda: self.load_official_units())
         self.tabs.addTab(self._rows_tab(self.units_model, "units", _(
-            "Kind as written before the name: quận, huyện, thị xã, phường, xã. Several rows copied from a "
-            "spreadsheet (code, kind, name) can be pasted at once.")), _("Reporting units"))
+            "Kind as written before the name, e.g. phường or xã. Several rows copied from a spreadsheet "
+            "(code, kind, name) can be pasted at once. Places: the wards, neighbourhoods or villages inside the "
+            "unit, separated by “;”."), extra=(self.official_button,)), _("Reporting units"))
+        self.units_view.setColumnWidth(2, 240)  # names such as “Văn Miếu - Quốc Tử Giám”
+        self.tabs.addTab(self._text_tab(), _("Preamble and closing"))
+        self.city_units_model = TextRowsModel([("code", _("Code")), ("name", _("Name")),
+                                               ("abbreviation", _("Abbreviation"))], self)
+        self.tabs.addTab(self._rows_tab(self.city_units_model, "city_units", _(
+            "The city's agencies named in the organisation section (a section's responsible unit is one of these "
+            "codes).")), _("City agencies"))
+        self.tabs.addTab(self._unit_plan_tab(), _("Units' plans"))
         layout.addWidget(self.tabs, 3)
 
         self.problems_title = QLabel()
@@ -151,28 +207,108 @@ class TemplatePage(QWidget):
     def _general_tab(self) -> QWidget:
         tab = QWidget()
         form = QFormLayout(tab)
-        self.code_label = QLabel()
-        self.code_label.setObjectName("template_code")
+        self.fields: dict[str, QLineEdit] = {}
+
+        def line(key: str, name: str = "") -> QLineEdit:
+            edit = QLineEdit()
+            edit.setObjectName(name or f"template_{key}")
+            self.fields[key] = edit
+            return edit
+
+        self.code_edit = line("code")
         self.year = QSpinBox()
         self.year.setObjectName("template_year")
         self.year.setRange(2000, 2100)
-        self.summary = QLineEdit()
-        self.summary.setObjectName("template_summary")
-        self.agency_code = QLineEdit()
-        self.agency_code.setObjectName("agency_code")
-        self.agency_name = QLineEdit()
-        self.agency_name.setObjectName("agency_name")
-        self.agency_abbreviation = QLineEdit()
-        self.agency_abbreviation.setObjectName("agency_abbreviation")
-        form.addRow(_("Code:"), self.code_label)
+        self.summary = line("summary")
+        form.addRow(_("Code:"), self.code_edit)
         form.addRow(_("Year:"), self.year)
         form.addRow(_("Summary (V/v …):"), self.summary)
-        form.addRow(QLabel(_("Receiving agency — the one the units report to:")))
-        form.addRow(_("Code:"), self.agency_code)
-        form.addRow(_("Name:"), self.agency_name)
-        form.addRow(_("Abbreviation (in report numbers):"), self.agency_abbreviation)
-        self._general_fields = (self.year, self.summary, self.agency_code, self.agency_name,
-                                self.agency_abbreviation)
+        form.addRow(_("Unit plans' summary ({unit}, {year}):"), line("plan_summary"))
+        form.addRow(_("Document type:"), line("document_type"))
+        form.addRow(_("Reporting units are called:"), line("unit_term"))
+        form.addRow(_("Place on the city's documents:"), line("place"))
+        form.addRow(_("Superior agency:"), line("superior_agency"))
+        for agency, title in (("issuing_agency", _("Issuing agency — the one that issues the city's plan:")),
+                              ("receiving_agency", _("Receiving agency — the one the units report to (the city's "
+                                                     "workspace):"))):
+            form.addRow(QLabel(title))
+            form.addRow(_("Code:"), line(f"{agency}.code", "agency_code" if agency == "receiving_agency" else ""))
+            form.addRow(_("Name:"), line(f"{agency}.name", "agency_name" if agency == "receiving_agency" else ""))
+            form.addRow(_("Abbreviation (in report numbers):"),
+                        line(f"{agency}.abbreviation", "agency_abbreviation" if agency == "receiving_agency" else ""))
+        form.addRow(_("Symbol of the consolidated report:"), line("report_symbol"))
+        form.addRow(_("Symbol of the reminder letters:"), line("reminder_symbol"))
+        self.agency_code = self.fields["receiving_agency.code"]
+        self.agency_name = self.fields["receiving_agency.name"]
+        self.agency_abbreviation = self.fields["receiving_agency.abbreviation"]
+        self._general_fields = (self.year, *self.fields.values())
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(tab)
+        return scroll
+
+    def _text_edit(self, name: str, placeholder: str = "") -> QPlainTextEdit:
+        edit = QPlainTextEdit()
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        return edit
+
+    def _text_tab(self) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        hint = _("One paragraph a line; a line starting with “- ” is a bullet.")
+        self.preamble = self._text_edit("template_preamble", hint)
+        self.closing = self._text_edit("template_closing", hint)
+        self.recipients = self._text_edit("template_recipients", _("One recipient a line, e.g. “Chính phủ;”"))
+        form.addRow(_("Preamble:"), self.preamble)
+        form.addRow(_("Closing:"), self.closing)
+        form.addRow(_("Recipients (Nơi nhận):"), self.recipients)
+        self._text_fields = (self.preamble, self.closing, self.recipients)
+        return tab
+
+    def _unit_plan_tab(self) -> QWidget:
+        tab = QWidget()
+        outer = QVBoxLayout(tab)
+        note = QLabel(_("What a reporting unit's plan starts with, in the words of its level. Placeholders: {names}; "
+                        "and the words below, per kind of unit. A recipient line whose placeholder has no value for a "
+                        "unit is left out.").format(names=", ".join("{" + name + "}" for name in PLACEHOLDERS)))
+        note.setWordWrap(True)
+        note.setProperty("role", "hint")
+        outer.addWidget(note)
+        parts = QTabWidget()  # one beside the other would not fit 1024 px
+        text = QWidget()
+        form = QFormLayout(text)
+        self.plan_office = QLineEdit()
+        self.plan_office.setObjectName("unit_plan_office")
+        self.plan_responsibility = QComboBox()
+        self.plan_responsibility.setObjectName("unit_plan_responsibility")
+        self.plan_legal_bases = self._text_edit("unit_plan_legal_bases")
+        self.plan_preamble = self._text_edit("unit_plan_preamble")
+        self.plan_closing = self._text_edit("unit_plan_closing")
+        self.plan_recipients = self._text_edit("unit_plan_recipients")
+        form.addRow(_("Office that gathers the reports:"), self.plan_office)
+        form.addRow(_("The city's section for the units:"), self.plan_responsibility)
+        form.addRow(_("Legal bases:"), self.plan_legal_bases)
+        form.addRow(_("Preamble:"), self.plan_preamble)
+        form.addRow(_("Closing:"), self.plan_closing)
+        form.addRow(_("Recipients:"), self.plan_recipients)
+        parts.addTab(text, _("Text"))
+        self.directory_model = TextRowsModel([("code", _("Code")), ("kind", _("Kind")), ("name", _("Name"))], self)
+        self.place_kinds_model = TextRowsModel([("kind", _("Kind of place")),
+                                                ("directory_kind", _("Kind in the directory"))], self)
+        self.words_model = TextRowsModel([("kind", _("Kind of unit")), ("word", _("Placeholder")),
+                                          ("text", _("Text"))], self)
+        parts.addTab(self._rows_tab(self.directory_model, "directory", _(
+            "The responsible units every unit starts its directory with; kind: office, centre, "
+            "mass_organisation or other.")), _("Directory"))
+        parts.addTab(self._rows_tab(self.place_kinds_model, "place_kinds", _(
+            "How the places inside a unit enter its directory: ward, commune, township or other.")),
+            _("Kinds of place"))
+        parts.addTab(self._rows_tab(self.words_model, "words", _(
+            "Words that differ by the kind of unit, e.g. party_committee: Quận ủy for a quận.")), _("Words"))
+        outer.addWidget(parts, 1)
+        self._plan_fields = (self.plan_office, self.plan_responsibility, self.plan_legal_bases, self.plan_preamble,
+                             self.plan_closing, self.plan_recipients)
         return tab
 
     def _sections_tab(self) -> QWidget:
@@ -230,7 +366,7 @@ class TemplatePage(QWidget):
         splitter.setSizes([420, 560])
         return splitter
 
-    def _rows_tab(self, model: TextRowsModel, name: str, hint: str) -> QWidget:
+    def _rows_tab(self, model: TextRowsModel, name: str, hint: str, extra: tuple[QWidget, ...] = ()) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
         note = QLabel(hint)
@@ -252,7 +388,7 @@ class TemplatePage(QWidget):
         paste = QPushButton(_("Paste rows"))
         paste.setObjectName(f"{name}_paste")
         paste.clicked.connect(lambda: self.paste_rows(model, QGuiApplication.clipboard().text()))
-        layout.addLayout(flow_row(add, remove, paste))
+        layout.addLayout(flow_row(add, remove, paste, *extra))
         setattr(self, f"{name}_view", view)
         setattr(self, f"{name}_buttons", (add, remove, paste))
         return tab
@@ -264,7 +400,10 @@ class TemplatePage(QWidget):
         except UserFacingError as error:
             show_user_error(self, error)
             return
-        wanted = self._code or next((t.code for t in items if t.in_use), items[-1].code if items else "")
+        self._in_use = next((t.code for t in items if t.in_use), "")
+        if self._code not in [t.code for t in items]:
+            self._code = ""
+        wanted = self._code or self._in_use or (items[-1].code if items else "")
         self.template_combo.blockSignals(True)
         self.template_combo.clear()
         for item in items:
@@ -301,36 +440,71 @@ class TemplatePage(QWidget):
         current = self.sections_tree.currentItem()
         keep_key = current.data(0, _SECTION).get("key") if current is not None else None
         self._filling = True
-        self.code_label.setText(self._code)
         self.year.setValue(int(doc.get("year") or 2000))
-        self.summary.setText(doc.get("summary", ""))
-        agency = doc.get("receiving_agency") or {}
-        self.agency_code.setText(agency.get("code", ""))
-        self.agency_name.setText(agency.get("name", ""))
-        self.agency_abbreviation.setText(agency.get("abbreviation", ""))
+        for key, edit in self.fields.items():
+            agency, _dot, field = key.partition(".")
+            value = (doc.get(agency) or {}).get(field, "") if field else doc.get(key, "")
+            edit.setText(str(value or ""))
+        self.preamble.setPlainText(_paragraphs_to_text(doc.get("preamble", [])))
+        self.closing.setPlainText(_paragraphs_to_text(doc.get("closing", [])))
+        self.recipients.setPlainText("\n".join(str(r) for r in doc.get("recipients", [])))
         self.sections_tree.clear()
         for section in doc.get("sections", []):
             self.sections_tree.addTopLevelItem(self._section_item(section))
         self.sections_tree.expandAll()
         self.periods_model.set_rows(doc.get("reporting_periods", []))
-        self.units_model.set_rows(doc.get("reporting_units", []))
+        self.units_model.set_rows([{**u, "places": places_to_text(u.get("places", []))}
+                                   for u in doc.get("reporting_units", []) if isinstance(u, dict)])
+        self.city_units_model.set_rows(doc.get("city_units", []))
+        self._fill_unit_plan(doc.get("unit_plan") or {})
         self._filling = False
         if not (keep_key and self.select_section(keep_key)) and self.sections_tree.topLevelItemCount():
             self.sections_tree.setCurrentItem(self.sections_tree.topLevelItem(0))
         self.show_problems([])
         self._apply_editable()
 
+    def _fill_unit_plan(self, plan: dict[str, Any]) -> None:
+        plan = {**unit_plan_to_json(UnitPlanText()), **plan}  # a template without it shows the neutral default
+        self.plan_office.setText(str(plan.get("office", "")))
+        self.plan_responsibility.clear()
+        self.plan_responsibility.addItem(_("(none)"), "")
+        for item in self._all_items():
+            data = item.data(0, _SECTION)
+            if data.get("kind") == SectionKind.RESPONSIBILITY.value:
+                self.plan_responsibility.addItem(f"{data.get('key')} — {data.get('title', '')}", data.get("key"))
+        wanted = str(plan.get("responsibility", ""))
+        if wanted and self.plan_responsibility.findData(wanted) < 0:  # a key the validation will name
+            self.plan_responsibility.addItem(wanted, wanted)
+        self.plan_responsibility.setCurrentIndex(max(0, self.plan_responsibility.findData(wanted)))
+        self.plan_legal_bases.setPlainText("\n".join(plan.get("legal_bases", [])))
+        self.plan_preamble.setPlainText(str(plan.get("preamble", "")))
+        self.plan_closing.setPlainText(str(plan.get("closing", "")))
+        self.plan_recipients.setPlainText("\n".join(plan.get("recipients", [])))
+        self.directory_model.set_rows(plan.get("directory", []))
+        self.place_kinds_model.set_rows(plan.get("place_kinds", []))
+        self.words_model.set_rows(plan.get("words", []))
+
     def _apply_editable(self) -> None:
         editable = self._editable
-        for widget in (*self._general_fields, *self._section_fields, *self._section_buttons,
-                       *self.periods_buttons, *self.units_buttons, self.save_button, self.validate_button):
+        for widget in (*self._general_fields, *self._section_fields, *self._section_buttons, *self._text_fields,
+                       *self._plan_fields, *self.periods_buttons, *self.units_buttons, *self.city_units_buttons,
+                       *self.directory_buttons, *self.place_kinds_buttons, *self.words_buttons,
+                       self.official_button, self.save_button, self.validate_button):
             widget.setEnabled(editable)
-        self.periods_model.read_only = self.units_model.read_only = not editable
+        for model in (self.periods_model, self.units_model, self.city_units_model, self.directory_model,
+                      self.place_kinds_model, self.words_model):
+            model.read_only = not editable
+        in_use = self._code == self._in_use
+        self.use_button.setEnabled(not in_use)
+        self.delete_button.setEnabled(editable and not in_use)
         if editable:
             self.state.setText(_("Edited here; not yet published until you export it as a signed package."))
         else:
             self.state.setText(_("This template came with the application or from a package and cannot be changed. "
-                                 "Use “New year from this template” to make an editable copy."))
+                                 "Use “New year…” to make an editable copy."))
+        if in_use:
+            self.state.setText(self.state.text() + " " + _("It is the template in use: the board, the reports and the "
+                                                           "imports work in its year."))
 
     def _section_item(self, section: dict[str, Any]) -> QTreeWidgetItem:
         data = {k: v for k, v in section.items() if k != "children"}
@@ -481,10 +655,19 @@ class TemplatePage(QWidget):
     def current_document(self) -> dict[str, Any]:
         doc = copy.deepcopy(self._document)
         doc["year"] = self.year.value()
-        doc["summary"] = nfc(self.summary.text()).strip()
-        doc["receiving_agency"] = {"code": nfc(self.agency_code.text()).strip(),
-                                   "name": nfc(self.agency_name.text()).strip(),
-                                   "abbreviation": nfc(self.agency_abbreviation.text()).strip()}
+        for key, edit in self.fields.items():
+            agency, _dot, field = key.partition(".")
+            value = nfc(edit.text()).strip()
+            if field:
+                doc.setdefault(agency, {})
+                doc[agency] = {**(doc[agency] if isinstance(doc[agency], dict) else {}), field: value}
+            elif value or key in ("code", "summary", "document_type", "unit_term"):
+                doc[key] = value
+            else:
+                doc.pop(key, None)
+        doc["preamble"] = _text_to_paragraphs(self.preamble.toPlainText())
+        doc["closing"] = _text_to_paragraphs(self.closing.toPlainText())
+        doc["recipients"] = _lines(self.recipients)
 
         def section(item: QTreeWidgetItem) -> dict[str, Any]:
             data = dict(item.data(0, _SECTION))
@@ -495,7 +678,24 @@ class TemplatePage(QWidget):
         doc["sections"] = [section(self.sections_tree.topLevelItem(i))
                            for i in range(self.sections_tree.topLevelItemCount())]
         doc["reporting_periods"] = self.periods_model.rows()
-        doc["reporting_units"] = self.units_model.rows()
+        kinds = [row["kind"] for row in self.place_kinds_model.rows()]
+        units = []
+        for row in self.units_model.rows():
+            places = text_to_places(row.pop("places", ""), kinds)
+            units.append({**row, **({"places": places} if places else {})})
+        doc["reporting_units"] = units
+        doc["city_units"] = self.city_units_model.rows()
+        doc["unit_plan"] = {
+            "responsibility": self.plan_responsibility.currentData() or "",
+            "office": nfc(self.plan_office.text()).strip(),
+            "legal_bases": _lines(self.plan_legal_bases),
+            "preamble": nfc(self.plan_preamble.toPlainText()).strip(),
+            "closing": nfc(self.plan_closing.toPlainText()).strip(),
+            "recipients": _lines(self.plan_recipients),
+            "directory": self.directory_model.rows(),
+            "place_kinds": self.place_kinds_model.rows(),
+            "words": self.words_model.rows(),
+        }
         return doc
 
     def validate(self) -> list[TemplateProblem]:
@@ -529,12 +729,14 @@ class TemplatePage(QWidget):
     def _place(path: str) -> str:
         """``$.reporting_units[30].code`` → ``Reporting units, row 31, code``: what a coordinator can find."""
         names = {"reporting_units": _("Reporting units"), "reporting_periods": _("Reporting periods"),
-                 "receiving_agency": _("Receiving agency"), "sections": _("Sections")}
+                 "receiving_agency": _("Receiving agency"), "issuing_agency": _("Issuing agency"),
+                 "sections": _("Sections"), "city_units": _("City agencies"), "unit_plan": _("Units' plans"),
+                 "preamble": _("Preamble"), "closing": _("Closing"), "recipients": _("Recipients")}
         head = path.removeprefix("$.").split(".", 1)
         name, _bracket, rest = head[0].partition("[")
         if name not in names:
             return path
-        if rest and name != "sections":
+        if rest and name not in ("sections", "unit_plan"):
             row = int(rest.split("]", 1)[0]) + 1
             field = head[1] if len(head) > 1 else ""
             return _("{table}, row {row}, {field}").format(table=names[name], row=row, field=field)
@@ -567,10 +769,22 @@ class TemplatePage(QWidget):
             self.sections_tree.setCurrentItem(item)
 
     # writes ----------------------------------------------------------------------------------
-    def copy_for_new_year(self) -> str | None:
+    def open_new_year(self) -> QDialog:
+        """Ask the year, the code and the units of the new year's template; it is made when the dialog is accepted."""
+        dialog = NewYearDialog(self._code or self._in_use, self.year.value() + 1, self)
+        dialog.accepted.connect(lambda: self.copy_for_new_year(
+            year=dialog.year.value(), code=nfc(dialog.code.text()) or None, units=dialog.units.currentData() or None,
+            use=dialog.use.isChecked()))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def copy_for_new_year(self, *, year: int | None = None, code: str | None = None, units: str | None = None,
+                          use: bool = False) -> str | None:
         try:
             done = template_editing.copy_template_for_new_year(
-                uow_factory=self._session.uow_factory, source_code=self._code or None)
+                uow_factory=self._session.uow_factory, source_code=self._code or None, new_code=code, year=year,
+                units=units, use=use)
         except UserFacingError as error:
             show_user_error(self, error)
             return None
@@ -578,6 +792,62 @@ class TemplatePage(QWidget):
         self.refresh()
         self.changed.emit(done.changes)
         return done.code
+
+    def use_template(self) -> bool:
+        """Make the chosen template the one in use: its year for the board, the reports and the imports."""
+        if not self._code:
+            return False
+        try:
+            change = years.use_template(uow_factory=self._session.uow_factory, code=self._code)
+        except UserFacingError as error:
+            show_user_error(self, error)
+            return False
+        self.refresh()
+        self.state.setText(_("The workspace now works in {year} (template {code}).").format(year=change.year,
+                                                                                          code=change.code))
+        self.changed.emit(change.changes)
+        return True
+
+    def delete_template(self) -> bool:
+        if not self._code:
+            return False
+        box = QMessageBox(QMessageBox.Icon.Question, _("Delete the template"),
+                          _("Delete the template {code}? This cannot be undone.").format(code=self._code),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            done = template_editing.delete_template(uow_factory=self._session.uow_factory, code=self._code)
+        except UserFacingError as error:
+            show_user_error(self, error)
+            return False
+        self._code = ""
+        self.refresh()
+        self.changed.emit(done.changes)
+        return True
+
+    def load_official_units(self) -> QDialog | None:
+        """Choose one of the official lists of units; the table, the unit term and the units' wording take it."""
+        if not self._editable:
+            return None
+        dialog = UnitSetDialog(self)
+        dialog.accepted.connect(lambda: self._apply_unit_set(dialog.units.currentData()))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _apply_unit_set(self, code: str) -> None:
+        try:
+            document = template_editing.apply_unit_set(self.current_document(), code)
+        except UserFacingError as error:
+            show_user_error(self, error)
+            return
+        self._document = document
+        self._fill()
+        self.tabs.setCurrentIndex(_TABS["reporting_units"])
+        self.state.setText(_("{count} units loaded ({term}); check them, then save.").format(
+            count=len(document["reporting_units"]), term=document["unit_term"]))
 
     def save(self) -> bool:
         if not self._editable:
@@ -591,6 +861,9 @@ class TemplatePage(QWidget):
         try:
             done = template_editing.save_template_document(uow_factory=self._session.uow_factory, code=self._code,
                                                            document=document)
+            if done.code != self._code:
+                self._code = done.code
+                self.refresh()
         except TemplateError as error:
             self.show_problems(template_editing.validate_template_document(document))
             show_user_error(self, error)
@@ -626,3 +899,4 @@ class TemplatePage(QWidget):
             file=done.path, fingerprint=done.fingerprint), Path(done.path))
         self.changed.emit(Changes(packages=True))
         return Path(done.path)
+
