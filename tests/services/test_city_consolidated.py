@@ -62,7 +62,8 @@ def test_each_unit_has_its_package_figures_and_the_totals_leave_the_missing_unit
 
 
 @needs_readers
-def test_cli_report_city_exits_0_and_prints_what_its_json_says(scaled: ScaledCity, tmp_path: Path) -> None:
+def test_cli_report_city_exits_0_and_prints_what_its_json_says(scaled: ScaledCity, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
     path = scaled.city.path
     assert path is not None
     scaled.city.close()  # the command opens the workspace itself
@@ -72,6 +73,7 @@ def test_cli_report_city_exits_0_and_prints_what_its_json_says(scaled: ScaledCit
                          "--data-out", str(data_out)]) == cli.EXIT_OK
     finally:
         scaled.city = open_workspace(path)
+    assert "kỳ quý III/2021" in capsys.readouterr().out  # the period in words, not its code
     data = json.loads(data_out.read_bytes())
     count = len(scaled.template.reporting_units)
     reported = count - 1
