@@ -115,3 +115,17 @@ def test_the_units_chart_is_split_into_pages_that_fit(scaled: ScaledCity, tmp_pa
     named = [u.display_name for u in scaled.template.reporting_units if u.code != scaled.missing]
     first_pages = flat(text(done.path, 2, 1 + charts))
     assert all(name in first_pages for name in named[:3] + named[-3:])  # whole names, on the chart pages
+
+
+@needs_readers
+def test_a_period_no_unit_reported_says_so_and_prints_no_figures(scaled: ScaledCity, tmp_path: Path) -> None:
+    """Every package is of Q3: for the first half, every unit is missing and there is nothing to add up."""
+    done = city_reports.generate_city_report(uow_factory=scaled.city.uow_factory, period="2021-H1",
+                                             out=tmp_path / "h1.pdf", today=scaled.city.today())
+    words = flat(text(done.path))
+    count = len(scaled.template.reporting_units)
+    assert f"0/{count} đơn vị đã gửi báo cáo (0 đúng hạn, 0 chậm); {count} đơn vị chưa báo cáo" in words
+    assert "Chưa có đơn vị nào gửi báo cáo 6 tháng đầu năm 2021; chưa có số liệu để tổng hợp." in words
+    assert "Trong kỳ, các đơn vị đã báo cáo" not in words and "Nhiệm vụ của các đơn vị đến hết kỳ" not in words
+    assert "Tổng cộng (0 đơn vị đã báo cáo)" in words  # the appendix: every row "Chưa báo cáo", no figures
+    assert ink_in_margins(done.path) == []
