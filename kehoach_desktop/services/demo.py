@@ -45,6 +45,7 @@ from kehoach_desktop.domain.text import fold
 from kehoach_desktop.i18n import _
 from kehoach_desktop.resources import resources_dir
 from kehoach_desktop.services import audit
+from kehoach_desktop.services.documents import KIND_PLAN, IssueDetails, record_issue
 from kehoach_desktop.services.plan_revisions import build_snapshot
 from kehoach_desktop.services.units import places_of
 from kehoach_desktop.services.workspace import DEMO_TODAY_SETTING, WorkspaceSetup, create_workspace
@@ -812,6 +813,10 @@ def _issue_plan(session: Session, ctx: _Context) -> None:
         plan_id=plan.id, unit_code=ctx.unit_code, number=1, reason="Ban hành lần đầu",
         issued_at=dt.datetime(DEMO_YEAR, 1, 20, 10, 0, tzinfo=_HANOI).astimezone(dt.UTC),
         issued_by=plan.signer_name, snapshot=build_snapshot(session, plan)))
+    record_issue(session, unit_code=ctx.unit_code, kind=KIND_PLAN, period=str(plan.year), symbol=plan.symbol,
+                 summary=plan.summary, details=IssueDetails(
+                     number=5, issue_date=plan.issue_date, recipients=tuple(plan.recipients or ()),
+                     signer_title=plan.signer_title, signer_name=plan.signer_name))
 
 
 # ---- materials ------------------------------------------------------------------------------

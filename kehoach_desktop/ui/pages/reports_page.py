@@ -33,6 +33,7 @@ from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import reports
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.dialogs.report_dialogs import IssueReportDialog, ReportTextDialog
 from kehoach_desktop.ui.dialogs.sign_dialog import SignDialog, TokenFinder
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
@@ -116,6 +117,18 @@ class ReportsPage(QWidget):
         choose.addWidget(self.period_label)
         choose.addWidget(self.period)
         choose.addWidget(self.generate_button)
+        self.text_button = QPushButton(_("Edit the text…"))
+        self.text_button.setObjectName("edit_report_text")
+        self.text_button.setToolTip(_("The report's sections in words: results, shortcomings and causes, "
+                                      "directions, proposals"))
+        self.issue_button = QPushButton(_("Issue…"))
+        self.issue_button.setObjectName("issue_report")
+        self.issue_button.setToolTip(_("Give the report its number and date in the register of issued documents"))
+        choose.addWidget(self.text_button)
+        choose.addWidget(self.issue_button)
+        self.issue_label = QLabel("")
+        self.issue_label.setObjectName("report_issue_state")
+        choose.addWidget(self.issue_label)
         choose.addStretch(1)
         layout.addLayout(choose)
 
@@ -166,6 +179,10 @@ class ReportsPage(QWidget):
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.generate_button.clicked.connect(self._on_generate_clicked)
+        self.text_button.clicked.connect(lambda: self.open_text_dialog())
+        self.issue_button.clicked.connect(lambda: self.open_issue_dialog())
+        self.period.currentIndexChanged.connect(lambda: self._show_issue_state())
+        self.dialog: QDialog | None = None
         self.previous_button.clicked.connect(lambda: self.go_to_page(self.page_spin.value() - 1))
         self.next_button.clicked.connect(lambda: self.go_to_page(self.page_spin.value() + 1))
         self.page_spin.editingFinished.connect(lambda: self.go_to_page(self.page_spin.value()))
@@ -197,6 +214,75 @@ class ReportsPage(QWidget):
         progress = self.kind.currentData() == reports.PROGRESS
         self.period.setEnabled(progress)
         self.period_label.setEnabled(progress)
+        self._show_issue_state()
+
+    def _issue_state(self) -> reports.ProgressIssueState | None:
+        period = self.period.currentData()
+        if self.kind.currentData() != reports.PROGRESS or not period:
+            return None
+        try:
+            return reports.get_progress_issue_state(uow_factory=self._session.uow_factory, period=period,
+                                                    today=self._session.today())
+        except UserFacingError:
+            return None  # no plan yet: generating says so
+
+    def _show_issue_state(self) -> None:
+        state = self._issue_state()
+        issued = state.issued if state is not None else None
+        self.text_button.setEnabled(state is not None and issued is None)
+        self.issue_button.setEnabled(state is not None and issued is None)
+        if issued is not None:
+            self.issue_label.setText(_("Issued as {number} on {date}").format(
+                number=issued.number_symbol, date=issued.issue_date.strftime("%d/%m/%Y")))
+        else:
+            self.issue_label.setText(_("Draft, not issued") if state is not None else "")
+
+    # text and issue ----------------------------------------------------------------------------
+    def open_text_dialog(self) -> ReportTextDialog | None:
+        state = self._issue_state()
+        if state is None or state.issued is not None:
+            return None
+        dialog = ReportTextDialog(text=state.text, period_label=period_label(state.period), parent=self)
+
+        def save() -> None:
+            try:
+                reports.save_report_text(uow_factory=self._session.uow_factory, period=state.period,
+                                         text=dialog.text())
+            except UserFacingError as error:
+                show_user_error(self, error)
+                return
+            self.generate(reports.PROGRESS, state.period)
+
+        dialog.accepted.connect(save)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_issue_dialog(self) -> IssueReportDialog | None:
+        state = self._issue_state()
+        if state is None or state.issued is not None:
+            return None
+        dialog = IssueReportDialog(suggested=state.suggested, symbol=state.symbol,
+                                   period_label=period_label(state.period), parent=self)
+
+        def issue() -> None:
+            details = dialog.details()
+            try:
+                entry = reports.issue_progress_report(uow_factory=self._session.uow_factory, period=state.period,
+                                                      details=details, today=self._session.today())
+            except UserFacingError as error:
+                show_user_error(self, error)
+                return
+            self._show_issue_state()
+            self.changed.emit(Changes(workspace=True))
+            self.generate(reports.PROGRESS, state.period)
+            self.issue_label.setText(_("The report was issued as {number} on {date}.").format(
+                number=entry.number_symbol, date=entry.issue_date.strftime("%d/%m/%Y")))
+
+        dialog.accepted.connect(issue)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def _update_actions(self) -> None:
         loaded = self.document.status() == QPdfDocument.Status.Ready
