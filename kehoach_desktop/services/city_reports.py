@@ -292,7 +292,7 @@ def export_city_workbook(*, uow_factory: UnitOfWorkFactory, period: str, out: Pa
 
 
 def drafting_unit(symbol: str, agency_symbol: str) -> str:
-    """The drafting unit a document's symbol names after the agency's (``STTTT-TTCS`` → ``TTCS``), or ""."""
+    """The drafting unit a document's symbol names after the agency's (``AGENCY-UNIT`` → ``UNIT``), or ""."""
     parts = [p for p in symbol.split("-") if p]
     while parts and (parts[0] == agency_symbol or parts[0] in _DOCUMENT_TYPES):
         parts.pop(0)

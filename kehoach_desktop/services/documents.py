@@ -104,8 +104,10 @@ def check_number(session: Session, *, unit_code: str, symbol: str, details: Issu
 
 def record_issue(session: Session, *, unit_code: str, kind: str, period: str, symbol: str, summary: str,
                  details: IssueDetails, pdf: bytes | None = None, data_json: bytes | None = None,
-                 text: ReportText | None = None, row: IssuedDocument | None = None) -> IssuedDocument:
-    """Write the document into the register (``row``: its draft, filled in); the number is checked first."""
+                 text: ReportText | None = None, row: IssuedDocument | None = None,
+                 audited: bool = True) -> IssuedDocument:
+    """Write the document into the register (``row``: its draft, filled in); the number is checked first.
+    ``audited=False`` when the caller's own audit entry already says it (the plan's "plan.issue")."""
     check_number(session, unit_code=unit_code, symbol=symbol, details=details, mine=row)
     if row is None:
         row = IssuedDocument(unit_code=unit_code, kind=kind, period=period)
@@ -126,9 +128,10 @@ def record_issue(session: Session, *, unit_code: str, kind: str, period: str, sy
     row.issued_at = dt.datetime.now(dt.UTC)
     row.issued_by = audit.officer_name(session)
     session.flush()
-    audit.record(session, unit_code=unit_code, action="document.issue", entity="document", entity_id=row.id,
-                 summary=f"{number_text(details.number)}/{symbol}",
-                 details={"kind": kind, "period": period, "issue_date": details.issue_date.isoformat()})
+    if audited:
+        audit.record(session, unit_code=unit_code, action="document.issue", entity="document", entity_id=row.id,
+                     summary=f"{number_text(details.number)}/{symbol}",
+                     details={"kind": kind, "period": period, "issue_date": details.issue_date.isoformat()})
     return row
 
 

@@ -499,7 +499,7 @@ def _register_plan(session: Session, plan: Plan, number: str, issue_date: dt.dat
     if mine is not None and (mine.kind != KIND_PLAN or mine.period != str(plan.year)):
         mine = None  # another document holds the number: record_issue refuses it
     record_issue(session, unit_code=plan.unit_code, kind=KIND_PLAN, period=str(plan.year), symbol=symbol,
-                 summary=plan.summary, details=details, row=mine)
+                 summary=plan.summary, details=details, row=mine, audited=False)
 
 
 def revise_plan(*, uow_factory: UnitOfWorkFactory, plan_id: str, reason: str) -> Changes:

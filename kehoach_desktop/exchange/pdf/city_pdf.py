@@ -273,7 +273,7 @@ def letter_header(header: DocumentHeader) -> list[Flowable]:
 
 
 def attached_to(header: DocumentHeader) -> str:
-    """``(Kèm theo Báo cáo số 12/BC-STTTT ngày 05/10/2021)``: the line under an appendix's title; before the
+    """``(Kèm theo Báo cáo số 12/BC-… ngày 05/10/2021)``: the line under an appendix's title; before the
     report has its number, "…" holds its place."""
     number = header.number_symbol if header.number else f"…/{header.symbol}"
     day = f" ngày {short_date(header.date)}" if header.date else ""

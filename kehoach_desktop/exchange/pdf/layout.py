@@ -178,7 +178,8 @@ def draft_mark(header: DocumentHeader) -> list[Flowable]:
     if not header.draft:
         return []
     box = Table([[Paragraph(DRAFT_MARK, Styles.draft_mark)]], colWidths=[32 * mm], hAlign="LEFT")
-    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, "black"), ("TOPPADDING", (0, 0), (-1, -1), 2),
+    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, "black"), ("FONT", (0, 0), (-1, -1), SERIF_BOLD, 13),
+                             ("TOPPADDING", (0, 0), (-1, -1), 2),
                              ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     return [box, Spacer(1, 3 * mm)]
 

@@ -30,7 +30,7 @@ from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.domain.periods import period_label, periods_of_year
 from kehoach_desktop.formats import vietnam_time
 from kehoach_desktop.i18n import _, ngettext
-from kehoach_desktop.services import reports
+from kehoach_desktop.services import documents, reports
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.dialogs.report_dialogs import IssueReportDialog, ReportTextDialog
@@ -246,7 +246,7 @@ class ReportsPage(QWidget):
 
         def save() -> None:
             try:
-                reports.save_report_text(uow_factory=self._session.uow_factory, period=state.period,
+                documents.save_report_text(uow_factory=self._session.uow_factory, period=state.period,
                                          text=dialog.text())
             except UserFacingError as error:
                 show_user_error(self, error)
