@@ -225,6 +225,9 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
     letters.add_argument("--number", type=int, metavar="N",
                          help=_("the letter's number (default: the next free number of the year)"))
     letters.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help=_("the letter's date (default: today)"))
+    listing = kinds.add_parser("register", help=_("the register of issued documents: number, date, kind, summary"))
+    _add_location(listing)
+    listing.add_argument("--year", type=int, metavar="YYYY", help=_("only the documents issued in this year"))
     lookup = kinds.add_parser("lookup", help=_("which received package a paper report's QR code matches (city)"))
     _add_location(lookup)
     lookup.add_argument("qr", metavar="QR_TEXT", help=_("the text of the QR code printed on the report"))
@@ -563,6 +566,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.kind == "lookup":
         return _cmd_lookup(args)
+    if args.kind == "register":
+        return _cmd_register(args)
     if args.sign_p12 and args.sign_pkcs11:
         raise UserFacingError(_("Sign with a certificate file or with a token, not both."))
     credentials: reports.Credentials | None = None
@@ -599,6 +604,24 @@ def _cmd_report(args: argparse.Namespace) -> int:
     print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
         path=done.path, pages=done.pages, period=period_label(done.period), sha256=done.stamp.sha256,
         signed=_(", signed") if done.signed else ""))
+    return EXIT_OK
+
+
+def _cmd_register(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services.documents import list_register
+    from kehoach_desktop.services.session import open_workspace
+
+    session = open_workspace(args.workspace)
+    try:
+        entries = list_register(uow_factory=session.uow_factory, year=args.year)
+    finally:
+        session.close()
+    kinds = {"plan": _("Plan"), "progress": _("Progress report"), "reminder": _("Reminder letter")}
+    for e in entries:
+        print("\t".join((e.number_symbol, e.issue_date.strftime("%d/%m/%Y"), kinds.get(e.kind, e.kind),
+                         period_label(e.period) if e.kind != "plan" else e.period, e.summary)))
+    if not entries:
+        print(_("No document has been issued yet."))
     return EXIT_OK
 
 

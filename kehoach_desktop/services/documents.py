@@ -192,3 +192,10 @@ def list_register(*, uow_factory: UnitOfWorkFactory, year: int | None = None) ->
 
 def issued_entry(row: IssuedDocument | None) -> RegisterEntry | None:
     return _entry(row) if row is not None and row.number is not None else None
+
+
+def suggest_number(*, uow_factory: UnitOfWorkFactory, symbol: str, year: int) -> int:
+    """The next free number of ``symbol`` in ``year``: what an issue dialog offers."""
+    with uow_factory() as uow:
+        info = uow.session.scalars(select(WorkspaceInfo)).one()
+        return next_number(uow.session, unit_code=info.unit_code, year=year, symbol=symbol)

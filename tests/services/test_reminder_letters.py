@@ -44,7 +44,8 @@ def test_drafting_unit_follows_the_symbol() -> None:
     assert drafting_unit("STTTT", "STTTT") == ""
 
 
-def test_reminders_are_numbered_worded_for_one_or_several_and_signed(city: CityWithDistricts, tmp_path: Path) -> None:
+def test_reminders_are_numbered_worded_for_one_or_several_and_signed(city: CityWithDistricts, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     path = city.city.path
     one = tmp_path / "one.pdf"
     assert kehoach("report", "reminders", "--workspace", path, "--period", PERIOD, "--out", one,
@@ -82,6 +83,11 @@ def test_reminders_are_numbered_worded_for_one_or_several_and_signed(city: CityW
     pdfsig = run("pdfsig", signed)
     assert pdfsig.returncode == 0 and "Signature is Valid." in pdfsig.stdout, pdfsig.stdout + pdfsig.stderr
 
+    assert kehoach("report", "register", "--workspace", path, "--year", "2021") == cli.EXIT_OK
+    listed = capsys.readouterr().out.splitlines()[-2:]
+    assert [line.split("\t")[:4] for line in listed] == [
+        ["01/STTTT-TTCS", "20/09/2021", "Công văn đôn đốc", "quý I/2021"],
+        ["02/STTTT-TTCS", "20/09/2021", "Công văn đôn đốc", "quý I/2021"]]
     session = open_workspace(path)
     try:
         register = list_register(uow_factory=session.uow_factory)

@@ -101,6 +101,15 @@ def test_edit_the_text_issue_with_a_typed_number_and_print_again(qtbot: QtBot, p
         qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
     assert page.current.read_bytes() == first  # type: ignore[union-attr]
 
+    qtbot.mouseClick(page.register_button, Qt.MouseButton.LeftButton)
+    register = page.dialog
+    assert register is not None and register.isVisible()
+    table = register.table
+    rows = [[table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())]
+    assert rows == [["05/KH-UBND", "20/01/2021", "Kế hoạch"], ["12/BC-UBND", "20/09/2021", "Báo cáo kết quả"]]
+    assert table.item(1, 4).text() == "Sở Thông tin và Truyền thông"
+    register.grab().save(str(tmp_path / "register-dialog.png"))
+
 
 def test_the_buttons_and_the_state_read_in_english(english_page: ReportsPage) -> None:
     page = english_page

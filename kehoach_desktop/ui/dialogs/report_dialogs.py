@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from kehoach_desktop.exchange.pdf.model import TEXT_PARTS, ReportText
 from kehoach_desktop.i18n import N_, _
-from kehoach_desktop.services.documents import MAX_NUMBER, IssueDetails
+from kehoach_desktop.services.documents import MAX_NUMBER, IssueDetails, RegisterEntry
 
 PART_TITLES = {"results": N_("Results by theme"), "shortcomings": N_("Shortcomings"), "causes": N_("Causes"),
                "directions": N_("Directions for the next period"), "proposals": N_("Proposals")}
@@ -117,3 +119,45 @@ class IssueReportDialog(QDialog):
         return IssueDetails(number=self.number.value(), issue_date=dt.date(d.year(), d.month(), d.day()),
                             recipient=self.recipient.text().strip(), recipients=_lines(self.recipients.toPlainText()),
                             signer_title=self.signer_title.text().strip(), signer_name=self.signer_name.text().strip())
+
+
+KIND_LABELS = {"progress": N_("Progress report"), "plan": N_("Plan"), "reminder": N_("Reminder letter")}
+
+
+class RegisterDialog(QDialog):
+    """The register of issued documents (sổ đăng ký văn bản đi), newest year first."""
+
+    def __init__(self, *, entries: tuple[RegisterEntry, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("register_dialog")
+        self.setWindowTitle(_("Register of issued documents"))
+        self.resize(900, 420)
+        heads = (_("Number and symbol"), _("Date"), _("Kind"), _("Summary"), _("To"), _("Signer"))
+        self.table = QTableWidget(len(entries), len(heads))
+        self.table.setObjectName("register_table")
+        self.table.setHorizontalHeaderLabels(heads)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        ordered = sorted(entries, key=lambda e: (-e.issue_date.year, e.issue_date, e.symbol, e.number))
+        for row, entry in enumerate(ordered):
+            cells = (entry.number_symbol, entry.issue_date.strftime("%d/%m/%Y"), _(KIND_LABELS.get(entry.kind,
+                                                                                                 entry.kind)),
+                     entry.summary, entry.recipient, " ".join(p for p in (entry.signer_title.capitalize(),
+                                                                          entry.signer_name) if p))
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        for column in (3, 4):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
+        self.table.horizontalHeader().setStretchLastSection(True)
+        empty = QLabel(_("No document has been issued yet.") if not entries else "")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if not entries:
+            layout.addWidget(empty)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)

@@ -33,7 +33,7 @@ from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import documents, reports
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
-from kehoach_desktop.ui.dialogs.report_dialogs import IssueReportDialog, ReportTextDialog
+from kehoach_desktop.ui.dialogs.report_dialogs import IssueReportDialog, RegisterDialog, ReportTextDialog
 from kehoach_desktop.ui.dialogs.sign_dialog import SignDialog, TokenFinder
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
@@ -150,6 +150,8 @@ class ReportsPage(QWidget):
         self.sign_button = QPushButton(_("Sign…"))
         self.verify_button = QPushButton(_("Verify a PDF…"))
         self.trust_button = QPushButton(_("Trust a root certificate…"))
+        self.register_button = QPushButton(_("Register of issued documents…"))
+        self.register_button.setObjectName("issued_register")
         for button, tip in ((self.previous_button, _("Previous page")), (self.next_button, _("Next page")),
                             (self.zoom_out_button, _("Zoom out")), (self.zoom_in_button, _("Zoom in"))):
             button.setMaximumWidth(40)
@@ -158,7 +160,7 @@ class ReportsPage(QWidget):
         tools = flow_row(self.previous_button, self.page_spin, self.page_count, self.next_button,
                          self.zoom_out_button, self.zoom, self.zoom_in_button,
                          right=(self.print_button, self.save_button, self.sign_button, self.verify_button,
-                                self.trust_button))
+                                self.trust_button, self.register_button))
         layout.addLayout(tools)
 
         self.status = QLabel("")
@@ -181,6 +183,7 @@ class ReportsPage(QWidget):
         self.generate_button.clicked.connect(self._on_generate_clicked)
         self.text_button.clicked.connect(lambda: self.open_text_dialog())
         self.issue_button.clicked.connect(lambda: self.open_issue_dialog())
+        self.register_button.clicked.connect(lambda: self.open_register())
         self.period.currentIndexChanged.connect(lambda: self._show_issue_state())
         self.dialog: QDialog | None = None
         self.previous_button.clicked.connect(lambda: self.go_to_page(self.page_spin.value() - 1))
@@ -254,6 +257,12 @@ class ReportsPage(QWidget):
             self.generate(reports.PROGRESS, state.period)
 
         dialog.accepted.connect(save)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_register(self) -> RegisterDialog:
+        dialog = RegisterDialog(entries=documents.list_register(uow_factory=self._session.uow_factory), parent=self)
         self.dialog = dialog
         dialog.open()
         return dialog
