@@ -248,7 +248,10 @@ class ProgressIssueState:
     text: ReportText
 
 
-def get_progress_issue_state(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date) -> ProgressIssueState:
+def get_progress_issue_state(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date,
+                             with_text: bool = True) -> ProgressIssueState:
+    """Whether the period's report is issued, the details its issue would take, and (``with_text``) its text:
+    the kept one, else the one the data suggests (which reads the period's figures)."""
     span = parse_period(period)
     with uow_factory() as uow:
         s = uow.session
@@ -263,7 +266,9 @@ def get_progress_issue_state(*, uow_factory: UnitOfWorkFactory, period: str, tod
         day = min(today, span.end + dt.timedelta(days=31)) if today > span.end else today
         suggested = _default_issue(s, info, plan, max(day, span.start))
         text = saved_text(s, unit_code=info.unit_code, period=span.code)
-        if text is None:
+        if text is None and not with_text:
+            text = ReportText()
+        elif text is None:
             data = read_progress_data(s, unit_code=info.unit_code, unit_name=info.unit_full_name, period=span.code,
                                       today=suggested.issue_date)
             text = prefill_report_text(s, unit_code=info.unit_code, data=data)

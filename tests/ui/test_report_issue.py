@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from kehoach_desktop.services import reports
 from kehoach_desktop.services.documents import list_register
 from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace
+from kehoach_desktop.ui.dialogs.report_dialogs import ReportTextDialog
 from kehoach_desktop.ui.pages.reports_page import ReportsPage
 from tests.exchange.pdf_readers import needs_readers, text
 from tests.ui.test_documents_folder import type_vietnamese
@@ -64,9 +65,10 @@ def test_edit_the_text_issue_with_a_typed_number_and_print_again(qtbot: QtBot, p
     assert page.issue_label.text() == "Dự thảo, chưa ban hành"
 
     # the text: the officer replaces the proposals with their own words
-    qtbot.mouseClick(page.text_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.text_button, Qt.MouseButton.LeftButton)  # the text is read in the background
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=30_000)
     dialog = page.dialog
-    assert dialog is not None and dialog.isVisible()
+    assert isinstance(dialog, ReportTextDialog)
     proposals = dialog.edits["proposals"]
     assert "Đề nghị gia hạn đến quý IV/2021" in proposals.toPlainText()  # pre-filled from the tasks' results
     dialog.tabs.setCurrentWidget(proposals)

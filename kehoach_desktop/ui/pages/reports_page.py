@@ -32,6 +32,7 @@ from kehoach_desktop.formats import vietnam_time
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import documents, reports
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.documents import RegisterEntry
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.dialogs.report_dialogs import IssueReportDialog, RegisterDialog, ReportTextDialog
 from kehoach_desktop.ui.dialogs.sign_dialog import SignDialog, TokenFinder
@@ -219,13 +220,13 @@ class ReportsPage(QWidget):
         self.period_label.setEnabled(progress)
         self._show_issue_state()
 
-    def _issue_state(self) -> reports.ProgressIssueState | None:
+    def _issue_state(self, *, with_text: bool = False) -> reports.ProgressIssueState | None:
         period = self.period.currentData()
         if self.kind.currentData() != reports.PROGRESS or not period:
             return None
         try:
             return reports.get_progress_issue_state(uow_factory=self._session.uow_factory, period=period,
-                                                    today=self._session.today())
+                                                    today=self._session.today(), with_text=with_text)
         except UserFacingError:
             return None  # no plan yet: generating says so
 
@@ -241,16 +242,27 @@ class ReportsPage(QWidget):
             self.issue_label.setText(_("Draft, not issued") if state is not None else "")
 
     # text and issue ----------------------------------------------------------------------------
-    def open_text_dialog(self) -> ReportTextDialog | None:
-        state = self._issue_state()
-        if state is None or state.issued is not None:
-            return None
+    def open_text_dialog(self) -> None:
+        """Read the report's text in the background (the suggested one reads the period's figures), then edit it."""
+        period = self.period.currentData()
+        if self.kind.currentData() != reports.PROGRESS or not period:
+            return
+        uow_factory, today = self._session.uow_factory, self._session.today()
+
+        def work() -> reports.ProgressIssueState:
+            return reports.get_progress_issue_state(uow_factory=uow_factory, period=period, today=today)
+
+        self._run(_("Preparing the report's text…"), work, self._edit_text)
+
+    def _edit_text(self, state: reports.ProgressIssueState) -> None:
+        if state.issued is not None:
+            return
         dialog = ReportTextDialog(text=state.text, period_label=period_label(state.period), parent=self)
 
         def save() -> None:
             try:
                 documents.save_report_text(uow_factory=self._session.uow_factory, period=state.period,
-                                         text=dialog.text())
+                                           text=dialog.text())
             except UserFacingError as error:
                 show_user_error(self, error)
                 return
@@ -259,7 +271,6 @@ class ReportsPage(QWidget):
         dialog.accepted.connect(save)
         self.dialog = dialog
         dialog.open()
-        return dialog
 
     def open_register(self) -> RegisterDialog:
         dialog = RegisterDialog(entries=documents.list_register(uow_factory=self._session.uow_factory), parent=self)
@@ -274,19 +285,23 @@ class ReportsPage(QWidget):
         dialog = IssueReportDialog(suggested=state.suggested, symbol=state.symbol,
                                    period_label=period_label(state.period), parent=self)
 
+        uow_factory, today = self._session.uow_factory, self._session.today()
+
         def issue() -> None:
             details = dialog.details()
-            try:
-                entry = reports.issue_progress_report(uow_factory=self._session.uow_factory, period=state.period,
-                                                      details=details, today=self._session.today())
-            except UserFacingError as error:
-                show_user_error(self, error)
-                return
-            self._show_issue_state()
-            self.changed.emit(Changes(workspace=True))
-            self.generate(reports.PROGRESS, state.period)
-            self.issue_label.setText(_("The report was issued as {number} on {date}.").format(
-                number=entry.number_symbol, date=entry.issue_date.strftime("%d/%m/%Y")))
+
+            def work() -> RegisterEntry:  # renders the report as issued: in the background
+                return reports.issue_progress_report(uow_factory=uow_factory, period=state.period, details=details,
+                                                     today=today)
+
+            def done(entry: RegisterEntry) -> None:
+                self._show_issue_state()
+                self.changed.emit(Changes(workspace=True))
+                self.generate(reports.PROGRESS, state.period)
+                self.issue_label.setText(_("The report was issued as {number} on {date}.").format(
+                    number=entry.number_symbol, date=entry.issue_date.strftime("%d/%m/%Y")))
+
+            self._run(_("Issuing the report…"), work, done)
 
         dialog.accepted.connect(issue)
         self.dialog = dialog
