@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from kehoach_desktop.domain.enums import WorkspaceMode
-from kehoach_desktop.domain.errors import ValidationError
+from kehoach_desktop.domain.errors import UserFacingError, ValidationError
 from kehoach_desktop.domain.periods import following_period, parse_period
 from kehoach_desktop.domain.text import fold
 from kehoach_desktop.exchange.pdf.model import ReportStamp, ReportText
@@ -28,6 +28,7 @@ from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspac
 from kehoach_desktop.services.workspace import WorkspaceSetup, set_demo_today
 from kehoach_desktop.storage.models import ReceivedPackage, ResponsibleUnit, Task
 from tests.exchange.pdf_readers import needs_readers, text
+from tests.services.package_tools import private_key_of, repack
 
 pytestmark = needs_readers
 
@@ -192,5 +193,30 @@ def test_the_issued_reports_number_and_date_travel_with_its_period(demo: Workspa
         with city.uow_factory() as uow:
             row = uow.session.scalars(select(ReceivedPackage)).one()
             assert row.manifest["document"] == document
+    finally:
+        city.close()
+
+
+@pytest.mark.parametrize(("edit", "problem"), [
+    (lambda d: d.update(period="2021-Q2"), "period is not the package's period 2021-Q3"),
+    (lambda d: d.update(number="7a"), "number is not a document's number"),
+    (lambda d: d.update(symbol=""), "symbol is not a document's symbol"),
+    (lambda d: d.update(issue_date="05/10/2021"), "issue_date is not a date"),
+])
+def test_a_malformed_number_and_date_refuses_the_package_and_changes_nothing(
+        demo: WorkspaceSession, tmp_path: Path, edit, problem: str) -> None:  # type: ignore[no-untyped-def]
+    reports.issue_progress_report(uow_factory=demo.uow_factory, period=Q3, details=DETAILS, today=demo.today())
+    genuine = tmp_path / "q3.khsync"
+    sync.export_sync_package(uow_factory=demo.uow_factory, out=genuine, period=Q3, today=demo.today())
+    forged = repack(genuine, tmp_path / "forged.khsync", private_key_of(demo),
+                    edit_data=lambda data: edit(data["data/document.json"]))
+    city = new_workspace(tmp_path / "city.khws", WorkspaceSetup(mode=WorkspaceMode.CITY))
+    try:
+        with pytest.raises(UserFacingError) as refused:
+            sync.import_package(uow_factory=city.uow_factory, path=forged, trust_new_keys=True)
+        assert "data/document.json" in refused.value.message
+        assert problem in " ".join(getattr(refused.value, "details", ()) or ()) + refused.value.message
+        with city.uow_factory() as uow:
+            assert uow.session.scalars(select(ReceivedPackage)).first() is None
     finally:
         city.close()
