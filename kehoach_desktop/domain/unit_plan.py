@@ -29,7 +29,7 @@ PLACEHOLDERS = {
     "city_summary": N_("the summary line of the city's plan"),
     "summary": N_("the summary line of the unit's plan"),
     "office": N_("the unit's office that gathers the reports"),
-    "place_committees": N_("“UBND các phường, xã”: the committees of the unit's places"),
+    "place_committees": N_("“UBND các phường, xã”: the committees of the unit's localities"),
 }
 
 
