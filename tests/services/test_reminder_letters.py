@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kehoach_desktop import cli
+from kehoach_desktop.domain.periods import parse_period
 from kehoach_desktop.services import city_reports
 from kehoach_desktop.services.city_reports import CityDocumentOptions, drafting_unit
 from kehoach_desktop.services.documents import list_register
@@ -53,7 +54,7 @@ def test_reminders_are_numbered_worded_for_one_or_several_and_signed(city: CityW
     content = words(one)
     assert "Số: 01/STTTT-TTCS" in content
     assert "Kính gửi: UBND quận Hoàn Kiếm." in content
-    assert "Theo kế hoạch, đơn vị gửi báo cáo quý I năm 2021" in content
+    assert f"Theo kế hoạch, đơn vị gửi báo cáo {parse_period(PERIOD).vietnamese} về" in content
     assert "chưa nhận được báo cáo của UBND quận Hoàn Kiếm:" in content
     assert "đề nghị UBND quận Hoàn Kiếm khẩn trương" in content
     assert "các đơn vị" not in content and "- Lưu: VT, TTCS." in content and "DỰ THẢO" not in content
