@@ -184,6 +184,12 @@ class EventsPage(RegisterPage):
     def load_choices(self) -> tuple[tuple[ThemeChoice, ...], tuple[str, ...]]:
         return list_themes(uow_factory=self._uow), event_wards(uow_factory=self._uow)
 
+    def empty_register_text(self) -> str:
+        if self.read_only:
+            return _("This unit has recorded no event.")
+        return _("No event is recorded yet. Each cultural, arts or sports event of the plan is a row here and a day "
+                 "on the calendar, with its participants, cost and results.")
+
     def export_heading(self) -> str:
         return _("Events — {unit}, as of {date}").format(
             unit=self._session.summary().unit_full_name, date=format_date(self._session.today()))
