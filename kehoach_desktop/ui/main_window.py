@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent
+from PySide6.QtCore import QRect, QSettings, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFontMetrics, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -30,6 +30,7 @@ from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.folders import DocumentFolders, open_folder
+from kehoach_desktop.ui.style import NAVIGATION_ITEM_BORDER, NAVIGATION_ITEM_PADDING
 
 if TYPE_CHECKING:
     from kehoach_desktop.ui.guide_window import GuideWindow
@@ -100,6 +101,10 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        # Long page names wrap onto a second line in a narrow side bar, never cut nor scrolled sideways.
+        self.navigation.setWordWrap(True)
+        self.navigation.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         # Pages are built when first shown (start-up time): page_by_key[key] builds one on demand,
@@ -130,6 +135,7 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.navigation, 1)
         side.setFixedWidth(SIDE_WIDTH)
         self._side = side
+        self._fit_navigation_items(SIDE_WIDTH)
         side.setStyleSheet("background: #1f2a37;")
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -440,7 +446,24 @@ class MainWindow(QMainWindow):
         width = SIDE_WIDTH if event.size().width() >= WIDE_WINDOW else NARROW_SIDE_WIDTH
         if self._side.width() != width:
             self._side.setFixedWidth(width)
+            self._fit_navigation_items(width)
         super().resizeEvent(event)
+
+    def _fit_navigation_items(self, side_width: int) -> None:
+        """Each page name gets the height of the lines it wraps to at this width.
+
+        Qt's list sizes wrapped items without the style sheet's padding (the second line would be dropped),
+        so the height is given here: the text's lines plus the item's padding (style.NAVIGATION_ITEM_PADDING).
+        """
+        vertical, horizontal = NAVIGATION_ITEM_PADDING
+        text_width = side_width - 2 * horizontal - NAVIGATION_ITEM_BORDER - 2 * self.navigation.frameWidth()
+        self.navigation.ensurePolished()  # the style sheet's font size
+        metrics = QFontMetrics(self.navigation.font())
+        for row in range(self.navigation.count()):
+            item = self.navigation.item(row)
+            lines = metrics.boundingRect(QRect(0, 0, text_width, 10_000),
+                                         int(Qt.TextFlag.TextWordWrap), item.text())
+            item.setSizeHint(QSize(side_width, lines.height() + 2 * vertical))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("main_window/geometry", self.saveGeometry())
