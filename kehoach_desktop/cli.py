@@ -1,7 +1,8 @@
 """The command line: ``kehoach`` starts the application; subcommands work without a window.
 
 Exit codes: 0 success, 1 input refused (a clear message on stderr, nothing changed),
-2 usage error (argparse's own convention).
+2 usage error (argparse's own convention), 3 partly done: of several files, some were applied
+and some refused (``excel import``, ``package import``; one line per file says which).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from kehoach_desktop import __version__, i18n
 from kehoach_desktop.argparse_words import translate_argparse
-from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.errors import UserFacingError, os_reason
 from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.i18n import _, ngettext
 
@@ -28,6 +29,7 @@ EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
 EXIT_UNTRUSTED = 3  # kehoach pdf verify: intact, but the certificate is not trusted
+EXIT_PARTLY = 3  # several files: some applied, some refused
 OPENABLE_SUFFIXES = (".khsync", ".khtemplate", ".khreceipt")  # what `kehoach FILE` offers to import
 log = logging.getLogger(__name__)
 
@@ -294,7 +296,7 @@ def _cmd_excel(args: argparse.Namespace) -> int:
     from kehoach_desktop.services import excel_export, excel_import
     from kehoach_desktop.services.session import open_workspace
 
-    session = open_workspace(args.workspace)
+    session = open_workspace(args.workspace, read_only=args.excel_command == "import" and args.dry_run)
     try:
         if args.excel_command == "export-city":
             from kehoach_desktop.services.city_reports import export_city_workbook
@@ -322,17 +324,50 @@ def _cmd_excel(args: argparse.Namespace) -> int:
             for line in excel_import.describe_file_in_full(file):
                 print(line, file=sys.stderr if file.status == excel_import.REFUSED else sys.stdout)
         if args.problems_dir is not None:
-            for path in excel_import.write_problem_copies(preview=preview, folder=args.problems_dir):
+            failures: list[str] = []
+            for path in excel_import.write_problem_copies(preview=preview, folder=args.problems_dir,
+                                                          failures=failures):
                 print(_("Wrote {path} with the problems marked, to send back.").format(path=path))
+            for line in failures:
+                print(line, file=sys.stderr)
+        applied = False
         if args.dry_run:
             print(_("Dry run: nothing was written."))
         elif any(f.status == excel_import.OK for f in preview.files):
             outcome = excel_import.apply_excel_import(uow_factory=session.uow_factory, preview=preview)
+            applied = outcome.files > 0  # each file applied is recorded, even one that changed no record
             print(_("Applied: {updated} records updated, {created} created, from {files} files.").format(
                 updated=outcome.updated, created=outcome.created, files=outcome.files))
-        return EXIT_REFUSED if preview.refused else EXIT_OK
+        if len(preview.files) > 1:
+            for file in preview.files:
+                _file_line(file.name, _file_result(file, dry_run=args.dry_run))
+        return _exit_for(applied=applied, refused=bool(preview.refused))
     finally:
         session.close()
+
+
+def _file_result(file, *, dry_run: bool) -> str:  # type: ignore[no-untyped-def]
+    from kehoach_desktop.services import excel_import
+
+    if file.status == excel_import.REFUSED:
+        return "refused"
+    if file.status == excel_import.ALREADY or dry_run:
+        return "unchanged"
+    return "applied"
+
+
+def _file_line(name: str, result: str) -> None:
+    """The last lines of a command given several files: one per file, what became of it."""
+    words = {"applied": _("applied"), "refused": _("refused, nothing of it changed"),
+             "unchanged": _("nothing to change")}
+    print(_("{file}: {result}").format(file=name, result=words[result]),
+          file=sys.stderr if result == "refused" else sys.stdout)
+
+
+def _exit_for(*, applied: bool, refused: bool) -> int:
+    if refused:
+        return EXIT_PARTLY if applied else EXIT_REFUSED
+    return EXIT_OK
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -401,7 +436,7 @@ def _cmd_dump(args: argparse.Namespace) -> int:
     from kehoach_desktop.services.dump import dump_to_text, dump_workspace
     from kehoach_desktop.services.session import open_workspace
 
-    session = open_workspace(args.workspace)
+    session = open_workspace(args.workspace, read_only=True)
     try:
         text = dump_to_text(dump_workspace(uow_factory=session.uow_factory))
     finally:
@@ -416,7 +451,7 @@ def _cmd_dump(args: argparse.Namespace) -> int:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise UserFacingError(_("The file {path} cannot be written: {reason}").format(
-            path=args.out, reason=exc.strerror or exc)) from exc
+            path=args.out, reason=os_reason(exc))) from exc
     return EXIT_OK
 
 
@@ -464,24 +499,30 @@ def _cmd_package(args: argparse.Namespace) -> int:
 
 
 def _import_files(session: WorkspaceSession, files: list[Path], *, trust_new_keys: bool) -> int:
-    """Import each file in its own transaction; say which keys were accepted, with their fingerprints."""
+    """Import each file in its own transaction; say which keys were accepted, with their fingerprints;
+    with several files, a line per file and exit code 3 if some were applied and some refused."""
     from kehoach_desktop.services import sync
     from kehoach_desktop.services.backups import make_backup
 
     make_backup(uow_factory=session.uow_factory, reason="before-package-import")
-    refused = 0
+    results: list[tuple[str, str]] = []
     for path in files:
         try:
             outcome = sync.import_package(uow_factory=session.uow_factory, path=path, trust_new_keys=trust_new_keys)
         except UserFacingError as error:
-            refused += 1
+            results.append((path.name, "refused"))
             print(_("Refused: {message}").format(message=error), file=sys.stderr)
         else:
+            results.append((path.name, "applied" if outcome.imported else "unchanged"))
             print(outcome.message)
             if outcome.trusted_key:
                 print(_("Accepted the key of unit {unit}: {fingerprint}").format(
                     unit=outcome.unit_code, fingerprint=outcome.trusted_key))
-    return EXIT_REFUSED if refused else EXIT_OK
+    if len(results) > 1:
+        for name, result in results:
+            _file_line(name, result)
+    return _exit_for(applied=any(r == "applied" for _n, r in results),
+                     refused=any(r == "refused" for _n, r in results))
 
 
 def _cmd_template(args: argparse.Namespace) -> int:

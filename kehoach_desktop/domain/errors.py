@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+
+from kehoach_desktop.i18n import N_
+
 
 class UserFacingError(Exception):
     """A failure the user can understand and act on.
@@ -54,3 +58,34 @@ class ConcurrentEditError(UserFacingError):
 
     ``details`` lists the newer values; nothing of this change was saved.
     """
+
+
+_OS_WORDS = {
+    errno.ENOSPC: N_("the disk is full"),
+    getattr(errno, "EDQUOT", errno.ENOSPC): N_("the disk is full"),
+    errno.EROFS: N_("the disk or USB stick is read-only"),
+    errno.EACCES: N_("there is no permission to write or read there"),
+    errno.EPERM: N_("there is no permission to write or read there"),
+    errno.ENOENT: N_("the file or folder does not exist"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.EISDIR: N_("it is a folder, not a file"),
+    errno.EIO: N_("the disk could not be read or written (it may have been removed or be failing)"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+    errno.EEXIST: N_("a file of that name exists already"),
+    errno.EBUSY: N_("another program is using it"),
+}
+
+
+def os_reason(error: BaseException) -> str:
+    """Why an operation on a file failed, in the user's language; the system's own words follow only as a quote.
+
+    ``No space left on device`` becomes “the disk is full (“No space left on device”)”, so that an
+    English system message never stands alone inside a Vietnamese sentence.
+    """
+    from kehoach_desktop.i18n import _
+
+    detail = (error.strerror if isinstance(error, OSError) and error.strerror else str(error)).strip()[:200]
+    words = _OS_WORDS.get(error.errno) if isinstance(error, OSError) and error.errno is not None else None
+    if words is None:
+        return _("the system said “{detail}”").format(detail=detail)
+    return _("{words}; the system said “{detail}”").format(words=_(words), detail=detail)

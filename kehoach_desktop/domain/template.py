@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from kehoach_desktop.domain.enums import ResponsibleUnitKind, SectionKind
-from kehoach_desktop.domain.errors import TemplateError
-from kehoach_desktop.domain.text import fold, nfc
+from kehoach_desktop.domain.errors import TemplateError, os_reason
+from kehoach_desktop.domain.text import control_character_problem, fold, nfc
 from kehoach_desktop.domain.unit_plan import (
     PLACEHOLDERS,
     DirectoryEntry,
@@ -34,6 +34,11 @@ TEMPLATE_FORMAT_VERSION = 1
 _PERIOD_RE = re.compile(r"^\d{4}(-(H[12]|Q[1-4]|(0[1-9]|1[0-2])))?$")
 _PARAGRAPH_STYLES = ("paragraph", "bullet")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# What a template may hold (the 2021 plan: 38 KB, sections three deep, its longest paragraph 786 characters).
+MAX_TEMPLATE_BYTES = 4 << 20  # a template file or the template of a package
+MAX_TEXT = 20_000  # characters in one text (a heading, a paragraph, a name)
+MAX_DEPTH = 8  # sections within sections
+MAX_ITEMS = 2_000  # sections in all, reporting units, paragraphs of a section, periods…
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,7 @@ class _Reader:
     def __init__(self, origin: str) -> None:
         self.origin = origin
         self.problems: list[str] = []
+        self.sections = 0
 
     def problem(self, where: str, what: str) -> None:
         self.problems.append(f"{where}: {what}")
@@ -187,7 +193,18 @@ class _Reader:
         if not isinstance(value, str) or (required and not value.strip()):
             self.problem(f"{where}.{key}", _("a non-empty text is required"))
             return ""
-        return nfc(value)
+        return self.clean(value, f"{where}.{key}")
+
+    def clean(self, value: str, where: str) -> str:
+        """NFC text within :data:`MAX_TEXT` characters and without control characters (else a problem)."""
+        if len(value) > MAX_TEXT:
+            self.problem(where, _("a text of at most {n} characters is allowed (this one has {count})").format(
+                n=f"{MAX_TEXT:,}".replace(",", "."), count=f"{len(value):,}".replace(",", ".")))
+            return ""
+        text = nfc(value)
+        if (problem := control_character_problem(text)) is not None:
+            self.problem(where, problem)
+        return text
 
     def items(self, data: dict[str, Any], key: str, where: str, *, required: bool = True) -> list[Any]:
         value = data.get(key)
@@ -196,7 +213,15 @@ class _Reader:
         if not isinstance(value, list) or (required and not value):
             self.problem(f"{where}.{key}", _("a non-empty list is required"))
             return []
+        if len(value) > MAX_ITEMS:
+            self.problem(f"{where}.{key}", _("a list of at most {n} items is allowed").format(n=MAX_ITEMS))
+            return []
         return value
+
+    def texts(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        return tuple(self.clean(item, f"{where}.{key}[{index}]")
+                     for index, item in enumerate(self.items(data, key, where, required=False))
+                     if isinstance(item, str))
 
     def mapping(self, value: Any, where: str) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -209,7 +234,7 @@ class _Reader:
         for index, item in enumerate(self.items(data, key, where, required=False)):
             place = f"{where}.{key}[{index}]"
             if isinstance(item, str):
-                result.append(Paragraph(nfc(item)))
+                result.append(Paragraph(self.clean(item, place)))
                 continue
             item = self.mapping(item, place)
             style = item.get("style", "paragraph")
@@ -255,7 +280,7 @@ class _Reader:
             if not isinstance(item, str) or not item.strip():
                 self.problem(f"{where}.{key}[{index}]", _("a non-empty text is required"))
                 continue
-            result.append(nfc(item))
+            result.append(self.clean(item, f"{where}.{key}[{index}]"))
         return tuple(result)
 
     def unit_plan(self, value: Any, where: str, section_keys: set[str]) -> UnitPlanText:
@@ -304,8 +329,14 @@ class _Reader:
                     name="{" + unknown[0] + "}", text=pattern))
         return text
 
-    def section(self, value: Any, where: str, seen: set[str]) -> TemplateSection:
+    def section(self, value: Any, where: str, seen: set[str], depth: int = 1) -> TemplateSection:
         data = self.mapping(value, where)
+        self.sections += 1
+        if self.sections == MAX_ITEMS + 1:
+            self.problem(where, _("a template of at most {n} sections is allowed").format(n=MAX_ITEMS))
+        if depth > MAX_DEPTH:  # its children are not read: a template nested 490 deep costs one problem
+            self.problem(where, _("sections may be nested at most {n} deep").format(n=MAX_DEPTH))
+            data = {k: v for k, v in data.items() if k != "children"}
         key = self.text(data, "key", where)
         if key in seen:
             self.problem(f"{where}.key", _("the key {key} is used twice").format(key=key))
@@ -317,9 +348,9 @@ class _Reader:
             self.problem(f"{where}.kind", _("unknown section kind {value!r}").format(value=kind_value))
             kind = SectionKind.CONTENT
         children = tuple(
-            self.section(child, f"{where}.children[{i}]", seen)
+            self.section(child, f"{where}.children[{i}]", seen, depth + 1)
             for i, child in enumerate(self.items(data, "children", where, required=False))
-        )
+        ) if self.sections <= MAX_ITEMS else ()
         for flag in ("locked", "inferred"):
             if not isinstance(data.get(flag, False), bool):
                 self.problem(f"{where}.{flag}", _("must be true or false"))
@@ -423,11 +454,10 @@ def parse_template(document: Any, origin: str = "template") -> Template:
         preamble=reader.paragraphs(data, "preamble", "$"),
         sections=sections,
         closing=reader.paragraphs(data, "closing", "$"),
-        recipients=tuple(nfc(r) for r in reader.items(data, "recipients", "$", required=False)
-                         if isinstance(r, str)),
+        recipients=reader.texts(data, "recipients", "$"),
         reporting_periods=tuple(periods),
         source=reader.text(data, "source", "$", required=False),
-        notes=tuple(nfc(n) for n in reader.items(data, "notes", "$", required=False) if isinstance(n, str)),
+        notes=reader.texts(data, "notes", "$"),
         plan_summary=reader.text(data, "plan_summary", "$", required=False),
         place=reader.text(data, "place", "$", required=False),
         report_symbol=reader.text(data, "report_symbol", "$", required=False),
@@ -444,12 +474,16 @@ def parse_template(document: Any, origin: str = "template") -> Template:
 
 
 def load_template(path: Path) -> Template:
-    """Read and validate a template file."""
+    """Read and validate a template file (at most :data:`MAX_TEMPLATE_BYTES`, refused before it is read)."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_TEMPLATE_BYTES + 1)
     except OSError as exc:
         raise TemplateError(_("The template file {path} cannot be read: {reason}").format(
-            path=path, reason=exc.strerror or exc)) from exc
+            path=path, reason=os_reason(exc))) from exc
+    if len(raw) > MAX_TEMPLATE_BYTES:
+        raise TemplateError(_("The template file {path} is larger than a template can be (at most {size} MB).").format(
+            path=path, size=MAX_TEMPLATE_BYTES >> 20))
     try:
         document = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -458,6 +492,9 @@ def load_template(path: Path) -> Template:
         raise TemplateError(_("The template file {path} is not valid JSON (line {line}, column {column}: "
                               "{reason}).").format(path=path, line=exc.lineno, column=exc.colno,
                                                    reason=exc.msg)) from exc
+    except (RecursionError, ValueError) as exc:  # nested thousands deep, or a number of thousands of digits
+        raise TemplateError(_("The template file {path} is not a template: its JSON is nested too deep or holds "
+                              "numbers too long.").format(path=path)) from exc
     return parse_template(document, origin=path.name)
 
 

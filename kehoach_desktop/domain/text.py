@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+from kehoach_desktop.i18n import _
 
 # Old and new tone placement ("hoà"/"hòa", "Uỷ"/"Ủy") differ even after NFC; they are
 # folded away together with every other mark when diacritics are ignored.
@@ -11,7 +14,7 @@ _D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
 
 def nfc(text: str) -> str:
     """The one normal form stored anywhere: Unicode NFC, surrounding blanks removed."""
-    return unicodedata.normalize("NFC", text).strip()
+    return unicodedata.normalize("NFC", line_breaks(text)).strip()
 
 
 def nfc_or_none(text: str | None) -> str | None:
@@ -41,3 +44,36 @@ def matches(query: str, *texts: str | None, diacritics: bool = False) -> bool:
         return True
     haystack = " ".join(fold(t, diacritics=diacritics) for t in texts if t)
     return all(word in haystack for word in words)
+
+
+# Control characters no text of ours may hold: C0 but tab and newline, and DEL. A carriage return is a
+# line break typed on Windows or pasted from a file: it becomes a newline (see :func:`line_breaks`).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def line_breaks(text: str) -> str:
+    """Windows (CR LF) and old Mac (CR) line ends as newlines: the one line break stored."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def control_character(text: str) -> tuple[int, str] | None:
+    """The first control character of ``text`` (after :func:`line_breaks`) and its 1-based position, or None."""
+    found = _CONTROL.search(text)
+    return None if found is None else (found.start() + 1, found.group())
+
+
+def control_character_problem(text: str) -> str | None:
+    """``None`` for clean text, else what is wrong in words: the character's code and where it is."""
+    found = control_character(text)
+    if found is None:
+        return None
+    position, character = found
+    return _("holds an invisible control character (U+{code:04X}) at character {position}; delete it and type "
+             "the text again").format(code=ord(character), position=position)
+
+
+def visible_controls(text: str) -> str:
+    """``text`` with each control character shown as its symbol (U+0007 as ␇), to quote it in a message."""
+    if control_character(text) is None:
+        return text
+    return _CONTROL.sub(lambda m: "\u2421" if m.group() == "\x7f" else chr(0x2400 + ord(m.group())), text)

@@ -10,6 +10,7 @@ beginning with ``=``, ``+``, ``-`` or ``@`` never becomes a formula.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from kehoach_desktop.exchange.excel_format import (
     ColumnSpec,
     SheetSpec,
 )
+from kehoach_desktop.exchange.excel_scope import SCOPE_CHECK, seal
 
 MAX_LINES = 4  # a row grows to at most four lines of text (the cell holds it all)
 NEW_ROWS = 300  # empty rows below the data that keep the drop-downs and formats, for new records
@@ -60,6 +62,7 @@ class WorkbookContent:
     sheets: Sequence[SheetContent]
     subtitle: str = ""  # the unit and the date, after the heading of each sheet
     themes: Sequence[str] = ()  # labels of the plan's themes, for the theme drop-down
+    scope_key: bytes = b""  # the workspace's secret sealing the ids sent (exchange/excel_scope.py)
 
 
 @dataclass(frozen=True)
@@ -88,14 +91,27 @@ def write_progress_workbook(path: Path, content: WorkbookContent, *,
             written[sheet.spec.key], ids[sheet.spec.key] = _write_sheet(
                 workbook, sheet, content, lists_ranges, should_stop)
         _write_lists(workbook, content.themes)
-        _write_meta(workbook, content.meta, ids)
+        meta = dict(content.meta)
+        if content.scope_key:
+            meta[SCOPE_CHECK] = seal(content.scope_key, meta, {k: v for k, v in ids.items() if v})
+        _write_meta(workbook, meta, ids)
         path.parent.mkdir(parents=True, exist_ok=True)
         workbook.save(partial)
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)
+        _discard(workbook)
         raise
     return WrittenWorkbook(path, written)
+
+
+def _discard(workbook: Any) -> None:
+    """Close the sheets' row streams of a workbook that will not be saved (else each prints a traceback when it is
+    collected, on the user's terminal)."""
+    for sheet in workbook.worksheets:
+        if not sheet.closed:
+            with contextlib.suppress(Exception):
+                sheet.close()
 
 
 # ---- styles ----------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
-"""Read returned progress workbooks: refuse hostile files early, then read values tolerantly.
+"""Read returned progress workbooks: refuse hostile files, then read values tolerantly.
 
-What a file must pass before any value is read: a ZIP (not an encrypted or old ``.xls``
-compound file), an Excel workbook inside, bounded sizes (no zip bomb), no DTD in any XML part
-(no entity bomb), at most :data:`MAX_DATA_ROWS` rows per sheet (counted while streaming, so a
-million-row sheet is refused without being read). Values are then read with python-calamine
-(about 10× faster than openpyxl); cells holding a formula or an error (``#REF!``), which
-calamine gives back as plain or empty values, are found in the sheet XML and reported.
+The file is read by ``exchange/xlsx_reader.py``: one streaming XML parse over the ZIP's parts
+that checks the container (a ZIP, not an encrypted or old ``.xls`` file; bounded sizes; no DTD),
+the structure (unique sheet names, cells in order, no far or broken references) and the limits
+(rows, cells, text) while it reads the values, so that the checks and the reader can never
+disagree. Cells holding a formula or an error (``#REF!``) come back marked, never as their cached
+value; text holding a control character is a problem of its cell.
 
 Reading tolerates what people do: headers in any order, case and diacritics, in Vietnamese or
 English; extra columns; blank rows; NFD text; dates as dates, text or serial numbers; percents
@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 import uuid
-import zipfile
-import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from kehoach_desktop.domain.errors import UserFacingError
-from kehoach_desktop.domain.text import fold, nfc
+from kehoach_desktop.domain.text import control_character, fold, nfc, visible_controls
 from kehoach_desktop.exchange.excel_format import (
     CHOICE,
     CHOICES,
@@ -35,7 +33,6 @@ from kehoach_desktop.exchange.excel_format import (
     ID,
     INTEGER,
     LISTS_SHEET,
-    MAX_DATA_ROWS,
     META_IDS_FIRST_COLUMN,
     META_SHEET,
     MONEY,
@@ -50,39 +47,29 @@ from kehoach_desktop.exchange.excel_format import (
     header_lookup,
     sheet_for_name,
 )
+from kehoach_desktop.exchange.xlsx_reader import (
+    DEFAULT_LIMITS,
+    FORMULA,
+    ImportCancelled,
+    SheetRow,
+    WorkbookRefused,
+    XlsxLimits,
+    XlsxReader,
+    column_letter,
+    refusal,
+)
 from kehoach_desktop.i18n import _
 
-MAX_UNCOMPRESSED = 400 * 1024 * 1024  # the whole workbook, unpacked
-MAX_RATIO = 200  # a part that unpacks to more than 200× its packed size (and more than 20 MB) is a bomb
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+__all__ = ["FORMULA", "CellProblem", "CellValueError", "ImportCancelled", "RawRow", "RawSheet", "RawWorkbook",
+           "WorkbookRefused", "column_letter", "parse_value", "read_progress_workbook", "shown"]
+
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-# what reading a damaged entry of the ZIP raises (bad CRC, broken deflate data, bad header, bad XML)
-_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError, KeyError,
-            SyntaxError)
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_ERROR_TYPE = re.compile(rb"""\st=["']e["']""")
-_DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s+ref=["'][A-Z]+\d+:?[A-Z]*(\d*)["']""")
-_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
-_ATTR = re.compile(rb"""(\w+)=["']([^"']*)["']""")
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
-_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
-_REF_ATTR = re.compile(rb"""\sr=["']([A-Za-z]{1,4})(\d{1,12})["']""")
-# calamine allocates every cell up to the farthest one: a single cell at ZZZ9999999 asks for terabytes and
-# aborts the whole process (found by tests/fuzz). 4 million cells is 100,000 rows of 40 columns.
-MAX_SHEET_CELLS = 4_000_000
 _INT_TEXT = re.compile(r"^[+-]?\d+$")
 _GROUPED = (re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$"), re.compile(r"^[+-]?\d{1,3}(,\d{3})+$"),
             re.compile(r"^[+-]?\d{1,3}( \d{3})+$"))
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _CURRENCY = re.compile(r"(₫|vnđ|vnd|đồng|dong|đ)\s*$", re.IGNORECASE)
-
-
-class WorkbookRefused(UserFacingError):
-    """The whole file cannot be read: nothing of it is used."""
 
 
 class CellValueError(ValueError):
@@ -106,10 +93,29 @@ class CellProblem:
     blocking: bool = True  # blocking: the row (or sheet) is not applied; otherwise only a warning
 
 
+class RowValues(Mapping[str, Any]):
+    """A row's values by column key, kept as a tuple (a dict per row would double a 100,000-row workbook's memory)."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: tuple[Any, ...]) -> None:
+        self._index = index  # shared by every row of a sheet
+        self._values = values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[self._index[key]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
 @dataclass
 class RawRow:
     number: int  # Excel row number
-    values: dict[str, Any]  # column key -> value as read (str, float, date, datetime, bool, None)
+    values: Mapping[str, Any]  # column key -> value as read (str, float, date, datetime, bool, None)
     bad: dict[str, str] = field(default_factory=dict)  # column key -> why the cell cannot be used
 
 
@@ -136,187 +142,12 @@ class RawWorkbook:
     problems: list[CellProblem]
 
 
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _column_index(letters: str) -> int:
-    value = 0
-    for ch in letters:
-        value = value * 26 + ord(ch) - 64
-    return value - 1
-
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-# ---- the container ---------------------------------------------------------------------------
-
-def _refuse(path: Path, message: str) -> WorkbookRefused:
-    return WorkbookRefused(_("{name}: {message}").format(name=path.name, message=message))
-
-
-def _check_container(path: Path) -> tuple[zipfile.ZipFile, dict[str, str]]:
-    """The open ZIP and the part of each sheet by name; refuses what is not a sound workbook."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise _refuse(path, _("the file cannot be read ({reason}).").format(reason=exc.strerror or exc)) from exc
-    if head.startswith(_OLE_MAGIC):
-        with path.open("rb") as handle:
-            if _ENCRYPTED_MARK in handle.read(4 * 1024 * 1024):
-                raise _refuse(path, _("the workbook is protected with a password. Open it in Excel, remove the "
-                                      "password (File → Info → Protect Workbook → Encrypt with Password), save it "
-                                      "and import it again."))
-        raise _refuse(path, _("this is an old Excel 97–2003 file (.xls). Open it in Excel or LibreOffice, save it "
-                              "as an Excel workbook (.xlsx) and import that file."))
-    if not head.startswith(b"PK"):
-        raise _refuse(path, _("this is not an Excel workbook (.xlsx). Import the progress workbooks exported by "
-                              "Kế hoạch Desktop, filled in and saved as .xlsx."))
-    try:
-        archive = zipfile.ZipFile(path)
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse(path, _("the file is damaged or incomplete (it is not a readable .xlsx). Ask the sender "
-                              "for the file again.")) from exc
-    try:
-        names = {info.filename for info in infos}
-        if "xl/workbook.xml" not in names:
-            hint = _(" It looks like a LibreOffice (.ods) file: save it as .xlsx.") if "mimetype" in names else ""
-            raise _refuse(path, _("this ZIP file is not an Excel workbook.") + hint)
-        total = sum(info.file_size for info in infos)
-        if total > MAX_UNCOMPRESSED or any(
-                info.file_size > 20 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-                for info in infos):
-            raise _refuse(path, _("the workbook unpacks to far more data than a progress workbook holds; it was "
-                                  "refused to protect this computer."))
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                with archive.open(info) as part:
-                    if _DOCTYPE.search(part.read(4096)):
-                        raise _refuse(path, _("the workbook contains a document type declaration (a way to "
-                                              "attack the reading program); it was refused."))
-        return archive, _sheet_parts(archive)
-    except WorkbookRefused:
-        archive.close()
-        raise
-    except _DAMAGED as exc:  # found by tests/fuzz: a damaged part must be a refusal, not a crash
-        archive.close()
-        raise _damaged(path) from exc
-    except BaseException:
-        archive.close()
-        raise
-
-
-def _damaged(path: Path) -> WorkbookRefused:
-    return _refuse(path, _("the file is damaged or incomplete (it is not a readable .xlsx). Ask the sender for the "
-                           "file again."))
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    from defusedxml.ElementTree import fromstring
-
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    workbook = fromstring(archive.read("xl/workbook.xml"))
-    try:
-        rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
-        return {}
-    targets = {}
-    for rel in rels:
-        target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        targets[rel.get("Id")] = path
-    parts = {}
-    for sheet in workbook.iter(f"{ns_main}sheet"):
-        rel_id = sheet.get(f"{ns_rel}id")
-        if rel_id in targets:
-            parts[sheet.get("name", "")] = targets[rel_id]
-    return parts
-
-
-@dataclass
-class _SheetScan:
-    bad_cells: dict[tuple[int, int], str]  # (row number, column index) -> "formula" or the error text
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + letter - ord("A") + 1
-    return number
-
-
-def _scan_sheet(path: Path, archive: zipfile.ZipFile, part: str, sheet_name: str) -> _SheetScan:
-    """Count rows while streaming (refuse beyond the cap) and find formulas and error cells."""
-    try:
-        info = archive.getinfo(part)
-    except KeyError:
-        return _SheetScan({})
-    limit = MAX_DATA_ROWS + HEADER_ROW + 10
-    too_many = _refuse(path, _("the sheet “{sheet}” has more than {limit} rows; a progress workbook has far fewer. "
-                               "Split the file or remove the empty rows at its end.").format(
-        sheet=sheet_name, limit=f"{MAX_DATA_ROWS:,}".replace(",", ".")))
-    rows = far_row = far_column = 0
-    flagged = False
-    tail = b""
-    with archive.open(info) as stream:
-        first = True
-        while True:
-            chunk = stream.read(1 << 20)
-            if not chunk:
-                break
-            if first:
-                first = False
-                found = _DIMENSION.search(chunk[:8192])
-                if found and found.group(1) and int(found.group(1)) > limit:
-                    raise too_many
-            window = tail + chunk
-            rows += len(_ROW_TAG.findall(chunk))
-            if rows > limit:
-                raise too_many
-            for letters, digits in _REF_ATTR.findall(window):
-                far_row, far_column = max(far_row, int(digits)), max(far_column, _column_number(letters))
-            if far_row * far_column > MAX_SHEET_CELLS:
-                raise _refuse(path, _("the sheet “{sheet}” has a cell far beyond the table (row {row}, column "
-                                      "{column}). Delete the rows and columns after the table, save and import "
-                                      "again.").format(sheet=sheet_name, row=far_row, column=far_column))
-            if not flagged and (_FORMULA_TAG.search(window) or _ERROR_TYPE.search(window)):
-                flagged = True
-            tail = chunk[-64:]
-    if not flagged:
-        return _SheetScan({})
-    bad: dict[tuple[int, int], str] = {}
-    xml = archive.read(info)
-    for match in _CELL.finditer(xml):
-        attrs = dict(_ATTR.findall(match.group(1)))
-        body = match.group(2) or b""
-        is_error = attrs.get(b"t") == b"e"
-        if not is_error and not _FORMULA_TAG.search(body):
-            continue
-        ref = _CELL_REF.match(attrs.get(b"r", b"").decode("ascii", "replace"))
-        if ref is None:
-            continue
-        if is_error:
-            value = _VALUE.search(body)
-            bad[(int(ref.group(2)), _column_index(ref.group(1)))] = (
-                value.group(1).decode("utf-8", "replace") if value else "#ERROR")
-        else:
-            bad[(int(ref.group(2)), _column_index(ref.group(1)))] = "formula"
-    return _SheetScan(bad)
 
 
 # ---- values ----------------------------------------------------------------------------------
@@ -338,7 +169,13 @@ def parse_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
-    return nfc(str(value)).replace("\r\n", "\n")
+    text = nfc(str(value))
+    found = control_character(text)
+    if found is not None:
+        raise CellValueError(_("text without invisible control characters (this cell holds U+{code:04X} at "
+                               "character {position}; delete it and type the text again)").format(
+            code=ord(found[1]), position=found[0]))
+    return text
 
 
 def _whole_number(value: Any, expected: str) -> int | None:
@@ -476,82 +313,64 @@ def shown(value: Any) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime | dt.date):
         return parse_text(value)
-    return str(value)
+    return visible_controls(str(value))
 
 
 # ---- the workbook ----------------------------------------------------------------------------
 
-def read_progress_workbook(path: Path, *, should_stop: Callable[[], bool] | None = None) -> RawWorkbook:
-    """Check and read a returned workbook; raises :class:`WorkbookRefused` for a file that cannot be used."""
-    from python_calamine import CalamineWorkbook
+_HEADER_ROWS = 10  # the header is looked for in the first ten rows
+_HEADER_COLUMNS = 256  # and in their first 256 columns
+_META_COLUMNS = META_IDS_FIRST_COLUMN - 1 + len(SHEET_KEYS)
 
-    archive, parts = _check_container(path)
-    try:
-        sha256 = file_sha256(path)
-        names = list(parts)
-        scans = {}
-        for name in names:  # the hidden sheets too: calamine reads _meta, and a far cell there would abort it
-            scans[name] = _scan_sheet(path, archive, parts[name], name)
-            if should_stop is not None and should_stop():
-                raise ImportCancelled()
-    except _DAMAGED as exc:
-        raise _damaged(path) from exc
-    finally:
-        archive.close()
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine's own errors are not all subclasses of one class
-        raise _refuse(path, _("the workbook cannot be read ({reason}). Open it in Excel or LibreOffice, save it "
-                              "again as .xlsx and import it again.").format(reason=str(exc)[:200])) from exc
-    with workbook:
-        if META_SHEET not in workbook.sheet_names:
-            raise _refuse(path, _("this workbook was not exported by Kế hoạch Desktop (its hidden sheet “_meta” "
+
+def read_progress_workbook(path: Path, *, should_stop: Callable[[], bool] | None = None,
+                           limits: XlsxLimits = DEFAULT_LIMITS) -> RawWorkbook:
+    """Check and read a returned workbook; raises :class:`WorkbookRefused` for a file that cannot be used.
+
+    One streaming parse (``exchange/xlsx_reader.py``) gives the structure, the checks and the values.
+    """
+    with XlsxReader(path, limits=limits, should_stop=should_stop) as reader:
+        if META_SHEET not in reader.sheets:
+            raise refusal(path, _("this workbook was not exported by Kế hoạch Desktop (its hidden sheet “_meta” "
                                   "is missing), so it cannot be matched to this workspace. Export a progress "
                                   "workbook from the application and have it filled in."))
-        meta, exported = _read_meta(_calamine_sheet(path, workbook, META_SHEET)[0])
+        meta, exported = _read_meta(path, reader.rows(META_SHEET, max_column=_META_COLUMNS))
         problems: list[CellProblem] = []
         sheets: list[RawSheet] = []
-        for name in workbook.sheet_names:
+        for name in reader.sheets:
             if name in (META_SHEET, LISTS_SHEET):
                 continue
-            if should_stop is not None and should_stop():
-                raise ImportCancelled()
-            rows, merged = _calamine_sheet(path, workbook, name)
-            raw = _read_sheet(name, rows, merged, scans.get(name, _SheetScan({})), problems)
+            raw = _read_sheet(reader, name, problems)
             if raw is not None:
                 sheets.append(raw)
-    return RawWorkbook(path=path, sha256=sha256, meta=meta, exported_ids=exported, sheets=sheets, problems=problems)
+    return RawWorkbook(path=path, sha256=file_sha256(path), meta=meta, exported_ids=exported, sheets=sheets,
+                       problems=problems)
 
 
-def _calamine_sheet(path: Path, workbook: Any, name: str) -> tuple[list[list[Any]], list[Any]]:
-    """The cells and merged ranges of one sheet; a sheet calamine cannot read is a refusal (found by tests/fuzz)."""
-    try:
-        sheet = workbook.get_sheet_by_name(name)
-        return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
-    except Exception as exc:  # calamine's own errors (missing part, bad XML) share no base class
-        raise _refuse(path, _("the sheet “{sheet}” cannot be read ({reason}). Open the file in Excel or LibreOffice, "
-                              "save it again as .xlsx and import it again.").format(
-            sheet=name, reason=str(exc)[:200])) from exc
-
-
-class ImportCancelled(Exception):
-    """The user cancelled a long import before anything was written."""
-
-
-def _read_meta(rows: list[list[Any]]) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _read_meta(path: Path, rows: Iterable[SheetRow]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Keys and values in A:B (from row 2), the ids exported in each sheet in D, E, F (under their keys in row 1)."""
     meta: dict[str, str] = {}
     exported: dict[str, list[str]] = {key: [] for key in SHEET_KEYS}
     first = META_IDS_FIRST_COLUMN - 1
-    id_keys: list[str | None] = []
-    for index, row in enumerate(rows):
-        if len(row) >= 2 and index > 0 and row[0] not in (None, ""):
-            meta[str(row[0])] = parse_text(row[1])
-        if index == 0:
-            id_keys = [str(v) if v in SHEET_KEYS else None for v in row[first:first + len(SHEET_KEYS)]]
+    id_keys: dict[int, str] = {}
+    altered = refusal(path, _("the hidden sheet “_meta” of this workbook was altered (it holds values the "
+                              "application never writes there). Export the workbook again."))
+    for row in rows:
+        if row.bad:
+            raise altered
+        try:
+            values = {column: parse_text(value) for column, value in row.values.items()}
+        except CellValueError:
+            raise altered from None
+        if row.number == 1:
+            id_keys = {column: values[column] for column in range(first, first + len(SHEET_KEYS))
+                       if values.get(column) in SHEET_KEYS}
             continue
-        for offset, key in enumerate(id_keys):
-            if key and first + offset < len(row) and row[first + offset] not in (None, ""):
-                exported[key].append(str(row[first + offset]))
+        if values.get(0):
+            meta[values[0]] = values.get(1, "")
+        for column, key in id_keys.items():
+            if values.get(column):
+                exported[key].append(values[column])
     return meta, exported
 
 
@@ -561,7 +380,7 @@ def _find_header(rows: list[list[Any]], spec: SheetSpec | None) -> tuple[SheetSp
     candidates = [spec] if spec is not None else list(SHEETS.values())
     for candidate in candidates:
         lookup = header_lookup(candidate)
-        for index, row in enumerate(rows[:10]):
+        for index, row in enumerate(rows[:_HEADER_ROWS]):
             found: dict[str, int] = {}
             for col, value in enumerate(row):
                 if isinstance(value, str) and value.strip():
@@ -574,17 +393,34 @@ def _find_header(rows: list[list[Any]], spec: SheetSpec | None) -> tuple[SheetSp
     return None if best is None else best[1:]
 
 
-def _read_sheet(name: str, rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]],
-                scan: _SheetScan, problems: list[CellProblem]) -> RawSheet | None:
+def _read_sheet(reader: XlsxReader, name: str, problems: list[CellProblem]) -> RawSheet | None:
+    """The header among the first ten rows, then the cells of its columns only, row by row."""
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    stream = reader.rows(name, merged=merged)
+    head: list[SheetRow] = []
+    rest: list[SheetRow] = []
+    for row in stream:
+        (head if row.number <= _HEADER_ROWS else rest).append(row)
+        if row.number > _HEADER_ROWS:
+            break
+    dense = [[None] * _HEADER_COLUMNS for _ in range(_HEADER_ROWS)]
+    for row in head:
+        for column, value in row.values.items():
+            if column < _HEADER_COLUMNS:
+                dense[row.number - 1][column] = value
     named = sheet_for_name(name)
-    header = _find_header(rows, named)
+    header = _find_header(dense, named)
     if header is None:
+        for _row in stream:  # the whole sheet is still checked (limits, damaged cells)
+            pass
         if named is not None:
             problems.append(CellProblem(name, 0, "", "", "", _(
                 "the header row of the sheet (the column titles as exported); the sheet was not read")))
         return None
     spec, header_index, columns = header
     if "id" not in columns:
+        for _row in stream:
+            pass
         problems.append(CellProblem(name, header_index + 1, spec.column("id").title, "", "", _(
             "the column “{column}” as exported; without it no row can be matched, so the sheet was not "
             "read").format(column=spec.column("id").title)))
@@ -594,29 +430,25 @@ def _read_sheet(name: str, rows: list[list[Any]], merged: list[tuple[tuple[int, 
             problems.append(CellProblem(name, header_index + 1, column.title, "", "", _(
                 "the column “{column}”; it was not found, so its values are kept as they are").format(
                 column=column.title), blocking=False))
+    header_row = header_index + 1
+    wanted = list(columns.items())
+    index = {key: position for position, (key, _col) in enumerate(wanted)}
+    raw_rows = []
+    for row in itertools.chain(head, rest, stream):
+        if row.number <= header_row:
+            continue
+        values = tuple(row.values.get(col) for _key, col in wanted)
+        bad = {key: row.bad[col] for key, col in wanted if col in row.bad} if row.bad else {}
+        if not bad and all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue  # blank row
+        raw_rows.append(RawRow(row.number, RowValues(index, values), bad))
     merged_rows: set[int] = set()
     for (top, left), (bottom, right) in merged:
-        if bottom > header_index:
-            for row_index in range(max(top, header_index + 1), bottom + 1):
-                merged_rows.add(row_index)
+        if bottom >= header_row:
+            merged_rows.update(range(max(top, header_row) + 1, bottom + 2))
             problems.append(CellProblem(name, top + 1, "", f"{column_letter(left)}:{column_letter(right)}",
                                         f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}", _(
                 "separate cells: merged cells hide values; unmerge them (the rows they cover were not read)")))
-    raw_rows = []
-    wanted = list(columns.items())
-    for index in range(header_index + 1, len(rows)):
-        row = rows[index]
-        number = index + 1
-        if index in merged_rows:
-            continue
-        values = {key: (row[col] if col < len(row) else None) for key, col in wanted}
-        bad = {}
-        for key, col in wanted:
-            reason = scan.bad_cells.get((number, col))
-            if reason is not None:
-                bad[key] = reason
-                values[key] = None
-        if not bad and all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
-            continue  # blank row
-        raw_rows.append(RawRow(number, values, bad))
-    return RawSheet(spec=spec, name=name, columns=columns, rows=raw_rows, header_row=header_index + 1)
+    if merged_rows:
+        raw_rows = [row for row in raw_rows if row.number not in merged_rows]
+    return RawSheet(spec=spec, name=name, columns=columns, rows=raw_rows, header_row=header_row)

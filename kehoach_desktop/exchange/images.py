@@ -20,6 +20,7 @@ MAX_PIXELS = 80_000_000  # a 80-megapixel photo is real; beyond, refuse (decompr
 VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 _EXIF_IFD = 0x8769
+_PLAUSIBLE_YEARS = (1990, 2200)  # a photo's date outside these is a camera's unset clock, not a date to keep
 _DATETIME_ORIGINAL = 36867
 _OFFSET_TIME_ORIGINAL = 36881
 _DATETIME = 306
@@ -48,8 +49,10 @@ def _exif_taken_at(image: object) -> dt.datetime | None:
             sign = -1 if str(offset).startswith("-") else 1
             hours, minutes = str(offset).lstrip("+-").split(":")[:2]
             zone = dt.timezone(sign * dt.timedelta(hours=int(hours), minutes=int(minutes)))
+        if not _PLAUSIBLE_YEARS[0] <= taken.year <= _PLAUSIBLE_YEARS[1]:
+            return None  # a camera with its clock unset (year 0001) or a forged date (9999): no date, not an error
         return taken.replace(tzinfo=zone)
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
         return None
 
 

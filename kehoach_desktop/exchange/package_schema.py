@@ -27,7 +27,9 @@ from kehoach_desktop.domain.enums import (
     SectionKind,
     TaskStatus,
 )
+from kehoach_desktop.domain.labels import RECORD_KINDS, TEXT_FIELDS, record_name
 from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT
+from kehoach_desktop.domain.text import control_character_problem, line_breaks, visible_controls
 from kehoach_desktop.exchange.package import parse_timestamp, timestamp
 from kehoach_desktop.i18n import _
 
@@ -156,9 +158,9 @@ def _convert(spec: Field, value: Any, unit_code: str) -> Any:
     if kind in ("text", "unit"):
         if not isinstance(value, str):
             raise ValueError(_("must be text"))
-        text = unicodedata.normalize("NFC", value)
-        if "\x00" in text:
-            raise ValueError(_("holds a NUL character"))
+        text = unicodedata.normalize("NFC", line_breaks(value))
+        if (problem := control_character_problem(text)) is not None:
+            raise ValueError(problem)
         if spec.max_length is not None and len(text) > spec.max_length:
             raise ValueError(_("is longer than {n} characters").format(n=spec.max_length))
         if kind == "unit" and text != unit_code:
@@ -196,9 +198,12 @@ def _convert(spec: Field, value: Any, unit_code: str) -> Any:
         return dt.date.fromisoformat(value)
     if kind == "datetime":
         try:
-            return parse_timestamp(value)
-        except (ValueError, TypeError):
+            moment = parse_timestamp(value)
+        except (ValueError, TypeError, OverflowError):
             raise ValueError(_("is not a UTC timestamp (ISO 8601 ending in Z)")) from None
+        if not 1900 <= moment.year <= 2200:  # year 0001 or 9999 breaks every conversion to local time
+            raise ValueError(_("is not a time between the years 1900 and 2200"))
+        return moment
     if kind == "uuid_list":
         if not isinstance(value, list) or not all(isinstance(v, str) and _UUID.match(v) for v in value):
             raise ValueError(_("must be a list of UUIDs"))
@@ -206,7 +211,11 @@ def _convert(spec: Field, value: Any, unit_code: str) -> Any:
     if kind == "text_list":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(_("must be a list of texts"))
-        return [unicodedata.normalize("NFC", v) for v in value]
+        texts = [unicodedata.normalize("NFC", line_breaks(v)) for v in value]
+        for text in texts:
+            if (problem := control_character_problem(text)) is not None:
+                raise ValueError(problem)
+        return texts
     if kind == "object":
         if not isinstance(value, dict):
             raise ValueError(_("must be a JSON object"))
@@ -225,8 +234,50 @@ def to_json_value(spec: Field, value: Any) -> Any:
     return value
 
 
-def parse_records(file_name: str, kind: str, rows: Any, unit_code: str, problems: list[str]) -> list[dict[str, Any]]:
-    """Validate the records of one data file; problems are appended, in words, to ``problems``."""
+def _where(file_name: str, kind: str, index: int, row: dict[str, Any], origins: dict[str, str]) -> str:
+    """``visual material “Pa-nô chào mừng…” (Excel: file, sheet, row 12; data/materials.json, record 60)``."""
+    name = record_name(kind, row)
+    place = _("{file}, record {n}").format(file=file_name, n=index)
+    origin = origins.get(row.get("id")) if isinstance(row.get("id"), str) else None
+    if origin:
+        place = f"{origin}; {place}"
+    if not name:
+        return _("{kind} ({place})").format(kind=_(RECORD_KINDS[kind]), place=place)
+    return _("{kind} “{name}” ({place})").format(kind=_(RECORD_KINDS[kind]), name=name, place=place)
+
+
+def excel_origins(audit_rows: Any) -> dict[str, str]:
+    """Record id → where the district imported it from Excel (file, sheet, row), from the package's audit trail."""
+    origins: dict[str, str] = {}
+    if not isinstance(audit_rows, list):
+        return origins
+    for row in audit_rows:
+        details = row.get("details") if isinstance(row, dict) else None
+        if not isinstance(details, dict) or details.get("source") != "excel":
+            continue
+        entity_id, file, sheet, number = (row.get("entity_id"), details.get("file"), details.get("sheet"),
+                                          details.get("row"))
+        if isinstance(entity_id, str) and isinstance(file, str):
+            if isinstance(sheet, str) and isinstance(number, int) and not isinstance(number, bool):
+                origins[entity_id] = _("from Excel: {file}, sheet “{sheet}”, row {row}").format(
+                    file=visible_controls(file[:80]), sheet=visible_controls(sheet[:40]), row=number)
+            else:
+                origins[entity_id] = _("from Excel: {file}").format(file=visible_controls(file[:80]))
+    return origins
+
+
+def _field(name: str) -> str:
+    label = TEXT_FIELDS.get(name)
+    return f"{_(label)} ({name})" if label else name
+
+
+def parse_records(file_name: str, kind: str, rows: Any, unit_code: str, problems: list[str],
+                  origins: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Validate the records of one data file; problems are appended, in words, to ``problems``.
+
+    Each problem names the record as the officer knows it (its content or title, and where it came
+    from when the district imported it from Excel), then the file and the record's number.
+    """
     fields = RECORD_FIELDS[kind]
     names = {f.name for f in fields}
     if not isinstance(rows, list):
@@ -239,7 +290,7 @@ def parse_records(file_name: str, kind: str, rows: Any, unit_code: str, problems
         if not isinstance(row, dict):
             problems.append(_("{file}, record {n}: not a JSON object").format(file=file_name, n=index))
             continue
-        where = _("{file}, record {n}").format(file=file_name, n=index)
+        where = _where(file_name, kind, index, row, origins or {})
         if missing := sorted(names - row.keys()):
             problems.append(_("{where}: missing fields {fields}").format(where=where, fields=", ".join(missing)))
             continue
@@ -251,7 +302,8 @@ def parse_records(file_name: str, kind: str, rows: Any, unit_code: str, problems
             try:
                 out[spec.name] = _convert(spec, row[spec.name], unit_code)
             except ValueError as exc:
-                problems.append(_("{where}: {field} {problem}").format(where=where, field=spec.name, problem=exc))
+                problems.append(_("{where}: {field} {problem}").format(where=where, field=_field(spec.name),
+                                                                       problem=exc))
                 break
         else:
             result.append(out)
@@ -314,9 +366,11 @@ def validate_district_report(data: dict[str, Any], unit_code: str,
     missing = [f"data/{kind}.json" for kind in RECORD_FIELDS if f"data/{kind}.json" not in data]
     if missing:
         raise refuse(_("the package lacks files that a report of a unit needs."), missing)
+    origins = excel_origins(data["data/audit.json"])
     try:
         for kind in RECORD_FIELDS:
-            records[kind] = parse_records(f"data/{kind}.json", kind, data[f"data/{kind}.json"], unit_code, problems)
+            records[kind] = parse_records(f"data/{kind}.json", kind, data[f"data/{kind}.json"], unit_code, problems,
+                                          origins)
         if not problems:
             _check_references(records, problems)
     except _Problems:

@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any
 
 from kehoach_desktop.domain.errors import ConcurrentEditError
+from kehoach_desktop.domain.text import control_character_problem
 from kehoach_desktop.formats import format_date, format_number
 from kehoach_desktop.i18n import N_, _
 
@@ -112,3 +113,12 @@ def length_problems(model: type, values: Mapping[str, str], labels: Mapping[str,
                 field=_(labels[key]), n=format_number(limit), count=format_number(len(value))))
     return problems
 
+
+
+def control_problems(values: Mapping[str, str | None], labels: Mapping[str, str]) -> list[str]:
+    """One message per text holding an invisible control character (a pasted NUL, bell, escape), named by field."""
+    problems = []
+    for key, value in values.items():
+        if value and (problem := control_character_problem(value)) is not None:
+            problems.append(_("{field} {problem}.").format(field=_(labels.get(key, key)), problem=problem))
+    return problems

@@ -18,7 +18,13 @@ from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
-from kehoach_desktop.services.edit_guards import EVENT_FIELDS, label_of, length_problems, refuse_if_changed
+from kehoach_desktop.services.edit_guards import (
+    EVENT_FIELDS,
+    control_problems,
+    label_of,
+    length_problems,
+    refuse_if_changed,
+)
 from kehoach_desktop.services.registers import (
     PAGE_SIZE,
     Page,
@@ -247,6 +253,8 @@ def _clean(values: EventInput) -> EventInput:
     elif max(cleaned.budget, cleaned.actual_cost or 0) > MAX_AMOUNT_VND:
         problems.append(_("This amount is too large; check the number of zeros."))
     problems += length_problems(Event, {"ward": cleaned.ward, "organiser": cleaned.organiser}, EVENT_FIELDS)
+    problems += control_problems({name: getattr(cleaned, name) for name in ("title", "venue", "ward", "organiser",
+                                                                             "result_notes")}, EVENT_FIELDS)
     if problems:
         raise ValidationError(problems[0], details=problems[1:])
     return cleaned

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from kehoach_desktop import __version__
 from kehoach_desktop.domain.enums import ResponsibleUnitKind
-from kehoach_desktop.domain.errors import UserFacingError, ValidationError
+from kehoach_desktop.domain.errors import UserFacingError, ValidationError, os_reason
 from kehoach_desktop.domain.rules import is_task_due_soon, is_task_overdue
 from kehoach_desktop.domain.text import fold
 from kehoach_desktop.exchange.excel_export import (
@@ -37,11 +37,14 @@ from kehoach_desktop.exchange.excel_format import (
     FORMAT_NAME,
     FORMAT_VERSION,
     MATERIALS,
+    MAX_DATA_ROWS,
     SHEET_KEYS,
     SHEETS,
     TASKS,
     choice_label,
 )
+from kehoach_desktop.exchange.excel_scope import scope_key
+from kehoach_desktop.formats import format_number
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.plan_editing import current_plan
@@ -107,6 +110,7 @@ class _Data:
     themes: list[str]
     units: list[_Unit]
     rows: dict[str, list[_Row]]
+    scope_key: bytes = b""
 
 
 def parse_sheet_keys(text: str | None) -> tuple[str, ...]:
@@ -208,7 +212,7 @@ def _load(session: Session, *, today: dt.date, sheets: Sequence[str]) -> _Data:
                 ward_units(values.ward) | frozenset(x for x in (lead, organiser) if x)))
     return _Data(workspace_id=info.id, unit_code=info.unit_code, unit_name=info.unit_full_name or info.unit_name,
                  plan_id=plan.id, plan_revision=plan.revision, plan_year=plan.year, themes=themes,
-                 units=units, rows=rows)
+                 units=units, rows=rows, scope_key=scope_key(info.signing_private_key))
 
 
 def _resolve_unit(units: list[_Unit], wanted: str) -> _Unit:
@@ -238,9 +242,24 @@ def _content(data: _Data, sheets: Sequence[str], unit: _Unit | None, today: dt.d
         rows = data.rows[key]
         chosen = rows if unit is None else [r for r in rows if unit.id in r.units]
         sheet_contents.append(SheetContent(SHEETS[key], [r.values for r in chosen]))
+    _refuse_beyond_import(sheet_contents, unit)
     who = unit.name if unit else data.unit_name
     subtitle = f"{who} — ngày {today.day:02d}/{today.month:02d}/{today.year}"
-    return WorkbookContent(meta=meta, sheets=sheet_contents, subtitle=subtitle, themes=data.themes)
+    return WorkbookContent(meta=meta, sheets=sheet_contents, subtitle=subtitle, themes=data.themes,
+                           scope_key=data.scope_key)
+
+
+def _refuse_beyond_import(sheets: Sequence[SheetContent], unit: _Unit | None) -> None:
+    """Never write a workbook the import would refuse: at most :data:`MAX_DATA_ROWS` records in all (issue 18)."""
+    counts = {sheet.spec.title: len(sheet.rows) for sheet in sheets}  # type: ignore[arg-type]
+    total = sum(counts.values())
+    if total <= MAX_DATA_ROWS:
+        return
+    hint = _("Export fewer sheets.") if unit is not None else _("Export one workbook per unit, or fewer sheets.")
+    raise ValidationError(_("The workbook would hold {total} records ({counts}); a progress workbook holds at most "
+                            "{limit}, the most a returned workbook is read with. {hint}").format(
+        total=format_number(total), limit=format_number(MAX_DATA_ROWS), hint=hint,
+        counts=", ".join(f"{title}: {format_number(n)}" for title, n in counts.items() if n)))
 
 
 def _record_export(uow_factory: UnitOfWorkFactory, written: list[ExportedWorkbook]) -> None:
@@ -272,7 +291,7 @@ def _write(out: Path, content: WorkbookContent, unit: _Unit | None,
         written = write_progress_workbook(out, content, should_stop=should_stop)
     except OSError as exc:
         raise UserFacingError(_("The file {path} cannot be written: {reason}").format(
-            path=out, reason=exc.strerror or exc)) from exc
+            path=out, reason=os_reason(exc))) from exc
     return ExportedWorkbook(out, unit.code if unit else "", unit.name if unit else "", written.rows)
 
 

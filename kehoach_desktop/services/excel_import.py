@@ -12,6 +12,7 @@ name and SHA-256 in the audit log, so that the same file imported again changes 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehoach_desktop.domain.enums import MaterialStatus, TaskStatus
-from kehoach_desktop.domain.errors import UserFacingError, ValidationError
+from kehoach_desktop.domain.errors import UserFacingError, ValidationError, os_reason
 from kehoach_desktop.domain.lifecycle import STEP_DATE_FIELD, check_step, event_date_problems, material_date_problems
 from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT
 from kehoach_desktop.domain.text import fold, nfc
@@ -35,6 +36,7 @@ from kehoach_desktop.exchange.excel_format import (
     MATERIALS,
     MONEY,
     PERCENT,
+    SHEETS,
     TASKS,
     THEME,
     ColumnSpec,
@@ -53,6 +55,7 @@ from kehoach_desktop.exchange.excel_read import (
     read_progress_workbook,
     shown,
 )
+from kehoach_desktop.exchange.excel_scope import is_sealed, scope_key
 from kehoach_desktop.formats import format_number, format_vnd
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
@@ -70,6 +73,7 @@ from kehoach_desktop.storage.uow import UnitOfWorkFactory
 __all__ = ["CellProblem", "ImportCancelled", "ImportOutcome", "ImportPreview", "apply_excel_import",
            "preview_excel_import", "write_problem_copies"]
 
+log = logging.getLogger(__name__)
 OK, REFUSED, ALREADY = "ok", "refused", "already_imported"
 MODEL = {TASKS: Task, MATERIALS: Material, EVENTS: Event}
 ENTITY = {TASKS: "task", MATERIALS: "material", EVENTS: "event"}
@@ -229,6 +233,7 @@ class _Workspace:
     theme_label: dict[str, str]  # section id -> label
     imported: dict[str, str]  # sha256 -> when (ISO) and file name, from the audit log
     records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # sheet -> id -> values
+    scope_key: bytes = b""  # seals the ids a workbook was sent with (exchange/excel_scope.py)
 
 
 def _load_workspace(session: Session) -> _Workspace:
@@ -253,7 +258,7 @@ def _load_workspace(session: Session) -> _Workspace:
         if sha:
             imported[sha] = f"{at.astimezone().strftime('%d/%m/%Y %H:%M')} ({summary})"
     return _Workspace(info.id, info.unit_code, plan.id if plan else None, plan.revision if plan else 0, themes,
-                      labels, imported)
+                      labels, imported, scope_key=scope_key(info.signing_private_key))
 
 
 def _records(session: Session, ws: _Workspace, sheet: str) -> dict[str, dict[str, Any]]:
@@ -311,7 +316,7 @@ def _preview_file(session: Session, ws: _Workspace, path: Path, today: dt.date,
         raw = read_progress_workbook(path, should_stop=should_stop)
     except WorkbookRefused as error:
         return _refused(path, "", error.message)
-    refusal = _check_meta(raw, ws)
+    refusal = _check_meta(raw, ws) or _check_scope(raw, ws)
     if refusal:
         return _refused(path, raw.sha256, refusal)
     unit_filter = raw.meta.get("unit_filter_name", "")
@@ -359,6 +364,26 @@ def _check_meta(raw: RawWorkbook, ws: _Workspace) -> str:
     return ""
 
 
+def _check_scope(raw: RawWorkbook, ws: _Workspace) -> str:
+    """The list of records the workbook was sent with must be the one the workspace sealed (issue 18)."""
+    if is_sealed(ws.scope_key, raw.meta, raw.exported_ids):
+        return ""
+    return _("{name}: the hidden sheet “_meta” of this workbook was changed, or the workbook was exported by an "
+             "earlier version of Kế hoạch Desktop: the records it was sent with cannot be trusted, so nothing of it "
+             "was imported. Export the workbook again and send it to the unit.").format(name=raw.path.name)
+
+
+def _not_sent(raw: RawWorkbook, sheet: RawSheet, number: int, record_id: str) -> CellProblem:
+    unit = raw.meta.get("unit_filter_name", "")
+    if unit:
+        expected = _("a record sent in this workbook: the record with this code was not sent to {unit} (the "
+                     "workbook was exported for that unit only), so the row was not imported").format(unit=unit)
+    else:
+        expected = _("a record sent in this workbook: the record with this code was not in it when it was "
+                     "exported, so the row was not imported")
+    return _problem(sheet, number, "id", record_id, expected)
+
+
 def _preview_sheet(session: Session, ws: _Workspace, raw: RawWorkbook, sheet: RawSheet, today: dt.date,
                    claimed: dict[tuple[str, str], str]) -> tuple[SheetPreview, list[_Write]]:
     spec = sheet.spec
@@ -369,6 +394,7 @@ def _preview_sheet(session: Session, ws: _Workspace, raw: RawWorkbook, sheet: Ra
     writes: list[_Write] = []
     seen: dict[str, int] = {}
     unchanged = 0
+    sent = set(raw.exported_ids.get(spec.key, ()))
     for row in sheet.rows:
         row_problems: list[CellProblem] = []
         for key, reason in row.bad.items():
@@ -400,6 +426,9 @@ def _preview_sheet(session: Session, ws: _Workspace, raw: RawWorkbook, sheet: Ra
                 "each record once: the same code is also on row {row}").format(row=seen[record_id]))]
             continue
         seen[record_id] = row.number
+        if record_id not in sent:  # a unit's workbook changes only the records it was sent
+            problems += [*row_problems, _not_sent(raw, sheet, row.number, record_id)]
+            continue
         current = records.get(record_id)
         if current is None:
             problems += [*row_problems, _problem(sheet, row.number, "id", record_id, _(
@@ -636,11 +665,12 @@ def apply_excel_import(*, uow_factory: UnitOfWorkFactory, preview: ImportPreview
                     name=file.name))
             source = {"source": "excel", "file": file.name, "sha256": file.sha256}
             for write in file.writes:
+                origin = {**source, "sheet": SHEETS[write.sheet].title, "row": write.row}  # named in the city's words
                 if write.record_id is None:
-                    _create(s, info.unit_code, plan.id if plan else None, write, source)
+                    _create(s, info.unit_code, plan.id if plan else None, write, origin)
                     created += 1
                 else:
-                    _update(s, info.unit_code, write, source)
+                    _update(s, info.unit_code, write, origin)
                     updated += 1
                 touched.add(write.sheet)
             audit.record(s, unit_code=info.unit_code, action="excel.import", entity="workbook",
@@ -712,20 +742,43 @@ def _create(session: Session, unit_code: str, plan_id: str | None, write: _Write
                                                                 if k != "section_id"})} | source)
 
 
-def write_problem_copies(*, preview: ImportPreview, folder: Path) -> tuple[Path, ...]:
-    """For each read file with problems, a copy with the bad cells marked, to send back (``<name>-can-sua.xlsx``)."""
-    written = []
+MAX_MARKED_SIZE = 4 << 20  # openpyxl loads a whole workbook to mark it: 2 MB (10,000 materials) takes 160 MB
+
+
+def write_problem_copies(*, preview: ImportPreview, folder: Path,
+                         failures: list[str] | None = None) -> tuple[Path, ...]:
+    """For each read file with problems, a copy with the bad cells marked, to send back (``<name>-can-sua.xlsx``).
+
+    A file that cannot be marked (too large to load whole, or one openpyxl cannot open although it was
+    read) gets a line in ``failures`` (or, without that list, a :class:`UserFacingError` once the others
+    are written): its problems are in the preview all the same.
+    """
+    written, failed = [], []
     for file in preview.files:
         problems = [p for p in file.all_problems if p.sheet]
         if file.status != OK or not problems:
             continue
         dest = folder / marked_copy_name(file.path)
+        if file.path.stat().st_size > MAX_MARKED_SIZE:
+            failed.append(_("{name}: no marked copy: the workbook is too large to be opened whole and marked (more "
+                            "than {size} MB); its problems are listed in the preview.").format(
+                name=file.name, size=MAX_MARKED_SIZE >> 20))
+            continue
         try:
             written.append(write_marked_copy(file.path, dest, problems,
                                              {s.name: s.header_row for s in file.sheets}))
         except OSError as exc:
             raise UserFacingError(_("The file {path} cannot be written: {reason}").format(
-                path=dest, reason=exc.strerror or exc)) from exc
+                path=dest, reason=os_reason(exc))) from exc
+        except Exception as exc:  # openpyxl's own errors share no base class; the preview has read the file
+            log.warning("no marked copy of %s: %s", file.path, exc, exc_info=True)
+            failed.append(_("{name}: no marked copy: the workbook could not be opened again to mark it (the "
+                            "library said “{reason}”); its problems are listed in the preview.").format(
+                name=file.name, reason=str(exc)[:200]))
+    if failed and failures is None:
+        raise UserFacingError(_("Not every marked copy could be written."), details=failed)
+    if failures is not None:
+        failures.extend(failed)
     return tuple(written)
 
 

@@ -25,7 +25,13 @@ from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
-from kehoach_desktop.services.edit_guards import MATERIAL_FIELDS, label_of, length_problems, refuse_if_changed
+from kehoach_desktop.services.edit_guards import (
+    MATERIAL_FIELDS,
+    control_problems,
+    label_of,
+    length_problems,
+    refuse_if_changed,
+)
 from kehoach_desktop.services.registers import (
     NARROW,
     PAGE_SIZE,
@@ -274,6 +280,9 @@ def _live(session: Session, material_id: str) -> Material:
     return material
 
 
+_TEXTS = ("content", "size", "ward", "address", "supplier", "notes")
+
+
 def _clean(values: MaterialInput) -> MaterialInput:
     """NFC text, and every rule a material must keep; raises with the reasons."""
     cleaned = replace(values, content=nfc(values.content), size=nfc(values.size), ward=nfc(values.ward),
@@ -296,6 +305,7 @@ def _clean(values: MaterialInput) -> MaterialInput:
     problems += material_date_problems(asdict(cleaned), cleaned.planned_removal_on)
     problems += length_problems(Material, {"size": cleaned.size, "ward": cleaned.ward, "supplier": cleaned.supplier},
                                 MATERIAL_FIELDS)
+    problems += control_problems({name: getattr(cleaned, name) for name in _TEXTS}, MATERIAL_FIELDS)
     if problems:
         raise ValidationError(problems[0], details=problems[1:])
     return cleaned

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from kehoach_desktop.domain.errors import UserFacingError, ValidationError
+from kehoach_desktop.domain.errors import UserFacingError, ValidationError, os_reason
 from kehoach_desktop.exchange.images import VIETNAM, prepare_photo
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
@@ -64,7 +64,7 @@ def read_photo_file(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise UserFacingError(_("The file {name} cannot be read: {reason}").format(
-            name=path.name, reason=exc.strerror or exc)) from exc
+            name=path.name, reason=os_reason(exc))) from exc
 
 
 def add_photo(*, uow_factory: UnitOfWorkFactory, owner_type: str, owner_id: str, data: bytes,

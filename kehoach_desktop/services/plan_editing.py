@@ -19,12 +19,12 @@ from kehoach_desktop.domain.enums import PlanStatus, PropagandaForm, SectionKind
 from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT, effective_task_status
 from kehoach_desktop.domain.text import nfc
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.backups import backup_after
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.documents import KIND_PLAN, IssueDetails, holder_of, record_issue
-from kehoach_desktop.services.edit_guards import label_of, length_problems, refuse_if_changed
+from kehoach_desktop.services.edit_guards import control_problems, label_of, length_problems, refuse_if_changed
 from kehoach_desktop.services.plan_dto import (
     EditorSection,
     EditorTask,
@@ -161,6 +161,12 @@ def _touch(record: Any) -> None:
 
 # ---- plan details ----------------------------------------------------------------------------
 
+def _refuse_control_characters(values: dict[str, str], labels: dict[str, str]) -> None:
+    problems = control_problems(values, labels)
+    if problems:
+        raise ValidationError(problems[0], details=problems[1:])
+
+
 _DETAIL_TEXTS = ("number", "symbol", "place", "summary", "superior_agency", "issuing_agency", "preamble",
                  "closing", "signer_authority", "signer_deputy", "signer_title", "signer_name")
 
@@ -183,6 +189,8 @@ def update_plan_details(*, uow_factory: UnitOfWorkFactory, plan_id: str, details
                           stored={k: getattr(plan, k) for k in values}, submitted=values, labels=PLAN_FIELDS)
         too_long = length_problems(Plan, {k: values[k] for k in _DETAIL_TEXTS if k not in ("summary", "preamble",
                                                                                             "closing")}, PLAN_FIELDS)
+        too_long += control_problems({k: values[k] for k in _DETAIL_TEXTS}, PLAN_FIELDS)
+        too_long += control_problems({k: "\n".join(values[k]) for k in ("legal_bases", "recipients")}, PLAN_FIELDS)
         if too_long:
             raise ValidationError(too_long[0], details=too_long[1:])
         if not values["summary"]:
@@ -230,6 +238,7 @@ def set_section_text(*, uow_factory: UnitOfWorkFactory, section_id: str, text: s
     with uow_factory() as uow:
         section, plan = _section(uow.session, section_id)
         value = nfc(text)
+        _refuse_control_characters({"text": value}, SECTION_FIELDS)
         _refuse_stale_section(section, expected_version, "text", value)
         if section.locked and value != section.text:
             raise ValidationError(_("“{section}” is the city's wording and is locked: it cannot be changed. "
@@ -252,6 +261,7 @@ def set_section_local_text(*, uow_factory: UnitOfWorkFactory, section_id: str, t
     with uow_factory() as uow:
         section, plan = _section(uow.session, section_id)
         value = nfc(text)
+        _refuse_control_characters({"local_text": value}, SECTION_FIELDS)
         _refuse_stale_section(section, expected_version, "local_text", value)
         if value == section.local_text:
             return Changes()
@@ -289,6 +299,9 @@ def validate_task(fields_: TaskInput, *, year: int) -> tuple[FieldProblem, ...]:
     # shown under the indicator row, where the unit is typed too
     problems += [FieldProblem("indicator_target", message)
                  for message in length_problems(Task, {"indicator_unit": nfc(fields_.indicator_unit)}, TASK_FIELDS)]
+    for name in ("content", "indicator_unit"):
+        problems += [FieldProblem("indicator_target" if name == "indicator_unit" else name, message)
+                     for message in control_problems({name: nfc(getattr(fields_, name))}, TASK_FIELDS)]
     if fields_.start_date and fields_.due_date and fields_.due_date < fields_.start_date:
         problems.append(FieldProblem("due_date", _("The due date is before the start date.")))
     for name, value in (("start_date", fields_.start_date), ("due_date", fields_.due_date)):
@@ -459,6 +472,8 @@ def issue_plan(*, uow_factory: UnitOfWorkFactory, plan_id: str, number: str, iss
         s = uow.session
         plan = _draft_plan(s, plan_id)
         number = nfc(number)
+        _refuse_control_characters({"number": number, "issued_by": nfc(issued_by), "reason": nfc(reason or "")},
+                                   {**PLAN_FIELDS, "issued_by": N_("Signer's name"), "reason": N_("Reason")})
         if not number:
             raise ValidationError(_("Give the plan its number before issuing it (for example 05)."))
         if issue_date.year not in (plan.year - 1, plan.year):
@@ -505,6 +520,7 @@ def _register_plan(session: Session, plan: Plan, number: str, issue_date: dt.dat
 def revise_plan(*, uow_factory: UnitOfWorkFactory, plan_id: str, reason: str) -> Changes:
     """Open revision N+1 of an issued plan as a draft; the reason is kept for its issue."""
     reason = nfc(reason)
+    _refuse_control_characters({"reason": reason}, {"reason": N_("Reason")})
     if not reason:
         raise ValidationError(_("Say why the plan is being revised; the reason is kept with the revision."))
     with uow_factory() as uow:

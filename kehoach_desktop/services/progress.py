@@ -19,7 +19,7 @@ from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
-from kehoach_desktop.services.edit_guards import PROGRESS_FIELDS, label_of, refuse_if_changed
+from kehoach_desktop.services.edit_guards import PROGRESS_FIELDS, control_problems, label_of, refuse_if_changed
 from kehoach_desktop.services.plan_dto import (
     ProgressBoard,
     ProgressFilter,
@@ -154,6 +154,7 @@ def validate_progress(update: ProgressUpdate) -> list[str]:
         problems.append(_("This amount is too large; check the number of zeros."))
     if update.status == TaskStatus.DONE.value and update.percent_done != 100:
         problems.append(_("A task marked done has all its work done (100 per cent)."))
+    problems += control_problems({"result_text": update.result_text}, PROGRESS_FIELDS)
     return problems
 
 

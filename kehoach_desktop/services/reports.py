@@ -20,8 +20,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kehoach_desktop.domain.enums import PlanStatus
-from kehoach_desktop.domain.errors import UserFacingError, ValidationError
+from kehoach_desktop.domain.enums import (
+    PlanStatus,
+)
+from kehoach_desktop.domain.errors import UserFacingError, ValidationError, os_reason
 from kehoach_desktop.domain.periods import parse_period
 from kehoach_desktop.domain.report_data import canonical_json
 from kehoach_desktop.domain.signer import same_organisation
@@ -441,7 +443,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise UserFacingError(_("The file {path} cannot be written: {reason}").format(
-            path=path, reason=exc.strerror or exc)) from exc
+            path=path, reason=os_reason(exc))) from exc
 
 
 def generate_report(*, uow_factory: UnitOfWorkFactory, kind: ReportKind, out: Path, today: dt.date,
@@ -471,7 +473,7 @@ def sign_pdf_file(*, uow_factory: UnitOfWorkFactory, source: Path, target: Path,
         data = source.read_bytes()
     except OSError as exc:
         raise UserFacingError(_("The file {path} cannot be read: {reason}").format(
-            path=source, reason=exc.strerror or exc)) from exc
+            path=source, reason=os_reason(exc))) from exc
     write_atomically(target, sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials,
                                             accept_signer_mismatch=accept_signer_mismatch))
     return target
@@ -487,7 +489,7 @@ def verify_pdf_file(*, path: Path, uow_factory: UnitOfWorkFactory | None = None,
         data = path.read_bytes()
     except OSError as exc:
         raise UserFacingError(_("The file {path} cannot be read: {reason}").format(
-            path=path, reason=exc.strerror or exc)) from exc
+            path=path, reason=os_reason(exc))) from exc
     roots = [pem.encode("ascii") for pem in list_trusted_roots(uow_factory=uow_factory)] if uow_factory else []
     for blob in extra_roots:
         _load_certificate(blob)  # a file that is not a certificate is refused, not ignored

@@ -15,7 +15,7 @@ from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
-from kehoach_desktop.services.edit_guards import length_problems
+from kehoach_desktop.services.edit_guards import control_problems, length_problems
 from kehoach_desktop.services.plan_dto import ResponsibleUnitInput, ResponsibleUnitRow
 from kehoach_desktop.services.plan_editing import Created
 from kehoach_desktop.services.unit_view import workspace_unit
@@ -57,6 +57,7 @@ def _check(session: Session, unit_code: str, data: ResponsibleUnitInput, *, excl
     if len(code) > 32:
         raise ValidationError(_("The code is too long: at most 32 characters."))
     too_long = length_problems(ResponsibleUnit, {"name": name}, {"name": N_("The unit's name")})
+    too_long += control_problems({"name": name, "code": code}, {"name": N_("The unit's name"), "code": N_("Code")})
     if too_long:
         raise ValidationError(too_long[0])
     if data.kind not in {k.value for k in ResponsibleUnitKind}:

@@ -17,7 +17,7 @@ from kehoach_desktop.services.workspace import (
     get_workspace_template,
     set_demo_today,
 )
-from kehoach_desktop.storage.engine import Location, Store, open_store
+from kehoach_desktop.storage.engine import Location, Store, open_store, open_store_readonly
 
 
 class WorkspaceSession:
@@ -93,8 +93,14 @@ def check_server_address(address: str) -> tuple[str, str | None]:
     return display_url(url), url.password or None
 
 
-def open_workspace(path: Location, *, password: str | None = None) -> WorkspaceSession:
-    """Open a workspace file, or a workspace on a PostgreSQL server (``path`` a ``postgresql+psycopg://`` URL)."""
+def open_workspace(path: Location, *, password: str | None = None, read_only: bool = False) -> WorkspaceSession:
+    """Open a workspace file, or a workspace on a PostgreSQL server (``path`` a ``postgresql+psycopg://`` URL).
+
+    ``read_only``: for commands that only read (``dump``, a dry run): nothing is written, in the file or
+    beside it; a read-only file, folder or medium, a backup, or a workspace open in another window, all read.
+    """
+    if read_only:
+        return WorkspaceSession(open_store_readonly(path, password=password))
     return WorkspaceSession(open_store(path, password=password))
 
 

@@ -27,7 +27,7 @@ from kehoach_desktop import __version__
 from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.domain.errors import TemplateError, UserFacingError, ValidationError
 from kehoach_desktop.domain.periods import period_label
-from kehoach_desktop.domain.template import Template, parse_template
+from kehoach_desktop.domain.template import MAX_TEMPLATE_BYTES, Template, parse_template
 from kehoach_desktop.exchange.keys import fingerprint
 from kehoach_desktop.exchange.package import (
     KIND_CITY_TEMPLATE,
@@ -36,9 +36,11 @@ from kehoach_desktop.exchange.package import (
     KINDS,
     Attachment,
     PackageError,
+    PackageHead,
     VerifiedPackage,
     is_period,
     read_package,
+    read_package_head,
     timestamp,
     write_package,
 )
@@ -142,8 +144,8 @@ def _setting_int(session: Session, key: str) -> int:
     return int(row.value) if row is not None else 0
 
 
-def _refuse(package: VerifiedPackage | Path, message: str, details: list[str] | None = None) -> PackageError:
-    path = package.path if isinstance(package, VerifiedPackage) else package
+def _refuse(package: PackageHead | Path, message: str, details: list[str] | None = None) -> PackageError:
+    path = package.path if isinstance(package, PackageHead) else package
     return PackageError(_("{name}: {problem} Nothing was imported.").format(name=path.name, problem=message),
                         details=details)
 
@@ -229,6 +231,11 @@ def export_sync_package(*, uow_factory: UnitOfWorkFactory, out: Path, period: st
                                                          periods=", ".join(p for p, _deadline in periods)))
         sequence = (s.scalar(select(func.max(SentPackage.sequence))) or 0) + 1
         data, photos, audit_through = _gather_report(s, info.unit_code)
+        # the city's own checks, here first: a record it would refuse is named to the officer who can correct it
+        validate_district_report({f"data/{kind}.json": rows for kind, rows in data.items()}, info.unit_code,
+                                 lambda message, details: ValidationError(
+                                     _("The package was not written: the city would refuse some records. Correct "
+                                       "them in the application and export again."), details=details))
         # The period's progress data, the very JSON its report prints (and hashes in its QR code).
         data["report"] = read_progress_data(s, unit_code=info.unit_code, unit_name=info.unit_full_name,
                                             period=chosen, today=today).to_json()
@@ -267,7 +274,7 @@ def _active_key(session: Session, unit_code: str) -> TrustedKey | None:
                            .order_by(TrustedKey.confirmed_at.desc())).first()
 
 
-def _key_state(session: Session, package: VerifiedPackage) -> tuple[str, str]:
+def _key_state(session: Session, package: PackageHead) -> tuple[str, str]:
     key = _active_key(session, package.unit_code)
     if key is None and _workspace(session).mode == WorkspaceMode.DISTRICT.value:
         # A unit trusts only the city's key: the city keeps it when its template names another agency
@@ -290,7 +297,7 @@ class UnknownKeyError(PackageError):
         self.unit_code = unit_code
 
 
-def _check_trust(session: Session, package: VerifiedPackage, *, trust_new_keys: bool,
+def _check_trust(session: Session, package: PackageHead, *, trust_new_keys: bool,
                  confirmed_fingerprints: Collection[str]) -> TrustedKey | None:
     """The key must be the one registered for the unit; a first key needs the user's confirmation.
 
@@ -317,7 +324,7 @@ def _check_trust(session: Session, package: VerifiedPackage, *, trust_new_keys: 
 
 def check_package(*, uow_factory: UnitOfWorkFactory, path: Path) -> PackageCheck:
     """Verify a package (nothing is written) and say whether its key is known, for the confirmation dialog."""
-    package = read_package(Path(path))
+    package = read_package_head(Path(path))  # the data is read once the key is confirmed, not before
     with uow_factory() as uow:
         state, registered = _key_state(uow.session, package)
     return PackageCheck(path=str(path), kind=package.kind, unit_code=package.unit_code,
@@ -331,7 +338,7 @@ def replace_trusted_key(*, uow_factory: UnitOfWorkFactory, path: Path, reason: s
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the reason why the unit's key is replaced; it is kept in the audit log."))
-    package = read_package(Path(path))
+    package = read_package_head(Path(path))
     with uow_factory() as uow:
         s = uow.session
         info = _workspace(s)
@@ -355,7 +362,7 @@ def replace_trusted_key(*, uow_factory: UnitOfWorkFactory, path: Path, reason: s
 
 
 # import ------------------------------------------------------------------------------------------
-def _already_imported(session: Session, package: VerifiedPackage) -> ReceivedPackage | None:
+def _already_imported(session: Session, package: PackageHead) -> ReceivedPackage | None:
     return session.scalar(select(ReceivedPackage).where(ReceivedPackage.sha256 == package.sha256))
 
 
@@ -508,8 +515,19 @@ def _import_receipt(session: Session, info: WorkspaceInfo, package: VerifiedPack
         changes=Changes(packages=True))
 
 
+def _check_template_size(package: PackageHead) -> None:
+    """A template package's template within :data:`MAX_TEMPLATE_BYTES`, from its signed manifest: before parsing."""
+    if package.kind != KIND_CITY_TEMPLATE:
+        return
+    size = next((f["size"] for f in package.manifest["files"] if f["path"] == "data/template.json"), 0)
+    if size > MAX_TEMPLATE_BYTES:
+        raise _refuse(package, _("the template it carries is larger than a template can be (at most {size} "
+                                 "MB).").format(size=MAX_TEMPLATE_BYTES >> 20))
+
+
 def template_in_package(package: VerifiedPackage) -> Template:
-    """The template a verified ``.khtemplate`` carries, validated like any template."""
+    """The template a verified ``.khtemplate`` carries, validated like any template (and bounded in size)."""
+    _check_template_size(package)
     try:
         return parse_template(package.data.get("data/template.json"), origin=package.file_name)
     except TemplateError as exc:
@@ -518,7 +536,7 @@ def template_in_package(package: VerifiedPackage) -> Template:
 
 def read_template_package(path: Path) -> tuple[VerifiedPackage, Template]:
     """Verify a ``.khtemplate`` (signature, hashes) and read its template; nothing is written."""
-    package = read_package(Path(path), kinds=(KIND_CITY_TEMPLATE,))
+    package = read_package(Path(path), kinds=(KIND_CITY_TEMPLATE,), check_key=_check_template_size)
     return package, template_in_package(package)
 
 
@@ -597,9 +615,20 @@ def import_package(*, uow_factory: UnitOfWorkFactory, path: Path, trust_new_keys
     :class:`PackageError` after it was recorded in the audit log.
     """
     path = Path(path)
-    package: VerifiedPackage | None = None
+    package: PackageHead | None = None
+
+    def check_key(head: PackageHead) -> None:
+        """Before any data file is parsed: a package signed by a key that is not the unit's costs its manifest only."""
+        nonlocal package
+        package = head
+        _check_template_size(head)
+        with uow_factory() as uow:
+            if _already_imported(uow.session, head) is None:
+                _check_trust(uow.session, head, trust_new_keys=trust_new_keys,
+                             confirmed_fingerprints=confirmed_fingerprints)
+
     try:
-        package = read_package(path, kinds=kinds)
+        package = read_package(path, kinds=kinds, check_key=check_key)
         for attempt in range(_ATTEMPTS):
             try:
                 return _apply(uow_factory, package, trust_new_keys=trust_new_keys,
@@ -609,7 +638,7 @@ def import_package(*, uow_factory: UnitOfWorkFactory, path: Path, trust_new_keys
                 # between our checks and our commit: once that is committed, a new attempt sees it
                 # ("already imported"), so try again before calling the package conflicting.
                 if attempt + 1 == _ATTEMPTS:
-                    raise _refuse(package, _("its records conflict with the data of this workspace.")) from exc
+                    raise _refuse(path, _("its records conflict with the data of this workspace.")) from exc
                 log.info("import of %s met a concurrent write; trying again", path)
         raise AssertionError("unreachable")
     except UserFacingError as error:
@@ -618,7 +647,7 @@ def import_package(*, uow_factory: UnitOfWorkFactory, path: Path, trust_new_keys
 
 
 def _record_refusal(uow_factory: UnitOfWorkFactory, path: Path, error: UserFacingError,
-                    package: VerifiedPackage | None) -> None:
+                    package: PackageHead | None) -> None:
     details: dict[str, Any] = {"file": path.name, "sha256": package.sha256 if package else _file_sha256(path),
                                "result": "refused", "reason": str(error)}
     if package is not None:

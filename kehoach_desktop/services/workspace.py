@@ -20,7 +20,7 @@ from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.dto import WorkspaceSummary
-from kehoach_desktop.services.edit_guards import length_problems
+from kehoach_desktop.services.edit_guards import control_problems, length_problems
 from kehoach_desktop.services.plans import create_plan_from_template
 from kehoach_desktop.services.templates import BUILTIN, IMPORTED, builtin_template, builtin_templates, store_template
 from kehoach_desktop.services.units import seed_responsible_units
@@ -118,8 +118,9 @@ def create_workspace(*, path: Location, setup: WorkspaceSetup, template: Templat
         agency = template.receiving_agency
         unit_code, unit_kind, unit_name = agency.code, "city", agency.name
     full_name = nfc(setup.unit_full_name) or default_full_name(template, setup)
-    too_long = length_problems(WorkspaceInfo, {"unit_full_name": full_name, "signer_name": nfc(setup.signer_name),
-                                               "signer_title": nfc(setup.signer_title)}, SETUP_FIELDS)
+    texts = {"unit_full_name": full_name, "signer_name": nfc(setup.signer_name),
+             "signer_title": nfc(setup.signer_title)}
+    too_long = length_problems(WorkspaceInfo, texts, SETUP_FIELDS) + control_problems(texts, SETUP_FIELDS)
     too_long += _officer_problems(nfc(setup.officer_name))
     if too_long:
         raise ValidationError(too_long[0], details=too_long[1:])
@@ -190,10 +191,11 @@ def update_workspace_settings(*, uow_factory: UnitOfWorkFactory, officer_name: s
 
 
 def _officer_problems(name: str) -> list[str]:
+    problems = control_problems({"officer": name}, {"officer": N_("The officer's name")})
     if len(name) <= OFFICER_NAME_MAX:
-        return []
+        return problems
     return [_("{field} is too long: at most {n} characters ({count} typed).").format(
-        field=_("The officer's name"), n=OFFICER_NAME_MAX, count=len(name))]
+        field=_("The officer's name"), n=OFFICER_NAME_MAX, count=len(name)), *problems]
 
 
 def _officer_of(session: Session) -> str:

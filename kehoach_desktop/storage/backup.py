@@ -23,7 +23,13 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from kehoach_desktop.domain.errors import DiskFullError, WorkspaceCorruptError, WorkspaceError, WorkspaceTooNewError
+from kehoach_desktop.domain.errors import (
+    DiskFullError,
+    WorkspaceCorruptError,
+    WorkspaceError,
+    WorkspaceTooNewError,
+    os_reason,
+)
 from kehoach_desktop.i18n import _
 from kehoach_desktop.storage.failures import user_error_for
 
@@ -107,7 +113,7 @@ def _failure(exc: BaseException, *, what: Path, folder: Path) -> WorkspaceError:
         return DiskFullError(
             _("The copy could not be written to {folder}: the disk is full. Free some space there or choose another "
               "folder; the workspace itself was not changed.").format(folder=folder))
-    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    reason = os_reason(exc)
     return WorkspaceError(_("A copy of {name} could not be written to {folder}: {reason}. The workspace itself was "
                             "not changed.").format(name=what.name, folder=folder, reason=reason))
 

@@ -23,9 +23,17 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from kehoach_desktop.domain.errors import WorkspaceCorruptError, WorkspaceError, WorkspaceTooNewError
+from kehoach_desktop.domain.errors import (
+    DiskFullError,
+    WorkspaceCorruptError,
+    WorkspaceError,
+    WorkspaceTooNewError,
+    os_reason,
+)
 from kehoach_desktop.i18n import _
-from kehoach_desktop.storage.lock import WorkspaceLock
+from kehoach_desktop.storage.failures import user_error_for
+from kehoach_desktop.storage.lock import ReadLock, WorkspaceLock
+from kehoach_desktop.storage.readonly import ReadOnlyFile, read_only_file
 from kehoach_desktop.storage.schema import SCHEMA_HEAD
 from kehoach_desktop.storage.server import (
     display_url,
@@ -37,6 +45,7 @@ from kehoach_desktop.storage.server import (
     server_revision,
     upgrade_server,
 )
+from kehoach_desktop.storage.text_guard import refuse_control_characters
 from kehoach_desktop.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -108,13 +117,16 @@ class Store:
 
     path: Path | None
     engine: Engine
-    lock: WorkspaceLock | None
+    lock: WorkspaceLock | ReadLock | None
     session_factory: sessionmaker[Session] = field(init=False)
     backups_made: list[Path] = field(default_factory=list)
     url: str | None = None
+    read_only: bool = False
+    reader: ReadOnlyFile | None = None  # what a read-only store reads through (a copy to remove, or nothing)
 
     def __post_init__(self) -> None:
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self.session_factory, "before_flush", refuse_control_characters)
 
     @property
     def location(self) -> str:
@@ -130,6 +142,9 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
         if self.lock is not None:
             self.lock.release()
             self.lock = None
@@ -160,7 +175,7 @@ def create_store(path: Location, *, password: str | None = None) -> Store:
     if path.exists():
         raise WorkspaceError(_("A file named {name} already exists in {folder}; choose another name.").format(
             name=path.name, folder=path.parent))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(path)
     _check_folder_writable(path.parent)
     lock = WorkspaceLock(path)
     lock.acquire()
@@ -242,11 +257,17 @@ def building_store(path: Location, *, password: str | None = None) -> Iterator[S
     if path.exists():
         raise WorkspaceError(_("A file named {name} already exists in {folder}; choose another name.").format(
             name=path.name, folder=path.parent))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(path)
     _check_folder_writable(path.parent)
     staging = staging_path_for(path)
     _remove_stale_staging(staging)
-    store = create_store(staging)
+    try:
+        store = create_store(staging)
+    except Exception as exc:
+        failure = None if isinstance(exc, WorkspaceError) else _creation_failure(path, exc)
+        if failure is not None:
+            raise failure from exc
+        raise
     try:
         yield store
         store.close()
@@ -261,10 +282,36 @@ def building_store(path: Location, *, password: str | None = None) -> Iterator[S
         from kehoach_desktop.storage.backup import fsync_dir
 
         fsync_dir(path.parent)
-    except BaseException:
+    except BaseException as exc:
         store.close()
         _remove_files(staging)
+        if isinstance(exc, Exception) and not isinstance(exc, WorkspaceError):
+            failure = _creation_failure(path, exc)
+            if failure is not None:
+                raise failure from exc
         raise
+
+
+def _make_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkspaceError(_("The folder {folder} cannot be made ({reason}). Choose a folder where you may save "
+                               "files.").format(folder=path.parent, reason=os_reason(exc))) from exc
+
+
+def _creation_failure(path: Path, error: Exception) -> WorkspaceError | None:
+    """A known failure while a workspace was being made (a full disk, a folder that became read-only) in words;
+    the half-made file is gone already."""
+    known = user_error_for(error, path)
+    if known is None:
+        return None
+    if isinstance(known, DiskFullError):
+        return DiskFullError(_("The workspace {name} could not be created: the disk that holds {folder} is full. "
+                               "Free some space there (or choose another folder) and try again; nothing was left "
+                               "behind.").format(name=path.name, folder=path.parent))
+    return WorkspaceError(_("The workspace {name} could not be created: {reason} Nothing was left behind.").format(
+        name=path.name, reason=known.message))
 
 
 def _looks_like_sqlite(path: Path) -> bool:
@@ -300,7 +347,7 @@ def open_store(path: Location, *, password: str | None = None) -> Store:
         is_sqlite = _looks_like_sqlite(path)
     except OSError as exc:
         raise WorkspaceError(_("The workspace {path} cannot be read: {reason}").format(
-            path=path, reason=exc.strerror or exc)) from exc
+            path=path, reason=os_reason(exc))) from exc
     if not is_sqlite:
         raise WorkspaceError(
             _("{name} is not a Kế hoạch Desktop workspace (it is not a database file). Nothing was "
@@ -327,12 +374,14 @@ def open_store(path: Location, *, password: str | None = None) -> Store:
     return store
 
 
-def _schema_revision(path: Path) -> str:
-    """Read the schema revision through a read-only connection, so a foreign file is never touched."""
+def _schema_revision(path: Path, *, in_use: bool = False) -> str:
+    """Read the schema revision without changing anything (``storage/readonly.py``): a foreign, damaged or newer
+    file is refused exactly as it was, with no ``-wal`` or ``-shm`` left beside it."""
     corrupt = _("The workspace {name} is damaged and cannot be opened. Restore it from a backup "
                 "(Sao lưu); the damaged file was left as it is.").format(name=path.name)
     try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        source = read_only_file(path, in_use=in_use)
+        connection = source.connect()
     except sqlite3.Error as exc:
         raise WorkspaceCorruptError(corrupt) from exc
     try:
@@ -353,9 +402,57 @@ def _schema_revision(path: Path) -> str:
         raise WorkspaceCorruptError(corrupt) from exc
     finally:
         connection.close()
+        source.close()
     if not row or not row[0]:
         raise WorkspaceCorruptError(corrupt)
     return str(row[0])
+
+
+def open_store_readonly(path: Location, *, password: str | None = None) -> Store:
+    """Open a workspace file (or a backup) for reading only: nothing is written, beside it or in it.
+
+    For the read-only commands (``dump``, ``excel import --dry-run``): a read-only file, a folder or
+    medium that cannot be written, another window having it open, a backup — all read as they are.
+    A workspace of an older version is not migrated (that writes): open it in the application first.
+    A server location is opened as usual (a server has no file to leave untouched).
+    """
+    if isinstance(path, str):
+        if is_server_location(path):
+            return _open_server_store(path, password)
+        path = Path(path)
+    path = path.resolve()
+    if not path.is_file():
+        raise WorkspaceError(_("The workspace {path} does not exist.").format(path=path))
+    try:
+        is_sqlite = _looks_like_sqlite(path)
+    except OSError as exc:
+        raise WorkspaceError(_("The workspace {path} cannot be read: {reason}").format(
+            path=path, reason=os_reason(exc))) from exc
+    if not is_sqlite:
+        raise WorkspaceError(
+            _("{name} is not a Kế hoạch Desktop workspace (it is not a database file). Nothing was "
+              "changed.").format(name=path.name))
+    lock = ReadLock(path)
+    in_use = lock.acquire()
+    try:
+        revision = _schema_revision(path, in_use=in_use)
+        if revision != SCHEMA_HEAD:
+            from kehoach_desktop.storage.migrate import known_revisions
+
+            if revision not in known_revisions():
+                raise WorkspaceTooNewError(
+                    _("The workspace {name} was saved by a newer version of Kế hoạch Desktop. Install the newer "
+                      "version to open it; nothing was changed.").format(name=path.name))
+            raise WorkspaceError(
+                _("The workspace {name} was saved by an earlier version of Kế hoạch Desktop. Open it once in the "
+                  "application (it is upgraded after a backup), then try again; nothing was changed.").format(
+                    name=path.name))
+        reader = read_only_file(path, in_use=in_use)
+    except BaseException:
+        lock.release()
+        raise
+    engine = create_engine("sqlite://", creator=reader.connect, future=True)
+    return Store(path, engine, lock, read_only=True, reader=reader)
 
 
 def _migrate(store: Store, revision: str) -> None:

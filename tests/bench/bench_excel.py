@@ -130,7 +130,8 @@ def main() -> None:
           f"ratio {export_s / floor_w:.2f} (target ≤ 1.5)")
     print(f"P3 import (all)    {import_s * 1000:8.0f} ms   floor (openpyxl read-only)  {floor_r * 1000:8.0f} ms   "
           f"ratio {import_s / floor_r:.2f} (target ≤ 2)")
-    print(f"   of which preview {preview_s * 1000:7.0f} ms (read with calamine, validate every cell, compare)")
+    print(f"   of which preview {preview_s * 1000:7.0f} ms "
+          "(read with the streaming parser, validate every cell, compare)")
     shutil.rmtree(folder, ignore_errors=True)
 
 

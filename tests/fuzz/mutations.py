@@ -7,6 +7,7 @@ Each mutator takes hypothesis' ``data`` object and the original bytes and return
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import warnings
@@ -221,3 +222,118 @@ def mutate(data: st.DataObject, original: bytes, families: tuple[str, ...]) -> b
         family = data.draw(st.sampled_from(families), label="family")
         result = FAMILIES[family](data, result)
     return result
+
+
+# --- structure-aware: what valid SpreadsheetML allows and a forger writes (issue 18) ---------------------
+
+_MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_STRICT_NS = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+_ESCAPES = [b"_x0000_", b"_x0007_", b"_x001B_", b"_x007F_", b"_x000D_", b"_x005F_x0000_", b"_xD800_", b"_x00"]
+_FORMULAS = [b"<f>1+1</f>", b"<f t=\"shared\" si=\"0\"/>", b"<x:f xmlns:x=\"%s\">SUM(A1)</x:f>" % _MAIN_NS,
+             b"<f xmlns=\"%s\">1</f>" % _STRICT_NS, b"<f/>"]
+
+
+def _sheet_entries(found: list[tuple[zipfile.ZipInfo, bytes]]) -> list[int]:
+    return [i for i, (info, _c) in enumerate(found) if info.filename.startswith("xl/worksheets/")]
+
+
+def _regex_positions(pattern: bytes, text: bytes, limit: int = 400) -> list[tuple[int, int]]:
+    return [m.span() for m in itertools.islice(re.finditer(pattern, text), limit)]
+
+
+def mutate_xlsx_structure(data: st.DataObject, original: bytes) -> bytes:
+    """One change a hand-made or forged .xlsx can carry while staying well-formed XML: the other namespace,
+    spaces around ``=`` and before ``>`` in closing tags, cells without ``r`` or with a lower-case one, a sheet
+    named twice, an ``_xHHHH_`` escape, a huge declared dimension, a far cell, a formula in another form."""
+    found = _entries(original)
+    if not found or not _sheet_entries(found):
+        return flip_bytes(data, original)
+    entries = [(info.filename, content) for info, content in found]
+    action = data.draw(st.sampled_from(
+        ["namespace", "spaced attributes", "spaced close", "drop r", "lowercase r", "sheet named twice", "escape",
+         "dimension", "far cell", "formula", "shared string out of range"]), label="structure action")
+    index = data.draw(st.sampled_from(_sheet_entries(found)), label="sheet")
+    name, xml = entries[index]
+    names = {n: i for i, (n, _c) in enumerate(entries)}
+    if action == "namespace":
+        target = data.draw(st.sampled_from([_STRICT_NS, b"urn:kehoach:not-spreadsheetml"]), label="namespace")
+        xml = xml.replace(_MAIN_NS, target)
+        if data.draw(st.booleans(), label="workbook too") and "xl/workbook.xml" in names:
+            at = names["xl/workbook.xml"]
+            entries[at] = (entries[at][0], entries[at][1].replace(_MAIN_NS, target))
+    elif action == "spaced attributes":
+        xml = xml.replace(b' r="', data.draw(st.sampled_from([b' r = "', b'  r=\t"', b' r=" ', b"\nr='"]),
+                                             label="spacing"))
+    elif action == "spaced close":
+        xml = xml.replace(b"</c>", b"</c >").replace(b"</row>", data.draw(
+            st.sampled_from([b"</row >", b"</row\n>", b"</row>"]), label="row close"))
+    elif action == "drop r":
+        spans = _regex_positions(rb' r="[A-Z]+\d+"', xml)
+        chosen = data.draw(st.sets(st.sampled_from(spans), max_size=60), label="cells") if spans else set()
+        for start, end in sorted(chosen, reverse=True):
+            xml = xml[:start] + xml[end:]
+        if data.draw(st.booleans(), label="rows too"):
+            xml = re.sub(rb'<row r="\d+"', b"<row", xml)
+    elif action == "lowercase r":
+        xml = re.sub(rb' r="([A-Z]+)(\d+)"', lambda m: b' r="' + m.group(1).lower() + m.group(2) + b'"', xml)
+    elif action == "sheet named twice" and "xl/workbook.xml" in names:
+        at = names["xl/workbook.xml"]
+        workbook = entries[at][1]
+        sheets = _regex_positions(rb"<sheet [^>]*/>", workbook)
+        if sheets:
+            start, end = data.draw(st.sampled_from(sheets), label="sheet entry")
+            other = data.draw(st.sampled_from(sheets), label="other entry")
+            duplicate = workbook[start:end]  # the same name again, for the same part or for another one
+            rel = re.search(rb'r:id="([^"]*)"', workbook[other[0]:other[1]])
+            if rel is not None and data.draw(st.booleans(), label="other part"):
+                duplicate = re.sub(rb'r:id="[^"]*"', b'r:id="' + rel.group(1) + b'"', duplicate)
+            entries[at] = (entries[at][0], workbook[:end] + duplicate + workbook[end:])
+    elif action == "escape":
+        texts = _regex_positions(rb"<t[^>]*>[^<]*</t>", xml)
+        if texts:
+            start, end = data.draw(st.sampled_from(texts), label="text")
+            cut = xml.index(b">", start) + 1
+            xml = xml[:cut] + data.draw(st.sampled_from(_ESCAPES), label="escape") + xml[cut:]
+    elif action == "dimension":
+        ref = data.draw(st.sampled_from([b"A1:XFD1048576", b"A1:ZZZ9999999", b"A1048576", b""]), label="ref")
+        xml = re.sub(rb"<dimension [^>]*/>", b"", xml)
+        xml = xml.replace(b"<sheetData", b'<dimension ref="' + ref + b'"/><sheetData', 1)
+    elif action == "far cell":
+        ref = data.draw(st.sampled_from([b"XFD1048576", b"ZZZ9999999", b"A1048577", b"AAAA1"]), label="far")
+        digits = re.search(rb"\d+", ref)
+        row = digits.group() if digits else b"1"
+        xml = xml.replace(b"</sheetData>", b'<row r="' + row + b'"><c r="' + ref +
+                          b'" t="inlineStr"><is><t>x</t></is></c></row></sheetData>', 1)
+    elif action == "formula":
+        values = _regex_positions(rb"<v>[^<]*</v>", xml) + _regex_positions(rb"<is>", xml)
+        if values:
+            start, _end = data.draw(st.sampled_from(values), label="value")
+            xml = xml[:start] + data.draw(st.sampled_from(_FORMULAS), label="formula") + xml[start:]
+    elif action == "shared string out of range":
+        cells = _regex_positions(rb'<c r="[A-Z]+\d+"[^>]*t="inlineStr"[^>]*><is><t[^>]*>[^<]*</t></is></c>', xml)
+        if cells:
+            start, end = data.draw(st.sampled_from(cells), label="cell")
+            ref = re.search(rb'r="([A-Z]+\d+)"', xml[start:end])
+            assert ref is not None
+            item = data.draw(st.sampled_from([b"99999999", b"-1", b"x", b""]), label="string index")
+            xml = xml[:start] + b'<c r="' + ref.group(1) + b'" t="s"><v>' + item + b"</v></c>" + xml[end:]
+    entries[index] = (name, xml)
+    return _zip(list(entries))
+
+
+def mutate_package_json_structure(data: st.DataObject, document: Any) -> Any:
+    """Valid JSON of another shape: an unknown key in a record, or a record list grown large (see the target's
+    ``forged-large``)."""
+    records = document if isinstance(document, list) else None
+    if records and all(isinstance(r, dict) for r in records[:3]):
+        record = records[data.draw(st.integers(0, len(records) - 1), label="record")]
+        record[data.draw(st.sampled_from(["colour", "__proto__", "id ", "ID", "extra"]), label="unknown key")] = \
+            data.draw(_JSON_VALUES, label="unknown value")
+        return document
+    if isinstance(document, dict):
+        document[data.draw(st.sampled_from(["colour", "__proto__", "extra"]), label="unknown key")] = \
+            data.draw(_JSON_VALUES, label="unknown value")
+    return document
+
+
+FAMILIES["xlsx-structure"] = mutate_xlsx_structure

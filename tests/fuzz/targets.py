@@ -127,7 +127,47 @@ class PackageImport(FuzzTarget):
         return [genuine, small, small]  # the small one twice: deep cases are the interesting ones
 
     def mutators(self) -> dict[str, Mutator]:
-        return super().mutators() | {"forged": self._forged, "forged-manifest": self._forged_manifest}
+        return super().mutators() | {"forged": self._forged, "forged-manifest": self._forged_manifest,
+                                     "forged-large": self._forged_large, "forged-unknown-key": self._forged_unknown}
+
+    def _forged_large(self, data: st.DataObject, original: bytes) -> bytes:
+        """A data file replaced by a large array of valid JSON (up to 2 MB), signed again: parsed within the budget."""
+        from tests.services.hostile_packages import MB, padded_json_array, with_data
+
+        source = self.folder / "forge-source.khsync"
+        source.write_bytes(original)
+        name = data.draw(st.sampled_from(["data/materials.json", "data/audit.json", "data/plans.json"]), label="file")
+        item = data.draw(st.sampled_from([b"{}", b"[]", b'"ab"', b"0", b"null", b'{"id":"x"}']), label="item")
+        size = data.draw(st.integers(1, 2 * MB), label="size")
+        try:
+            return with_data(source, self.folder / "large.khsync", self.private_key,
+                             {name: padded_json_array(size, item)}).read_bytes()
+        except _UNREADABLE:  # not a readable package any more: byte mutations only
+            return FAMILIES["flip"](data, original)
+
+    def _forged_unknown(self, data: st.DataObject, original: bytes) -> bytes:
+        """An unknown key in a record of a data file (or in a data document), signed again."""
+        from tests.fuzz.mutations import mutate_package_json_structure
+        from tests.services.package_tools import repack, unpack
+
+        source = self.folder / "forge-source.khsync"
+        source.write_bytes(original)
+        try:
+            _manifest, files = unpack(source)
+        except _UNREADABLE:
+            return FAMILIES["flip"](data, original)
+        names = sorted(name for name in files if name.startswith("data/"))
+        if not names:
+            return original
+        chosen = data.draw(st.sampled_from(names), label="data file")
+
+        def edit(documents: dict[str, Any]) -> None:
+            documents[chosen] = mutate_package_json_structure(data, documents[chosen])
+
+        try:
+            return repack(source, self.folder / "unknown.khsync", self.private_key, edit_data=edit).read_bytes()
+        except _UNREADABLE:
+            return FAMILIES["flip"](data, original)
 
     def _forged(self, data: st.DataObject, original: bytes) -> bytes:
         """Change the data and sign it again with the district's own key: only the content checks can refuse."""
@@ -266,7 +306,7 @@ class WorkspaceFile(FuzzTarget):
 class ExcelImport(FuzzTarget):
     """A demo district imports a mutated progress workbook it exported (trimmed to a few rows of each sheet)."""
 
-    families = ("flip", "truncate", "zip", "zip-xml")
+    families = ("flip", "truncate", "zip", "zip-xml", "xlsx-structure")
     suffix = ".xlsx"
 
     def make_seeds(self) -> list[Path]:

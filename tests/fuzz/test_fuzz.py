@@ -1,26 +1,24 @@
 """Hostile files, fuzzed: every mutated file ends in a clean result or a clear refusal that changed nothing.
 
-CI runs :data:`EXAMPLES` cases per target (about a minute in all); by hand,
-``HYPOTHESIS_PROFILE=long python -m pytest tests/fuzz`` (or ``python tests/fuzz/run_long.py``)
-runs many more. A case that fails is written to ``<tmp>/found/`` and named in the failure:
-copy it into ``tests/fuzz/regressions/<target>/`` so that it is replayed forever.
+CI runs :data:`EXAMPLES` cases per target, each target in a child process under a memory limit
+(``tests/fuzz/runner.py``, ``tests/limited.py``); by hand, ``HYPOTHESIS_PROFILE=long python -m pytest
+tests/fuzz`` (or ``python tests/fuzz/run_long.py``) runs many more. A case that fails is written to
+``<tmp>/found/`` and named in the failure: copy it into ``tests/fuzz/regressions/<target>/`` so that it is
+replayed forever.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kehoach_desktop.domain.errors import UserFacingError
 from tests.fuzz.mutations import FAMILIES, mutate
-from tests.fuzz.targets import FUZZ_TARGETS, FuzzTarget
+from tests.fuzz.targets import FUZZ_TARGETS
+from tests.limited import run_limited
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(0 if PROFILE == "long" else 300)]  # a long run takes hours
@@ -35,78 +33,46 @@ def examples_for(name: str) -> int:
     return count * LONG_FACTOR if PROFILE == "long" else count
 
 
-@pytest.fixture
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FuzzTarget]:
-    made = FUZZ_TARGETS[request.param](tmp_path)
-    yield made
-    made.close()
+FUZZ_MEMORY_MB = 1200  # a case needing more fails (a MemoryError is no refusal): the importers need far less
 
 
-def _clean(path: Path) -> None:
-    for side in ("", "-wal", "-shm", ".lock"):
-        Path(str(path) + side).unlink(missing_ok=True)
+def _describe_found(found: Path) -> str:
+    kept = sorted(found.glob("*")) if found.exists() else []
+    return "\n".join(f"failing input kept as {path}: copy it into {REGRESSIONS}/<target>/" for path in kept)
 
 
-def feed(target: FuzzTarget, path: Path, payload: bytes) -> str:
-    """One case: the outcome's name; any exception other than a UserFacingError escapes (a bug)."""
-    _clean(path)
-    path.write_bytes(payload)
-    try:
-        outcome = target.attempt(path)
-    except UserFacingError as error:
-        assert error.message.strip(), "a refusal without words"
-        target.check_unchanged()
-        return "refused: " + type(error).__name__
-    target.reset_after_success()
-    return outcome
-
-
-@pytest.mark.parametrize("target", sorted(FUZZ_TARGETS), indirect=True)
-def test_mutated_files_end_cleanly_or_in_a_clear_refusal(target: FuzzTarget, tmp_path: Path) -> None:
-    outcomes: Counter[str] = Counter()
+@pytest.mark.parametrize("name", sorted(FUZZ_TARGETS))
+def test_mutated_files_end_cleanly_or_in_a_clear_refusal(name: str, tmp_path: Path) -> None:
+    """Each target's cases run in a child under a memory limit (tests/fuzz/runner.py): a case that bloats, hangs
+    or aborts the process fails here instead of taking the machine or pytest with it."""
     found = tmp_path / "found"
-    case_path = tmp_path / f"case{target.suffix}"
-    mutators = target.mutators()
-    families = tuple(sorted(mutators))
-
-    @settings(max_examples=examples_for(target.name), deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
-    @given(data=st.data())
-    def case(data: st.DataObject) -> None:
-        payload = target.seeds[data.draw(st.integers(0, len(target.seeds) - 1), label="seed")]
-        for _ in range(data.draw(st.integers(1, 2), label="rounds")):
-            family = data.draw(st.sampled_from(families), label="family")
-            payload = mutators[family](data, payload)
-        try:
-            outcomes[feed(target, case_path, payload)] += 1
-        except Exception:
-            found.mkdir(exist_ok=True)
-            kept = found / f"{hashlib.sha256(payload).hexdigest()[:16]}{target.suffix}"
-            kept.write_bytes(payload)
-            print(f"failing input kept as {kept}")
-            raise
-
-    case()
-    total = sum(outcomes.values())
-    print(f"\n{target.name}: {total} cases: {dict(outcomes.most_common())}")
-    assert total >= examples_for(target.name) // 2  # hypothesis ran the cases asked for (less duplicates)
+    run = run_limited(["-m", "tests.fuzz.runner", "--target", name, "--examples", str(examples_for(name)),
+                       "--found", str(found)], memory_mb=FUZZ_MEMORY_MB,
+                      timeout=10 ** 6 if PROFILE == "long" else 280)
+    print(f"{name}: {run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ''} (peak {run.peak_mb:.0f} MB, "
+          f"{run.seconds:.0f} s)")
+    assert run.returncode == 0 and not run.timed_out, run.describe() + "\n" + _describe_found(found)
 
 
-def _regression_cases() -> list[tuple[str, Path]]:
-    cases = []
+def _regression_cases() -> dict[str, list[Path]]:
+    cases = {}
     for name in sorted(FUZZ_TARGETS):
         folder = REGRESSIONS / name.replace(" ", "-")
-        cases += [(name, path) for path in sorted(folder.glob("*")) if path.is_file() and path.name != "README.md"]
+        cases[name] = [path for path in sorted(folder.glob("*")) if path.is_file() and path.name != "README.md"]
     return cases
 
 
-@pytest.mark.parametrize(("name", "path"), _regression_cases(), ids=lambda v: getattr(v, "name", v))
-def test_inputs_that_once_failed_end_cleanly_or_in_a_clear_refusal(name: str, path: Path, tmp_path: Path) -> None:
-    target = FUZZ_TARGETS[name](tmp_path)
-    try:
-        feed(target, tmp_path / f"case{target.suffix}", path.read_bytes())
-    finally:
-        target.close()
+@pytest.mark.parametrize("name", sorted(FUZZ_TARGETS))
+def test_inputs_that_once_failed_end_cleanly_or_in_a_clear_refusal(name: str) -> None:
+    """Every kept input of a target, replayed in one child under the same memory limit."""
+    paths = _regression_cases()[name]
+    if not paths:
+        pytest.skip(f"no regression file kept for {name} yet")
+    run = run_limited(["-m", "tests.fuzz.runner", "--target", name, "--replay", *map(str, paths)],
+                      memory_mb=FUZZ_MEMORY_MB, timeout=280)
+    print(run.stdout)
+    assert run.returncode == 0 and not run.timed_out, run.describe()
+    assert len(run.stdout.strip().splitlines()) == len(paths)
 
 
 def test_mutate_changes_the_file() -> None:

@@ -46,3 +46,25 @@ def rows_by_id(path: Path, sheet_name: str) -> Iterator[tuple[int, str]]:
         if row[0]:
             yield index, row[0]
     workbook.close()
+
+
+def largest_workspace(path: Path) -> Path:
+    """A district workspace with 100,000 materials, the most one workbook holds (``MAX_DATA_ROWS``).
+
+    The demo of the largest real district (10,000 materials) with every material copied nine times under a new id:
+    building 100,000 through the services would take many minutes.
+    """
+    import sqlite3
+    import uuid
+
+    new_demo_workspace(path, scale=50).close()
+    with sqlite3.connect(path) as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(materials)")]
+        rows = connection.execute(f"SELECT {', '.join(columns)} FROM materials").fetchall()
+        at = columns.index("id")
+        copies = [tuple(str(uuid.uuid4()) if i == at else v for i, v in enumerate(row)) for row in rows
+                  for _ in range(9)]
+        connection.executemany(f"INSERT INTO materials ({', '.join(columns)}) VALUES "
+                               f"({', '.join('?' * len(columns))})", copies)
+    connection.close()
+    return path

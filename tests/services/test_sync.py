@@ -96,7 +96,10 @@ def test_a_newer_package_replaces_the_units_records_as_a_whole(tmp_path: Path, n
 
 
 # property test ----------------------------------------------------------------------------------
-_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30).map(
+# every character an officer can store: control characters but tab and newline are refused at every entry point
+# (issue 18), and a carriage return is stored as a newline
+_STORED_CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0b, 0x20), 0x7f])
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=_STORED_CONTROLS), max_size=30).map(
     lambda t: unicodedata.normalize("NFC", t))
 _STAMP = st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2030, 1, 1),
                       timezones=st.just(dt.UTC))

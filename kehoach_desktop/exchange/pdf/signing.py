@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.errors import UserFacingError, os_reason
 from kehoach_desktop.exchange.pdf.fonts import stamp_font_path
 from kehoach_desktop.exchange.pdf.model import ReportStamp
 from kehoach_desktop.formats import VIETNAM, vietnam_time
@@ -183,7 +183,7 @@ def sign_with_p12(data: bytes, *, p12: Path, password: str, check: CheckSigner |
         p12_bytes = p12.read_bytes()
     except OSError as exc:
         raise UserFacingError(_("The certificate file {path} cannot be read: {reason}").format(
-            path=p12, reason=exc.strerror or exc)) from exc
+            path=p12, reason=os_reason(exc))) from exc
     try:
         with _quiet_validation():
             signer = signers.SimpleSigner.load_pkcs12_data(p12_bytes, other_certs=None,

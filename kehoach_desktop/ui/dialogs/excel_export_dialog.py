@@ -82,7 +82,8 @@ def run_with_progress(parent: QWidget, runner: TaskRunner, message: str,
         else:
             raise error
 
-    runner.run(lambda: work(relay.advanced.emit, stop.is_set), on_done=finished, on_error=failed)
+    runner.run(lambda: work(relay.advanced.emit, lambda: stop.is_set() or runner.stop_requested()),
+               on_done=finished, on_error=failed)
 
 
 class ExcelExportDialog(QDialog):

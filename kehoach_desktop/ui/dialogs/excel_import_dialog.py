@@ -254,5 +254,5 @@ class ExcelImportDialog(QDialog):
         self.accept()
 
     def done(self, result: int) -> None:
-        self.runner.wait()
+        self.runner.cancel_and_wait()  # a read in progress stops at its next 64 KB; an apply finishes
         super().done(result)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.errors import UserFacingError, os_reason
 from kehoach_desktop.exchange.excel_view import ViewColumn, write_view
 from kehoach_desktop.formats import format_date
 from kehoach_desktop.i18n import _
@@ -513,7 +513,7 @@ class RegisterPage(QWidget):
             progress.close()
             if isinstance(error, OSError):
                 error = UserFacingError(_("The file {path} cannot be written: {reason}").format(
-                    path=path, reason=error.strerror or error))
+                    path=path, reason=os_reason(error)))
             if isinstance(error, UserFacingError):
                 show_user_error(self, error)
             else:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.errors import UserFacingError, os_reason
 from kehoach_desktop.domain.periods import period_label, periods_of_year
 from kehoach_desktop.formats import vietnam_time
 from kehoach_desktop.i18n import _, ngettext
@@ -519,7 +519,7 @@ class ReportsPage(QWidget):
                                                         certificate=path.read_bytes())
         except OSError as exc:
             show_user_error(self, UserFacingError(_("The file {path} cannot be read: {reason}").format(
-                path=path, reason=exc.strerror or exc)))
+                path=path, reason=os_reason(exc))))
             return
         except UserFacingError as error:
             show_user_error(self, error)
