@@ -8,18 +8,19 @@ and some refused (``excel import``, ``package import``; one line per file says w
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kehoach_desktop import __version__, i18n
 from kehoach_desktop.argparse_words import translate_argparse
 from kehoach_desktop.domain.errors import UserFacingError, os_reason
 from kehoach_desktop.domain.periods import period_label
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from kehoach_desktop.services.session import WorkspaceSession
@@ -192,6 +193,13 @@ def _add_package_commands(commands: argparse._SubParsersAction) -> None:  # type
                               help=_("also write the signed receipt that tells the unit"))
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("{text} is not a date written YYYY-MM-DD").format(text=text)) from None
+
+
 def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     report = commands.add_parser("report", help=_("the plan or a progress report as PDF, optionally signed"))
     kinds = report.add_subparsers(dest="kind", metavar="KIND", required=True)
@@ -217,6 +225,17 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
         if kind != "plan":
             chosen.add_argument("--data-out", type=Path, metavar="FILE.json",
                                 help=_("also write the report's figures as JSON"))
+    letters = kinds.add_parser("reminders", parents=[common], help=_(
+        "one reminder letter of the city to the units whose report for the period is missing or returned, "
+        "numbered in the register of issued documents"))
+    letters.add_argument("--unit", action="append", metavar="CODE",
+                         help=_("only this unit (repeatable); default: every unit late or returned"))
+    letters.add_argument("--number", type=int, metavar="N",
+                         help=_("the letter's number (default: the next free number of the year)"))
+    letters.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help=_("the letter's date (default: today)"))
+    listing = kinds.add_parser("register", help=_("the register of issued documents: number, date, kind, summary"))
+    _add_location(listing)
+    listing.add_argument("--year", type=int, metavar="YYYY", help=_("only the documents issued in this year"))
     lookup = kinds.add_parser("lookup", help=_("which received package a paper report's QR code matches (city)"))
     _add_location(lookup)
     lookup.add_argument("qr", metavar="QR_TEXT", help=_("the text of the QR code printed on the report"))
@@ -602,6 +621,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.kind == "lookup":
         return _cmd_lookup(args)
+    if args.kind == "register":
+        return _cmd_register(args)
     if args.sign_p12 and args.sign_pkcs11:
         raise UserFacingError(_("Sign with a certificate file or with a token, not both."))
     credentials: reports.Credentials | None = None
@@ -611,6 +632,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         credentials = reports.TokenCredentials(args.sign_pkcs11, args.slot or 0, _secret_from_env(args.pin_env, "PIN"),
                                                label=args.token or "")
     session = open_workspace(args.workspace)
+    if args.kind == "reminders":
+        return _cmd_report_reminders(args, session, credentials)
     if args.kind == "city":
         from kehoach_desktop.services.city_reports import generate_city_report
 
@@ -636,6 +659,43 @@ def _cmd_report(args: argparse.Namespace) -> int:
     print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
         path=done.path, pages=done.pages, period=period_label(done.period), sha256=done.stamp.sha256,
         signed=_(", signed") if done.signed else ""))
+    return EXIT_OK
+
+
+def _cmd_register(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services.documents import list_register
+    from kehoach_desktop.services.session import open_workspace
+
+    session = open_workspace(args.workspace)
+    try:
+        entries = list_register(uow_factory=session.uow_factory, year=args.year)
+    finally:
+        session.close()
+    kinds = {"plan": _("Plan"), "progress": _("Progress report"), "reminder": _("Reminder letter")}
+    for e in entries:
+        print("\t".join((e.number_symbol, e.issue_date.strftime("%d/%m/%Y"), kinds.get(e.kind, e.kind),
+                         period_label(e.period) if e.kind != "plan" else e.period, e.summary)))
+    if not entries:
+        print(_("No document has been issued yet."))
+    return EXIT_OK
+
+
+def _cmd_report_reminders(args: argparse.Namespace, session: Any, credentials: Any) -> int:
+    from kehoach_desktop.services.city_reports import issue_reminder
+
+    try:
+        if not args.period:
+            raise UserFacingError(_("Choose the period the letter reminds of (for example 2021-Q1)."))
+        letter = issue_reminder(uow_factory=session.uow_factory, period=args.period, out=args.out,
+                                today=session.today(), unit_codes=tuple(args.unit) if args.unit else None,
+                                number=args.number, date=args.date, credentials=credentials,
+                                accept_signer_mismatch=args.accept_signer_mismatch)
+    finally:
+        session.close()
+    print(ngettext("Wrote {path}: letter {number} to {n} unit{signed}.",
+                   "Wrote {path}: letter {number} to {n} units{signed}.", len(letter.units)).format(
+        path=letter.path, number=letter.number_symbol, n=len(letter.units),
+        signed=_(", signed") if letter.signed else ""))
     return EXIT_OK
 
 

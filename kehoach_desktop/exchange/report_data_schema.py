@@ -100,3 +100,31 @@ def validate_report_data(document: Any, *, unit_code: str, period: str,
             "plan": {"number": number, "status": status, "issue_date": issued.isoformat() if issued else None},
             "flows": flows, "stocks": stocks,
             "material_types": kept}
+
+
+DOCUMENT_FILE = "data/document.json"  # the period's report as issued: its number, symbol and date
+
+
+def validate_issued_document(document: Any, *, period: str,
+                             refuse: Callable[[str, list[str]], Exception]) -> dict[str, str]:
+    """``data/document.json``: the number and date the unit gave its report of ``period`` (checked, kept)."""
+    problems: list[str] = []
+    if not isinstance(document, dict):
+        raise refuse(_("{file} is not an issued report's number and date.").format(file=DOCUMENT_FILE),
+                     [DOCUMENT_FILE])
+    if document.get("period") != period:
+        problems.append(_("period is not the package's period {period}").format(period=period))
+    number, symbol = document.get("number"), document.get("symbol")
+    if not isinstance(number, str) or not number.isdigit() or len(number) > 8:
+        problems.append(_("number is not a document's number"))
+    if not isinstance(symbol, str) or not 0 < len(symbol) <= 64:
+        problems.append(_("symbol is not a document's symbol"))
+    try:
+        issued = dt.date.fromisoformat(str(document.get("issue_date")))
+    except ValueError:
+        issued = None
+    if issued is None or not dt.date(parse_period(period).year - 1, 1, 1) <= issued:
+        problems.append(_("issue_date is not a date"))
+    if problems:
+        raise refuse(_("{file} breaks the rules of the data.").format(file=DOCUMENT_FILE), problems)
+    return {"period": period, "number": str(number), "symbol": str(symbol), "issue_date": str(issued)}

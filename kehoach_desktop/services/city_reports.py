@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from kehoach_desktop.domain.enums import PropagandaForm
 from kehoach_desktop.domain.errors import ValidationError
-from kehoach_desktop.domain.periods import parse_period
+from kehoach_desktop.domain.periods import Period, parse_period
 from kehoach_desktop.domain.report_data import LATE, MISSING, REPORTED, CityData, canonical_json
 from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.domain.template import Template
@@ -27,7 +28,7 @@ from kehoach_desktop.exchange.pdf.city_pdf import (
     DeviationRow,
     ReminderDocument,
 )
-from kehoach_desktop.exchange.pdf.layout import dong, vnd
+from kehoach_desktop.exchange.pdf.layout import dong, short_date, vnd
 from kehoach_desktop.exchange.pdf.model import DocumentHeader, ReportStamp, SignerBlock
 from kehoach_desktop.i18n import _, in_vietnamese
 from kehoach_desktop.services import audit
@@ -39,6 +40,14 @@ from kehoach_desktop.services.city_board import (
 from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow
 from kehoach_desktop.services.city_period import read_city_data
 from kehoach_desktop.services.deviations import DEVIATION_LABELS_VI, MIN_UNITS, get_deviations
+from kehoach_desktop.services.documents import (
+    KIND_REMINDER,
+    IssueDetails,
+    check_number,
+    next_number,
+    number_text,
+    record_issue,
+)
 from kehoach_desktop.services.reports import Credentials, sign_pdf_bytes, write_atomically
 from kehoach_desktop.services.years import current_template
 from kehoach_desktop.storage.models import WorkspaceInfo
@@ -277,20 +286,31 @@ def export_city_workbook(*, uow_factory: UnitOfWorkFactory, period: str, out: Pa
     return Path(out)
 
 
-def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path, today: dt.date,
-                    combined: bool, options: CityDocumentOptions = CityDocumentOptions(),
-                    unit_codes: tuple[str, ...] | None = None) -> list[Path]:
-    """Reminder letters (công văn đôn đốc) to the units whose report for ``period`` is missing or returned."""
-    from kehoach_desktop.exchange.pdf.city_pdf import render_reminder
+def drafting_unit(symbol: str, agency_symbol: str) -> str:
+    """The drafting unit a document's symbol names after the agency's (``AGENCY-UNIT`` → ``UNIT``), or ""."""
+    parts = [p for p in symbol.split("-") if p]
+    while parts and (parts[0] == agency_symbol or parts[0] in _DOCUMENT_TYPES):
+        parts.pop(0)
+    return "-".join(parts)
 
-    span = parse_period(period)
-    board, c = _context(uow_factory, span.code, today)
-    units = [r for r in units_to_remind(board, span.code) if unit_codes is None or r.code in unit_codes]
-    if not units:
-        raise ValidationError(_("No unit is late or missing for {period}: there is nobody to remind.").format(
-            period=span.label))
-    deadline = next(p.deadline for p in board.periods if p.period == span.code)
-    deadline_text = f"{deadline.day:02d}/{deadline.month:02d}/{deadline.year}"
+
+_DOCUMENT_TYPES = ("BC", "KH", "TB", "QĐ", "TTr", "HD", "CV")
+
+
+@dataclass(frozen=True)
+class IssuedReminder:
+    path: Path
+    number_symbol: str
+    issue_date: dt.date
+    units: tuple[str, ...]  # the addressees' codes
+    signed: bool
+
+
+def _reminder_letter(c: dict[str, str], span: Period, rows: list[UnitBoardRow], *, deadline: dt.date,
+                     today: dt.date, number: str, symbol: str, date: dt.date | None,
+                     draft: bool) -> ReminderDocument:
+    """One letter to ``rows``: "đơn vị" to one unit, "các đơn vị" to several; "Lưu" names the symbol's drafting
+    unit."""
 
     def what(row: UnitBoardRow) -> str:
         cell = row.cell(span.code)
@@ -298,30 +318,111 @@ def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path
             return f"Báo cáo {span.vietnamese} đã được trả lại để hoàn thiện: {cell.reason}"
         return f"Báo cáo kết quả thực hiện kế hoạch tuyên truyền {span.vietnamese} (gói dữ liệu báo cáo)"
 
-    def letter(rows: list[UnitBoardRow]) -> ReminderDocument:
-        addressees = tuple(f"UBND {r.kind} {r.name}" for r in rows)
-        header = DocumentHeader(
-            superior_agency=c["issuer"], issuing_agency=c["agency"].upper(), number=options.number,
-            symbol=options.symbol or c["reminder_symbol"], place=c["place"], date=options.date or today,
-            doc_type="", summary=f"V/v đôn đốc gửi báo cáo kết quả công tác tuyên truyền {span.vietnamese}")
-        return ReminderDocument(
-            header=header, addressees=addressees,
-            body=(f"Theo kế hoạch, các đơn vị gửi báo cáo {span.vietnamese} về {c['agency']} trước ngày "
-                  f"{deadline_text}. Đến ngày {today.day:02d}/{today.month:02d}/{today.year}, {c['agency']} "
-                  f"chưa nhận được đầy đủ báo cáo của các đơn vị sau:",),
-            missing=tuple((r.display_name, what(r)) for r in rows),
-            closing=(f"{c['agency']} đề nghị các đơn vị khẩn trương hoàn thiện và gửi báo cáo theo quy định "
-                     "để tổng hợp, báo cáo Ủy ban nhân dân Thành phố./."),
-            signer=_signer(c, ("Như trên;", f"Lưu: VT, {c['symbol']}.")), period=span.code, unit_code=c["unit_code"])
+    addressees = tuple(f"UBND {r.kind} {r.name}" for r in rows)
+    one = len(rows) == 1
+    who = addressees[0] if one else "các đơn vị"
+    header = DocumentHeader(
+        superior_agency=c["issuer"], issuing_agency=c["agency"].upper(), number=number, symbol=symbol,
+        place=c["place"], date=date, doc_type="", draft=draft,
+        summary=f"V/v đôn đốc gửi báo cáo kết quả công tác tuyên truyền {span.vietnamese}")
+    drafting = drafting_unit(symbol, c["symbol"])
+    return ReminderDocument(
+        header=header, addressees=addressees,
+        body=(f"Theo kế hoạch, {'đơn vị' if one else 'các đơn vị'} gửi báo cáo {span.vietnamese} về {c['agency']} "
+              f"trước ngày {short_date(deadline)}. Đến ngày {short_date(today)}, {c['agency']} chưa nhận được "
+              + (f"báo cáo của {who}:" if one else "đầy đủ báo cáo của các đơn vị sau:"),),
+        missing=tuple((r.display_name, what(r)) for r in rows),
+        closing=(f"{c['agency']} đề nghị {who} khẩn trương hoàn thiện và gửi báo cáo theo quy định "
+                 "để tổng hợp, báo cáo Ủy ban nhân dân Thành phố./."),
+        signer=_signer(c, ("Như trên;", f"Lưu: VT, {drafting}." if drafting else "Lưu: VT.")),
+        period=span.code, unit_code=c["unit_code"])
 
+
+def _late_units(uow_factory: UnitOfWorkFactory, span: Period, today: dt.date,
+                unit_codes: tuple[str, ...] | None) -> tuple[list[UnitBoardRow], dt.date, dict[str, str]]:
+    board, c = _context(uow_factory, span.code, today)
+    late = units_to_remind(board, span.code)
+    if unit_codes is not None:
+        unknown = [code for code in unit_codes if code not in {r.code for r in late}]
+        if unknown:
+            raise ValidationError(_("Unit {units} is not late and has no returned report for {period}: it needs no "
+                                    "reminder.").format(units=", ".join(unknown), period=span.label))
+    units = [r for r in late if unit_codes is None or r.code in unit_codes]
+    if not units:
+        raise ValidationError(_("No unit is late or missing for {period}: there is nobody to remind.").format(
+            period=span.label))
+    deadline = next(p.deadline for p in board.periods if p.period == span.code)
+    return units, deadline, c
+
+
+def _issue_letter(uow_factory: UnitOfWorkFactory, c: dict[str, str], span: Period, rows: list[UnitBoardRow], *,
+                  deadline: dt.date, today: dt.date, date: dt.date, number: int | None,
+                  finish: Callable[[bytes], None]) -> str:
+    """Number the letter through the register (``number``, or the next free one), render it, keep it; ``finish``
+    (sign, write the file) runs before the register is committed, so a letter that fails takes no number."""
+    from kehoach_desktop.exchange.pdf.city_pdf import render_reminder
+
+    symbol = c["reminder_symbol"]
+    with uow_factory() as uow:
+        s = uow.session
+        chosen = number or next_number(s, unit_code=c["unit_code"], year=date.year, symbol=symbol)
+        letter = _reminder_letter(c, span, rows, deadline=deadline, today=today, number=number_text(chosen),
+                                  symbol=symbol, date=date, draft=False)
+        details = IssueDetails(number=chosen, issue_date=date, recipient="; ".join(letter.addressees),
+                               recipients=letter.signer.recipients, signer_title=letter.signer.title,
+                               signer_name=letter.signer.name)
+        check_number(s, unit_code=c["unit_code"], symbol=symbol, details=details)
+        pdf = render_reminder(letter).data
+        record_issue(s, unit_code=c["unit_code"], kind=KIND_REMINDER, period=span.code, symbol=symbol,
+                     summary=letter.header.summary, details=details, pdf=pdf)
+        finish(pdf)
+        uow.commit()
+    return f"{number_text(chosen)}/{symbol}"
+
+
+def issue_reminder(*, uow_factory: UnitOfWorkFactory, period: str, out: Path, today: dt.date,
+                   unit_codes: tuple[str, ...] | None = None, number: int | None = None,
+                   date: dt.date | None = None, credentials: Credentials | None = None,
+                   accept_signer_mismatch: bool = False) -> IssuedReminder:
+    """One reminder letter to the late units of ``period`` (or to ``unit_codes``), numbered through the register
+    (the next free number unless ``number``), signed if ``credentials``, written whole or not at all."""
+    span = parse_period(period)
+    rows, deadline, c = _late_units(uow_factory, span, today, unit_codes)
+    day = date or today
+
+    def sign_and_write(pdf: bytes) -> None:
+        if credentials is not None:
+            pdf = sign_pdf_bytes(uow_factory=uow_factory, data=pdf, credentials=credentials,
+                                 accept_signer_mismatch=accept_signer_mismatch)
+        write_atomically(Path(out), pdf)
+
+    number_symbol = _issue_letter(uow_factory, c, span, rows, deadline=deadline, today=today, date=day,
+                                  number=number, finish=sign_and_write)
+    _record(uow_factory, "reminder.write", Path(out), {"period": span.code, "units": [r.code for r in rows],
+                                                      "number": number_symbol})
+    return IssuedReminder(Path(out), number_symbol, day, tuple(r.code for r in rows), credentials is not None)
+
+
+def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path, today: dt.date,
+                    combined: bool, options: CityDocumentOptions = CityDocumentOptions(),
+                    unit_codes: tuple[str, ...] | None = None) -> list[Path]:
+    """Reminder letters (công văn đôn đốc) to the units whose report for ``period`` is missing or returned, each
+    numbered through the register: one letter to all, or one per unit."""
+    span = parse_period(period)
+    units, deadline, c = _late_units(uow_factory, span, today, unit_codes)
+    if options.symbol:
+        c = {**c, "reminder_symbol": options.symbol}
+    first = int(options.number) if options.number.isdigit() else None
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     groups = [units] if combined else [[r] for r in units]
     written = []
-    for group in groups:
+    for index, group in enumerate(groups):
         name = f"don-doc-{span.code}-{'tat-ca' if combined else group[0].code}.pdf"
         path = folder / name
-        write_atomically(path, render_reminder(letter(group)).data)
+        _issue_letter(uow_factory, c, span, group, deadline=deadline, today=today, date=options.date or today,
+                      number=first + index if first else None,
+                      finish=lambda pdf, path=path: write_atomically(path, pdf))  # type: ignore[misc]
         written.append(path)
     _record(uow_factory, "reminder.write", folder, {"period": span.code, "units": [r.code for r in units],
                                                     "files": [p.name for p in written]})

@@ -7,7 +7,9 @@ the interface language: it is the official document, not the interface.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -18,6 +20,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from kehoach_desktop.domain.enums import (
+    PlanStatus,
+)
 from kehoach_desktop.domain.errors import UserFacingError, ValidationError, os_reason
 from kehoach_desktop.domain.periods import parse_period
 from kehoach_desktop.domain.report_data import canonical_json
@@ -30,13 +35,27 @@ from kehoach_desktop.exchange.pdf.model import (
     PlanTaskRow,
     ProgressDocument,
     ReportStamp,
+    ReportText,
     SignerBlock,
 )
 from kehoach_desktop.exchange.pdf.signing import SignatureReport, SignerIdentity, VerificationReport
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.documents import (
+    KIND_PROGRESS,
+    IssueDetails,
+    RegisterEntry,
+    check_number,
+    issued_entry,
+    next_number,
+    number_text,
+    progress_row,
+    record_issue,
+    saved_text,
+)
 from kehoach_desktop.services.progress_data import read_progress_data
+from kehoach_desktop.services.report_text import prefill_report_text
 from kehoach_desktop.services.years import current_plan
 from kehoach_desktop.storage.models import (
     Plan,
@@ -142,6 +161,7 @@ def get_plan_document(*, uow_factory: UnitOfWorkFactory) -> PlanDocument:
                                     tasks=rows))
         header = _header(plan, doc_type=plan.title or "KẾ HOẠCH", summary=nfc(plan.summary), number=plan.number,
                          symbol=plan.symbol or "KH-UBND", date=plan.issue_date)
+        header = dataclasses.replace(header, draft=plan.status != PlanStatus.ISSUED.value)
         return PlanDocument(
             header=header, legal_bases=tuple(nfc(b) for b in plan.legal_bases or []), preamble=nfc(plan.preamble),
             sections=tuple(body), closing=nfc(plan.closing),
@@ -161,12 +181,20 @@ def _receiving_agency(session, info: WorkspaceInfo) -> str:  # type: ignore[no-u
     return str((record.content.get("receiving_agency") or {}).get("name", ""))
 
 
+PROGRESS_SYMBOL = "BC-UBND"
+
+
 def get_progress_document(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date,
-                          report_date: dt.date | None = None) -> ProgressDocument:
+                          report_date: dt.date | None = None, issue: IssueDetails | None = None,
+                          text: ReportText | None = None) -> ProgressDocument:
     """The progress report for ``period``, computed as of the period's last day (or the report's day, if the
-    period is not over yet): ``today`` is the workspace's day (the demo's own day in a demo)."""
+    period is not over yet): ``today`` is the workspace's day (the demo's own day in a demo).
+
+    Without ``issue`` it is the draft (marked "DỰ THẢO", no number); its text is ``text``, else the officer's
+    kept text, else the text the data suggests.
+    """
     span = parse_period(period)
-    day = report_date or today
+    day = issue.issue_date if issue is not None else (report_date or today)
     with uow_factory() as uow:
         s = uow.session
         info = s.scalars(select(WorkspaceInfo)).one()
@@ -175,6 +203,9 @@ def get_progress_document(*, uow_factory: UnitOfWorkFactory, period: str, today:
             raise ValidationError(_("The plan is for {year}; choose a period of that year.").format(year=plan.year))
         data = read_progress_data(s, unit_code=info.unit_code, unit_name=info.unit_full_name, period=span.code,
                                   today=day)
+        if text is None:
+            text = saved_text(s, unit_code=info.unit_code, period=span.code) or prefill_report_text(
+                s, unit_code=info.unit_code, data=data)
         issuer = _issuer_short(info)
         plan_ref = f"số {plan.number}/{plan.symbol}" if plan.number else ""
         plan_date = f" ngày {plan.issue_date.day:02d}/{plan.issue_date.month:02d}/{plan.issue_date.year}" \
@@ -182,18 +213,106 @@ def get_progress_document(*, uow_factory: UnitOfWorkFactory, period: str, today:
         summary = f"Kết quả thực hiện Kế hoạch {_lower_first(nfc(plan.summary))}"
         if span.kind != "year":
             summary += f" ({span.vietnamese})"
-        receiving = _receiving_agency(s, info)
-        recipients = ["Như trên;"] if receiving else []
-        recipients += [nfc(r) for r in plan.recipients or [] if nfc(r).rstrip(";.") != receiving]
-        header = _header(plan, doc_type="BÁO CÁO", summary=summary, number="", symbol="BC-UBND",
-                         date=day, recipient=receiving)
+        defaults = _default_issue(s, info, plan, day)
+        chosen = issue or defaults
+        header = _header(plan, doc_type="BÁO CÁO", summary=summary,
+                         number=number_text(issue.number) if issue is not None else "", symbol=PROGRESS_SYMBOL,
+                         date=day, recipient=chosen.recipient)
+        header = dataclasses.replace(header, draft=issue is None)
+        signer = dataclasses.replace(_signer(plan, chosen.recipients), title=chosen.signer_title or plan.signer_title,
+                                     name=chosen.signer_name or plan.signer_name)
         return ProgressDocument(
             header=header,
             introduction=(f"Thực hiện Kế hoạch {plan_ref}{plan_date} của {issuer} về "
                           f"{_lower_first(nfc(plan.summary))}, {issuer} báo cáo kết quả thực hiện "
                           f"{span.vietnamese} như sau:").replace("Kế hoạch  ", "Kế hoạch "),
             closing=f"Trên đây là báo cáo kết quả thực hiện Kế hoạch {span.vietnamese} của {issuer}./.",
-            signer=_signer(plan, tuple(recipients)), data=data)
+            signer=signer, data=data, text=text)
+
+
+def _default_issue(session, info: WorkspaceInfo, plan: Plan, day: dt.date) -> IssueDetails:  # type: ignore[no-untyped-def]
+    receiving = _receiving_agency(session, info)
+    recipients = ["Như trên;"] if receiving else []
+    recipients += [nfc(r) for r in plan.recipients or [] if nfc(r).rstrip(";.") != receiving]
+    return IssueDetails(number=next_number(session, unit_code=info.unit_code, year=day.year, symbol=PROGRESS_SYMBOL),
+                        issue_date=day, recipient=receiving, recipients=tuple(recipients),
+                        signer_title=plan.signer_title, signer_name=plan.signer_name)
+
+
+@dataclass(frozen=True)
+class ProgressIssueState:
+    """What the reports page shows of a period's report: issued (and how), or the draft's suggested details."""
+
+    period: str
+    issued: RegisterEntry | None
+    suggested: IssueDetails
+    symbol: str
+    text: ReportText
+
+
+def get_progress_issue_state(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date,
+                             with_text: bool = True) -> ProgressIssueState:
+    """Whether the period's report is issued, the details its issue would take, and (``with_text``) its text:
+    the kept one, else the one the data suggests (which reads the period's figures)."""
+    span = parse_period(period)
+    with uow_factory() as uow:
+        s = uow.session
+        info = s.scalars(select(WorkspaceInfo)).one()
+        plan = _current_plan(s, info.unit_code)
+        row = progress_row(s, unit_code=info.unit_code, period=span.code)
+        issued = issued_entry(row)
+        if issued is not None:
+            return ProgressIssueState(span.code, issued, IssueDetails(
+                issued.number, issued.issue_date, issued.recipient, issued.recipients, issued.signer_title,
+                issued.signer_name), issued.symbol, ReportText.from_json(row.text if row is not None else {}))
+        day = min(today, span.end + dt.timedelta(days=31)) if today > span.end else today
+        suggested = _default_issue(s, info, plan, max(day, span.start))
+        text = saved_text(s, unit_code=info.unit_code, period=span.code)
+        if text is None and not with_text:
+            text = ReportText()
+        elif text is None:
+            data = read_progress_data(s, unit_code=info.unit_code, unit_name=info.unit_full_name, period=span.code,
+                                      today=suggested.issue_date)
+            text = prefill_report_text(s, unit_code=info.unit_code, data=data)
+        return ProgressIssueState(span.code, None, suggested, PROGRESS_SYMBOL, text)
+
+
+def issue_progress_report(*, uow_factory: UnitOfWorkFactory, period: str, details: IssueDetails,
+                          today: dt.date) -> RegisterEntry:
+    """Give the period's report its number, date, addressees and signer; the PDF as issued is kept."""
+    from kehoach_desktop.exchange.pdf.progress_pdf import render_progress
+
+    span = parse_period(period)
+    if details.issue_date < span.start:
+        raise ValidationError(_("The report of {period} cannot be dated before the period begins ({start}).").format(
+            period=span.label, start=span.start.strftime("%d/%m/%Y")))
+    with uow_factory() as uow:
+        s = uow.session
+        info = s.scalars(select(WorkspaceInfo)).one()
+        row = progress_row(s, unit_code=info.unit_code, period=span.code)
+        if row is not None and row.number is not None:
+            raise ValidationError(_("The report for this period was already issued as {number}.").format(
+                number=f"{number_text(row.number)}/{row.symbol}"))
+        check_number(s, unit_code=info.unit_code, symbol=PROGRESS_SYMBOL, details=details, mine=row)
+    document = get_progress_document(uow_factory=uow_factory, period=span.code, today=today, issue=details)
+    rendered = render_progress(document)
+    with uow_factory() as uow:
+        s = uow.session
+        info = s.scalars(select(WorkspaceInfo)).one()
+        row = progress_row(s, unit_code=info.unit_code, period=span.code)
+        row = record_issue(s, unit_code=info.unit_code, kind=KIND_PROGRESS, period=span.code,
+                           symbol=PROGRESS_SYMBOL, summary=document.header.summary, details=details,
+                           pdf=rendered.data, data_json=canonical_json(document.data.to_json()),
+                           text=document.text, row=row)
+        entry = _entry_of(row)
+        uow.commit()
+    return entry
+
+
+def _entry_of(row) -> RegisterEntry:  # type: ignore[no-untyped-def]
+    entry = issued_entry(row)
+    assert entry is not None
+    return entry
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,10 +367,26 @@ def render_report(*, uow_factory: UnitOfWorkFactory, kind: ReportKind, period: s
     if kind == PROGRESS:
         if not period:
             raise ValidationError(_("Choose the period of the progress report (for example 2021-Q1)."))
+        issued = _issued_pdf(uow_factory, period)
+        if issued is not None:
+            return issued
         document = get_progress_document(uow_factory=uow_factory, period=period, today=today)
         rendered = render_progress(document)
         return RenderedReport(rendered.data, rendered.stamp, canonical_json(document.data.to_json()))
     raise ValidationError(_("Unknown report “{kind}”: choose plan or progress.").format(kind=kind))
+
+
+def _issued_pdf(uow_factory: UnitOfWorkFactory, period: str) -> RenderedReport | None:
+    """The period's report as it was issued (the same bytes every time), or None while it is a draft."""
+    code = parse_period(period).code
+    with uow_factory() as uow:
+        info = uow.session.scalars(select(WorkspaceInfo)).one()
+        row = progress_row(uow.session, unit_code=info.unit_code, period=code)
+        if row is None or row.number is None or row.pdf is None or row.data_json is None:
+            return None
+        stamp = ReportStamp(f"{number_text(row.number)}/{row.symbol}", info.unit_code, code,
+                            hashlib.sha256(row.data_json).hexdigest())
+        return RenderedReport(bytes(row.pdf), stamp, bytes(row.data_json))
 
 
 class SignerMismatchError(UserFacingError):

@@ -96,7 +96,8 @@ def test_argparse_speaks_the_interface_language(tmp_path: Path) -> None:
     assert [word for word in ("usage:", "options:", "positional arguments", "show this help") if word in helped] == []
     assert "hiện số phiên bản của chương trình rồi thoát" in kehoach("--help").stdout
     invalid = kehoach("report", "nothing", "--out", tmp_path / "x.pdf")
-    assert "lựa chọn không hợp lệ: 'nothing' (chọn một trong 'plan', 'progress', 'city', 'lookup')" in invalid.stderr
+    assert ("lựa chọn không hợp lệ: 'nothing' (chọn một trong 'plan', 'progress', 'city', 'reminders', "
+            "'register', 'lookup')") in invalid.stderr
     english = kehoach("--lang", "en", "report")
     assert english.stderr.startswith("usage: kehoach report")
     assert english.stderr.splitlines()[-1] == "kehoach report: error: the following arguments are required: KIND"

@@ -22,6 +22,7 @@ from kehoach_desktop.exchange.pdf.layout import (
     LANDSCAPE,
     LANDSCAPE_MARGINS,
     TEXT_WIDTH,
+    AppendixStart,
     CellParagraph,
     ChunkedTable,
     SignatureSlot,
@@ -228,17 +229,18 @@ def render_city_report(document: CityReportDocument) -> RenderedPdf:
     reported = sum(1 for u in data.units if u.status != MISSING)
     rows.append(_unit_cells("", f"Tổng cộng ({vnd(reported)} đơn vị đã báo cáo)", "", "", data.totals_flows,
                             data.totals_stocks, Styles.cell_head))
+    attached = Paragraph(esc(attached_to(d.header)), Styles.appendix_note)
     appendix: list[Flowable] = [
         Paragraph("PHỤ LỤC I", Styles.doc_type),
-        Paragraph(esc(f"Kết quả thực hiện của các đơn vị {d.period_label}"), Styles.summary),
+        Paragraph(esc(f"Kết quả thực hiện của các đơn vị {d.period_label}"), Styles.summary), attached,
         Paragraph(esc(f"Trong kỳ: từ ngày {short_date(data.start)} đến ngày {short_date(data.as_of)}; lũy kế: đến "
                       f"hết ngày {short_date(data.as_of)}, theo báo cáo của từng đơn vị. Đơn vị chưa nộp báo cáo: "
                       "không có số liệu, không tính vào tổng cộng."), Styles.table_note), Spacer(1, 4),
         ChunkedTable(_heads(*APPENDIX_HEADS), rows, [w * mm for w in APPENDIX_WIDTHS_MM],
                      [("ALIGN", (4, 1), (-1, -1), "RIGHT"), ("ALIGN", (0, 1), (0, -1), "CENTER")], tail=1)]
-    appendix += [PageBreak(), Paragraph("PHỤ LỤC II", Styles.doc_type),
+    appendix += [PageBreak(), AppendixStart(), Paragraph("PHỤ LỤC II", Styles.doc_type),
                  Paragraph(esc("Những điểm kế hoạch của các đơn vị khác với mẫu kế hoạch của Thành phố"),
-                           Styles.summary), Spacer(1, 6)]
+                           Styles.summary), attached, Spacer(1, 6)]
     if d.deviation_note:
         appendix.append(Paragraph(esc(d.deviation_note), Styles.table_note))
     if d.deviations:
@@ -270,6 +272,15 @@ def letter_header(header: DocumentHeader) -> list[Flowable]:
                                      ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
         parts.append(summary)
     return parts
+
+
+def attached_to(header: DocumentHeader) -> str:
+    """``(Kèm theo Báo cáo số 12/BC-… ngày 05/10/2021)``: the line under an appendix's title; before the
+    report has its number, "…" holds its place."""
+    number = header.number_symbol if header.number else f"…/{header.symbol}"
+    day = f" ngày {short_date(header.date)}" if header.date else ""
+    kind = header.doc_type[:1].upper() + header.doc_type[1:].lower()
+    return f"(Kèm theo {kind} số {number}{day})"
 
 
 def addressee_block(addressees: tuple[str, ...]) -> list[Flowable]:

@@ -107,6 +107,7 @@ class Styles:
     appendix_title = _style("appendix_title", 14, SERIF_BOLD)
     appendix_note = _style("appendix_note", 13, SERIF_ITALIC, spaceAfter=10)
     small_right = _style("small_right", 8, SERIF, 2)
+    draft_mark = _style("draft_mark", 13, SERIF_BOLD, TA_CENTER)
 
 
 class CentredRule(Flowable):
@@ -166,7 +167,21 @@ def header_block(header: DocumentHeader) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("TOPPADDING", (0, 1), (-1, 1), 4),
     ]))
-    return [table]
+    return [*draft_mark(header), table]
+
+
+DRAFT_MARK = "DỰ THẢO"
+
+
+def draft_mark(header: DocumentHeader) -> list[Flowable]:
+    """The boxed "DỰ THẢO" above the header of a document not yet issued."""
+    if not header.draft:
+        return []
+    box = Table([[Paragraph(DRAFT_MARK, Styles.draft_mark)]], colWidths=[32 * mm], hAlign="LEFT")
+    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, "black"), ("FONT", (0, 0), (-1, -1), SERIF_BOLD, 13),
+                             ("TOPPADDING", (0, 0), (-1, -1), 2),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    return [box, Spacer(1, 3 * mm)]
 
 
 def title_block(header: DocumentHeader) -> list[Flowable]:
@@ -524,9 +539,10 @@ class PageNumbering:
         return factory
 
     def draw(self, canvas: Canvas, doc: Any) -> None:
+        """At the end of each page (after an :class:`AppendixStart` on it has marked where an appendix begins)."""
         page = canvas.getPageNumber()
-        shown = page if not self.appendix_first_page or page < self.appendix_first_page \
-            else page - self.appendix_first_page + 1
+        first = getattr(canvas, APPENDIX_MARK, 0) or self.appendix_first_page
+        shown = page if not first or page < first else page - first + 1
         if shown <= 1:
             return
         width, height = canvas._pagesize
@@ -536,7 +552,16 @@ class PageNumbering:
         canvas.drawCentredString(width / 2, height - top_margin / 2 - 4, str(shown))
         canvas.restoreState()
 
-    def mark_appendix(self, canvas: Canvas, doc: Any) -> None:
-        if not self.appendix_first_page:
-            self.appendix_first_page = canvas.getPageNumber()
-        self.draw(canvas, doc)
+
+
+APPENDIX_MARK = "_kehoach_appendix_first_page"
+
+
+class AppendixStart(Flowable):
+    """Put at the top of each appendix: its pages are numbered on their own from here."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        setattr(self.canv, APPENDIX_MARK, self.canv.getPageNumber())

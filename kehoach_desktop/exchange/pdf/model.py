@@ -28,6 +28,7 @@ class DocumentHeader:
     doc_type: str  # "KẾ HOẠCH"
     summary: str  # trích yếu
     recipient: str = ""  # "Kính gửi: …" on reports sent upward
+    draft: bool = False  # not issued yet: printed with the "DỰ THẢO" mark
 
     @property
     def number_symbol(self) -> str:
@@ -77,6 +78,30 @@ class PlanDocument:
     issuer_short: str  # "UBND quận Đống Đa", as the appendix names the issuer
 
 
+TEXT_PARTS = ("results", "shortcomings", "causes", "directions", "proposals")
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """The officer's words of a progress report: pre-filled from the data, edited before issuing, kept with it.
+
+    Each part is a tuple of paragraphs; a paragraph starting with "- " is an item of a list.
+    """
+
+    results: tuple[str, ...] = ()  # results by theme: the figures and the tasks' written results
+    shortcomings: tuple[str, ...] = ()  # tồn tại, hạn chế
+    causes: tuple[str, ...] = ()  # nguyên nhân
+    directions: tuple[str, ...] = ()  # phương hướng, nhiệm vụ kỳ tới
+    proposals: tuple[str, ...] = ()  # đề xuất, kiến nghị
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {part: list(getattr(self, part)) for part in TEXT_PARTS}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReportText:
+        return cls(**{part: tuple(str(p) for p in data.get(part) or ()) for part in TEXT_PARTS})
+
+
 @dataclass(frozen=True)
 class ProgressDocument:
     """The progress report: the document's words around the figures of ``data`` (the one model of them)."""
@@ -86,6 +111,7 @@ class ProgressDocument:
     closing: str
     signer: SignerBlock
     data: ProgressData
+    text: ReportText = ReportText()
 
     @property
     def unit_code(self) -> str:

@@ -94,6 +94,7 @@ def _tasks(doc: ProgressDocument, label: str) -> list[Flowable]:
               f"({percent(s.tasks_done, s.tasks_total)}), đang thực hiện {vnd(s.tasks_in_progress)}, chưa triển "
               f"khai {vnd(s.tasks_not_started)}, quá hạn {vnd(s.tasks_overdue)}, hủy {vnd(s.tasks_cancelled)}; "
               f"tiến độ bình quân {average(s)} (không tính các nhiệm vụ đã hủy)."),
+        *[_body(text) for text in doc.text.results],
     ]
     rows = [[_p(t.theme), vnd(t.stocks.tasks_total), vnd(t.completed), vnd(t.stocks.tasks_done),
              vnd(t.stocks.tasks_in_progress), vnd(t.stocks.tasks_not_started), vnd(t.stocks.tasks_overdue),
@@ -119,14 +120,14 @@ def _tasks(doc: ProgressDocument, label: str) -> list[Flowable]:
     heading_2 = _heading("2. Danh sách nhiệm vụ triển khai trong kỳ", 1)
     if d.tasks:
         rows = [[vnd(i), _p(t.content), _p(t.lead_unit), short_date(t.due_date), _p(TASK_STATUS_VI[t.status]),
-                 "-" if t.percent_done is None else f"{t.percent_done}%", _p(indicator(t))]
+                 "-" if t.percent_done is None else f"{t.percent_done}%"]
                 for i, t in enumerate(d.tasks, start=1)]
-        parts += with_table(
+        parts += with_table(  # the indicators are in table 3 only: printed once
             [heading_2, _note(f"Trạng thái và tiến độ đến hết ngày {short_date(d.as_of)}; “-”: chưa cập nhật "
                               "đến ngày đó.")],
             ChunkedTable(_heads("TT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành", "Trạng thái",
-                                "Tiến độ", "Chỉ tiêu đạt/kế hoạch"),
-                         rows, _widths(0.06, 0.34, 0.17, 0.11, 0.11, 0.07, 0.14),
+                                "Tiến độ"),
+                         rows, _widths(0.06, 0.44, 0.21, 0.11, 0.11, 0.07),
                          [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (3, -1), "CENTER"),
                           ("ALIGN", (5, 1), (5, -1), "RIGHT")]))
     else:
@@ -241,7 +242,8 @@ def _budget(doc: ProgressDocument) -> list[Flowable]:
 def _overdue(doc: ProgressDocument) -> list[Flowable]:
     d = doc.data
     parts: list[Flowable] = []
-    lead: list[Flowable] = [_heading("V. TỒN TẠI, HẠN CHẾ"), _heading("1. Nhiệm vụ quá hạn", 1)]
+    lead: list[Flowable] = [_heading("V. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN"),
+                            *[_body(text) for text in doc.text.shortcomings], _heading("1. Nhiệm vụ quá hạn", 1)]
     if d.overdue_tasks:
         rows = [[vnd(i), _p(t.content), _p(t.lead_unit), short_date(t.due_date), vnd(t.days_late)]
                 for i, t in enumerate(d.overdue_tasks, start=1)]
@@ -263,7 +265,17 @@ def _overdue(doc: ProgressDocument) -> list[Flowable]:
     else:
         parts += [heading_2, _body("Không có sản phẩm tuyên truyền trực quan quá hạn tháo dỡ đến hết ngày "
                                    f"{short_date(d.as_of)}.")]
+    parts += [_heading("3. Nguyên nhân", 1), *_texts(doc.text.causes)]
     return parts
+
+
+def _texts(texts: tuple[str, ...]) -> list[Flowable]:
+    return [_body(text) for text in texts] or [_body("Không có.")]
+
+
+def _next_period(doc: ProgressDocument) -> list[Flowable]:
+    return [_heading("VI. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI"), *_texts(doc.text.directions),
+            _heading("VII. ĐỀ XUẤT, KIẾN NGHỊ"), *_texts(doc.text.proposals)]
 
 
 def period_label(data: ProgressData) -> str:
@@ -279,7 +291,7 @@ def render_progress(document: ProgressDocument) -> RenderedPdf:
     story: list[Flowable] = [*header_block(document.header), *title_block(document.header)]
     story += paragraphs(document.introduction)
     story += _tasks(document, label)
-    for part in (_materials, _events, _budget, _overdue):
+    for part in (_materials, _events, _budget, _overdue, _next_period):
         story += part(document)
     story.append(Spacer(1, 4 * mm))
     story += paragraphs(document.closing)

@@ -18,6 +18,7 @@ from kehoach_desktop.exchange.pdf.layout import (
     MARGIN_RIGHT,
     MARGIN_TOP,
     PORTRAIT,
+    AppendixStart,
     ChunkedTable,
     PageNumbering,
     SignatureSlot,
@@ -57,14 +58,14 @@ def build_pdf(document: Document, story: list[Flowable], appendix: list[Flowable
     wide = Frame(left, bottom, LANDSCAPE[0] - left - right, LANDSCAPE[1] - top - bottom, leftPadding=0,
                  rightPadding=0, topPadding=0, bottomPadding=0, id="landscape")
     doc.addPageTemplates([
-        PageTemplate("portrait", [portrait], onPage=numbering.draw, pagesize=PORTRAIT),
-        PageTemplate("landscape", [wide], onPage=numbering.mark_appendix, pagesize=LANDSCAPE),
+        PageTemplate("portrait", [portrait], onPageEnd=numbering.draw, pagesize=PORTRAIT),
+        PageTemplate("landscape", [wide], onPageEnd=numbering.draw, pagesize=LANDSCAPE),
     ])
     caption = " · ".join(part for part in (stamp.number_symbol, stamp.unit_code, stamp.period,
                                            f"SHA-256 {stamp.sha256[:16]}") if part)
     flowables = list(story)
     if appendix:
-        flowables += [NextPageTemplate("landscape"), PageBreak(), *appendix]
+        flowables += [NextPageTemplate("landscape"), PageBreak(), AppendixStart(), *appendix]
     qr = FootQrCode(stamp.payload(), caption)
     while flowables and isinstance(flowables[-1], Spacer):  # room before the QR code is its own
         flowables.pop()

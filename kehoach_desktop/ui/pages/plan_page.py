@@ -39,6 +39,7 @@ from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import plan_editing as edit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.documents import number_text, suggest_number
 from kehoach_desktop.services.plan_dto import EditorSection, EditorTask, PlanEditorState, TaskInput
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui import icons
@@ -773,7 +774,9 @@ class PlanPage(QWidget):
         today = self._session.today()
         default_date = state.details.issue_date or (today if today.year in (state.year - 1, state.year)
                                                     else dt.date(state.year, 1, 1))
-        dialog = IssueDialog(number=state.details.number, symbol=state.details.symbol, issue_date=default_date,
+        number = state.details.number or number_text(suggest_number(  # the register's next free number
+            uow_factory=self._uow, symbol=state.details.symbol or "KH-UBND", year=default_date.year))
+        dialog = IssueDialog(number=number, symbol=state.details.symbol, issue_date=default_date,
                              revision=state.revisions_issued + 1, reason=state.pending_reason, parent=self)
         uow, plan_id = self._uow, state.plan_id
 

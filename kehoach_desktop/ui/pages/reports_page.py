@@ -30,9 +30,11 @@ from kehoach_desktop.domain.errors import UserFacingError, os_reason
 from kehoach_desktop.domain.periods import period_label, periods_of_year
 from kehoach_desktop.formats import vietnam_time
 from kehoach_desktop.i18n import _, ngettext
-from kehoach_desktop.services import reports
+from kehoach_desktop.services import documents, reports
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.documents import RegisterEntry
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.dialogs.report_dialogs import IssueReportDialog, RegisterDialog, ReportTextDialog
 from kehoach_desktop.ui.dialogs.sign_dialog import SignDialog, TokenFinder
 from kehoach_desktop.ui.empty_state import EmptyState
 from kehoach_desktop.ui.errors import show_user_error
@@ -117,6 +119,18 @@ class ReportsPage(QWidget):
         choose.addWidget(self.period_label)
         choose.addWidget(self.period)
         choose.addWidget(self.generate_button)
+        self.text_button = QPushButton(_("Edit the text…"))
+        self.text_button.setObjectName("edit_report_text")
+        self.text_button.setToolTip(_("The report's sections in words: results, shortcomings and causes, "
+                                      "directions, proposals"))
+        self.issue_button = QPushButton(_("Issue…"))
+        self.issue_button.setObjectName("issue_report")
+        self.issue_button.setToolTip(_("Give the report its number and date in the register of issued documents"))
+        choose.addWidget(self.text_button)
+        choose.addWidget(self.issue_button)
+        self.issue_label = QLabel("")
+        self.issue_label.setObjectName("report_issue_state")
+        choose.addWidget(self.issue_label)
         choose.addStretch(1)
         layout.addLayout(choose)
 
@@ -138,6 +152,8 @@ class ReportsPage(QWidget):
         self.sign_button = QPushButton(_("Sign…"))
         self.verify_button = QPushButton(_("Verify a PDF…"))
         self.trust_button = QPushButton(_("Trust a root certificate…"))
+        self.register_button = QPushButton(_("Register of issued documents…"))
+        self.register_button.setObjectName("issued_register")
         for button, tip in ((self.previous_button, _("Previous page")), (self.next_button, _("Next page")),
                             (self.zoom_out_button, _("Zoom out")), (self.zoom_in_button, _("Zoom in"))):
             button.setMaximumWidth(40)
@@ -146,7 +162,7 @@ class ReportsPage(QWidget):
         tools = flow_row(self.previous_button, self.page_spin, self.page_count, self.next_button,
                          self.zoom_out_button, self.zoom, self.zoom_in_button,
                          right=(self.print_button, self.save_button, self.sign_button, self.verify_button,
-                                self.trust_button))
+                                self.trust_button, self.register_button))
         layout.addLayout(tools)
 
         self.status = QLabel("")
@@ -173,6 +189,11 @@ class ReportsPage(QWidget):
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.generate_button.clicked.connect(self._on_generate_clicked)
+        self.text_button.clicked.connect(lambda: self.open_text_dialog())
+        self.issue_button.clicked.connect(lambda: self.open_issue_dialog())
+        self.register_button.clicked.connect(lambda: self.open_register())
+        self.period.currentIndexChanged.connect(lambda: self._show_issue_state())
+        self.dialog: QDialog | None = None
         self.previous_button.clicked.connect(lambda: self.go_to_page(self.page_spin.value() - 1))
         self.next_button.clicked.connect(lambda: self.go_to_page(self.page_spin.value() + 1))
         self.page_spin.editingFinished.connect(lambda: self.go_to_page(self.page_spin.value()))
@@ -204,6 +225,95 @@ class ReportsPage(QWidget):
         progress = self.kind.currentData() == reports.PROGRESS
         self.period.setEnabled(progress)
         self.period_label.setEnabled(progress)
+        self._show_issue_state()
+
+    def _issue_state(self, *, with_text: bool = False) -> reports.ProgressIssueState | None:
+        period = self.period.currentData()
+        if self.kind.currentData() != reports.PROGRESS or not period:
+            return None
+        try:
+            return reports.get_progress_issue_state(uow_factory=self._session.uow_factory, period=period,
+                                                    today=self._session.today(), with_text=with_text)
+        except UserFacingError:
+            return None  # no plan yet: generating says so
+
+    def _show_issue_state(self) -> None:
+        state = self._issue_state()
+        issued = state.issued if state is not None else None
+        self.text_button.setEnabled(state is not None and issued is None)
+        self.issue_button.setEnabled(state is not None and issued is None)
+        if issued is not None:
+            self.issue_label.setText(_("Issued as {number} on {date}").format(
+                number=issued.number_symbol, date=issued.issue_date.strftime("%d/%m/%Y")))
+        else:
+            self.issue_label.setText(_("Draft, not issued") if state is not None else "")
+
+    # text and issue ----------------------------------------------------------------------------
+    def open_text_dialog(self) -> None:
+        """Read the report's text in the background (the suggested one reads the period's figures), then edit it."""
+        period = self.period.currentData()
+        if self.kind.currentData() != reports.PROGRESS or not period:
+            return
+        uow_factory, today = self._session.uow_factory, self._session.today()
+
+        def work() -> reports.ProgressIssueState:
+            return reports.get_progress_issue_state(uow_factory=uow_factory, period=period, today=today)
+
+        self._run(_("Preparing the report's text…"), work, self._edit_text)
+
+    def _edit_text(self, state: reports.ProgressIssueState) -> None:
+        if state.issued is not None:
+            return
+        dialog = ReportTextDialog(text=state.text, period_label=period_label(state.period), parent=self)
+
+        def save() -> None:
+            try:
+                documents.save_report_text(uow_factory=self._session.uow_factory, period=state.period,
+                                           text=dialog.text())
+            except UserFacingError as error:
+                show_user_error(self, error)
+                return
+            self.generate(reports.PROGRESS, state.period)
+
+        dialog.accepted.connect(save)
+        self.dialog = dialog
+        dialog.open()
+
+    def open_register(self) -> RegisterDialog:
+        dialog = RegisterDialog(entries=documents.list_register(uow_factory=self._session.uow_factory), parent=self)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_issue_dialog(self) -> IssueReportDialog | None:
+        state = self._issue_state()
+        if state is None or state.issued is not None:
+            return None
+        dialog = IssueReportDialog(suggested=state.suggested, symbol=state.symbol,
+                                   period_label=period_label(state.period), parent=self)
+
+        uow_factory, today = self._session.uow_factory, self._session.today()
+
+        def issue() -> None:
+            details = dialog.details()
+
+            def work() -> RegisterEntry:  # renders the report as issued: in the background
+                return reports.issue_progress_report(uow_factory=uow_factory, period=state.period, details=details,
+                                                     today=today)
+
+            def done(entry: RegisterEntry) -> None:
+                self._show_issue_state()
+                self.changed.emit(Changes(workspace=True))
+                self.generate(reports.PROGRESS, state.period)
+                self.issue_label.setText(_("The report was issued as {number} on {date}.").format(
+                    number=entry.number_symbol, date=entry.issue_date.strftime("%d/%m/%Y")))
+
+            self._run(_("Issuing the report…"), work, done)
+
+        dialog.accepted.connect(issue)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def _update_actions(self) -> None:
         loaded = self.document.status() == QPdfDocument.Status.Ready
