@@ -43,11 +43,10 @@ def _make_application():  # type: ignore[no-untyped-def]
 def _install_translations(app, language: str) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
-    from kehoach_desktop.ui.qt_strings import GettextQtTranslator
+    from kehoach_desktop.ui.qt_strings import qt_translator
 
     if language == "vi":
-        translator = GettextQtTranslator(app)
-        app.installTranslator(translator)
+        app.installTranslator(qt_translator(app))
         QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     else:
         qtbase = QTranslator(app)

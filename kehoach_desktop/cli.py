@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from kehoach_desktop import __version__, i18n
 from kehoach_desktop.domain.errors import UserFacingError
+from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.i18n import _
 
 if TYPE_CHECKING:
@@ -412,7 +413,8 @@ def _cmd_package(args: argparse.Namespace) -> int:
             done = sync.export_sync_package(uow_factory=session.uow_factory, out=args.out, period=args.period,
                                             today=session.today())
             print(_("Wrote the package {sequence} for {period} to {path} ({size} bytes).").format(
-                sequence=done.sequence, period=done.period, path=done.path, size=format_number(done.size)))
+                sequence=done.sequence, period=period_label(done.period), path=done.path,
+                size=format_number(done.size)))
             print(_("Signing key fingerprint: {fingerprint}").format(fingerprint=done.fingerprint))
             return EXIT_OK
         if args.package_command == "receipt":
@@ -571,7 +573,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         finally:
             session.close()
         print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
-            path=city.path, pages=city.pages, period=city.period, sha256=city.stamp.sha256,
+            path=city.path, pages=city.pages, period=period_label(city.period), sha256=city.stamp.sha256,
             signed=_(", signed") if city.signed else ""))
         return EXIT_OK
     try:
@@ -582,7 +584,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     finally:
         session.close()
     print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
-        path=done.path, pages=done.pages, period=done.period, sha256=done.stamp.sha256,
+        path=done.path, pages=done.pages, period=period_label(done.period), sha256=done.stamp.sha256,
         signed=_(", signed") if done.signed else ""))
     return EXIT_OK
 
@@ -621,7 +623,6 @@ def _cmd_reminders(args: argparse.Namespace) -> int:
 
 
 def _cmd_pdf(args: argparse.Namespace) -> int:
-    from kehoach_desktop.domain.periods import period_label
     from kehoach_desktop.formats import vietnam_time
     from kehoach_desktop.services import reports
     from kehoach_desktop.services.session import open_workspace

@@ -7,8 +7,12 @@ which is not what offices write.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from kehoach_desktop import i18n
+
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4}|\d{2})")
+_YEAR_MONTH_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def _locale() -> str:
@@ -20,6 +24,26 @@ def format_date(value: dt.date | None) -> str:
     if value is None:
         return ""
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def parse_typed_date(text: str, *, short_year: bool = True) -> dt.date:
+    """A date as an officer types it: ``15/08/2021``, ``5/9/2021``, ``15082021``, ``15.8.2021``, ``15-08-21``
+    (with ``short_year``), or ``2021-08-15``. Raises ``ValueError`` for anything else, an empty text included."""
+    text = text.strip()
+    digits = re.fullmatch(r"\d+", text)
+    if digits and len(text) == 8:
+        day, month, year = int(text[:2]), int(text[2:4]), int(text[4:])
+    elif digits and len(text) == 6 and short_year:
+        day, month, year = int(text[:2]), int(text[2:4]), 2000 + int(text[4:])
+    elif found := _YEAR_MONTH_DAY.fullmatch(text):
+        year, month, day = (int(part) for part in found.groups())
+    elif (found := _DAY_MONTH_YEAR.fullmatch(text)) and (short_year or len(found.group(3)) == 4):
+        day, month, year = (int(part) for part in found.groups())
+        if len(found.group(3)) == 2:
+            year += 2000
+    else:
+        raise ValueError(f"not a date: {text!r}")
+    return dt.date(year, month, day)
 
 
 def format_datetime(value: dt.datetime | None) -> str:

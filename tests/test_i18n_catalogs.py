@@ -45,9 +45,9 @@ def test_labels_and_plurals_are_vietnamese(vietnamese) -> None:
 def test_qt_standard_buttons_are_translated(qtbot, vietnamese) -> None:
     from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-    from kehoach_desktop.ui.qt_strings import GettextQtTranslator
+    from kehoach_desktop.ui.qt_strings import qt_translator
 
-    translator = GettextQtTranslator()
+    translator = qt_translator(QApplication.instance())
     QApplication.instance().installTranslator(translator)
     try:
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -37,6 +37,13 @@ def _figures(value: Any, names: tuple[str, ...], where: str, problems: list[str]
     return out
 
 
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def validate_report_data(document: Any, *, unit_code: str, period: str,
                          refuse: Callable[[str, list[str]], Exception]) -> dict[str, Any]:
     """The summary of ``data/report.json`` the city keeps; ``refuse(message, details)`` makes the error."""
@@ -60,12 +67,14 @@ def validate_report_data(document: Any, *, unit_code: str, period: str,
     if as_of is None or not dt.date(span.year - 1, 1, 1) <= as_of <= span.end:
         problems.append(_("as_of is not a day on or before the end of the period"))
     plan = document.get("plan")
-    number, status = "", ""
+    number, status, issued = "", "", None
     if not isinstance(plan, dict) or not isinstance(plan.get("number"), str) or len(plan["number"]) > 100 \
             or plan.get("status") not in ("", *(s.value for s in PlanStatus)):
         problems.append(_("plan is not a plan's number and status"))
     else:
-        number, status = plan["number"], plan["status"]
+        number, status, issued = plan["number"], plan["status"], _day(plan.get("issue_date"))
+        if plan.get("issue_date") is not None and issued is None:
+            problems.append(_("plan.issue_date is not a date"))
     flows = _figures(document.get("flows"), tuple(f.name for f in dataclasses.fields(Flows)), "flows", problems)
     stocks = _figures(document.get("stocks"), tuple(f.name for f in dataclasses.fields(Stocks)), "stocks",
                       problems)
@@ -88,5 +97,6 @@ def validate_report_data(document: Any, *, unit_code: str, period: str,
         raise refuse(_("{file} breaks the rules of a report's data ({count} problems shown).").format(
             file=REPORT_FILE, count=len(problems)), problems[:20])
     return {"unit": unit_code, "period": period, "as_of": as_of.isoformat() if as_of else "",
-            "plan": {"number": number, "status": status}, "flows": flows, "stocks": stocks,
+            "plan": {"number": number, "status": status, "issue_date": issued.isoformat() if issued else None},
+            "flows": flows, "stocks": stocks,
             "material_types": kept}

@@ -95,7 +95,9 @@ def unit_line(session: Session, choice: PeriodChoice, *, name: str, period: str,
     figures: dict[str, Any] | None = package.manifest.get("report")
     if figures:
         flows, stocks = flows_from_json(figures["flows"]), stocks_from_json(figures["stocks"])
-        plan = PlanRef(figures["plan"]["number"], figures["plan"]["status"])
+        issued = figures["plan"].get("issue_date")
+        plan = PlanRef(figures["plan"]["number"], figures["plan"]["status"],
+                       dt.date.fromisoformat(issued) if issued else None)
         as_of, source = dt.date.fromisoformat(figures["as_of"]), "package"
         types = list(figures.get("material_types", []))
     else:

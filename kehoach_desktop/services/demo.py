@@ -21,7 +21,7 @@ import itertools
 import json
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,10 +41,13 @@ from kehoach_desktop.domain.enums import (
     WorkspaceMode,
 )
 from kehoach_desktop.domain.errors import ValidationError
-from kehoach_desktop.domain.text import fold
 from kehoach_desktop.i18n import _
 from kehoach_desktop.resources import resources_dir
 from kehoach_desktop.services import audit
+from kehoach_desktop.services.events import EventInput
+from kehoach_desktop.services.events import search_key_of as event_search_key
+from kehoach_desktop.services.materials import MaterialInput
+from kehoach_desktop.services.materials import search_key_of as material_search_key
 from kehoach_desktop.services.plan_revisions import build_snapshot
 from kehoach_desktop.services.units import places_of
 from kehoach_desktop.services.workspace import DEMO_TODAY_SETTING, WorkspaceSetup, create_workspace
@@ -601,10 +604,18 @@ class _Context:
     units: dict[str, ResponsibleUnit]  # by code
     ward_units: list[ResponsibleUnit]
     task_ids_by_tag: dict[str, list[str]]
+    section_of_task: dict[str, str] = field(default_factory=dict)
 
     def section_id(self, key: str) -> str | None:
         section = self.sections.get(key)
         return section.id if section is not None else None
+
+    def task_under(self, task_id: str | None, section_id: str | None) -> str | None:
+        """``task_id`` if the task belongs to the record's theme, else none: a record linked to a task of
+        another theme would be refused the first time it is saved, even unchanged."""
+        if task_id is None or section_id is None or self.section_of_task.get(task_id) == section_id:
+            return task_id
+        return None
 
 
 def _fill(session: Session, *, rng: random.Random, scale: int, seed: int, today: dt.date) -> None:
@@ -758,6 +769,7 @@ def _task_row(ctx: _Context, spec: _TaskSpec, copy: int, scale: int, positions: 
         "progress_updated_on": updated_on,
     })
     positions[section_id] += 1
+    ctx.section_of_task[row["id"]] = section_id
     if spec.tag:
         ctx.task_ids_by_tag.setdefault(spec.tag, []).append(row["id"])
     return row
@@ -899,15 +911,17 @@ def _make_materials(ctx: _Context, scale: int) -> Iterator[dict[str, Any]]:
             notes = rng.choice(_MATERIAL_NOTES[status]).format(ward_kind=f"{ward_kind} {ward}".strip() or "phường")
         section_id = ctx.section_id(campaign.section)
         task_ids = ctx.task_ids_by_tag.get(tag)
-        task_id = rng.choice(task_ids) if task_ids and rng.random() < 0.5 else None
+        task_id = ctx.task_under(rng.choice(task_ids) if task_ids and rng.random() < 0.5 else None, section_id)
         last_day = max(d for key, d in dates.items() if d is not None and key != "planned_removal_on")
         row = _record(ctx, _stamp(planned, rng), _stamp(last_day, rng))
         row.update(dates)
+        size = rng.choice(spec.sizes)
         row.update({
             "plan_id": ctx.plan.id, "section_id": section_id, "task_id": task_id, "type": kind.value,
-            "content": content, "quantity": quantity, "size": rng.choice(spec.sizes), "ward": ward,
+            "content": content, "quantity": quantity, "size": size, "ward": ward,
             "address": address, "status": status.value, "cost": int(cost), "supplier": supplier, "notes": notes,
-            "search_key": fold(" ".join([content, ward, address, supplier])),
+            "search_key": material_search_key(MaterialInput(type=kind.value, content=content, size=size, ward=ward,
+                                                            address=address, supplier=supplier, notes=notes)),
         })
         yield row
 
@@ -976,11 +990,14 @@ def _make_events(ctx: _Context, scale: int) -> Iterator[dict[str, Any]]:
             row = _record(ctx, _stamp(created_day, rng), _stamp(updated_day, rng))
             row.update({
                 "plan_id": ctx.plan.id, "section_id": ctx.section_id(spec.section),
-                "task_id": rng.choice(task_ids) if task_ids else None, "type": spec.type.value, "title": title,
+                "task_id": ctx.task_under(rng.choice(task_ids) if task_ids else None, ctx.section_id(spec.section)),
+                "type": spec.type.value, "title": title,
                 "starts_on": starts, "ends_on": ends, "venue": venue, "ward": ward, "organiser": organiser,
                 "expected_participants": expected, "actual_participants": actual, "budget": budget,
                 "actual_cost": actual_cost, "status": status.value, "result_notes": notes,
-                "search_key": fold(" ".join([title, ward, venue, organiser])),
+                "search_key": event_search_key(EventInput(type=spec.type.value, title=title, starts_on=starts,
+                                                          venue=venue, ward=ward, organiser=organiser,
+                                                          result_notes=notes)),
             })
             yield row
 

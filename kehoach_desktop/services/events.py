@@ -253,11 +253,14 @@ def _clean(values: EventInput) -> EventInput:
 
 
 def _apply(e: Event, values: EventInput) -> dict[str, list[Any]]:
+    """Write the changed fields; nothing at all when none changed (any UPDATE would move the row's version)."""
     before = {name: getattr(e, name) for name in INPUT_FIELDS}
-    for name in INPUT_FIELDS:
-        setattr(e, name, getattr(values, name))
-    e.search_key = search_key_of(values)
-    return diff(before, {name: getattr(values, name) for name in INPUT_FIELDS})
+    changed = diff(before, {name: getattr(values, name) for name in INPUT_FIELDS})
+    if changed:
+        for name in INPUT_FIELDS:
+            setattr(e, name, getattr(values, name))
+        e.search_key = search_key_of(values)
+    return changed
 
 
 def create_event(*, uow_factory: UnitOfWorkFactory, values: EventInput) -> tuple[str, Changes]:
@@ -270,6 +273,7 @@ def create_event(*, uow_factory: UnitOfWorkFactory, values: EventInput) -> tuple
                       title=cleaned.title, starts_on=cleaned.starts_on)
         s.add(event)
         changes = _apply(event, cleaned)
+        event.search_key = search_key_of(cleaned)
         s.flush()
         audit.record(s, unit_code=unit_code, action="event.create", entity="event", entity_id=event.id,
                      summary=cleaned.title[:200], details={"changes": changes})

@@ -319,11 +319,14 @@ def _skip_message(checks: dict[str, Any], target: str) -> str:
 
 
 def _apply(m: Material, values: MaterialInput) -> dict[str, list[Any]]:
+    """Write the changed fields; nothing at all when none changed (any UPDATE would move the row's version)."""
     before = {name: getattr(m, name) for name in INPUT_FIELDS}
-    for name in INPUT_FIELDS:
-        setattr(m, name, getattr(values, name))
-    m.search_key = search_key_of(values)
-    return diff(before, {name: getattr(values, name) for name in INPUT_FIELDS})
+    changed = diff(before, {name: getattr(values, name) for name in INPUT_FIELDS})
+    if changed:
+        for name in INPUT_FIELDS:
+            setattr(m, name, getattr(values, name))
+        m.search_key = search_key_of(values)
+    return changed
 
 
 def create_material(*, uow_factory: UnitOfWorkFactory, values: MaterialInput) -> tuple[str, Changes]:
@@ -336,6 +339,7 @@ def create_material(*, uow_factory: UnitOfWorkFactory, values: MaterialInput) ->
                             content=cleaned.content)
         s.add(material)
         changes = _apply(material, cleaned)
+        material.search_key = search_key_of(cleaned)
         s.flush()
         audit.record(s, unit_code=unit_code, action="material.create", entity="material", entity_id=material.id,
                      summary=cleaned.content[:200], details={"changes": changes})

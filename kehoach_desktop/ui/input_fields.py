@@ -1,21 +1,21 @@
-"""Input widgets that speak the office's formats: money in đồng, optional dates, texts saved as you go."""
+"""Input widgets that speak the office's formats: money in đồng, dates typed whole, texts saved as you go."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
-from PySide6.QtCore import QDate, QRect, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QDate, QEvent, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QCalendarWidget, QLabel, QLineEdit, QPlainTextEdit, QToolTip, QWidget
 
 from kehoach_desktop.domain.text import nfc
-from kehoach_desktop.formats import format_number
+from kehoach_desktop.formats import format_date, format_number, parse_typed_date
 from kehoach_desktop.i18n import _
 from kehoach_desktop.ui import icons
 
 _MONEY_JUNK = re.compile(r"[\s\u00a0.,₫]|vnd|đ$", re.IGNORECASE)
-NO_DATE = QDate(2000, 1, 1)
 
 
 def parse_whole_number(text: str) -> int | None:
@@ -58,27 +58,139 @@ class NumberEdit(QLineEdit):
             self.blockSignals(False)
 
 
-class OptionalDateEdit(QDateEdit):
-    """A date typed or picked as ``15/03/2021``, or no date at all (shown as “—”)."""
+def calendar_day(year: int | None, today: dt.date) -> dt.date:
+    """Where a calendar opens when its field is empty: today within the plan's year, else the year's first day."""
+    if year is None or year == today.year:
+        return today
+    return dt.date(year, 1, 1)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+
+class DateEdit(QLineEdit):
+    """A date typed whole as offices write it (``15/08/2021``, ``5/9/2021``, ``15082021``) or picked on a calendar.
+
+    The date is taken as soon as the typed text is a whole date, and when the field is left (then also
+    ``15/8/21``); a text that is no date is put back as it was, with a note saying how to type one.
+    ``optional`` fields may be emptied (no date); the others keep their date. ``dateChanged`` carries the
+    new ``datetime.date`` (or ``None``).
+    """
+
+    dateChanged = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None, *, optional: bool = False) -> None:
         super().__init__(parent)
-        self.setDisplayFormat("dd/MM/yyyy")
-        self.setCalendarPopup(True)
-        self.setMinimumDate(NO_DATE)
-        self.setSpecialValueText("—")
-        self.setDate(NO_DATE)
+        self._optional = optional
+        self._value: dt.date | None = None
+        self._calendar_day = dt.date.today()
+        self._calendar: QCalendarWidget | None = None
+        self.setPlaceholderText(_("dd/mm/yyyy"))
+        self.setClearButtonEnabled(optional)
+        self._calendar_action = self.addAction(icons.icon("calendar"),
+                                               QLineEdit.ActionPosition.TrailingPosition)
+        self._calendar_action.setObjectName("open_calendar")
+        self._calendar_action.setToolTip(_("Choose on a calendar (Alt+Down)"))
+        self._calendar_action.triggered.connect(self.show_calendar)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 56)
+        self.textEdited.connect(self._on_text_edited)
+        self.editingFinished.connect(self._on_editing_finished)
 
+    # the value ----------------------------------------------------------------------------
     def value(self) -> dt.date | None:
-        date = self.date()
-        return None if date == NO_DATE else dt.date(date.year(), date.month(), date.day())
+        return self._value
 
     def set_value(self, value: dt.date | None) -> None:
-        self.setDate(NO_DATE if value is None else QDate(value.year, value.month, value.day))
+        """Show ``value`` (``dateChanged`` fires when it differs, unless signals are blocked)."""
+        self.setText(format_date(value))
+        self._take(value)
 
-    def set_calendar_year(self, year: int) -> None:
-        """Open the calendar on the plan's year when there is no date yet."""
-        self.calendarWidget().setCurrentPage(year, 1)
+    def _take(self, value: dt.date | None) -> None:
+        if value != self._value:
+            self._value = value
+            self.dateChanged.emit(value)
+
+    def _on_text_edited(self, text: str) -> None:
+        if not text.strip():
+            if self._optional:
+                self._take(None)
+            return
+        with contextlib.suppress(ValueError):  # not a whole date yet
+            self._take(parse_typed_date(text, short_year=False))  # a whole date with its full year: taken now
+
+    def _on_editing_finished(self) -> None:
+        text = self.text()
+        if not text.strip() and self._optional:
+            self._take(None)
+            return
+        try:
+            self.set_value(parse_typed_date(text))
+        except ValueError:
+            self.setText(format_date(self._value))
+            if text.strip():
+                QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()), _(
+                    "“{text}” is not a date: type it as 15/08/2021, 5/8/2021 or 15082021.").format(text=text), self)
+
+    def setReadOnly(self, read_only: bool) -> None:
+        super().setReadOnly(read_only)
+        self._calendar_action.setEnabled(not read_only)
+        self.setClearButtonEnabled(self._optional and not read_only)
+
+    # the calendar --------------------------------------------------------------------------
+    def open_calendar_on(self, day: dt.date) -> None:
+        """The day the calendar shows while the field is empty (see :func:`calendar_day`)."""
+        self._calendar_day = day
+
+    def calendarWidget(self) -> QCalendarWidget:
+        if self._calendar is None:
+            self._calendar = QCalendarWidget(self)
+            self._calendar.setObjectName("date_calendar")
+            self._calendar.setWindowFlags(Qt.WindowType.Popup)
+            self._calendar.setGridVisible(True)
+            self._calendar.clicked.connect(self._on_calendar_chosen)
+            self._calendar.activated.connect(self._on_calendar_chosen)
+        return self._calendar
+
+    def show_calendar(self) -> None:
+        if self.isReadOnly() or not self.isEnabled():
+            return
+        calendar = self.calendarWidget()
+        day = self._value or self._calendar_day
+        calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        calendar.setCurrentPage(day.year, day.month)
+        calendar.adjustSize()
+        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
+        calendar.show()
+        calendar.setFocus()
+
+    def _on_calendar_chosen(self, date: QDate) -> None:
+        self.calendarWidget().hide()
+        self.set_value(dt.date(date.year(), date.month(), date.day()))
+        self.setFocus()
+
+    @staticmethod
+    def _opens_calendar(event: QKeyEvent) -> bool:
+        alt_down = event.key() == Qt.Key.Key_Down and bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        return alt_down or event.key() == Qt.Key.Key_F4
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self._opens_calendar(event):  # type: ignore[arg-type]
+            event.accept()  # the field's own key, before any shortcut of the page (Alt+Down moves a task)
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._opens_calendar(event):
+            self.show_calendar()
+            return
+        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self._value is not None and not self.isReadOnly():
+            self.set_value(self._value + dt.timedelta(days=1 if event.key() == Qt.Key.Key_Up else -1))
+            return
+        super().keyPressEvent(event)
+
+
+class OptionalDateEdit(DateEdit):
+    """A date field that may be left empty (no date)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, optional=True)
 
 
 class CommitTextEdit(QPlainTextEdit):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -26,7 +27,13 @@ from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services.plan_dto import EditorTask, TaskInput, UnitChoice
 from kehoach_desktop.services.plan_editing import validate_task
-from kehoach_desktop.ui.input_fields import NumberEdit, OptionalDateEdit, ProblemLabel, not_a_number_message
+from kehoach_desktop.ui.input_fields import (
+    NumberEdit,
+    OptionalDateEdit,
+    ProblemLabel,
+    calendar_day,
+    not_a_number_message,
+)
 
 
 def _normalised(fields: TaskInput) -> TaskInput:
@@ -160,7 +167,8 @@ class TaskForm(QWidget):
     def task_id(self) -> str | None:
         return self._task.id if self._task else None
 
-    def load(self, task: EditorTask | None, units: tuple[UnitChoice, ...], *, year: int, read_only: bool) -> None:
+    def load(self, task: EditorTask | None, units: tuple[UnitChoice, ...], *, year: int, read_only: bool,
+             today: dt.date | None = None) -> None:
         """Show ``task`` (or nothing); a pending edit of the previous task is saved first."""
         if self._task is not None and (task is None or task.id != self._task.id):
             self.flush()
@@ -194,7 +202,7 @@ class TaskForm(QWidget):
             self.start.set_value(fields.start_date)
             self.due.set_value(fields.due_date)
             for edit in (self.start, self.due):
-                edit.set_calendar_year(year or 2021)
+                edit.open_calendar_on(calendar_day(year or None, today or dt.date.today()))
             self.budget.set_value(fields.budget)
             self.indicator_unit.setText(fields.indicator_unit)
             self.target.set_value(fields.indicator_target)

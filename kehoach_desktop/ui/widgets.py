@@ -1,4 +1,5 @@
-"""Small shared widgets and helpers: page headers, figure cards, tables and trees that fit small screens."""
+"""Small shared widgets and helpers: page headers, figure cards, tables and trees that fit small screens,
+actions that say why they are off."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -164,3 +166,17 @@ def fit_header_texts(view: QTableView) -> None:
         need = metrics.horizontalAdvance(text) + 2 * margin + (arrow + margin if header.isSortIndicatorShown() else 0)
         if header.sectionSize(column) < need:
             header.resizeSection(column, need)
+
+
+def set_available(target: QWidget | QAction, why_not: str = "") -> None:
+    """Enable ``target`` when ``why_not`` is empty; otherwise disable it and add the reason to its tooltip.
+
+    Qt shows the tooltips of disabled buttons and toolbar actions, so the user learns what to do first.
+    The target's own tooltip (as it was on the first call) stays first.
+    """
+    usual = target.property("usual_tooltip")
+    if usual is None:
+        usual = target.toolTip() if not isinstance(target, QAction) or target.toolTip() != target.iconText() else ""
+        target.setProperty("usual_tooltip", usual)
+    target.setEnabled(not why_not)
+    target.setToolTip("\n".join(text for text in (usual, why_not) if text))

@@ -62,7 +62,8 @@ def test_each_unit_has_its_package_figures_and_the_totals_leave_the_missing_unit
 
 
 @needs_readers
-def test_cli_report_city_exits_0_and_prints_what_its_json_says(scaled: ScaledCity, tmp_path: Path) -> None:
+def test_cli_report_city_exits_0_and_prints_what_its_json_says(scaled: ScaledCity, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
     path = scaled.city.path
     assert path is not None
     scaled.city.close()  # the command opens the workspace itself
@@ -72,6 +73,7 @@ def test_cli_report_city_exits_0_and_prints_what_its_json_says(scaled: ScaledCit
                          "--data-out", str(data_out)]) == cli.EXIT_OK
     finally:
         scaled.city = open_workspace(path)
+    assert "kỳ quý III/2021" in capsys.readouterr().out  # the period in words, not its code
     data = json.loads(data_out.read_bytes())
     count = len(scaled.template.reporting_units)
     reported = count - 1
@@ -113,3 +115,17 @@ def test_the_units_chart_is_split_into_pages_that_fit(scaled: ScaledCity, tmp_pa
     named = [u.display_name for u in scaled.template.reporting_units if u.code != scaled.missing]
     first_pages = flat(text(done.path, 2, 1 + charts))
     assert all(name in first_pages for name in named[:3] + named[-3:])  # whole names, on the chart pages
+
+
+@needs_readers
+def test_a_period_no_unit_reported_says_so_and_prints_no_figures(scaled: ScaledCity, tmp_path: Path) -> None:
+    """Every package is of Q3: for the first half, every unit is missing and there is nothing to add up."""
+    done = city_reports.generate_city_report(uow_factory=scaled.city.uow_factory, period="2021-H1",
+                                             out=tmp_path / "h1.pdf", today=scaled.city.today())
+    words = flat(text(done.path))
+    count = len(scaled.template.reporting_units)
+    assert f"0/{count} đơn vị đã gửi báo cáo (0 đúng hạn, 0 chậm); {count} đơn vị chưa báo cáo" in words
+    assert "Chưa có đơn vị nào gửi báo cáo 6 tháng đầu năm 2021; chưa có số liệu để tổng hợp." in words
+    assert "Trong kỳ, các đơn vị đã báo cáo" not in words and "Nhiệm vụ của các đơn vị đến hết kỳ" not in words
+    assert "Tổng cộng (0 đơn vị đã báo cáo)" in words  # the appendix: every row "Chưa báo cáo", no figures
+    assert ink_in_margins(done.path) == []

@@ -91,3 +91,24 @@ def test_a_package_of_an_earlier_version_is_counted_from_the_units_records(tmp_p
         assert (line.flows, line.stocks) == (own.flows, own.stocks)
     finally:
         city.close()
+
+
+def test_the_units_line_carries_its_package_figures_and_plan_as_the_unit_printed_them(tmp_path: Path) -> None:
+    district = new_demo_workspace(tmp_path / "d.khws")
+    try:
+        package = tmp_path / "q1.khsync"
+        sync.export_sync_package(uow_factory=district.uow_factory, out=package, period="2021-Q1",
+                                 today=district.today())
+        own = get_progress_data(uow_factory=district.uow_factory, period="2021-Q1", today=district.today())
+    finally:
+        district.close()
+    city = new_workspace(tmp_path / "city.khws", WorkspaceSetup(mode=WorkspaceMode.CITY))
+    try:
+        set_demo_today(uow_factory=city.uow_factory, day=dt.date(2021, 9, 20))
+        sync.import_package(uow_factory=city.uow_factory, path=package, trust_new_keys=True)
+        line = _line(city, "006")
+        assert (line.source, line.as_of) == ("package", dt.date(2021, 3, 31))
+        assert (line.flows, line.stocks, line.plan) == (own.flows, own.stocks, own.plan)
+        assert line.plan is not None and line.plan.issue_date == dt.date(2021, 1, 20)  # the demo plan's
+    finally:
+        city.close()

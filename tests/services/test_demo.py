@@ -167,7 +167,7 @@ def test_material_steps_are_ordered_and_match_the_status(store: Store) -> None:
         assert all(d.year == 2021 for d in dates)
         if m.planned_removal_on is not None:
             assert m.installed_on is None or m.planned_removal_on > m.installed_on
-        assert m.search_key == fold(" ".join([m.content, m.ward, m.address, m.supplier]))
+        assert m.search_key == fold(" ".join([m.content, m.ward, m.address, m.supplier, m.size, m.notes]))
         assert m.cost > 0 and m.quantity > 0 and m.size and m.address
         assert m.section_id is not None
     by_status = Counter(m.status for m in materials)
@@ -194,7 +194,7 @@ def test_events_are_coherent_with_the_demo_day(store: Store) -> None:
     for e in events:
         assert EventType(e.type) and e.organiser and e.venue
         assert e.ends_on is None or e.ends_on >= e.starts_on
-        assert e.search_key == fold(" ".join([e.title, e.ward, e.venue, e.organiser]))
+        assert e.search_key == fold(" ".join([e.title, e.ward, e.venue, e.organiser, e.result_notes]))
         if e.status == EventStatus.HELD.value:
             assert (e.ends_on or e.starts_on) < DEMO_TODAY and e.actual_participants and e.actual_cost is not None
         if e.status in (EventStatus.PLANNED.value, EventStatus.CONFIRMED.value):
@@ -202,6 +202,42 @@ def test_events_are_coherent_with_the_demo_day(store: Store) -> None:
     held = [e for e in events if e.status == EventStatus.HELD.value]
     assert sum(not e.result_notes for e in held) >= 2 and sum(bool(e.result_notes) for e in held) >= 8
     assert any(e.title == "Giải chạy Vì sức khỏe cộng đồng quận Đống Đa 2021" for e in events)
+
+
+def test_records_save_unchanged_as_the_demo_wrote_them(tmp_path: Path) -> None:
+    """The demo writes its rows in bulk, so they must be what the services would write: the search key as a
+    save computes it (else the first save moves the version and the list calls it someone else's edit), and a
+    linked task of the record's own theme (else the save is refused)."""
+    from kehoach_desktop.services import events, materials
+
+    opened = create_demo_workspace(path=tmp_path / "demo.khws")
+    try:
+        with opened.uow() as uow:
+            material_rows = uow.session.scalars(select(Material)).all()
+            event_rows = uow.session.scalars(select(Event)).all()
+            assert material_rows and event_rows
+            for m in material_rows:
+                values = materials.MaterialInput(**{name: getattr(m, name) for name in materials.INPUT_FIELDS})
+                assert m.search_key == materials.search_key_of(values)
+            for e in event_rows:
+                values = events.EventInput(**{name: getattr(e, name) for name in events.INPUT_FIELDS})
+                assert e.search_key == events.search_key_of(values)
+            section_of_task = {t.id: t.section_id for t in uow.session.scalars(select(Task))}
+            linked = [r for r in (*material_rows, *event_rows) if r.task_id]
+            assert linked and all(section_of_task[r.task_id] == r.section_id for r in linked)
+            first_material, first_event = material_rows[0].id, next(e.id for e in event_rows if e.task_id)
+        record = materials.get_material(uow_factory=opened.uow, material_id=first_material)
+        changes = materials.update_material(uow_factory=opened.uow, material_id=record.id, values=record.as_input(),
+                                            expected_version=record.version)
+        assert not changes.materials
+        assert materials.get_material(uow_factory=opened.uow, material_id=record.id).version == record.version
+        held = events.get_event(uow_factory=opened.uow, event_id=first_event)
+        changes = events.update_event(uow_factory=opened.uow, event_id=held.id, values=held.as_input(),
+                                      expected_version=held.version)
+        assert not changes.events
+        assert events.get_event(uow_factory=opened.uow, event_id=held.id).version == held.version
+    finally:
+        opened.close()
 
 
 def test_overview_shows_work_to_attend_to(store: Store) -> None:

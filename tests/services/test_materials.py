@@ -52,6 +52,22 @@ def test_create_normalises_text_keeps_the_search_key_and_audits(district) -> Non
         assert entry.action == "material.create" and entry.details["changes"]["quantity"] == [None, 10]
 
 
+def test_saving_unchanged_values_writes_nothing_and_keeps_the_version(district) -> None:  # noqa: F811
+    """Even over a stale search key (a workspace made by an older version): a save that changes nothing must not
+    move the version, or the list would later refuse the row as changed by someone else."""
+    material_id, _changes = create_material(uow_factory=district.uow_factory, values=banner("Pano chào mừng"))
+    with district.uow_factory() as uow:
+        uow.session.get(Material, material_id).search_key = "stale key"
+        uow.commit()
+    record = get_material(uow_factory=district.uow_factory, material_id=material_id)
+    changes = update_material(uow_factory=district.uow_factory, material_id=material_id, values=record.as_input(),
+                              expected_version=record.version)
+    assert not changes.materials
+    assert get_material(uow_factory=district.uow_factory, material_id=material_id).version == record.version
+    set_materials_status(uow_factory=district.uow_factory, material_ids=[material_id], status=record.status,
+                         on=None, expected_versions={material_id: record.version})  # the list's version still holds
+
+
 def test_search_ignores_diacritics_and_case_and_needs_every_word(district) -> None:  # noqa: F811
     f = district.uow_factory
     a, _ = create_material(uow_factory=f, values=banner("Chào mừng Đại hội Đảng", ward="Phường Ô Chợ Dừa"))

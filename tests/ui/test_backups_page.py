@@ -17,6 +17,7 @@ from kehoach_desktop.services.materials import delete_materials
 from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace, open_workspace
 from kehoach_desktop.ui.pages.backups_page import LAST_FOLDER_KEY, BackupsPage, backup_columns
 from kehoach_desktop.ui.table_model import DtoTableModel
+from tests.ui.clicking import answering, choose_file
 
 pytestmark = pytest.mark.gui
 
@@ -102,8 +103,9 @@ def test_back_up_to_a_folder_remembers_the_folder(qtbot, session: WorkspaceSessi
     page, settings = make_page(qtbot, session, tmp_path)
     usb = tmp_path / "USB"
     usb.mkdir()
-    page.back_up_to(usb, wait=True)
-    qtbot.waitUntil(lambda: len(list(usb.glob("*.khws"))) == 1)
+    with answering(qtbot, choose_file(usb)):
+        qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(list(usb.glob("*.khws"))) == 1 and not page.runner.busy)  # copied and said
     assert settings.value(LAST_FOLDER_KEY) == str(usb)
     assert page.model.rowCount() == 0  # a copy elsewhere is not one of the workspace's rotating backups
 

@@ -18,6 +18,7 @@ from kehoach_desktop.ui.main_window import MainWindow
 from kehoach_desktop.ui.models.board_model import BoardTableModel, CellRole
 from kehoach_desktop.ui.style import STYLE_SHEET
 from tests.services.city_fixtures import PERIOD, CityWithDistricts, build_city, set_received_on
+from tests.ui.clicking import answering, choose_file, press
 
 pytestmark = pytest.mark.gui
 SHOTS = Path("/tmp/kehoach-city-shots")
@@ -54,18 +55,34 @@ def test_the_board_model_passes_the_model_tester(qtmodeltester, city: CityWithDi
     qtmodeltester.check(model, force_py=True)
 
 
+def click_cell(qtbot, page, code: str, period: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Click the unit's row, in the period's column (its name column without a period)."""
+    column = 0 if period is None else page.model.FIXED + [p.period for p in page.board.periods].index(period)
+    for row in range(page.proxy.rowCount()):
+        index = page.proxy.index(row, column)
+        if page.model.row_at(page.proxy.mapToSource(index).row()).code == code:
+            page.table.scrollTo(index)
+            qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton,
+                             pos=page.table.visualRect(index).center())
+            return
+    raise AssertionError(f"no row {code}")
+
+
 def test_board_review_drill_down_and_consolidated_reports(qtbot, window: MainWindow, city: CityWithDistricts,
                                                           tmp_path: Path) -> None:
     window.show_area("board")
     page = window.page_by_key["board"]
     assert page.model.rowCount() == 30
-    assert page.select_unit("006", PERIOD)
+    assert not page.accept_button.isEnabled() and page.accept_button.toolTip() == "Select a unit in the table first."
+    click_cell(qtbot, page, "006", PERIOD)
     cell = page.table.currentIndex().data(CellRole)
     assert cell.timeliness == "on_time" and "#1" in page.table.currentIndex().data()
-    assert page.select_unit("001", "2021-H1")
+    click_cell(qtbot, page, "001", "2021-H1")
     missing = page.table.currentIndex()  # missing: said by the text and a warning icon as well as the colour
     assert missing.data() == Timeliness.MISSING.label and missing.data(Qt.ItemDataRole.DecorationRole) is not None
     assert page.table.currentIndex().data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert not page.return_button.isEnabled()
+    assert page.return_button.toolTip().startswith("No report of ") and "2021-H1" in page.return_button.toolTip()
     SHOTS.mkdir(exist_ok=True)
     window.grab().save(str(SHOTS / "board.png"))
 
@@ -78,7 +95,7 @@ def test_board_review_drill_down_and_consolidated_reports(qtbot, window: MainWin
     page.search.clear()
 
     # review: a reason is required to return, the board shows it, and the receipt for the unit is written
-    assert page.select_unit("271", PERIOD)
+    click_cell(qtbot, page, "271", PERIOD)
     assert page.return_button.isEnabled()
     qtbot.mouseClick(page.return_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
@@ -92,19 +109,20 @@ def test_board_review_drill_down_and_consolidated_reports(qtbot, window: MainWin
     assert page.current_unit().cell(PERIOD).timeliness == "returned"
     assert (tmp_path / "271.khreceipt").read_bytes().startswith(b"PK")
     assert "Thiếu kết quả" in page.details.text() and "271.khreceipt" in page.done_notice.text()
-    assert page.select_unit("006", PERIOD)
+    click_cell(qtbot, page, "006", PERIOD)
     qtbot.mouseClick(page.accept_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
     qtbot.mouseClick(dialog.write_receipt, Qt.MouseButton.LeftButton)  # no receipt this time
     assert not dialog.receipt_path.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert page.current_unit().cell(PERIOD).decision == "accepted"
-    assert not page.accept_button.isEnabled()
+    assert not page.accept_button.isEnabled() and page.accept_button.toolTip() == "This report is already accepted."
 
     # drill-down: the district's own pages, over its records only, read-only
-    assert page.select_unit("271")
-    dialog = page.open_unit()
-    qtbot.addWidget(dialog)
+    click_cell(qtbot, page, "271")
+    qtbot.mouseClick(page.open_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert dialog.isVisible()
     materials = dialog.show_tab("materials")
     materials.refresh()
     expected = material_totals(uow_factory=dialog.view_session.uow_factory, flt=MaterialFilter()).count
@@ -125,14 +143,17 @@ def test_board_review_drill_down_and_consolidated_reports(qtbot, window: MainWin
     dialog.grab().save(str(SHOTS / "drilldown.png"))
     dialog.close()
 
-    # the consolidated report and workbook
+    # the consolidated report and workbook, saved where the file dialog says
     window.show_area("reports")
     reports = window.page_by_key["reports"]
     reports.period.setCurrentIndex(reports.period.findData(PERIOD))
-    pdf = reports.export_pdf(tmp_path / "city.pdf")
-    assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
-    xlsx = reports.export_excel(tmp_path / "city.xlsx")
-    assert xlsx is not None and "Nhiệm vụ" in load_workbook(xlsx, read_only=True).sheetnames
+    with answering(qtbot, choose_file(tmp_path / "city.pdf")):
+        qtbot.mouseClick(reports.pdf_button, Qt.MouseButton.LeftButton)
+    pdf = tmp_path / "city.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and str(pdf) in reports.result.text()
+    with answering(qtbot, choose_file(tmp_path / "city.xlsx")):
+        qtbot.mouseClick(reports.excel_button, Qt.MouseButton.LeftButton)
+    assert "Nhiệm vụ" in load_workbook(tmp_path / "city.xlsx", read_only=True).sheetnames
     assert reports.deviations.topLevelItemCount() >= 0
     window.grab().save(str(SHOTS / "reports.png"))
 
@@ -141,8 +162,12 @@ def test_reminder_letters_from_the_board(qtbot, window: MainWindow, tmp_path: Pa
     window.show_area("board")
     page = window.page_by_key["board"]
     page.period.setCurrentIndex(page.period.findData("2021-H1"))
-    assert page.select_unit("001", "2021-H1")
-    paths = page.write_reminders(tmp_path, combined=True)
+    click_cell(qtbot, page, "001", "2021-H1")
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    with answering(qtbot, choose_file(letters), press("One letter to all")):
+        qtbot.mouseClick(page.remind_button, Qt.MouseButton.LeftButton)
+    paths = list(letters.glob("*.pdf"))
     assert len(paths) == 1 and paths[0].read_bytes().startswith(b"%PDF")
     assert period_label("2021-H1") in page.done_notice.text() and "2021-H1" not in page.done_notice.text()
-    assert page.done_notice.open_button.isVisible() and page.done_notice.folder == tmp_path
+    assert page.done_notice.open_button.isVisible() and page.done_notice.folder == letters

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
 
 from kehoach_desktop.services.events import EventInput, create_event, get_event
 from kehoach_desktop.ui.pages.events_page import EventsPage
 from tests.services.register_fixtures import district  # noqa: F401
+from tests.ui.clicking import answering, press, type_text
 
 pytestmark = pytest.mark.gui
 
@@ -53,25 +56,36 @@ def test_the_calendar_marks_days_and_lists_the_day(qtbot, page, district) -> Non
 
 def test_add_on_a_day_edit_results_and_undo(qtbot, page, district) -> None:  # noqa: F811
     page.calendar.setSelectedDate(QDate(2021, 6, 20))
-    dialog = page.make_dialog(None, starts_on=page.selected_day())
-    qtbot.addWidget(dialog)
-    dialog.title.setPlainText("Giải bóng đá thiếu niên hè 2021")
-    dialog.ends.set_value(dt.date(2021, 6, 19))
-    dialog.accept()
-    assert "end date 19/06/2021 is before the start date 20/06/2021" in dialog.problem.text()
-    dialog.ends.set_value(dt.date(2021, 7, 10))
-    dialog.accept()
+    problems: list[str] = []
+
+    def fill_in(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert dialog.starts.value() == dt.date(2021, 6, 20)  # the day chosen on the calendar
+        type_text(dialog.title, "Giải bóng đá thiếu niên hè 2021")
+        dialog.ends.set_value(dt.date(2021, 6, 19))
+        save(dialog)
+        problems.append(dialog.problem.text())  # refused: the form stays open and says why
+        dialog.ends.set_value(dt.date(2021, 7, 10))
+        save(dialog)
+
+    with answering(qtbot, fill_in):
+        qtbot.mouseClick(page.add_on_day, Qt.MouseButton.LeftButton)
+    assert "end date 19/06/2021 is before the start date 20/06/2021" in problems[0]
     assert page.model.rowCount() == 1 and page.model.row_at(0).starts_on == dt.date(2021, 6, 20)
     event_id = page.model.row_at(0).id
-    edit = page.make_dialog(page.model.row_at(0))
-    qtbot.addWidget(edit)
-    edit.status.setCurrentIndex(edit.status.findData("held"))
-    edit.actual.setText("1.200")
-    edit.results.setPlainText("Thu hút 16 đội bóng tham gia")
-    edit.accept()
+
+    def held(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialog.status.setCurrentIndex(dialog.status.findData("held"))
+        QTest.keyClicks(dialog.actual, "1.200")
+        type_text(dialog.results, "Thu hút 16 đội bóng tham gia")
+        save(dialog)
+
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=page.table.visualRect(page.model.index(0, 1)).center())
+    with answering(qtbot, held):
+        qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
     assert get_event(uow_factory=district.uow_factory, event_id=event_id).actual_participants == 1200
     assert "1,200 participants" in page.footer.text()
-    page.undo_stack.undo()
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
     record = get_event(uow_factory=district.uow_factory, event_id=event_id)
     assert record.status == "planned" and record.actual_participants is None
 
@@ -79,8 +93,19 @@ def test_add_on_a_day_edit_results_and_undo(qtbot, page, district) -> None:  # n
 def test_bulk_status_and_undo(qtbot, page, district) -> None:  # noqa: F811
     ids = [add(district, f"Tập huấn {n}", dt.date(2021, 4, n + 1), type="training") for n in range(3)]
     page.refresh()
-    page.table.selectAll()
-    assert page.set_status(page.selected_rows(), "confirmed")
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+
+    def confirmed(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialog.status.setCurrentIndex(dialog.status.findData("confirmed"))
+        press("OK")(dialog)
+
+    with answering(qtbot, confirmed):
+        qtbot.mouseClick(page.status_button, Qt.MouseButton.LeftButton)
     assert {get_event(uow_factory=district.uow_factory, event_id=i).status for i in ids} == {"confirmed"}
-    page.undo_stack.undo()
+    qtbot.mouseClick(page.undo_button, Qt.MouseButton.LeftButton)
     assert {get_event(uow_factory=district.uow_factory, event_id=i).status for i in ids} == {"planned"}
+
+
+def save(dialog) -> None:  # type: ignore[no-untyped-def]
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()

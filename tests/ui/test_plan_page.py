@@ -18,10 +18,12 @@ from kehoach_desktop.services.plan_revisions import list_revisions
 from kehoach_desktop.services.responsible_units import list_responsible_units
 from kehoach_desktop.services.session import WorkspaceSession, new_workspace
 from kehoach_desktop.services.workspace import WorkspaceSetup
+from kehoach_desktop.ui.dialogs.issue_dialogs import IssueDialog, ReviseDialog
 from kehoach_desktop.ui.dialogs.revisions_dialog import RevisionsDialog, revision_columns
 from kehoach_desktop.ui.dialogs.units_dialog import unit_columns
 from kehoach_desktop.ui.pages.plan_page import PlanPage, editor_task_columns
 from kehoach_desktop.ui.table_model import DtoTableModel
+from tests.ui.clicking import type_text
 
 pytestmark = pytest.mark.gui
 
@@ -115,10 +117,10 @@ def test_a_coordinator_drafts_edits_undoes_issues_revises_and_compares(qtbot, pa
     assert stored_tasks(session, "II.1.2")[1].fields.due_date == dt.date(2021, 12, 31)
     qtbot.keyClick(page.tree, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)  # redo
     assert stored_tasks(session, "II.1.2")[1].fields.due_date == dt.date(2022, 1, 15)
-    for _step in range(2):  # the due date, then the form/budget/indicator edit
-        page.undo_stack.undo()
+    for _step in range(2):  # the due date, then the form/budget/indicator edit: the toolbar's Undo
+        page.undo_action.trigger()
     assert stored_tasks(session, "II.1.2")[1].fields.budget == 0
-    page.undo_stack.redo()
+    page.redo_action.trigger()
     assert stored_tasks(session, "II.1.2")[1].fields.budget == 1_500_000
 
     # reorder, duplicate, remove with confirmation — and undo the removal
@@ -135,9 +137,9 @@ def test_a_coordinator_drafts_edits_undoes_issues_revises_and_compares(qtbot, pa
     assert box is not None and box.isVisible()
     box.button(QMessageBox.StandardButton.Yes).click()
     assert [t.id for t in stored_tasks(session, "II.1.2")] == [second, first]
-    page.undo_stack.undo()
+    page.undo_action.trigger()
     assert [t.id for t in stored_tasks(session, "II.1.2")] == [second, copy, first]
-    page.undo_stack.undo()  # and the duplication itself
+    page.undo_action.trigger()  # and the duplication itself
     assert [t.id for t in stored_tasks(session, "II.1.2")] == [second, first]
 
     # texts: the locked theme is read-only; an open form is adapted, marked, and can be undone
@@ -154,14 +156,15 @@ def test_a_coordinator_drafts_edits_undoes_issues_revises_and_compares(qtbot, pa
     assert not item.icon(2).isNull() and "adapted" in page.section_marks.text().lower()  # the bundled pencil icon
     assert page.section_marks.icon_name == "edit"
     assert page.revert_button.isEnabled()
-    page.show_template_button.setChecked(True)
+    qtbot.mouseClick(page.show_template_button, Qt.MouseButton.LeftButton)
     assert page.template_view.isVisible() and page.template_view.toPlainText().startswith("Phát hành cắm nang")
-    page.undo_stack.undo()
+    page.undo_action.trigger()
     assert page.text_edit.toPlainText().startswith("Phát hành cắm nang")
 
     # issue: the plan locks
-    issue = page.open_issue()
-    assert issue is not None
+    page.issue_action.trigger()
+    issue = page.dialog
+    assert isinstance(issue, IssueDialog) and issue.isVisible()
     issue.number.setText("05")
     issue.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert page.state.status == "issued" and page.state.revision == 1
@@ -170,11 +173,12 @@ def test_a_coordinator_drafts_edits_undoes_issues_revises_and_compares(qtbot, pa
     assert "locked" in page.banner.text()
 
     # revise with a reason, change a task, issue revision 2, compare
-    revise = page.open_revise()
-    assert revise is not None
+    page.revise_action.trigger()
+    revise = page.dialog
+    assert isinstance(revise, ReviseDialog) and revise.isVisible()
     ok = revise.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    assert not ok.isEnabled()
-    revise.reason.setPlainText("Bổ sung nhiệm vụ quý III")
+    assert not ok.isEnabled() and ok.toolTip() == "Write why the plan is revised first."
+    type_text(revise.reason, "Bổ sung nhiệm vụ quý III")
     ok.click()
     assert page.state.status == "draft" and page.state.revision == 2
     assert "Bổ sung nhiệm vụ quý III" in page.banner.text()
@@ -182,10 +186,12 @@ def test_a_coordinator_drafts_edits_undoes_issues_revises_and_compares(qtbot, pa
     page.tabs.setCurrentIndex(1)
     page.task_form.budget.setText("2.000.000")
     page.task_form.flush()
-    page.open_issue().buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    page.issue_action.trigger()
+    page.dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert page.state.revision == 2 and page.state.status == "issued"
 
-    dialog = page.open_revisions()
+    page.revisions_action.trigger()
+    dialog = page.dialog
     assert isinstance(dialog, RevisionsDialog)
     dialog.compare(1, 2)
     shown = dialog.view.toPlainText()
@@ -198,22 +204,24 @@ def test_a_coordinator_drafts_edits_undoes_issues_revises_and_compares(qtbot, pa
 
 
 def test_plan_details_are_edited_in_a_dialog_and_undone(qtbot, page: PlanPage, session) -> None:
-    dialog = page.open_details()
-    assert dialog is not None and dialog.symbol.text() == "KH-UBND" and dialog.deputy.text() == "KT. CHỦ TỊCH"
+    page.details_action.trigger()
+    dialog = page.dialog
+    assert dialog.isVisible() and dialog.symbol.text() == "KH-UBND" and dialog.deputy.text() == "KT. CHỦ TỊCH"
     dialog.number.setText("07")
     dialog.recipients.setPlainText("UBND Thành phố;\nLưu: VT, VHTT.")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     state = get_plan_editor(uow_factory=session.uow_factory, today=session.today())
     assert state.details.number == "07" and state.details.recipients == ("UBND Thành phố;", "Lưu: VT, VHTT.")
     assert "07/KH-UBND" in page.header.subtitle.text()
-    page.undo_stack.undo()
+    page.undo_action.trigger()
     assert get_plan_editor(uow_factory=session.uow_factory, today=session.today()).details.number == ""
 
 
 def test_the_units_directory_feeds_the_task_form(qtbot, page: PlanPage, session) -> None:
-    dialog = page.open_units()
-    dialog.start_new()
-    dialog.name.setText("Hội Liên hiệp Phụ nữ quận")
+    page.units_action.trigger()
+    dialog = page.dialog
+    qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+    type_text(dialog.name, "Hội Liên hiệp Phụ nữ quận")
     dialog.save_button.click()
     assert any(u.name == "Hội Liên hiệp Phụ nữ quận" for u in list_responsible_units(uow_factory=session.uow_factory))
     dialog.close()

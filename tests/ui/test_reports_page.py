@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kehoach_desktop.services import reports
@@ -17,6 +17,7 @@ from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspac
 from kehoach_desktop.ui.pages.reports_page import ReportsPage
 from tests.exchange.certs import make_pki
 from tests.exchange.pdf_readers import needs_readers, page_sizes
+from tests.ui.clicking import answering, choose_file, press
 
 pytestmark = [pytest.mark.gui, needs_readers]
 
@@ -75,22 +76,33 @@ def test_generate_preview_navigate_zoom_save_and_print(qtbot: QtBot, page: Repor
 
     page.next_button.click()
     assert page.page_spin.value() == 2 and page.view.pageNavigator().currentPage() == 1
-    page.go_to_page(999)
-    assert page.page_spin.value() == pages
+    page.page_spin.setFocus()
+    page.page_spin.selectAll()
+    qtbot.keyClicks(page.page_spin, str(pages))  # the last page, typed
+    qtbot.keyClick(page.page_spin, Qt.Key.Key_Return)
+    assert page.page_spin.value() == pages and page.view.pageNavigator().currentPage() == pages - 1
     page.zoom_in_button.click()
     assert page.view.zoomMode() == QPdfView.ZoomMode.Custom and page.view.zoomFactor() == pytest.approx(1.25)
     page.zoom.setCurrentIndex(0)
     assert page.view.zoomMode() == QPdfView.ZoomMode.FitToWidth
 
     saved = tmp_path / "saved.pdf"
-    page.save_to(saved)
+    with answering(qtbot, choose_file(saved)):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     assert saved.read_bytes() == page.current.read_bytes()
     assert str(saved) in page.done_notice.text() and page.done_notice.folder == tmp_path
 
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    page.print_to(printer)
+    def print_to_file(dialog) -> None:  # type: ignore[no-untyped-def]
+        """Qt's print dialog: the PDF printer (the only one without CUPS), its file, Print."""
+        printers = dialog.findChild(QComboBox, "printers")
+        printers.setCurrentIndex(printers.findText("Print to File (PDF)"))
+        file_name = dialog.findChild(QLineEdit, "filename")
+        file_name.selectAll()
+        qtbot.keyClicks(file_name, str(tmp_path / "printed.pdf"))
+        press("Print")(dialog)
+
+    with answering(qtbot, print_to_file):
+        qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
     assert len(page_sizes(tmp_path / "printed.pdf")) == pages
 
 
@@ -107,16 +119,16 @@ def test_sign_then_verify_and_trust_the_root(qtbot: QtBot, page: ReportsPage, tm
 
     ca = tmp_path / "ca.pem"
     ca.write_bytes(pki.ca_pem)
-    with qtbot.waitSignal(page.changed) as changed:
-        page.trust_root(ca)
+    with qtbot.waitSignal(page.changed) as changed, answering(qtbot, choose_file(ca)):
+        qtbot.mouseClick(page.trust_button, Qt.MouseButton.LeftButton)
     assert changed.args[0].workspace
-    with qtbot.waitSignal(page.verified, timeout=60_000) as again:
-        page.verify_file(page.current)
+    with qtbot.waitSignal(page.verified, timeout=60_000) as again, answering(qtbot, choose_file(page.current)):
+        qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
     assert again.args[0].signatures[0].trusted
     assert "Certificate trusted: yes" in page.status.text()
 
-    with qtbot.waitSignal(page.verified, timeout=60_000) as plain:
-        page.verify_file(unsigned)
+    with qtbot.waitSignal(page.verified, timeout=60_000) as plain, answering(qtbot, choose_file(unsigned)):
+        qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
     assert not plain.args[0].signed and "not signed" in page.status.text()
 
 

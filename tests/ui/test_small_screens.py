@@ -40,17 +40,20 @@ def workspaces(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture
 def vietnamese_application(qapp: QApplication) -> Iterator[QApplication]:
     """The application as ``kehoach`` starts it in Vietnamese: catalog, Qt's strings, the style sheet."""
-    from kehoach_desktop.app import _install_translations
-    from kehoach_desktop.ui.qt_strings import GettextQtTranslator
+    from PySide6.QtCore import QTranslator
 
+    from kehoach_desktop.app import _install_translations
+
+    before = {id(t) for t in qapp.findChildren(QTranslator)}
     i18n.setup("vi")
     _install_translations(qapp, "vi")
     qapp.setStyleSheet(STYLE_SHEET)
     yield qapp
     qapp.setStyleSheet("")
-    for translator in qapp.findChildren(GettextQtTranslator):
-        qapp.removeTranslator(translator)
-        translator.deleteLater()
+    for translator in qapp.findChildren(QTranslator):
+        if id(translator) not in before:
+            qapp.removeTranslator(translator)
+            translator.deleteLater()
 
 
 def visit_every_page(qtbot, window: MainWindow) -> Iterator[str]:  # type: ignore[no-untyped-def]

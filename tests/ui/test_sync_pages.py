@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kehoach_desktop.services.session import new_demo_workspace
@@ -15,6 +15,7 @@ from kehoach_desktop.ui.pages.packages_page import PackagesPage, received_column
 from kehoach_desktop.ui.pages.sync_page import SyncPage, sent_columns
 from kehoach_desktop.ui.table_model import DtoTableModel
 from tests.services.package_tools import new_city
+from tests.ui.clicking import answering, choose_file
 
 pytestmark = pytest.mark.gui
 SCREENSHOTS = Path(os.environ.get("KEHOACH_SCREENSHOTS", "/tmp/sync-screens"))
@@ -47,8 +48,9 @@ def test_district_exports_and_city_imports_after_confirming_the_key(qtbot, tmp_p
         page.refresh()
         assert page.fingerprint.text() == district.summary().key_fingerprint
         assert page.period.currentData() == "2021-Q3"
-        with qtbot.waitSignal(page.changed, timeout=20000):
-            page.export_package(tmp_path / "006-2021-Q3-001.khsync", page.period.currentData())
+        with qtbot.waitSignal(page.changed, timeout=20000), answering(qtbot, choose_file(
+                tmp_path / "006-2021-Q3-001.khsync")):
+            qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
         assert page.model.rowCount() == 1
         # only written to disk: exported, not sent (the city's receipt says when it arrived)
         assert page.model.data(page.model.index(0, 4)) == "Exported (no receipt from the city yet)"
@@ -66,7 +68,8 @@ def test_district_exports_and_city_imports_after_confirming_the_key(qtbot, tmp_p
         _answer_next_dialog(qtbot, "The fingerprint is the same", seen)
         results: list[str] = []  # the results dialog follows the confirmation
         with qtbot.waitSignal(packages.changed, timeout=20000):
-            packages.import_files([tmp_path])  # the whole folder
+            with answering(qtbot, choose_file(tmp_path)):  # the whole folder
+                qtbot.mouseClick(packages.folder_button, Qt.MouseButton.LeftButton)
             qtbot.waitUntil(lambda: bool(seen), timeout=20000)
             _answer_next_dialog(qtbot, "OK", results)
         qtbot.waitUntil(lambda: bool(results), timeout=20000)
@@ -112,7 +115,8 @@ def test_refusing_the_key_imports_nothing(qtbot, tmp_path: Path, english) -> Non
         seen: list[str] = []
         results: list[str] = []
         _answer_next_dialog(qtbot, "Do not import", seen)
-        packages.import_files([tmp_path / "p.khsync"])
+        with answering(qtbot, choose_file(tmp_path / "p.khsync")):
+            qtbot.mouseClick(packages.import_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: bool(seen), timeout=20000)
         _answer_next_dialog(qtbot, "OK", results)
         qtbot.waitUntil(lambda: bool(results), timeout=20000)

@@ -94,13 +94,13 @@ def test_search_without_diacritics_and_filters(qtbot, page: TasksPage) -> None:
     assert contents(page) == ["Pa nô tuyên truyền tại quận Đống Đa"]
     page.due_filter.setCurrentIndex(page.due_filter.findData("7days"))
     assert contents(page) == ["Phát thanh hướng dẫn hộ kinh doanh"]
-    page.clear_filters()
+    qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
     page.theme_filter.setCurrentIndex(2)  # 1.4
     assert sorted(contents(page)) == ["Hội thi văn nghệ quần chúng", "Triển lãm ảnh"]
     page.unit_filter.setCurrentIndex(page.unit_filter.findText("Phòng Văn hóa và Thông tin"))
     assert contents(page) == ["Hội thi văn nghệ quần chúng"]
     assert page.theme_totals.rowCount() == 1 and page.theme_totals.row_at(0).tasks == 1
-    page.clear_filters()
+    qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
     page.status_filter.setCurrentIndex(page.status_filter.findData("overdue"))
     assert len(contents(page)) == 1
 
@@ -138,7 +138,9 @@ def test_progress_is_updated_on_the_issued_plan(qtbot, page: TasksPage, session)
 
 def test_impossible_progress_cannot_be_saved(qtbot, page: TasksPage) -> None:
     page.table.selectRow(0)
-    dialog = page.open_progress()
+    qtbot.mouseClick(page.update_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert dialog.isVisible()
     dialog.spent.setText("-3")
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
     assert "negative" in dialog.problem.text()

@@ -83,7 +83,7 @@ def stacked_bars(title: str, categories: Sequence[str], series: Sequence[tuple[s
         lines = max(len(w[0]) for w in wrapped)
         row = max(6 * mm, lines * LABEL_SIZE * _LINE + 2 * mm)
         plot_height = row * count
-        left = label_width + 2 * mm
+        left = label_width + 4 * mm  # the labels end clear of the axis' ticks (dx below)
     else:
         plot_width = width - 12 * mm - 2 * mm
         wrapped = [wrap_label(c, plot_width / count - 1.5 * mm) for c in categories] or [([""], LABEL_SIZE)]
@@ -108,7 +108,7 @@ def stacked_bars(title: str, categories: Sequence[str], series: Sequence[tuple[s
         chart.categoryAxis.reverseDirection = 1
         chart.categoryAxis.labels.boxAnchor = "e"
         chart.categoryAxis.labels.textAnchor = "end"
-        chart.categoryAxis.labels.dx = -2
+        chart.categoryAxis.labels.dx = -(chart.categoryAxis.tickLeft + 2)
     else:
         chart.categoryAxis.labels.boxAnchor = "n"
         chart.categoryAxis.labels.dy = -2

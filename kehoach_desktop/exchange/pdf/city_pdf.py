@@ -159,8 +159,11 @@ def _results(d: CityReportDocument) -> list[Flowable]:
     data = d.data
     f, s = data.totals_flows, data.totals_stocks
     reported = [u for u in data.units if u.stocks is not None]
+    head = KeepTogether(heading("II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ", 0))
+    if not reported:  # no figures at all: say so rather than print a row of zeros as if they were results
+        return [head, _body(f"Chưa có đơn vị nào gửi báo cáo {d.period_label}; chưa có số liệu để tổng hợp.")]
     story: list[Flowable] = [
-        KeepTogether(heading("II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ", 0)),
+        head,
         _body(f"Trong kỳ, các đơn vị đã báo cáo hoàn thành {vnd(f.tasks_completed)} nhiệm vụ; lắp đặt "
               f"{vnd(f.materials_installed)} sản phẩm tuyên truyền trực quan; tổ chức {vnd(f.events_held)} "
               f"hoạt động, sự kiện với {vnd(f.event_participants)} lượt người tham gia; kinh phí sử dụng "
@@ -173,14 +176,13 @@ def _results(d: CityReportDocument) -> list[Flowable]:
                       "đơn vị chưa báo cáo không được tính. Kết quả chi tiết của từng đơn vị tại Phụ lục I."),
                   Styles.table_note),
     ]
-    if reported:
-        for drawing in paged_bars(
-                "Nhiệm vụ của các đơn vị đến hết kỳ", [u.name for u in reported],
-                [("Hoàn thành", [u.stocks.tasks_done for u in reported if u.stocks]),
-                 ("Quá hạn", [u.stocks.tasks_overdue for u in reported if u.stocks]),
-                 ("Khác", [u.stocks.tasks_total - u.stocks.tasks_done - u.stocks.tasks_overdue
-                           for u in reported if u.stocks])], TEXT_WIDTH):
-            story += [Spacer(1, 6), KeepTogether([drawing])]
+    for drawing in paged_bars(
+            "Nhiệm vụ của các đơn vị đến hết kỳ", [u.name for u in reported],
+            [("Hoàn thành", [u.stocks.tasks_done for u in reported if u.stocks]),
+             ("Quá hạn", [u.stocks.tasks_overdue for u in reported if u.stocks]),
+             ("Khác", [u.stocks.tasks_total - u.stocks.tasks_done - u.stocks.tasks_overdue
+                       for u in reported if u.stocks])], TEXT_WIDTH):
+        story += [Spacer(1, 6), KeepTogether([drawing])]
     return story
 
 

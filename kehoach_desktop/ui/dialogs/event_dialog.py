@@ -88,6 +88,8 @@ class EventDialog(QDialog):
         self.ends = OptionalDateEdit()
         self.ends.setObjectName("ends_on")
         self.ends.set_value(values.ends_on)
+        for edit in (self.starts, self.ends):
+            edit.open_calendar_on(today)
         self.venue = QLineEdit(values.venue)
         self.ward = QComboBox()
         self.ward.setEditable(True)

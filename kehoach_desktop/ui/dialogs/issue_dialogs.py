@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -18,12 +16,15 @@ from PySide6.QtWidgets import (
 )
 
 from kehoach_desktop.i18n import _
+from kehoach_desktop.ui.input_fields import DateEdit
+from kehoach_desktop.ui.widgets import set_available
 
 
 class IssueDialog(QDialog):
     def __init__(self, *, number: str, symbol: str, issue_date: dt.date, revision: int, reason: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._default_date = issue_date
         self.setObjectName("issue_dialog")
         self.setWindowTitle(_("Issue the plan"))
         self.setMinimumWidth(460)
@@ -34,10 +35,9 @@ class IssueDialog(QDialog):
         self.number = QLineEdit(number)
         self.number.setObjectName("issue_number")
         self.number.setPlaceholderText("05")
-        self.date = QDateEdit(QDate(issue_date.year, issue_date.month, issue_date.day))
+        self.date = DateEdit()
         self.date.setObjectName("issue_date")
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
+        self.date.set_value(issue_date)
         form = QFormLayout()
         form.addRow(_("Number"), self.number)
         form.addRow(_("Symbol"), QLabel(symbol))
@@ -58,11 +58,11 @@ class IssueDialog(QDialog):
         self._update_ok()
 
     def _update_ok(self) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.number.text().strip()))
+        set_available(self.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                      "" if self.number.text().strip() else _("Give the plan's number first."))
 
     def issue_date(self) -> dt.date:
-        d = self.date.date()
-        return dt.date(d.year(), d.month(), d.day())
+        return self.date.value() or self._default_date
 
 
 class ReviseDialog(QDialog):
@@ -91,4 +91,5 @@ class ReviseDialog(QDialog):
         self._update_ok()
 
     def _update_ok(self) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason.toPlainText().strip()))
+        set_available(self.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                      "" if self.reason.toPlainText().strip() else _("Write why the plan is revised first."))

@@ -153,14 +153,14 @@ class MaterialDialog(QDialog):
         self.planned_removal = OptionalDateEdit()
         self.planned_removal.setObjectName("planned_removal_on")
         self.planned_removal.set_value(values.planned_removal_on)
+        self.planned_removal.open_calendar_on(today)
         grid.addWidget(QLabel(_("Planned removal")), 0, 2)
         grid.addWidget(self.planned_removal, 0, 3)
         for position, name in enumerate(DATE_FIELDS):
             edit = OptionalDateEdit()
             edit.setObjectName(name)
             edit.set_value(getattr(values, name))
-            if getattr(values, name) is None:
-                edit.set_calendar_year(today.year)
+            edit.open_calendar_on(today)
             self.dates[name] = edit
             row, col = 1 + position // 2, (position % 2) * 2
             grid.addWidget(QLabel(_(FIELD_LABELS[name])), row, col)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services.plan_dto import PlanDetails
-from kehoach_desktop.ui.input_fields import OptionalDateEdit
+from kehoach_desktop.ui.input_fields import OptionalDateEdit, calendar_day
 
 
 def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:
@@ -29,7 +31,8 @@ def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:
 class PlanDetailsDialog(QDialog):
     """Edits a copy of the details; the page saves them (one undoable change) when accepted."""
 
-    def __init__(self, details: PlanDetails, *, year: int, read_only: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, details: PlanDetails, *, year: int, read_only: bool, today: dt.date | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("plan_details_dialog")
         self.setWindowTitle(_("Plan details"))
@@ -57,7 +60,7 @@ class PlanDetailsDialog(QDialog):
         self.issue_date = OptionalDateEdit()
         self.issue_date.setObjectName("details_issue_date")
         self.issue_date.set_value(details.issue_date)
-        self.issue_date.set_calendar_year(year)
+        self.issue_date.open_calendar_on(calendar_day(year, today or dt.date.today()))
         self.issue_date.setEnabled(not read_only)
         self.summary = lines((details.summary,), "details_summary", 50)
         self.superior = line(details.superior_agency, "details_superior")

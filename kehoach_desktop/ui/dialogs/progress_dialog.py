@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -35,13 +33,14 @@ from kehoach_desktop.ui.dialogs.record_parts import (
     number_format,
     percent_format,
 )
-from kehoach_desktop.ui.input_fields import NumberEdit, ProblemLabel, not_a_number_message
+from kehoach_desktop.ui.input_fields import DateEdit, NumberEdit, ProblemLabel, not_a_number_message
 
 
 class ProgressDialog(QDialog):
     def __init__(self, row: TaskProgressRow, *, today: dt.date, parent: QWidget | None = None,
                  history: tuple[HistoryEntry, ...] = ()) -> None:
         super().__init__(parent)
+        self._today = today
         self.setObjectName("progress_dialog")
         self.setWindowTitle(_("Update progress"))
         self.setMinimumWidth(560)
@@ -82,10 +81,9 @@ class ProgressDialog(QDialog):
         self.result = QPlainTextEdit(row.result_text)
         self.result.setObjectName("progress_result")
         self.result.setFixedHeight(90)
-        self.date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date = DateEdit()
         self.date.setObjectName("progress_date")
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setCalendarPopup(True)
+        self.date.set_value(today)
         self.problem = ProblemLabel()
         self.problem.setObjectName("progress_problem")
         form = QFormLayout()
@@ -133,10 +131,9 @@ class ProgressDialog(QDialog):
         achieved, spent = self.achieved.value(), self.spent.value()
         if spent is None or not self.achieved.is_valid():
             return None
-        d = self.date.date()
         return ProgressUpdate(status=self.status.currentData(), percent_done=self.percent.value(),
                               indicator_achieved=achieved, spent=spent, result_text=self.result.toPlainText(),
-                              updated_on=dt.date(d.year(), d.month(), d.day()))
+                              updated_on=self.date.value() or self._today)
 
     def _validate(self) -> None:
         update = self.progress_update()

@@ -36,6 +36,7 @@ from kehoach_desktop.services.responsible_units import (
 )
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
+from kehoach_desktop.ui.widgets import set_available
 
 UowFactory = Callable[[], Any]  # the session's unit-of-work factory (the UI never names storage types)
 
@@ -53,12 +54,14 @@ def unit_columns() -> list[Column[ResponsibleUnitRow]]:
 class ResponsibleUnitsDialog(QDialog):
     units_changed = Signal(object)  # Changes
 
-    def __init__(self, uow_factory: UowFactory, parent: QWidget | None = None) -> None:
+    def __init__(self, uow_factory: UowFactory, *, locked_why: str = "", parent: QWidget | None = None) -> None:
+        """``locked_why``: why the directory can only be read here (the plan is issued, the city's view)."""
         super().__init__(parent)
         self.setObjectName("units_dialog")
         self.setWindowTitle(_("Responsible units"))
         self.resize(820, 600)
         self._uow_factory = uow_factory
+        self._locked_why = locked_why
         self._editing: str | None = None
         self.model: DtoTableModel[ResponsibleUnitRow] = DtoTableModel(unit_columns(), self)
         self.table = QTableView()
@@ -100,7 +103,14 @@ class ResponsibleUnitsDialog(QDialog):
         row.addWidget(self.save_button)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        self.locked_note = QLabel(locked_why)
+        self.locked_note.setObjectName("units_locked_note")
+        self.locked_note.setWordWrap(True)
+        self.locked_note.setVisible(bool(locked_why))
+        self.locked_note.setStyleSheet("background:#f0fdf4; color:#14532d; border:1px solid #bbf7d0; "
+                                       "border-radius:4px; padding:6px;")
         layout = QVBoxLayout(self)
+        layout.addWidget(self.locked_note)
         layout.addWidget(self.table, 1)
         layout.addWidget(hint)
         layout.addLayout(form)
@@ -110,6 +120,8 @@ class ResponsibleUnitsDialog(QDialog):
         self.new_button.clicked.connect(self.start_new)
         self.save_button.clicked.connect(self.save)
         self.active_button.clicked.connect(self.toggle_active)
+        for widget in (self.name, self.code, self.kind, self.new_button, self.save_button):
+            set_available(widget, locked_why)
         self.reload()
         self.start_new()
 
@@ -130,7 +142,7 @@ class ResponsibleUnitsDialog(QDialog):
         self.code.clear()
         self.kind.setCurrentIndex(self.kind.findData(ResponsibleUnitKind.OFFICE.value))
         self.save_button.setText(_("Add"))
-        self.active_button.setEnabled(False)
+        set_available(self.active_button, self._locked_why or _("Select a unit in the list first."))
         self.active_button.setText(_("Deactivate"))
         self.name.setFocus()
 
@@ -143,13 +155,15 @@ class ResponsibleUnitsDialog(QDialog):
         self.code.setText(unit.code)
         self.kind.setCurrentIndex(self.kind.findData(unit.kind))
         self.save_button.setText(_("Save changes"))
-        self.active_button.setEnabled(True)
+        set_available(self.active_button, self._locked_why)
         self.active_button.setText(_("Deactivate") if unit.active else _("Reactivate"))
 
     def _input(self) -> ResponsibleUnitInput:
         return ResponsibleUnitInput(code=self.code.text(), name=self.name.text(), kind=self.kind.currentData())
 
     def save(self) -> None:
+        if self._locked_why:
+            return
         try:
             if self._editing is None:
                 created = create_responsible_unit(uow_factory=self._uow_factory, data=self._input())
@@ -165,7 +179,7 @@ class ResponsibleUnitsDialog(QDialog):
         self._emit(changes)
 
     def toggle_active(self) -> None:
-        if self._editing is None:
+        if self._editing is None or self._locked_why:
             return
         unit = next(self.model.row_at(i) for i in range(self.model.rowCount())
                     if self.model.row_at(i).id == self._editing)

@@ -31,7 +31,7 @@ from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.folders import DoneNotice
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.tasks import TaskRunner
-from kehoach_desktop.ui.widgets import PageHeader, sortable_table
+from kehoach_desktop.ui.widgets import PageHeader, set_available, sortable_table
 
 LAST_FOLDER_KEY = "backups/last_folder"
 
@@ -119,11 +119,12 @@ class BackupsPage(QWidget):
 
     def refresh(self) -> None:
         if self._session.path is None:  # a workspace on a database server: its administrator backs it up
-            self.folder_label.setText(_("This workspace is kept on a database server; its backups are made there, "
-                                        "by the server's administrator."))
+            on_server = _("This workspace is kept on a database server; its backups are made there, by the "
+                          "server's administrator.")
+            self.folder_label.setText(on_server)
             for button in (self.backup_button, self.copy_button, self.restore_button, self.restore_file_button,
                            self.folder_button):
-                button.setEnabled(False)
+                set_available(button, on_server)
             return
         found = backups.list_backups(workspace=self._session.path)
         self.model.set_rows(found)
@@ -139,10 +140,11 @@ class BackupsPage(QWidget):
     def _update_actions(self) -> None:
         if self._session.path is None:
             return
-        self.restore_button.setEnabled(self.selected_backup() is not None)
-        busy = self.runner.busy
-        self.backup_button.setEnabled(not busy)
-        self.copy_button.setEnabled(not busy)
+        set_available(self.restore_button, "" if self.selected_backup() is not None else
+                      _("Select a backup in the list first."))
+        busy = _("A backup is being made; wait until it is done.") if self.runner.busy else ""
+        set_available(self.backup_button, busy)
+        set_available(self.copy_button, busy)
 
     # backing up ------------------------------------------------------------------------------
     def back_up(self, folder: Path | None = None, *, wait: bool = False) -> None:

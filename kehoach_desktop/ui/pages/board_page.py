@@ -39,7 +39,7 @@ from kehoach_desktop.ui import icons
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.models.board_model import BoardTableModel, SortRole
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import PageHeader, set_available
 
 
 def figures_text(figures: UnitFigures) -> str:
@@ -141,10 +141,10 @@ class BoardPage(QWidget):
         self.accept_button.clicked.connect(lambda: self.accept_report())
         self.return_button = QPushButton(_("Return the report…"))
         self.return_button.setObjectName("return_report")
-        self.return_button.clicked.connect(lambda: self.return_report())
+        self.return_button.clicked.connect(lambda: self.return_report())  # clicked(bool) is not a reason
         self.remind_button = QPushButton(_("Reminder letters…"))
         self.remind_button.setObjectName("reminders")
-        self.remind_button.clicked.connect(lambda: self.write_reminders())
+        self.remind_button.clicked.connect(lambda: self.write_reminders())  # clicked(bool) is not a folder
         for button in (self.open_button, self.accept_button, self.return_button):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -250,12 +250,18 @@ class BoardPage(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        """Each decision says what it needs when it cannot apply: a unit, a report received, no same decision."""
         row = self.current_unit()
-        cell = row.cell(self.current_period()) if row is not None else None
-        has_package = cell is not None and cell.package_id is not None
-        self.open_button.setEnabled(row is not None)
-        self.accept_button.setEnabled(has_package and cell.decision != "accepted")  # type: ignore[union-attr]
-        self.return_button.setEnabled(has_package and cell.decision != "returned")  # type: ignore[union-attr]
+        period = self.current_period()
+        cell = row.cell(period) if row is not None else None
+        why_not = (_("Select a unit in the table first.") if row is None else
+                   _("No report of {unit} for {period} has arrived.").format(unit=row.display_name, period=period)
+                   if cell is None or cell.package_id is None else "")
+        set_available(self.open_button, _("Select a unit in the table first.") if row is None else "")
+        set_available(self.accept_button, why_not or (
+            _("This report is already accepted.") if cell.decision == "accepted" else ""))  # type: ignore[union-attr]
+        set_available(self.return_button, why_not or (
+            _("This report was already returned.") if cell.decision == "returned" else ""))  # type: ignore[union-attr]
 
     # actions -----------------------------------------------------------------------------------
     def open_unit(self) -> QDialog | None:

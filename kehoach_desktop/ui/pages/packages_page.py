@@ -33,7 +33,7 @@ from kehoach_desktop.ui.pages.sync_page import (
 )
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.tasks import TaskRunner
-from kehoach_desktop.ui.widgets import PageHeader, sortable_table
+from kehoach_desktop.ui.widgets import PageHeader, set_available, sortable_table
 
 SUFFIXES = (".khsync", ".khreceipt", ".khtemplate")
 RECEIVED_STATUS = {"received": N_("Received"), "accepted": N_("Accepted"), "returned": N_("Returned")}
@@ -144,7 +144,8 @@ class PackagesPage(QWidget):
 
     def _update_actions(self) -> None:
         row = self.selected()
-        self.receipt_button.setEnabled(row is not None and row.kind == "district-report")
+        set_available(self.receipt_button, "" if row is not None and row.kind == "district-report" else
+                      _("Select a unit's report package in the list first."))
 
     # import ------------------------------------------------------------------------------------
     def _on_import_files_clicked(self) -> None:

@@ -53,7 +53,7 @@ from kehoach_desktop.ui.input_fields import CommitTextEdit
 from kehoach_desktop.ui.plan_undo import ServiceCommand, Write
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.task_form import TaskForm
-from kehoach_desktop.ui.widgets import ColumnsByWidth, PageHeader, fit_header_texts, wrap_tree_text
+from kehoach_desktop.ui.widgets import ColumnsByWidth, PageHeader, fit_header_texts, set_available, wrap_tree_text
 
 _NO_CHANGES = Changes()
 
@@ -442,16 +442,23 @@ class PlanPage(QWidget):
         self.section_marks.setText(" ".join(marks))
         self.section_marks.set_icon(mark)
         self.section_marks.setVisible(bool(marks))
+        locked_why = self._locked_reason(state)
         self.text_edit.set_committed_text(section.text)
         self.text_edit.setReadOnly(section.locked or not draft)
         self.text_edit.setStyleSheet("background: #f3f4f6; color: #374151;" if section.locked or not draft else "")
+        self.text_edit.setToolTip(locked_why or (_("The city's wording, locked: write the unit's own text under "
+                                                   "“The unit's additions”.") if section.locked else ""))
         self.local_edit.set_committed_text(section.local_text)
         self.local_edit.setReadOnly(not draft)
+        self.local_edit.setToolTip(locked_why)
         self.template_view.setPlainText(section.template_text)
-        self.show_template_button.setEnabled(not section.locked)
-        self.revert_button.setEnabled(draft and not section.locked and section.changed_from_template)
+        set_available(self.show_template_button, _("This text is the city's wording itself.") if section.locked
+                      else "")
+        set_available(self.revert_button, locked_why or (
+            _("The city's wording is locked here.") if section.locked else
+            _("The text is already the city's wording.") if not section.changed_from_template else ""))
         self.draft_button.setVisible(section.kind == SectionKind.ORGANISATION.value)
-        self.draft_button.setEnabled(draft)
+        set_available(self.draft_button, locked_why)
         self.tabs.setTabEnabled(1, section.accepts_tasks)
         self.tabs.setTabText(1, _("Tasks ({n})").format(n=len(section.tasks)) if section.accepts_tasks
                              else _("Tasks"))
@@ -479,22 +486,41 @@ class PlanPage(QWidget):
         if task is not None and self.task_form.shows_saved(task):
             self.task_form.set_saved(task)
         else:
-            self.task_form.load(task, state.units, year=state.year, read_only=not self._is_draft(state))
+            self.task_form.load(task, state.units, year=state.year, read_only=not self._is_draft(state),
+                                today=self._session.today())
         self._update_actions()
+
+    def _locked_reason(self, state: PlanEditorState | None) -> str:
+        """Why the plan cannot be changed here (empty when it can)."""
+        if state is None:
+            return _("This workspace has no plan.")
+        if self._read_only:
+            return _("The unit's plan as it reported it: the city reads it and cannot change it.")
+        if not state.is_draft:
+            return _("The plan is issued and locked. To change it, open a new revision (Revise…) and give the "
+                     "reason.")
+        return ""
 
     def _update_actions(self) -> None:
         state, section = self._state, self.current_section()
-        draft = state is not None and self._is_draft(state)
-        has_task = self.current_task() is not None
+        locked_why = self._locked_reason(state)
         for action in (self.details_action, self.units_action, self.revisions_action):
-            action.setEnabled(state is not None)
-        self.issue_action.setEnabled(draft)
-        self.revise_action.setEnabled(state is not None and not draft and not self._read_only)
-        can_edit_tasks = draft and section is not None and section.accepts_tasks
-        self.add_task_action.setEnabled(can_edit_tasks)
+            set_available(action, _("This workspace has no plan.") if state is None else "")
+        set_available(self.issue_action, locked_why and (
+            _("The plan is already issued. To issue a change, open a new revision first (Revise…).")
+            if state is not None and not self._read_only else locked_why))
+        set_available(self.revise_action, _("This workspace has no plan.") if state is None else (
+            locked_why if self._read_only else
+            _("The plan is a draft: change it here, then issue it (Issue…).") if state.is_draft else ""))
+        tasks_why = locked_why or (_("Choose a section of the plan first.") if section is None else
+                                   _("Tasks go under a theme or a form of propaganda.") if not section.accepts_tasks
+                                   else "")
+        set_available(self.add_task_action, tasks_why)
         for action in (self.duplicate_task_action, self.remove_task_action, self.move_up_action,
                        self.move_down_action):
-            action.setEnabled(can_edit_tasks and has_task)
+            set_available(action, tasks_why or (_("Select a task in the list first.")
+                                                if self.current_task() is None else ""))
+        self.task_form.setToolTip(locked_why if self.current_task() is not None else "")
 
     def current_task(self) -> EditorTask | None:
         index = self.task_table.selectionModel().currentIndex()
@@ -720,7 +746,8 @@ class PlanPage(QWidget):
         if state is None:
             return None
         self._commit_pending()
-        dialog = PlanDetailsDialog(state.details, year=state.year, read_only=not self._is_draft(state), parent=self)
+        dialog = PlanDetailsDialog(state.details, year=state.year, today=self._session.today(),
+                                   read_only=not self._is_draft(state), parent=self)
         before, uow, plan_id, version = state.details, self._uow, state.plan_id, state.plan_version or None
 
         def save() -> None:
@@ -739,7 +766,7 @@ class PlanPage(QWidget):
 
     def open_units(self) -> ResponsibleUnitsDialog:
         self._commit_pending()
-        dialog = ResponsibleUnitsDialog(self._uow, parent=self)
+        dialog = ResponsibleUnitsDialog(self._uow, locked_why=self._locked_reason(self._state), parent=self)
         dialog.units_changed.connect(self._after_write)
         self.dialog = dialog
         dialog.open()

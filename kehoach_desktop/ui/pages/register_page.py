@@ -40,11 +40,11 @@ from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
-from kehoach_desktop.ui.input_fields import NO_DATE, OptionalDateEdit
+from kehoach_desktop.ui.input_fields import OptionalDateEdit, calendar_day
 from kehoach_desktop.ui.models.paged_model import PagedTableModel, RegisterColumn
 from kehoach_desktop.ui.plan_undo import ServiceCommand, Write
 from kehoach_desktop.ui.tasks import TaskRunner
-from kehoach_desktop.ui.widgets import PageHeader, fit_header_texts
+from kehoach_desktop.ui.widgets import PageHeader, fit_header_texts, set_available
 
 SEARCH_PAUSE_MS = 250
 
@@ -62,6 +62,24 @@ def choice_combo(name: str, all_label: str, choices: Iterable[tuple[str | None, 
         combo.addItem(label, value)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     return combo
+
+
+class UndoButton(QPushButton):
+    """Takes back the last change of ``stack``; its tooltip names that change.
+
+    The stack's signals reach the button's own slots, so they stop when the button is deleted: the stack
+    signals once more as it is deleted itself, and at exit Python deletes widgets in no particular order.
+    """
+
+    def __init__(self, stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(_("Undo"), parent)
+        self.setEnabled(stack.canUndo())
+        self.clicked.connect(stack.undo)
+        stack.canUndoChanged.connect(self.setEnabled)
+        stack.undoTextChanged.connect(self._on_undo_text_changed)
+
+    def _on_undo_text_changed(self, text: str) -> None:
+        self.setToolTip(_("Undo: {action}").format(action=text) if text else "")
 
 
 class RegisterPage(QWidget):
@@ -101,8 +119,9 @@ class RegisterPage(QWidget):
         self.date_from.setObjectName("date_from")
         self.date_to = OptionalDateEdit()
         self.date_to.setObjectName("date_to")
+        opens_on = calendar_day(getattr(session.summary(), "template_year", None), session.today())
         for edit in (self.date_from, self.date_to):
-            edit.set_calendar_year(session.today().year)
+            edit.open_calendar_on(opens_on)
             edit.dateChanged.connect(lambda _d: self.apply_filters())
         self.clear_button = QPushButton(_("Clear filters"))
         self.clear_button.setObjectName("clear_filters")
@@ -141,13 +160,8 @@ class RegisterPage(QWidget):
         self.export_button = QPushButton(_("Export to Excel…"))
         self.export_button.setObjectName("export")
         self.export_button.clicked.connect(self.export_view)
-        self.undo_button = QPushButton(_("Undo"))
+        self.undo_button = UndoButton(self.undo_stack)
         self.undo_button.setObjectName("undo")
-        self.undo_button.clicked.connect(self.undo_stack.undo)
-        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
-        self.undo_stack.undoTextChanged.connect(
-            lambda text: self.undo_button.setToolTip(_("Undo: {action}").format(action=text) if text else ""))
-        self.undo_button.setEnabled(False)
         actions = flow_row(self.add_button, self.edit_button, self.status_button, self.delete_button,
                            right=(self.undo_button, self.export_button))
         self.read_only = bool(getattr(session, "read_only", False))  # the city's view of a unit's register
@@ -181,6 +195,7 @@ class RegisterPage(QWidget):
                                 else Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self.model.sort)
         self.table.doubleClicked.connect(lambda _index: self.edit_current())
+        self.table.selectionModel().selectionChanged.connect(lambda _selected, _deselected: self._update_buttons())
         self.footer = QLabel()
         self.footer.setObjectName("totals_footer")
         self.footer.setProperty("role", "page-subtitle")
@@ -306,6 +321,15 @@ class RegisterPage(QWidget):
         self._shown_filter = flt
         self.footer.setText(self.totals_text(self.shown_totals))
         self._show_first_page(flt, self.shown_totals.count)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        """The actions on rows need rows: each says what to do first when it cannot apply."""
+        chosen = _("Select one or more rows first.") if not self.table.selectionModel().hasSelection() else ""
+        for button in (self.edit_button, self.status_button, self.delete_button):
+            set_available(button, chosen)
+        empty = self.shown_totals is not None and self.shown_totals.count == 0
+        set_available(self.export_button, _("Nothing to export: no row matches the filters.") if empty else "")
 
     def _show_first_page(self, flt: Any, matching: int) -> None:
         sort = self._sort
@@ -321,7 +345,7 @@ class RegisterPage(QWidget):
             if isinstance(combo, QComboBox):
                 combo.setCurrentIndex(0)
         for edit in (self.date_from, self.date_to):
-            edit.setDate(NO_DATE)
+            edit.set_value(None)
         self.reset_extra_filters()
         for widget in widgets:
             widget.blockSignals(False)

@@ -40,7 +40,7 @@ from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.signer_warning import confirm_signer_mismatch
 from kehoach_desktop.ui.tasks import TaskRunner
-from kehoach_desktop.ui.widgets import PageHeader
+from kehoach_desktop.ui.widgets import PageHeader, set_available
 
 ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 PRINT_DPI = 300
@@ -210,7 +210,7 @@ class ReportsPage(QWidget):
         loaded = self.document.status() == QPdfDocument.Status.Ready
         for widget in (self.print_button, self.save_button, self.sign_button, self.previous_button,
                        self.next_button, self.page_spin, self.zoom, self.zoom_in_button, self.zoom_out_button):
-            widget.setEnabled(loaded)
+            set_available(widget, "" if loaded else _("Generate the report first (Generate)."))
         self.page_count.setText(f"/ {self.document.pageCount()}")
         self.page_spin.setMaximum(max(1, self.document.pageCount()))
 

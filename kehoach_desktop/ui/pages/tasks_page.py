@@ -39,7 +39,7 @@ from kehoach_desktop.ui.dialogs.progress_dialog import ProgressDialog
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
-from kehoach_desktop.ui.widgets import PageHeader, fit_header_texts, sortable_table
+from kehoach_desktop.ui.widgets import PageHeader, fit_header_texts, set_available, sortable_table
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_ICONS = {"not_started": icons.NOT_STARTED, "in_progress": icons.IN_PROGRESS, "done": icons.CHECK,
@@ -322,7 +322,8 @@ class TasksPage(QWidget):
         return False
 
     def _update_buttons(self) -> None:
-        self.update_button.setEnabled(self.current_row() is not None)
+        set_available(self.update_button, "" if self.current_row() is not None else
+                      _("Select a task in the list first."))
 
     # progress --------------------------------------------------------------------------------
     def open_progress(self) -> ProgressDialog | None:
