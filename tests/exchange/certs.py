@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -18,7 +18,7 @@ class Pki:
     ca_pem: bytes
     signer_p12: Path
     password: str
-    signer_key: rsa.RSAPrivateKey
+    signer_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
     signer_cert: x509.Certificate
 
 
@@ -29,7 +29,8 @@ def _name(common: str, organisation: str) -> x509.Name:
 
 
 def make_pki(folder: Path, *, signer: str = "Phạm Thị Lan Anh", organisation: str = "UBND quận Đống Đa",
-             password: str = "mật-khẩu-1") -> Pki:
+             password: str = "mật-khẩu-1", elliptic: bool = False) -> Pki:
+    """``elliptic``: the signer's key is ECDSA P-256 (some tokens carry those) instead of RSA 2048."""
     now = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = _name("CA thử nghiệm Kế hoạch", "Kế hoạch Desktop tests")
@@ -42,7 +43,8 @@ def make_pki(folder: Path, *, signer: str = "Phạm Thị Lan Anh", organisation
                                             crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
                .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
                .sign(ca_key, hashes.SHA256()))
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = ec.generate_private_key(ec.SECP256R1()) if elliptic else rsa.generate_private_key(
+        public_exponent=65537, key_size=2048)
     cert = (x509.CertificateBuilder().subject_name(_name(signer, organisation)).issuer_name(ca_name)
             .public_key(key.public_key()).serial_number(x509.random_serial_number()).not_valid_before(now)
             .not_valid_after(now + dt.timedelta(days=365))

@@ -247,6 +247,17 @@ def test_signing_uses_the_token_and_certificate_found(demo: WorkspaceSession, to
 
 
 @needs_readers
+def test_an_elliptic_key_signs_on_a_token_that_signs_only_raw_ecdsa(
+        demo: WorkspaceSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SoftHSM, like many tokens, has no hash-and-sign mechanism for EC keys: the digest is computed here."""
+    library = make_token(tmp_path, make_pki(tmp_path, elliptic=True), monkeypatch)
+    out = tmp_path / "ec.pdf"
+    reports.generate_report(uow_factory=demo.uow_factory, kind="plan", out=out, today=demo.today(),
+                            credentials=reports.TokenCredentials(library, 0, PIN, label="kehoach"))
+    assert "Signature is Valid." in run("pdfsig", out).stdout
+
+
+@needs_readers
 def test_the_cli_lists_tokens_and_signs_with_a_token_label(
     token: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

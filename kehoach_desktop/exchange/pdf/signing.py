@@ -205,6 +205,7 @@ def sign_with_pkcs11(data: bytes, *, library: str, slot: int, pin: str, check: C
     The token is the one with ``serial``/``label`` when given, else the one in ``slot``; the certificate is
     ``cert_id`` (hex) when given, else the first one whose private key is on the token.
     """
+    import pkcs11
     from pyhanko.sign.pkcs11 import PKCS11Signer
 
     from kehoach_desktop.exchange.pdf import tokens
@@ -212,10 +213,26 @@ def sign_with_pkcs11(data: bytes, *, library: str, slot: int, pin: str, check: C
     session = tokens.open_session(library, slot=slot, pin=pin, label=label, serial=serial)
     try:
         chosen = tokens.signing_certificate_id(session, cert_id)
-        signer = PKCS11Signer(session, cert_id=chosen, key_id=chosen)
-        return _sign(data, signer, check, reason=reason, location=location)
+        try:
+            return _sign(data, PKCS11Signer(session, cert_id=chosen, key_id=chosen), check,
+                         reason=reason, location=location)
+        except pkcs11.MechanismInvalid:
+            # Many tokens (SoftHSM among them) sign EC keys only "raw": the digest is then computed here.
+            try:
+                return _sign(data, PKCS11Signer(session, cert_id=chosen, key_id=chosen, use_raw_mechanism=True),
+                             check, reason=reason, location=location)
+            except (pkcs11.PKCS11Error, NotImplementedError) as exc:
+                raise _token_cannot_sign(label or library, exc) from exc
+        except pkcs11.PKCS11Error as exc:
+            raise _token_cannot_sign(label or library, exc) from exc
     finally:
         session.close()
+
+
+def _token_cannot_sign(token: str, exc: BaseException) -> UserFacingError:
+    return UserFacingError(_("The token {token} refused to sign ({reason}): its key may need the provider's own "
+                             "software, or another certificate on it.").format(token=token,
+                                                                              reason=type(exc).__name__))
 
 
 def _name_parts(certificate) -> tuple[str, str]:  # type: ignore[no-untyped-def]
