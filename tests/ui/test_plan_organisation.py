@@ -24,7 +24,7 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def session(tmp_path: Path) -> Iterator[WorkspaceSession]:
-    """Đống Đa with three tasks: the centre leads 1.1, a ward leads 1.3, the culture office leads 1.4."""
+    """Đống Đa with four tasks: the centre leads 1.1, a ward leads 1.3, the culture office leads two in 1.4."""
     workspace = new_workspace(tmp_path / "dongda.khws", WorkspaceSetup(
         mode=WorkspaceMode.DISTRICT, unit_code="006", signer_name="Nguyễn Văn An", signer_title="Phó Chủ tịch"))
     with workspace.uow_factory() as uow:
@@ -36,11 +36,12 @@ def session(tmp_path: Path) -> Iterator[WorkspaceSession]:
     state = get_plan_editor(uow_factory=workspace.uow_factory, today=workspace.today())
     assert state is not None
     section = {s.number: s.id for s in state.sections}
-    for number, lead, support in (("1.1.", centre, (office, wards[0])), ("1.3.", wards[1], (centre,)),
-                                  ("1.4.", office, (wards[0], wards[1])), ("1.4.", office, (office,))):
+    for number, lead, support, budget in (
+            ("1.1.", centre, (office, wards[0]), 10_000_000), ("1.3.", wards[1], (centre,), 2_500_000),
+            ("1.4.", office, (wards[0], wards[1]), 4_000_000), ("1.4.", office, (office,), 1_000_000)):
         create_task(uow_factory=workspace.uow_factory, section_id=section[number], fields=TaskInput(
             content=f"Nhiệm vụ mục {number}", form=PropagandaForm.VISUAL.value, lead_unit_id=lead,
-            supporting_unit_ids=support))
+            supporting_unit_ids=support, budget=budget))
     yield workspace
     workspace.close()
 
@@ -51,7 +52,10 @@ EXPECTED = (
     "2. Trung tâm Văn hóa - Thông tin và Thể thao: chủ trì thực hiện các nhiệm vụ tại mục 1.1; phối hợp thực hiện "
     "các nhiệm vụ tại mục 1.3 của Kế hoạch.\n"
     "3. UBND các phường: chủ trì thực hiện các nhiệm vụ tại mục 1.3; phối hợp thực hiện các nhiệm vụ tại mục 1.1, "
-    "1.4 của Kế hoạch.")
+    "1.4 của Kế hoạch.\n"
+    # the district's offices and centre lead 10 + 4 + 1 million, the ward 2.5 million: 17.5 million in all
+    "4. Kinh phí thực hiện: tổng kinh phí các nhiệm vụ của Kế hoạch là 17.500.000 đồng, trong đó: ngân sách quận "
+    "15.000.000 đồng; ngân sách các phường 2.500.000 đồng (chi tiết tại Phụ lục kèm theo Kế hoạch).")
 
 
 @pytest.mark.parametrize("language", ["vietnamese", "english"])
@@ -84,14 +88,14 @@ def test_draft_section_three_from_the_tasks_then_edit_it(qtbot, session: Workspa
     page.text_edit.setFocus()  # the officer adds a line of the unit's own (QTest types ASCII only), then pauses
     page.text_edit.moveCursor(page.text_edit.textCursor().MoveOperation.End)
     qtbot.keyClick(page.text_edit, Qt.Key.Key_Return)
-    qtbot.keyClicks(page.text_edit, "4. Ban Chi huy Quan su: phoi hop.")
+    qtbot.keyClicks(page.text_edit, "5. Ban Chi huy Quan su: phoi hop.")
 
     def section_three() -> tuple[str, ...]:
         document = get_plan_document(uow_factory=session.uow_factory)
         return next(s for s in document.sections if s.number == organisation.number).paragraphs
 
-    qtbot.waitUntil(lambda: len(section_three()) == 4, timeout=5000)  # saved by itself after the pause
-    assert section_three() == (*EXPECTED.splitlines(), "4. Ban Chi huy Quan su: phoi hop.")
+    qtbot.waitUntil(lambda: len(section_three()) == 5, timeout=5000)  # saved by itself after the pause
+    assert section_three() == (*EXPECTED.splitlines(), "5. Ban Chi huy Quan su: phoi hop.")
 
     page.undo_stack.undo()  # the typing, then the draft, undone: the city's wording is back
     page.undo_stack.undo()

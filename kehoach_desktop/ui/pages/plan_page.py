@@ -239,9 +239,9 @@ class PlanPage(QWidget):
         self.revert_button.clicked.connect(self.revert_to_template)
         self.draft_button = QPushButton(_("Draft from the tasks"))
         self.draft_button.setObjectName("draft_organisation")
-        self.draft_button.setToolTip(_("Write who leads and who supports the tasks of each section, from the "
-                                       "tasks' units; edit the draft before issuing. The city's wording stays "
-                                       "beside it."))
+        self.draft_button.setToolTip(_("Write who leads and who supports the tasks of each section, and the tasks' "
+                                       "budget by the budget that pays it, from the tasks' units; edit the draft "
+                                       "before issuing. The city's wording stays beside it."))
         self.draft_button.clicked.connect(self.draft_organisation)
         layout.addLayout(flow_row(label, right=(self.draft_button, self.show_template_button, self.revert_button)))
         texts = QSplitter(Qt.Orientation.Vertical)
