@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -22,8 +23,10 @@ CITY = "city"
 WORD_KINDS = (PLAN, PROGRESS, CITY)
 
 
-def render_docx(*, uow_factory: UnitOfWorkFactory, kind: str, period: str | None, today: dt.date) -> bytes:
-    """The .docx bytes of the plan, the progress report of ``period``, or the city's consolidated report."""
+def render_docx(*, uow_factory: UnitOfWorkFactory, kind: str, period: str | None, today: dt.date,
+                city_options: Any = None) -> bytes:
+    """The .docx bytes of the plan, the progress report of ``period``, or the city's consolidated report
+    (``city_options``: its ``city_reports.CityDocumentOptions``, number and date, as for its PDF)."""
     from kehoach_desktop.exchange import docx_writer
 
     if kind == PLAN:
@@ -34,16 +37,16 @@ def render_docx(*, uow_factory: UnitOfWorkFactory, kind: str, period: str | None
         raise ValidationError(_("Choose the period of the progress report (for example 2021-Q1)."))
     if kind == PROGRESS:
         return docx_writer.progress_docx(get_progress_document(uow_factory=uow_factory, period=period, today=today))
-    from kehoach_desktop.services.city_reports import get_city_report_document
+    from kehoach_desktop.services.city_reports import CityDocumentOptions, get_city_report_document
 
-    return docx_writer.city_report_docx(get_city_report_document(uow_factory=uow_factory, period=period,
-                                                                 today=today))
+    return docx_writer.city_report_docx(get_city_report_document(
+        uow_factory=uow_factory, period=period, today=today, options=city_options or CityDocumentOptions()))
 
 
 def write_docx(*, uow_factory: UnitOfWorkFactory, kind: str, out: Path, today: dt.date,
-               period: str | None = None) -> Path:
+               period: str | None = None, city_options: Any = None) -> Path:
     """Write the Word copy whole or not at all to ``out``, and note it in the workspace's history."""
-    data = render_docx(uow_factory=uow_factory, kind=kind, period=period, today=today)
+    data = render_docx(uow_factory=uow_factory, kind=kind, period=period, today=today, city_options=city_options)
     write_atomically(Path(out), data)
     with uow_factory() as uow:
         info = uow.session.scalars(select(WorkspaceInfo)).one()
