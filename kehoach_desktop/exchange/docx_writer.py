@@ -196,7 +196,7 @@ class _Writer:
             elif isinstance(flowable, KeepTogether):
                 self.flowables(flowable._content)
             elif isinstance(flowable, CentredRule):
-                _rule(self.doc.add_paragraph(), flowable.length, TEXT_WIDTH)
+                _rule(self.doc.add_paragraph(), flowable.length, TEXT_WIDTH, before=flowable.gap_before)
             elif isinstance(flowable, _SKIPPED):  # CondPageBreak (and TableLeadIn) before PageBreak: not one
                 continue
             elif isinstance(flowable, PageBreak):
@@ -356,12 +356,14 @@ def _text(paragraph: WordParagraph, text: str, size: float, *, bold: bool = Fals
     run.font.italic = italic
 
 
-def _rule(paragraph: WordParagraph, length: float, width: float) -> None:
-    """A centred solid line ``length`` points long: the bottom border of an empty paragraph indented to it."""
+def _rule(paragraph: WordParagraph, length: float, width: float, *, before: float = 0) -> None:
+    """A centred solid line ``length`` points long, ``before`` points under the line above: the bottom border of
+    an empty paragraph indented to it."""
     side = max((width - length) / 2, 0)
     layout = paragraph.paragraph_format
     layout.left_indent = layout.right_indent = _points(side)
     layout.line_spacing = Pt(3)
+    layout.space_before = Pt(before)
     layout.space_after = Pt(4)
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
