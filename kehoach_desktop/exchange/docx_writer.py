@@ -212,8 +212,10 @@ class _Writer:
                 continue
             run = target.add_run(text)
             run.font.size = Pt(size)
-            run.font.bold = "Bold" in font
-            run.font.italic = "Italic" in font
+            if "Bold" in font:  # only what differs from Normal is written: a long table has thousands of runs
+                run.font.bold = True
+            if "Italic" in font:
+                run.font.italic = True
 
     def table(self, source: ChunkedTable) -> None:
         rows = [source.header, *source.rows]
@@ -246,7 +248,8 @@ class _Writer:
                 for number, line in enumerate(lines):
                     run = target.add_run(clean(line))
                     run.font.size = Pt(size)
-                    run.font.bold = index == 0
+                    if index == 0:
+                        run.font.bold = True
                     if number < len(lines) - 1:
                         run.add_break()
         self.doc.add_paragraph().paragraph_format.space_after = Pt(3)
@@ -336,11 +339,16 @@ def _runs(frags: Iterable[Any]) -> list[tuple[str, float, str | None]]:
 def _format(paragraph: WordParagraph, style: ParagraphStyle) -> None:
     """The paragraph set as the PDF's style sets it."""
     layout = paragraph.paragraph_format
-    paragraph.alignment = _ALIGN.get(style.alignment, WD_ALIGN_PARAGRAPH.LEFT)
-    layout.first_line_indent = _points(style.firstLineIndent) if style.firstLineIndent else None
-    layout.left_indent = _points(style.leftIndent) if style.leftIndent else None
-    layout.space_before = Pt(style.spaceBefore or 0)
-    layout.space_after = Pt(style.spaceAfter or 0)
+    if style.alignment:  # left is Normal's
+        paragraph.alignment = _ALIGN.get(style.alignment, WD_ALIGN_PARAGRAPH.LEFT)
+    if style.firstLineIndent:
+        layout.first_line_indent = _points(style.firstLineIndent)
+    if style.leftIndent:
+        layout.left_indent = _points(style.leftIndent)
+    if style.spaceBefore:  # Normal has no space before or after
+        layout.space_before = Pt(style.spaceBefore)
+    if style.spaceAfter:
+        layout.space_after = Pt(style.spaceAfter)
     layout.line_spacing = Pt(style.leading)
     if getattr(style, "keepWithNext", 0) or style.name.startswith("heading"):
         layout.keep_with_next = True
