@@ -34,7 +34,7 @@ from kehoach_desktop.domain.report_data import (
 )
 from kehoach_desktop.domain.template import Template
 from kehoach_desktop.exchange.report_data_schema import REPORT_FILE
-from kehoach_desktop.services.progress_data import MATERIAL_TYPE_VI, read_progress_data
+from kehoach_desktop.services.progress_data import MATERIAL_TYPE_VI, read_progress_data, require_begun
 from kehoach_desktop.services.sync_dto import ACCEPTED, REFUSED, RETURNED
 from kehoach_desktop.storage.models import ReceivedPackage
 
@@ -128,6 +128,7 @@ def read_city_data(session: Session, template: Template, *, unit_code: str, unit
     """The consolidated figures of ``period``: each unit from its package of that period, the totals over the
     units that reported, the materials by type over them."""
     span = parse_period(period)
+    require_begun(span, today)
     choices = choose_period_packages(session, template, span.code)
     lines = []
     installed: dict[str, int] = defaultdict(int)

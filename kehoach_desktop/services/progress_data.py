@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kehoach_desktop.domain.enums import MaterialType, PlanStatus
+from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.period_figures import (
     EventFacts,
     MaterialFacts,
@@ -38,6 +39,8 @@ from kehoach_desktop.domain.report_data import (
     ThemeLine,
 )
 from kehoach_desktop.domain.text import nfc
+from kehoach_desktop.formats import format_date
+from kehoach_desktop.i18n import _
 from kehoach_desktop.storage.models import Event, Material, Plan, PlanSection, ResponsibleUnit, Task, WorkspaceInfo
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
@@ -77,10 +80,18 @@ def _material_facts(m: Material) -> MaterialFacts:
                          replaced_on=m.replaced_on, removed_on=m.removed_on, planned_removal_on=m.planned_removal_on)
 
 
+def require_begun(span: Period, today: dt.date) -> None:
+    """A period's report is made from its first day on: before it, "trong kỳ" would run from a day after its end."""
+    if today < span.start:
+        raise ValidationError(_("The period {period} has not begun yet (it begins on {start}): its report can be made "
+                                "from that day on.").format(period=span.label, start=format_date(span.start)))
+
+
 def read_progress_data(session: Session, *, unit_code: str, unit_name: str, period: str,
                        today: dt.date) -> ProgressData:
     """The figures of ``unit_code`` for ``period``, computed as of the period's last day (or ``today``)."""
     span = parse_period(period)
+    require_begun(span, today)
     as_of = as_of_day(span, today)
     plan = plan_of_year(session, unit_code, span.year)
     sections: list[PlanSection] = []

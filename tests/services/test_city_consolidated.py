@@ -7,6 +7,7 @@ so the city's totals are those figures times the number of units that reported.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from kehoach_desktop import cli
+from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.report_data import flows_from_json, stocks_from_json
 from kehoach_desktop.services import city_reports
 from kehoach_desktop.services.session import open_workspace
@@ -129,3 +131,8 @@ def test_a_period_no_unit_reported_says_so_and_prints_no_figures(scaled: ScaledC
     assert "Trong kỳ, các đơn vị đã báo cáo" not in words and "Nhiệm vụ của các đơn vị đến hết kỳ" not in words
     assert "Tổng cộng (0 đơn vị đã báo cáo)" in words  # the appendix: every row "Chưa báo cáo", no figures
     assert ink_in_margins(done.path) == []
+
+
+def test_a_period_not_begun_on_the_report_day_is_refused(scaled: ScaledCity, vietnamese: None) -> None:
+    with pytest.raises(ValidationError, match=r"Kỳ quý III/2021 chưa bắt đầu \(bắt đầu từ ngày 01/07/2021\)"):
+        city_reports.get_city_data(uow_factory=scaled.city.uow_factory, period=PERIOD, today=dt.date(2021, 6, 15))

@@ -6,10 +6,12 @@ stock the state on the period's last day. Q3's "trong kỳ" is only what was new
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kehoach_desktop import cli
 from kehoach_desktop.domain.report_data import ProgressData
 from kehoach_desktop.services.demo import DEMO_TODAY
 from kehoach_desktop.services.dump import dump_workspace
@@ -94,3 +96,18 @@ def test_quarters_add_up_to_the_half_and_the_year_and_q3_is_only_what_was_new(
     assert 0 < q3.materials_cost < data["2021-Q3"].stocks.materials_cost_to_date
     # overdue is judged on each period's last day, not on the computer's clock
     assert data["2021-H1"].stocks.tasks_overdue < data["2021-Q3"].stocks.tasks_overdue
+
+
+def test_a_period_not_begun_on_the_demo_day_is_refused_not_reported_with_a_backward_span(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """On 20/09/2021 the fourth quarter has not begun: its "trong kỳ" would run from 01/10 to 20/09."""
+    workspace = tmp_path / "demo.khws"
+    assert cli.main(["demo", "--workspace", str(workspace)]) == cli.EXIT_OK
+    capsys.readouterr()
+    assert cli.main(["report", "progress", "--workspace", str(workspace), "--period", "2021-Q4",
+                     "--out", str(tmp_path / "q4.pdf")]) == cli.EXIT_REFUSED
+    said = capsys.readouterr().err
+    assert "Kỳ quý IV/2021 chưa bắt đầu (bắt đầu từ ngày 01/10/2021)" in said and "Traceback" not in said
+    assert not (tmp_path / "q4.pdf").exists()
+    assert cli.main(["report", "progress", "--workspace", str(workspace), "--period", "2021-09",
+                     "--out", str(tmp_path / "sep.pdf")]) == cli.EXIT_OK  # begun: as of the demo day

@@ -167,3 +167,21 @@ def test_signing_with_another_units_certificate_warns_with_both_names(qtbot: QtB
     assert len(seen) == 1 and "Lê Văn Bình" in seen[0] and "UBND quận Hoàn Kiếm" in seen[0]
     assert "Ủy ban nhân dân quận Đống Đa" in seen[0]
     assert page.current_signed and signed.args[0].signatures[0].signer == "Lê Văn Bình"
+
+
+def test_a_period_not_begun_is_refused_with_its_first_day(qtbot: QtBot, vietnamese: None, page: ReportsPage) -> None:
+    """On the demo's day (20/09/2021) the fourth quarter has not begun: the window says so and makes nothing."""
+    page.kind.setCurrentIndex(page.kind.findData(reports.PROGRESS))
+    page.period.setCurrentIndex(page.period.findData("2021-Q4"))
+    said: list[str] = []
+
+    def read_and_close(box) -> None:  # type: ignore[no-untyped-def]
+        said.append(box.text())
+        press("OK")(box)
+
+    with answering(qtbot, read_and_close):
+        qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
+    assert said == ["Kỳ quý IV/2021 chưa bắt đầu (bắt đầu từ ngày 01/10/2021): báo cáo của kỳ này được lập từ ngày "
+                    "đó trở đi."]
+    assert page.current is None and page.generate_button.isEnabled()
+    assert page.status.text() == said[0]

@@ -308,14 +308,16 @@ class FitText(Flowable):
             if stringWidth(self.text, self.font, self._size) > avail_width:
                 self._lines = _break_at_marks(self.text, self.font, self._size, avail_width)
         self.width = max(stringWidth(line, self.font, self._size) for line in self._lines)
-        self.height = self.leading * self._size / self.size * len(self._lines)
+        step = self.leading * self._size / self.size
+        # the first baseline where the row's other figures have theirs (a cell's font size under its top)
+        self.height = self.size + step * (len(self._lines) - 1) + step * 0.25
         return self.width, self.height
 
     def draw(self) -> None:
         self.canv.setFont(self.font, self._size)
         step = self.leading * self._size / self.size
         for index, line in enumerate(self._lines):  # figures line up on the right
-            self.canv.drawRightString(self.width, self.height - step * (index + 1) + step * 0.25, line)
+            self.canv.drawRightString(self.width, self.height - self.size - step * index, line)
 
 
 def _break_at_marks(text: str, font: str, size: float, width: float) -> list[str]:
@@ -458,8 +460,9 @@ def _height(flowable: Flowable, width: float, height: float) -> float:
 
 
 def with_table(lead_in: Sequence[Flowable], table: ChunkedTable) -> list[Flowable]:
-    """A heading (and notes) followed by its table: they never end a page without the table's first rows."""
-    return [TableLeadIn(lead_in, table), *lead_in, table]
+    """A heading (and notes) followed by its table: they never end a page without the table's first rows.
+    A little room after the table keeps the next heading off its last line."""
+    return [TableLeadIn(lead_in, table), *lead_in, table, Spacer(1, 6)]
 
 
 class _Info(PDFInfo):

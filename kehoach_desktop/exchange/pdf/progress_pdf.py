@@ -180,12 +180,12 @@ def _materials(doc: ProgressDocument) -> list[Flowable]:
     rows.append([_p("Tổng cộng", Styles.cell_head),
                  *[vnd(sum(t.by_status.get(code, 0) for t in types)) for code in statuses],
                  vnd(s.materials_total), vnd(s.materials_cost_to_date)])
-    share = 0.50 / max(len(statuses), 1)
+    share = 0.56 / max(len(statuses), 1)  # six statuses of six-figure counts: as wide as the page allows
     parts += with_table(
         [_heading("2. Tình trạng đến hết kỳ", 1), _stock_note(d)],
         ChunkedTable(_heads("Loại", *[MATERIAL_STATUS_VI[c] for c in statuses], "Tổng số",
                             "Kinh phí lũy kế từ đầu năm (đồng)"),
-                     rows, _widths(0.20, *[share] * len(statuses), 0.12, 0.18), [("ALIGN", (1, 1), (-1, -1), "RIGHT")],
+                     rows, _widths(0.17, *[share] * len(statuses), 0.11, 0.16), [("ALIGN", (1, 1), (-1, -1), "RIGHT")],
                      tail=1))
     parts.append(Spacer(1, 6))
     parts.append(KeepTogether([stacked_bars(
