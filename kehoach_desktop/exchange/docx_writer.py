@@ -59,8 +59,10 @@ from kehoach_desktop.exchange.pdf.plan_pdf import plan_story
 from kehoach_desktop.exchange.pdf.progress_pdf import progress_story
 
 FONT = "Times New Roman"
-# Characters XML 1.0 (and so Word) cannot hold, and the C1 controls: user text loses them, nothing else.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 (and so Word) cannot hold, and the C1 controls: user text loses them, nothing else; the
+# separators that split words for Python (and so for reportlab, which sets them as spaces) become spaces.
+_SEPARATORS = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _ALIGN = {0: WD_ALIGN_PARAGRAPH.LEFT, 1: WD_ALIGN_PARAGRAPH.CENTER, 2: WD_ALIGN_PARAGRAPH.RIGHT,
           4: WD_ALIGN_PARAGRAPH.JUSTIFY}
 _NAMED_ALIGN = {"LEFT": WD_ALIGN_PARAGRAPH.LEFT, "CENTER": WD_ALIGN_PARAGRAPH.CENTER,
@@ -69,9 +71,10 @@ _SKIPPED = (CondPageBreak, Spacer, Drawing, NextPageTemplate)  # spacing and pag
 
 
 def clean(text: str | None) -> str:
-    """User text as Word may hold it: NFC, tabs as spaces, no control characters (line breaks are kept)."""
+    """User text as Word may hold it: NFC, tabs and word separators as spaces, no control characters (line breaks
+    are kept)."""
     text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _CONTROL.sub("", text)
+    return _CONTROL.sub("", _SEPARATORS.sub(" ", text))
 
 
 def plan_docx(document: PlanDocument) -> bytes:

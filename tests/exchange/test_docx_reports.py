@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document as read_docx
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -180,6 +180,7 @@ def _plan(preamble: str, summary: str) -> PlanDocument:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(st.characters(codec="utf-8"), max_size=80), st.text(st.characters(codec="utf-8"), max_size=40))
+@example("0\x1f0 a\x00b\x1bc", "x\x0cy\x85z")  # word separators become spaces, as in the PDF; the rest goes
 def test_any_user_text_reaches_word_whole_but_its_control_characters(preamble: str, summary: str) -> None:
     data = plan_docx(_plan(preamble, summary))
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
