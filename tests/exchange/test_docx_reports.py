@@ -159,13 +159,18 @@ def test_the_city_report_in_word_lists_the_units_with_a_landscape_appendix(city:
         assert expected in got, expected
 
 
-def test_a_word_copy_is_not_signed(demo: Path, tmp_path: Path,
+def test_a_word_copy_is_not_signed_and_is_named_docx(demo: Path, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "x.docx"
     code = cli.main(["report", "plan", "--workspace", str(demo), "--out", str(out), "--format", "docx",
                      "--sign-p12", str(tmp_path / "a.p12"), "--password-env", "NONE"])
     assert code != 0 and not out.exists()
     assert "PDF" in capsys.readouterr().err
+    wrong = tmp_path / "x.pdf"  # a Word copy under a PDF's name would fool whoever opens it
+    assert cli.main(["report", "plan", "--workspace", str(demo), "--out", str(wrong), "--format", "docx"]) != 0
+    assert not wrong.exists() and ".docx" in capsys.readouterr().err
+    assert cli.main(["report", "plan", "--workspace", str(demo), "--out", str(out)]) == 0  # the name says Word
+    assert zipfile.is_zipfile(out) and "word/document.xml" in zipfile.ZipFile(out).namelist()
 
 
 def _plan(preamble: str, summary: str) -> PlanDocument:
