@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kehoach_desktop import __version__, i18n
+from kehoach_desktop.argparse_words import translate_argparse
 from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.domain.periods import period_label
 from kehoach_desktop.i18n import _
@@ -64,7 +65,8 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
         epilog=_("kehoach FILE.khsync (or .khtemplate, .khreceipt) starts the application and offers to import "
                  "the file: what a double-click on such a file does."),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help=_("show program's version number and exit"))
     parser.add_argument("--workspace", type=Path, dest="gui_workspace", metavar="PATH",
                         help=_("workspace file to open (default: the last one used)"))
     parser.add_argument("--database", dest="gui_database", metavar="URL",
@@ -747,6 +749,7 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     i18n.setup(_language_from_argv(argv))
+    translate_argparse()
     args = parse_arguments(argv)
     if args.command is None:
         from kehoach_desktop.app import run_gui

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from kehoach_desktop.i18n import N_, _
+from kehoach_desktop.i18n import N_, _, in_vietnamese
 
 _LABELS: dict[type, dict[str, str]] = {}
 
@@ -19,6 +19,11 @@ class LabelledEnum(StrEnum):
     @property
     def label(self) -> str:
         return _(_LABELS[type(self)][self.value])
+
+    @property
+    def vietnamese(self) -> str:
+        """The label in Vietnamese whatever the interface's language: what workbooks and PDF reports write."""
+        return in_vietnamese(_LABELS[type(self)][self.value])
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:

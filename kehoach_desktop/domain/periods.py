@@ -1,17 +1,26 @@
-"""Reporting periods, written the same everywhere: ``2021``, ``2021-H1``, ``2021-Q1``, ``2021-03``."""
+"""Reporting periods: coded ``2021``, ``2021-H1``, ``2021-Q1``, ``2021-03`` in files and on the command line,
+shown in words — ``năm 2021``, ``6 tháng đầu năm 2021``, ``quý I/2021``, ``tháng 3/2021`` (docs/glossary.md)."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kehoach_desktop.domain.errors import ValidationError
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import N_, _, in_vietnamese
 
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<half>H[12])|(?P<quarter>Q[1-4])|(?P<month>\d{2})))?$")
 _ROMAN = ("I", "II", "III", "IV")
+_WORDS = {
+    "year": N_("year {year}"),
+    "first_half": N_("first half of {year}"),
+    "second_half": N_("second half of {year}"),
+    "quarter": N_("quarter {roman}/{year}"),
+    "month": N_("month {month}/{year}"),
+}
 
 
 @dataclass(frozen=True)
@@ -32,28 +41,25 @@ class Period:
         return (start or end) <= self.end and (end or start) >= self.start  # type: ignore[operator]
 
     @property
-    def vietnamese(self) -> str:
-        """How a report's title names the period: ``quý I năm 2021``, ``6 tháng đầu năm 2021``…"""
-        if self.kind == "year":
-            return f"năm {self.year}"
-        if self.kind == "half":
-            return f"6 tháng {'đầu' if self.start.month == 1 else 'cuối'} năm {self.year}"
-        if self.kind == "quarter":
-            return f"quý {_ROMAN[(self.start.month - 1) // 3]} năm {self.year}"
-        return f"tháng {self.start.month} năm {self.year}"
-
+    def label(self) -> str:
+        """The period in words, in the interface's language: ``quý I/2021`` (``Q1 2021``)."""
+        return self._words(_)
 
     @property
-    def label(self) -> str:
-        """How the screen names the period, in the interface's language: ``quý I/2021``, ``6 tháng đầu năm 2021``."""
-        if self.kind == "year":
-            return _("year {year}").format(year=self.year)
-        if self.kind == "half":
-            return (_("first half of {year}") if self.start.month == 1 else _("second half of {year}")).format(
-                year=self.year)
-        if self.kind == "quarter":
-            return _("quarter {roman}/{year}").format(roman=_ROMAN[(self.start.month - 1) // 3], year=self.year)
-        return _("month {month}/{year}").format(month=self.start.month, year=self.year)
+    def heading(self) -> str:
+        """The period standing alone (a column header, a list item, a table cell): ``Quý I/2021``."""
+        text = self.label
+        return text[:1].upper() + text[1:]
+
+    @property
+    def vietnamese(self) -> str:
+        """The period in the words of Vietnamese documents and workbooks, whatever the interface's language."""
+        return self._words(in_vietnamese)
+
+    def _words(self, translate: Callable[[str], str]) -> str:
+        key = ("first_half" if self.start.month == 1 else "second_half") if self.kind == "half" else self.kind
+        return translate(_WORDS[key]).format(year=self.year, roman=_ROMAN[(self.start.month - 1) // 3],
+                                             month=self.start.month)
 
 
 def period_label(code: str) -> str:
@@ -62,6 +68,12 @@ def period_label(code: str) -> str:
         return parse_period(code).label
     except ValidationError:
         return code
+
+
+def period_heading(code: str) -> str:
+    """:func:`period_label` standing alone, with a capital letter (``Quý I/2021``)."""
+    text = period_label(code)
+    return text[:1].upper() + text[1:]
 
 
 def parse_period(text: str) -> Period:

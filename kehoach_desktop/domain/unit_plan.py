@@ -33,7 +33,7 @@ PLACEHOLDERS = {
                     "them; else nothing (the line stays)"),
     "summary": N_("the summary line of the unit's plan"),
     "office": N_("the unit's office that gathers the reports"),
-    "place_committees": N_("“UBND các phường, xã”: the committees of the unit's places"),
+    "place_committees": N_("“UBND các phường, xã”: the committees of the unit's localities"),
 }
 
 

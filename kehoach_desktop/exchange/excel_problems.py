@@ -14,7 +14,7 @@ from pathlib import Path
 from kehoach_desktop.exchange.excel_read import CellProblem
 from kehoach_desktop.i18n import _
 
-PROBLEMS_TITLE = "Vấn đề cần sửa"  # the added column's title: data of the returned file, not an interface string
+PROBLEMS_TITLE = "Lỗi cần sửa"  # the added column's title: data of the returned file, not an interface string
 _BLOCKING_FILL = "FCA5A5"
 _NOTE_FILL = "FDE68A"
 

@@ -313,7 +313,7 @@ def validate_district_report(data: dict[str, Any], unit_code: str,
     records: dict[str, list[dict[str, Any]]] = {kind: [] for kind in RECORD_FIELDS}
     missing = [f"data/{kind}.json" for kind in RECORD_FIELDS if f"data/{kind}.json" not in data]
     if missing:
-        raise refuse(_("the package lacks data files of a unit's report."), missing)
+        raise refuse(_("the package lacks files that a report of a unit needs."), missing)
     try:
         for kind in RECORD_FIELDS:
             records[kind] = parse_records(f"data/{kind}.json", kind, data[f"data/{kind}.json"], unit_code, problems)

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kehoach_desktop.domain.enums import PropagandaForm
 from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.periods import parse_period
 from kehoach_desktop.domain.report_data import LATE, MISSING, REPORTED, CityData, canonical_json
@@ -28,7 +29,7 @@ from kehoach_desktop.exchange.pdf.city_pdf import (
 )
 from kehoach_desktop.exchange.pdf.layout import dong, vnd
 from kehoach_desktop.exchange.pdf.model import DocumentHeader, ReportStamp, SignerBlock
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, in_vietnamese
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.city_board import (
     get_completeness_board,
@@ -43,15 +44,10 @@ from kehoach_desktop.services.years import current_template
 from kehoach_desktop.storage.models import WorkspaceInfo
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
-_MATERIAL_TYPE_VI = {"panel": "Pa nô", "poster": "Áp phích", "banner": "Băng rôn, khẩu hiệu",
-                     "painting": "Tranh cổ động", "led_screen": "Màn hình LED", "frame_screen": "Màn hình khung",
-                     "handbook": "Sổ tay", "leaflet": "Tờ gấp", "flag": "Cờ", "other": "Khác"}
-_DEVIATION_DETAIL_VI = {"locked_text": "nội dung do Thành phố khóa đã bị sửa",
-                        "theme_without_task": "chưa có nhiệm vụ cụ thể của đơn vị",
-                        "form_unused": "không có nhiệm vụ nào dùng hình thức này"}
-_FORM_VI = {"press": "Báo chí", "loudspeaker": "Loa truyền thanh cơ sở", "bulletin_board": "Bảng tin",
-            "visual": "Cổ động trực quan", "event": "Sự kiện, hoạt động", "training": "Tập huấn, bồi dưỡng",
-            "social_media": "Mạng xã hội", "conference": "Hội nghị", "other": "Khác"}
+# The deviation appendix's details, in the interface's own Vietnamese words (one vocabulary).
+_DEVIATION_DETAIL_VI = {"locked_text": in_vietnamese("the city's locked wording was changed"),
+                        "theme_without_task": in_vietnamese("no local task under this theme"),
+                        "form_unused": in_vietnamese("no task uses this form")}
 
 
 @dataclass(frozen=True)
@@ -149,7 +145,7 @@ def _deviation_rows(uow_factory: UnitOfWorkFactory) -> tuple[tuple[DeviationRow,
                     detail=(f"thấp hơn một nửa hoặc cao hơn gấp đôi trung vị kinh phí của các đơn vị khác "
                             f"({dong(d.reference)})")))
                 continue
-            subject = _FORM_VI.get(_form_code(d.subject), d.subject) if d.kind == "form_unused" else d.subject
+            subject = _form_vietnamese(d.subject) if d.kind == "form_unused" else d.subject
             by_kind.setdefault(d.kind, []).append(subject)
         rows += [DeviationRow(unit=unit.display_name, kind=DEVIATION_LABELS_VI[kind], subject="; ".join(subjects),
                               detail=_DEVIATION_DETAIL_VI[kind]) for kind, subjects in by_kind.items()]
@@ -184,10 +180,9 @@ def get_city_report_document(*, uow_factory: UnitOfWorkFactory, period: str, tod
         signer=_signer(c, ("Như trên;", f"Lưu: VT, {c['symbol']}.")))
 
 
-def _form_code(label: str) -> str:
-    from kehoach_desktop.domain.enums import PropagandaForm
-
-    return next((f.value for f in PropagandaForm if f.label == label), label)
+def _form_vietnamese(label: str) -> str:
+    """A form of propaganda named in the interface's language, as the Vietnamese document names it."""
+    return next((f.vietnamese for f in PropagandaForm if f.label == label), label)
 
 
 def _lower_first(text: str) -> str:
@@ -199,7 +194,7 @@ def _title_case(agency: str, place: str) -> str:
 
     ``place`` is the template's place name, written as the template writes it.
     """
-    lowered = agency.lower().replace("thành phố", "Thành phố")
+    lowered = re.sub(r"\bthành (phố)", r"Thành \1", agency.lower())
     if place:
         lowered = lowered.replace(place.lower(), place)
     return lowered[:1].upper() + lowered[1:]
@@ -248,7 +243,7 @@ def export_city_workbook(*, uow_factory: UnitOfWorkFactory, period: str, out: Pa
             (u.code, u.name, tuple(values(u.flows, u.stocks)) if u.flows and u.stocks else (None,) * len(columns))
             for u in data.units), money)
 
-    status = {REPORTED: "Đúng hạn", LATE: "Chậm", MISSING: "Chưa báo cáo"}
+    status = {REPORTED: "Đúng hạn", LATE: "Nộp chậm", MISSING: "Chưa nộp"}
     review = {"received": "Chưa xem xét", "accepted": "Đã chấp nhận", "returned": "Đã trả lại"}
     measures = [
         Measure("Báo cáo", ("Trạng thái", "Ngày nhận", "Gói số", "Xem xét", "Số liệu đến ngày"),
@@ -256,22 +251,22 @@ def export_city_workbook(*, uow_factory: UnitOfWorkFactory, period: str, out: Pa
                                         u.sequence if u.sequence is not None else "", review.get(u.review, ""),
                                         u.as_of.isoformat() if u.as_of else "")) for u in data.units),
                 total=False),
-        Measure("Kế hoạch", ("Tình trạng", "Số, ký hiệu"),
+        Measure("Kế hoạch", ("Trạng thái", "Số, ký hiệu"),
                 tuple((u.code, u.name, ({"issued": "Đã ban hành", "draft": "Dự thảo"}.get(
                     u.plan.status, "Chưa có") if u.plan else "", u.plan.number if u.plan else ""))
                       for u in data.units), total=False),
         measure("Nhiệm vụ", ("Hoàn thành trong kỳ", "Tổng số", "Hoàn thành (lũy kế)", "Đang thực hiện",
-                             "Chưa triển khai", "Quá hạn", "Hủy"),
+                             "Chưa triển khai", "Quá hạn", "Đã hủy"),
                 lambda f, s: (f.tasks_completed, s.tasks_total, s.tasks_done, s.tasks_in_progress,
                               s.tasks_not_started, s.tasks_overdue, s.tasks_cancelled)),
         measure("Chỉ tiêu", ("Có chỉ tiêu", "Đạt chỉ tiêu"), lambda f, s: (s.indicators_total, s.indicators_achieved)),
         measure("Sản phẩm trực quan", ("Sản xuất trong kỳ", "Lắp đặt trong kỳ", "Tháo dỡ trong kỳ",
-                                       "Kinh phí trong kỳ (đồng)", "Đang ở nơi công cộng", "Tổng số (đến hết kỳ)",
-                                       "Kinh phí lũy kế (đồng)"),
+                                       "Chi phí trong kỳ (đồng)", "Đang ở nơi công cộng", "Tổng số (đến hết kỳ)",
+                                       "Chi phí lũy kế (đồng)"),
                 lambda f, s: (f.materials_produced, f.materials_installed, f.materials_removed, f.materials_cost,
                               s.materials_in_place, s.materials_total, s.materials_cost_to_date), money=(3, 6)),
-        measure("Sự kiện", ("Tổ chức trong kỳ", "Người tham gia trong kỳ", "Kinh phí trong kỳ (đồng)",
-                            "Tổ chức lũy kế", "Người tham gia lũy kế", "Kinh phí lũy kế (đồng)"),
+        measure("Sự kiện", ("Tổ chức trong kỳ", "Người tham gia trong kỳ", "Chi phí trong kỳ (đồng)",
+                            "Tổ chức lũy kế", "Người tham gia lũy kế", "Chi phí lũy kế (đồng)"),
                 lambda f, s: (f.events_held, f.event_participants, f.events_cost, s.events_held_to_date,
                               s.event_participants_to_date, s.events_cost_to_date), money=(2, 5)),
         measure("Kinh phí", ("Kế hoạch (đồng)", "Sử dụng trong kỳ (đồng)", "Lũy kế đến hết kỳ (đồng)"),
@@ -301,7 +296,7 @@ def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path
         cell = row.cell(span.code)
         if cell is not None and cell.timeliness == Timeliness.RETURNED.value:
             return f"Báo cáo {span.vietnamese} đã được trả lại để hoàn thiện: {cell.reason}"
-        return f"Báo cáo kết quả thực hiện kế hoạch tuyên truyền {span.vietnamese} (gói dữ liệu đồng bộ)"
+        return f"Báo cáo kết quả thực hiện kế hoạch tuyên truyền {span.vietnamese} (gói dữ liệu báo cáo)"
 
     def letter(rows: list[UnitBoardRow]) -> ReminderDocument:
         addressees = tuple(f"UBND {r.kind} {r.name}" for r in rows)

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from kehoach_desktop.domain.enums import PropagandaForm, SectionKind
 from kehoach_desktop.formats import format_vnd
-from kehoach_desktop.i18n import N_, _
+from kehoach_desktop.i18n import N_, _, in_vietnamese
 from kehoach_desktop.services.city_board import require_city
 from kehoach_desktop.services.city_dto import Deviation, UnitDeviations
 from kehoach_desktop.services.years import current_template, plans_of_year
@@ -31,8 +31,7 @@ FORM_UNUSED = "form_unused"
 BUDGET_OUTLIER = "budget_outlier"
 DEVIATION_LABELS = {LOCKED_TEXT: N_("Locked text changed"), THEME_WITHOUT_TASK: N_("Theme without a local task"),
                     FORM_UNUSED: N_("Form of propaganda never used"), BUDGET_OUTLIER: N_("Budget far from peers")}
-DEVIATION_LABELS_VI = {LOCKED_TEXT: "Sửa nội dung bị khóa", THEME_WITHOUT_TASK: "Chủ đề chưa có nhiệm vụ",
-                       FORM_UNUSED: "Hình thức chưa sử dụng", BUDGET_OUTLIER: "Kinh phí khác biệt lớn"}
+DEVIATION_LABELS_VI = {kind: in_vietnamese(label) for kind, label in DEVIATION_LABELS.items()}  # the PDF's words
 _IGNORED_FORMS = {PropagandaForm.OTHER.value}
 
 

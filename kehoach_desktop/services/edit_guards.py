@@ -23,7 +23,7 @@ from kehoach_desktop.i18n import N_, _
 
 MATERIAL_FIELDS = {
     "type": N_("Type"), "content": N_("Content / slogan"), "quantity": N_("Quantity"), "size": N_("Size"),
-    "ward": N_("Ward"), "address": N_("Address"), "section_id": N_("Theme"), "task_id": N_("Task"),
+    "ward": N_("Locality"), "address": N_("Address"), "section_id": N_("Theme"), "task_id": N_("Task"),
     "status": N_("Status"), "planned_on": N_("Planned on"), "produced_on": N_("Produced on"),
     "installed_on": N_("Installed on"), "removed_on": N_("Removed on"), "damaged_on": N_("Damage found on"),
     "replaced_on": N_("Replaced on"), "planned_removal_on": N_("Planned removal"), "cost": N_("Cost (VND)"),
@@ -31,7 +31,7 @@ MATERIAL_FIELDS = {
 }
 EVENT_FIELDS = {
     "type": N_("Type"), "title": N_("Title"), "starts_on": N_("Starts on"), "ends_on": N_("Ends on"),
-    "venue": N_("Venue"), "ward": N_("Ward"), "organiser": N_("Organiser"), "section_id": N_("Theme"),
+    "venue": N_("Venue"), "ward": N_("Locality"), "organiser": N_("Organiser"), "section_id": N_("Theme"),
     "task_id": N_("Task"), "expected_participants": N_("Expected participants"),
     "actual_participants": N_("Actual participants"), "budget": N_("Budget (VND)"),
     "actual_cost": N_("Actual cost (VND)"), "status": N_("Status"), "result_notes": N_("Results"),

@@ -308,12 +308,12 @@ def _skip_message(checks: dict[str, Any], target: str) -> str:
     parts = []
     if skipping:
         steps = ", ".join(dict.fromkeys(step.label for c in skipping for step in c.skipped))
-        parts.append(ngettext("{n} item would go to “{status}” without the step(s): {steps}.",
-                              "{n} items would go to “{status}” without the step(s): {steps}.",
+        parts.append(ngettext("{n} material would go to “{status}”, skipping: {steps}.",
+                              "{n} materials would go to “{status}”, skipping: {steps}.",
                               len(skipping)).format(n=len(skipping), status=label, steps=steps))
     if back:
-        parts.append(ngettext("{n} item would go back to “{status}”; the dates of later steps are cleared.",
-                              "{n} items would go back to “{status}”; the dates of later steps are cleared.",
+        parts.append(ngettext("{n} material would go back to “{status}”; the dates of later steps are cleared.",
+                              "{n} materials would go back to “{status}”; the dates of later steps are cleared.",
                               len(back)).format(n=len(back), status=label))
     return " ".join(parts)
 
@@ -409,8 +409,9 @@ def set_materials_status(*, uow_factory: UnitOfWorkFactory, material_ids: Sequen
                          summary=_("Status: {status}").format(status=MaterialStatus(target).label),
                          details={"changes": changes, "bulk": len(ids)})
         if problems:
-            raise ValidationError(ngettext("{n} item cannot take this date:", "{n} items cannot take this date:",
-                                           len(problems)).format(n=len(problems)), details=problems[:20])
+            raise ValidationError(ngettext("{n} material cannot take this date:",
+                                           "{n} materials cannot take this date:", len(problems)).format(
+                                               n=len(problems)), details=problems[:20])
         uow.commit()
         return CHANGED
 

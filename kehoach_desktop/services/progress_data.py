@@ -44,9 +44,7 @@ from kehoach_desktop.i18n import _
 from kehoach_desktop.storage.models import Event, Material, Plan, PlanSection, ResponsibleUnit, Task, WorkspaceInfo
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
-MATERIAL_TYPE_VI = {"panel": "Pa nô", "poster": "Áp phích", "banner": "Băng rôn, khẩu hiệu",
-                    "painting": "Tranh cổ động", "led_screen": "Màn hình LED", "frame_screen": "Màn hình khung",
-                    "handbook": "Sổ tay", "leaflet": "Tờ gấp", "flag": "Cờ", "other": "Khác"}
+MATERIAL_TYPE_VI = {t.value: t.vietnamese for t in MaterialType}  # the interface's Vietnamese labels
 
 
 def plan_of_year(session: Session, unit_code: str, year: int) -> Plan | None:

@@ -427,7 +427,7 @@ def _import_report(session: Session, info: WorkspaceInfo, package: VerifiedPacka
     if template_for_report(session, package.unit_code, package.period) is None:
         raise _refuse(package, _("it comes from unit {unit} for the period {period}, but no template of this "
                                  "workspace names that unit and that period (the template in use is {template})."
-                                 ).format(unit=package.unit_code, period=package.period,
+                                 ).format(unit=package.unit_code, period=period_label(package.period),
                                           template=info.template_code))
     report = validate_district_report(package.data, package.unit_code,
                                       lambda message, details: _refuse(package, message, details))

@@ -49,7 +49,7 @@ class SentPackageRow:
 
 @dataclass(frozen=True)
 class SyncStatus:
-    """The Đồng bộ page of a district: its key, the city's key, and every package sent."""
+    """The Gửi báo cáo page of a district: its key, the city's key, and every package sent."""
 
     unit_code: str
     unit_full_name: str

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from kehoach_desktop.domain.enums import WorkspaceMode
 from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.domain.template import ReportingUnit, Template
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, pgettext
 from kehoach_desktop.paths import DOCUMENTS_FOLDER_NAME
 from kehoach_desktop.services.session import check_server_address
 from kehoach_desktop.services.workspace import WorkspaceSetup, choose_template
@@ -248,7 +248,7 @@ class _SignerPage(QWizardPage):
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
         form.addRow(_("Full name:"), self.name)
-        form.addRow(_("Title:"), self.title)
+        form.addRow(pgettext("signer", "Title:"), self.title)
         form.addRow("", hint)
         self.officer = QLineEdit()
         self.officer.setObjectName("officer_name")

@@ -78,7 +78,7 @@ def main() -> None:
 
     # a returned workbook: 1,000 materials and 500 tasks edited
     workbook = openpyxl.load_workbook(out)
-    materials, tasks = workbook["Ấn phẩm trực quan"], workbook["Nhiệm vụ"]
+    materials, tasks = workbook["Tuyên truyền cổ động trực quan"], workbook["Nhiệm vụ"]
     m_cols = {c.value: c.column for c in materials[2]}
     t_cols = {c.value: c.column for c in tasks[2]}
     for row in range(3, 1003):

@@ -80,7 +80,7 @@ def floor(rows: list[list[str]]) -> int:
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=30 * mm, rightMargin=15 * mm, topMargin=20 * mm,
                             bottomMargin=20 * mm, initialFontName=SERIF)
     widths = [TEXT_WIDTH * f for f in (0.06, 0.34, 0.17, 0.11, 0.11, 0.07, 0.14)]
-    data = [["TT", "Nội dung", "Chủ trì", "Hạn", "Tình trạng", "Tiến độ", "Chỉ tiêu"]]
+    data = [["TT", "Nội dung", "Chủ trì", "Hạn", "Trạng thái", "Tiến độ", "Chỉ tiêu"]]
     data += [[r[0], Paragraph(esc(r[1]), Styles.cell), Paragraph(esc(r[2]), Styles.cell), r[3],
               Paragraph(esc(r[4]), Styles.cell), r[5], Paragraph(esc(r[6]), Styles.cell)] for r in rows]
     doc.build([Table(data, colWidths=widths, repeatRows=1, style=TableStyle(GRID))])

@@ -80,8 +80,26 @@ def test_usage_errors_exit_2(args: tuple[str, ...], tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "kehoach_desktop", *args], capture_output=True, text=True,
                             timeout=60, cwd=tmp_path)
     assert result.returncode == 2
-    assert "usage" in result.stderr.lower()
+    assert result.stderr.startswith("cách dùng: kehoach") and "kehoach" in result.stderr.splitlines()[-1]
+    assert ": lỗi: " in result.stderr.splitlines()[-1]
     assert not (tmp_path / "x.khws").exists()
+
+
+def test_argparse_speaks_the_interface_language(tmp_path: Path) -> None:
+    """Usage, headings and errors of the command line are Vietnamese too, English with --lang en."""
+    vietnamese = kehoach("report")
+    assert vietnamese.returncode == 2
+    assert vietnamese.stderr.startswith("cách dùng: kehoach report")
+    assert vietnamese.stderr.splitlines()[-1] == "kehoach report: lỗi: còn thiếu các tham số bắt buộc: kind, --out"
+    helped = kehoach("excel", "--help").stdout
+    assert "tham số vị trí:" in helped and "tùy chọn:" in helped and "hiện hướng dẫn này rồi thoát" in helped
+    assert [word for word in ("usage:", "options:", "positional arguments", "show this help") if word in helped] == []
+    assert "hiện số phiên bản của chương trình rồi thoát" in kehoach("--help").stdout
+    invalid = kehoach("report", "nothing", "--out", tmp_path / "x.pdf")
+    assert "lựa chọn không hợp lệ: 'nothing' (chọn một trong 'plan', 'progress', 'city')" in invalid.stderr
+    english = kehoach("--lang", "en", "report")
+    assert english.stderr.startswith("usage: kehoach report")
+    assert english.stderr.splitlines()[-1] == "kehoach report: error: the following arguments are required: kind, --out"
 
 
 def test_dump_is_canonical_and_stable(district_workspace: Path, tmp_path: Path) -> None:

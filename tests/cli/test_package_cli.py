@@ -20,7 +20,7 @@ def test_a_district_package_travels_to_the_city_and_a_receipt_comes_back(tmp_pat
     done = kehoach("--lang", "en", "package", "export", "--workspace", district, "--out", package,
                    "--period", "2021-Q1")
     assert done.returncode == 0, done.stderr
-    assert "2021-Q1" in done.stdout and package.is_file()
+    assert "for quarter I/2021 to" in done.stdout and package.is_file()  # the period in words
     fingerprint = json.loads(kehoach("dump", "--workspace", district).stdout)["workspace"]["key_fingerprint"]
 
     refused = kehoach("--lang", "en", "package", "import", "--workspace", city, package)

@@ -235,7 +235,7 @@ def excel_import(cache: Path) -> Scenario:
     export_progress_workbook(uow_factory=session.uow_factory, out=cache / "exported.xlsx", today=session.today())
     session.close()
     book = openpyxl.load_workbook(cache / "exported.xlsx")
-    sheet = book["Ấn phẩm trực quan"]
+    sheet = book["Tuyên truyền cổ động trực quan"]
     address = [cell.value for cell in sheet[2]].index("Địa chỉ") + 1
     for row in range(3, sheet.max_row + 1):  # what a ward does: every address made more precise
         value = sheet.cell(row=row, column=address).value

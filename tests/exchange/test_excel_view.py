@@ -16,10 +16,10 @@ def test_a_view_is_written_with_formats_and_no_formula(tmp_path: Path) -> None:
                ViewColumn("Kinh phí", MONEY)]
     rows = [["=SUM(A1:A3)", 10, dt.date(2021, 3, 5), 1_500_000], ["+84 912", 2, None, 0], ["@user", 1, None, 0],
             ["-giảm", 1, None, 0]]
-    assert write_view(path, sheet_title="Ấn phẩm: 2021", heading="Ấn phẩm trực quan", columns=columns, rows=rows,
-                      totals=["Tổng", 14, None, 1_500_000]) == 4
+    assert write_view(path, sheet_title="Sản phẩm: 2021", heading="Tuyên truyền cổ động trực quan", columns=columns,
+                      rows=rows, totals=["Tổng", 14, None, 1_500_000]) == 4
     sheet = load_workbook(path).active
-    assert sheet.title == "Ấn phẩm  2021" and sheet.freeze_panes == "A3"
+    assert sheet.title == "Sản phẩm  2021" and sheet.freeze_panes == "A3"
     assert [c.value for c in sheet[2]] == ["Nội dung", "Số lượng", "Ngày", "Kinh phí"]
     assert sheet["A2"].font.bold
     assert [sheet.cell(row=r, column=1).value for r in range(3, 7)] == ["=SUM(A1:A3)", "+84 912", "@user", "-giảm"]

@@ -90,11 +90,11 @@ def test_cli_report_city_exits_0_and_prints_what_its_json_says(scaled: ScaledCit
     words = flat(text(pdf))
     missing_name = next(u.display_name for u in scaled.template.reporting_units if u.code == scaled.missing)
     late_name = next(u.display_name for u in scaled.template.reporting_units if u.code == scaled.late)
-    for printed in (f"{reported}/{count} đơn vị đã gửi báo cáo ({reported - 1} đúng hạn, 1 chậm); 1 đơn vị chưa "
-                    "báo cáo", f"Các đơn vị gửi báo cáo chậm: {late_name} (02/10/2021)",
+    for printed in (f"{reported}/{count} đơn vị đã gửi báo cáo ({reported - 1} đúng hạn, 1 nộp chậm); 1 đơn vị "
+                    "chưa nộp báo cáo", f"Các đơn vị nộp báo cáo chậm: {late_name} (02/10/2021)",
                     f"kinh phí sử dụng {dots(reported * 18 * M)} đồng",
                     f"Tổng cộng ({reported} đơn vị đã báo cáo)", f"{reported * 2}/{reported * 5}",
-                    "Chưa báo cáo", "Chậm"):
+                    "Chưa nộp", "Nộp chậm"):
         assert printed in words, printed
     assert missing_name in flat(text(pdf, 1, 8))  # section IV lists it
     sizes = page_sizes(pdf)
@@ -126,10 +126,10 @@ def test_a_period_no_unit_reported_says_so_and_prints_no_figures(scaled: ScaledC
                                              out=tmp_path / "h1.pdf", today=scaled.city.today())
     words = flat(text(done.path))
     count = len(scaled.template.reporting_units)
-    assert f"0/{count} đơn vị đã gửi báo cáo (0 đúng hạn, 0 chậm); {count} đơn vị chưa báo cáo" in words
-    assert "Chưa có đơn vị nào gửi báo cáo 6 tháng đầu năm 2021; chưa có số liệu để tổng hợp." in words
+    assert f"0/{count} đơn vị đã gửi báo cáo (0 đúng hạn, 0 nộp chậm); {count} đơn vị chưa nộp báo cáo" in words
+    assert "Chưa có đơn vị nào nộp báo cáo 6 tháng đầu năm 2021; chưa có số liệu để tổng hợp." in words
     assert "Trong kỳ, các đơn vị đã báo cáo" not in words and "Nhiệm vụ của các đơn vị đến hết kỳ" not in words
-    assert "Tổng cộng (0 đơn vị đã báo cáo)" in words  # the appendix: every row "Chưa báo cáo", no figures
+    assert "Tổng cộng (0 đơn vị đã báo cáo)" in words  # the appendix: every row "Chưa nộp", no figures
     assert ink_in_margins(done.path) == []
 
 

@@ -45,9 +45,11 @@ def test_the_consolidated_pdf_passes_the_real_readers_and_says_who_has_not_repor
     assert run("qpdf", "--check", out).returncode == 0
     words = " ".join(text(out).split())
     for expected in ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Số: 07/BC-STTTT", "BÁO CÁO", "quý I năm 2021",
-                     "Kính gửi: Ủy ban nhân dân Thành phố Hà Nội", "3/30 đơn vị đã gửi báo cáo (2 đúng hạn, 1 chậm)",
-                     "Các đơn vị gửi báo cáo chậm: Huyện Ba Vì (02/04/2021)", "Quận Đống Đa",
-                     "Tổng cộng (3 đơn vị đã báo cáo)", "DANH SÁCH ĐƠN VỊ CHƯA BÁO CÁO", "Quận Hoàn Kiếm", "PHỤ LỤC I",
+                     "Kính gửi: Ủy ban nhân dân Thành phố Hà Nội",
+                     "3/30 đơn vị đã gửi báo cáo (2 đúng hạn, 1 nộp chậm)",
+                     "Các đơn vị nộp báo cáo chậm: Huyện Ba Vì (02/04/2021)", "Quận Đống Đa",
+                     "Tổng cộng (3 đơn vị đã báo cáo)", "DANH SÁCH ĐƠN VỊ CHƯA NỘP BÁO CÁO", "Quận Hoàn Kiếm",
+                     "PHỤ LỤC I",
                      "Có 3 đơn vị đã gửi kế hoạch: chưa đủ 4 đơn vị để so sánh kinh phí giữa các đơn vị."):
         assert expected in words, expected
     # each district's row is its own Q1 report: the figures of its package, computed as of 31/03/2021
@@ -99,7 +101,7 @@ def test_the_workbook_has_one_sheet_per_measure_and_one_row_per_unit(city: CityW
     assert budget[-1][2:5] == (data.totals_stocks.budget_planned, data.totals_flows.money_spent,
                                data.totals_stocks.money_spent_to_date)
     status = {r[0]: r[2] for r in book["Báo cáo"].iter_rows(min_row=2, values_only=True)}
-    assert (status["006"], status["271"], status["002"]) == ("Đúng hạn", "Chậm", "Chưa báo cáo")
+    assert (status["006"], status["271"], status["002"]) == ("Đúng hạn", "Nộp chậm", "Chưa nộp")
 
 
 @needs_readers

@@ -27,7 +27,7 @@ from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.storage.models import AuditEntry, Event, Material, Task
 from tests.services.excel_support import content_dump, demo, header_columns, rows_by_id, set_cells
 
-TASKS, MATERIALS, EVENTS = "Nhiệm vụ", "Ấn phẩm trực quan", "Sự kiện"
+TASKS, MATERIALS, EVENTS = "Nhiệm vụ", "Tuyên truyền cổ động trực quan", "Sự kiện"
 
 
 @pytest.fixture
@@ -71,20 +71,20 @@ def test_ward_edits_are_read_tolerantly_and_applied(ws: WorkspaceSession, export
     (event_row, event_id), = list(rows_by_id(exported, EVENTS))[:1]
     nfd = unicodedata.normalize("NFD", "Đã treo 20 băng rôn ở phường Cát Linh")
     set_cells(exported, TASKS, {(task_row, "Trạng thái"): "hoan thanh", (task_row, "Tỷ lệ hoàn thành"): "100%",
-                                (task_row, "Kết quả thực hiện"): nfd, (task_row, "Cập nhật ngày"): "15/3/2021",
+                                (task_row, "Kết quả thực hiện"): nfd, (task_row, "Ngày cập nhật"): "15/3/2021",
                                 (task_row2, "Tỷ lệ hoàn thành"): "0,5", (task_row2, "Trạng thái"): "In progress",
                                 (task_row2, "Kinh phí đã sử dụng (đồng)"): "1.500.000"})
-    set_cells(exported, MATERIALS, {(material_row, "Kinh phí (đồng)"): "2,500,000",
+    set_cells(exported, MATERIALS, {(material_row, "Chi phí (đồng)"): "2,500,000",
                                     (material_row, "Ghi chú"): "@ phường ghi", (material_row, "Số lượng"): 7})
-    set_cells(exported, EVENTS, {(event_row, "Số người tham dự"): "1.200", (event_row, "Kết quả"): "+ tốt",
-                                 (event_row, "Đến ngày"): "15.3.2021", (event_row, "Từ ngày"): "15-03-2021"})
+    set_cells(exported, EVENTS, {(event_row, "Số người tham gia thực tế"): "1.200", (event_row, "Kết quả"): "+ tốt",
+                                 (event_row, "Ngày kết thúc"): "15.3.2021", (event_row, "Ngày bắt đầu"): "15-03-2021"})
     workbook = openpyxl.load_workbook(exported)
     sheet = workbook[MATERIALS]
     sheet.append([])  # a blank row, then a new record without an id, labels without diacritics
     row = sheet.max_row + 1
     cols = header_columns(sheet)
     for title, value in (("Loại", "PA-NO"), ("Nội dung", "Chào mừng Đại hội"), ("Số lượng", "3"),
-                         ("Phường/xã", "Cát Linh"), ("Trạng thái", "du kien"), ("Chủ đề", "1.1"),
+                         ("Địa bàn", "Cát Linh"), ("Trạng thái", "du kien"), ("Chủ đề", "1.1"),
                          ("Ngày dự kiến", 44270)):
         sheet.cell(row=row, column=cols[title], value=value)
     sheet.cell(row=2, column=sheet.max_column + 1, value="Cột thêm của phường")
@@ -152,7 +152,7 @@ def test_every_problem_says_where_what_was_found_and_what_is_expected(ws: Worksp
                                                                        tmp_path: Path) -> None:
     rows = list(rows_by_id(exported, TASKS))
     set_cells(exported, TASKS, {(rows[0][0], "Tỷ lệ hoàn thành"): "150%", (rows[1][0], "Trạng thái"): "xong rồi",
-                                (rows[2][0], "Cập nhật ngày"): "31/02/2021",
+                                (rows[2][0], "Ngày cập nhật"): "31/02/2021",
                                 (rows[3][0], "Trạng thái"): "Hoàn thành", (rows[3][0], "Tỷ lệ hoàn thành"): "40%",
                                 (rows[4][0], "Kinh phí đã sử dụng (đồng)"): "1,5 triệu",
                                 (rows[5][0], "Tỷ lệ hoàn thành"): "77%"})
@@ -171,7 +171,7 @@ def test_every_problem_says_where_what_was_found_and_what_is_expected(ws: Worksp
     assert places[(rows[0][0], letter["Tỷ lệ hoàn thành"])].found == "150%"
     assert "0 to 100" in places[(rows[0][0], letter["Tỷ lệ hoàn thành"])].expected
     assert "Hoàn thành" in places[(rows[1][0], letter["Trạng thái"])].expected
-    assert "15/03/2021" in places[(rows[2][0], letter["Cập nhật ngày"])].expected
+    assert "15/03/2021" in places[(rows[2][0], letter["Ngày cập nhật"])].expected
     assert "100" in places[(rows[3][0], letter["Tỷ lệ hoàn thành"])].expected
     assert "1.500.000" in places[(rows[4][0], letter["Kinh phí đã sử dụng (đồng)"])].expected
     assert "also on row" in places[(rows[6][0], "A")].expected
@@ -187,13 +187,13 @@ def test_every_problem_says_where_what_was_found_and_what_is_expected(ws: Worksp
     bad = marked[f"{letter['Tỷ lệ hoàn thành']}{rows[0][0]}"]
     assert bad.fill.fgColor.rgb.endswith("FCA5A5") and "150%" in bad.comment.text
     notes_column = max(c.column for c in marked[2] if c.value)
-    assert marked.cell(row=2, column=notes_column).value == "Vấn đề cần sửa"
+    assert marked.cell(row=2, column=notes_column).value == "Lỗi cần sửa"
     assert "0 to 100" in marked.cell(row=rows[0][0], column=notes_column).value
 
 
 def test_an_amount_with_too_many_zeros_is_refused_where_it_was_typed(ws: WorkspaceSession, exported: Path) -> None:
     rows = list(rows_by_id(exported, MATERIALS))
-    set_cells(exported, MATERIALS, {(rows[0][0], "Kinh phí (đồng)"): 45_000_000_000_000,
+    set_cells(exported, MATERIALS, {(rows[0][0], "Chi phí (đồng)"): 45_000_000_000_000,
                                     (rows[1][0], "Số lượng"): 10**13})
     tasks = list(rows_by_id(exported, TASKS))
     set_cells(exported, TASKS, {(tasks[0][0], "Kinh phí đã sử dụng (đồng)"): 10**15,
@@ -201,7 +201,7 @@ def test_an_amount_with_too_many_zeros_is_refused_where_it_was_typed(ws: Workspa
     before = content_dump(ws)
     file = preview(ws, exported).files[0]
     places = {(p.sheet, p.row, p.column): p for p in file.all_problems if p.blocking}
-    assert format_vnd(MAX_AMOUNT_VND) in places[(MATERIALS, rows[0][0], "Kinh phí (đồng)")].expected
+    assert format_vnd(MAX_AMOUNT_VND) in places[(MATERIALS, rows[0][0], "Chi phí (đồng)")].expected
     assert format_number(MAX_COUNT) in places[(MATERIALS, rows[1][0], "Số lượng")].expected
     assert "too large" in places[(TASKS, tasks[0][0], "Kinh phí đã sử dụng (đồng)")].expected
     assert "too large" in places[(TASKS, tasks[1][0], "Chỉ tiêu đạt được")].expected

@@ -17,7 +17,8 @@ from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.storage.models import Event, Material, Task
 from tests.services.excel_support import demo, header_columns
 
-SHEETS = {"tasks": ("Nhiệm vụ", Task), "materials": ("Ấn phẩm trực quan", Material), "events": ("Sự kiện", Event)}
+SHEETS = {"tasks": ("Nhiệm vụ", Task), "materials": ("Tuyên truyền cổ động trực quan", Material),
+          "events": ("Sự kiện", Event)}
 LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
 text = st.text(alphabet=LETTERS + "0123456789 ,.;:()/-+=@%\"'", min_size=1, max_size=40).filter(
     lambda t: unicodedata.normalize("NFC", t).strip() != "")
@@ -47,9 +48,9 @@ event_edit = st.fixed_dictionaries({"title": text, "venue": text, "budget": mone
 TITLES = {
     "status": "Trạng thái", "percent_done": "Tỷ lệ hoàn thành", "spent": "Kinh phí đã sử dụng (đồng)",
     "result_text": "Kết quả thực hiện", "indicator_achieved": "Chỉ tiêu đạt được", "content": "Nội dung",
-    "quantity": "Số lượng", "cost": "Kinh phí (đồng)", "ward": "Phường/xã", "supplier": "Đơn vị cung cấp",
-    "notes": "Ghi chú", "title": "Tên sự kiện", "venue": "Địa điểm", "budget": "Kinh phí dự kiến (đồng)",
-    "actual_participants": "Số người tham dự", "result_notes": "Kết quả",
+    "quantity": "Số lượng", "cost": "Chi phí (đồng)", "ward": "Địa bàn", "supplier": "Đơn vị cung cấp",
+    "notes": "Ghi chú", "title": "Tên sự kiện", "venue": "Địa điểm", "budget": "Kinh phí (đồng)",
+    "actual_participants": "Số người tham gia thực tế", "result_notes": "Kết quả",
 }
 STATUS_CODES = {"Chưa bắt đầu": "not_started", "dang thuc hien": "in_progress", "Cancelled": "cancelled",
                 "HOÀN THÀNH": "done"}

@@ -159,7 +159,7 @@ def test_bulk_status_change_is_one_transaction(district) -> None:  # noqa: F811
     with pytest.raises(LifecycleSkipError):
         set_materials_status(uow_factory=f, material_ids=[*installed, planned], status="damaged", on=day)
     early = dt.date(2021, 2, 1)
-    with pytest.raises(ValidationError, match="40 items cannot take this date"):
+    with pytest.raises(ValidationError, match="40 materials cannot take this date"):
         set_materials_status(uow_factory=f, material_ids=installed, status="damaged", on=early, confirm_step=True)
     assert material_totals(uow_factory=f, flt=MaterialFilter(statuses=("removed",))).count == 40
 

@@ -145,8 +145,8 @@ def test_cli_data_out_is_the_json_the_pdf_prints_and_the_qr_hashes(workspace: Wo
     for printed in ("Trong quý III năm 2021, đã hoàn thành 1 nhiệm vụ",
                     "hoàn thành 2 (40%), đang thực hiện 1, chưa triển khai 1, quá hạn 1, hủy 0; tiến độ bình quân "
                     "60%", "sử dụng trong kỳ 18.000.000 đồng; lũy kế đến hết ngày 30/09/2021 28.000.000 đồng",
-                    "lắp đặt 102", "kinh phí sản xuất trong kỳ 3.000.000 đồng",
+                    "lắp đặt 102", "chi phí sản xuất trong kỳ 3.000.000 đồng",
                     "Trong kỳ đã tổ chức 1/1 hoạt động, sự kiện theo kế hoạch với 150 lượt người tham gia; "
-                    "kinh phí 6.000.000 đồng", "Số liệu lũy kế đến hết ngày 30/09/2021",
+                    "chi phí 6.000.000 đồng", "Số liệu lũy kế đến hết ngày 30/09/2021",
                     "Số liệu trong kỳ (từ ngày 01/07/2021 đến ngày 30/09/2021)"):
         assert printed in words, printed

@@ -51,7 +51,7 @@ def test_export_fill_in_import_preview_apply_and_see_it(qtbot, window: MainWindo
     tasks.cell(row=3, column=task_cols["Kết quả thực hiện"], value="Phường đã treo đủ 40 băng rôn")
     tasks.cell(row=3, column=task_cols["Tỷ lệ hoàn thành"], value="90%")
     tasks.cell(row=4, column=task_cols["Tỷ lệ hoàn thành"], value="nhiều")
-    events.cell(row=3, column=event_cols["Số người tham dự"], value="1.234")
+    events.cell(row=3, column=event_cols["Số người tham gia thực tế"], value="1.234")
     workbook.save(out)
 
     dialog = window.open_excel_import()

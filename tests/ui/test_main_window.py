@@ -49,7 +49,7 @@ def test_every_navigation_entry_is_reachable(qtbot, demo_session, tmp_path: Path
     window = make_window(qtbot, demo_session, tmp_path)
     navigation = window.findChild(QListWidget, "navigation")
     assert [navigation.item(i).text() for i in range(navigation.count())] == [
-        "Tổng quan", "Kế hoạch", "Nhiệm vụ", "Ấn phẩm trực quan", "Sự kiện", "Báo cáo", "Đồng bộ",
+        "Tổng quan", "Kế hoạch", "Nhiệm vụ", "Tuyên truyền cổ động trực quan", "Sự kiện", "Báo cáo", "Gửi báo cáo",
         i18n._("Backups")]  # "Sao lưu" once the catalog has it
     for row, area in enumerate(DISTRICT_AREAS):
         rect = navigation.visualItemRect(navigation.item(row))
@@ -124,7 +124,7 @@ def test_city_workspace_shows_the_city_areas(qtbot, tmp_path: Path, vietnamese) 
         window = make_window(qtbot, session, tmp_path)
         navigation = window.findChild(QListWidget, "navigation")
         assert navigation.count() == len(CITY_AREAS)
-        assert navigation.item(1).text() == "Tổng hợp"
+        assert navigation.item(1).text() == "Tình hình nộp báo cáo"
         for area in CITY_AREAS:
             window.show_area(area.key)
             assert window.current_area() == area.key

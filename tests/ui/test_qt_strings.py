@@ -204,7 +204,7 @@ def test_shortcuts_show_in_the_menus(vietnamese_qt, qtbot, demo_copy: Path, tmp_
         qtbot.addWidget(window)
         shown = {action.text(): [s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()]
                  for menu in window.menuBar().actions() for action in menu.menu().actions()}
-        assert shown["Mở hoặc tạo không gian làm việc khác…"][0] == "Ctrl+O"
+        assert shown["Mở hoặc tạo tệp dữ liệu khác…"][0] == "Ctrl+O"
         assert shown["Tổng quan"] == ["Ctrl+1"]
         assert "F5" in shown["Làm mới"]
         assert shown["&Thoát"] == ["Ctrl+Q"]

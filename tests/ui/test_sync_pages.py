@@ -1,4 +1,4 @@
-"""The Đồng bộ page of a district and the received packages of the city, driven through real widgets."""
+"""The Gửi báo cáo page of a district and the received packages of the city, driven through real widgets."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def test_district_exports_and_city_imports_after_confirming_the_key(qtbot, tmp_p
         assert page.model.rowCount() == 1
         # only written to disk: exported, not sent (the city's receipt says when it arrived)
         assert page.model.data(page.model.index(0, 4)) == "Exported (no receipt from the city yet)"
-        assert page.model.data(page.model.index(0, 1)) == "quarter III/2021"  # the period in words
+        assert page.model.data(page.model.index(0, 1)) == "Quarter III/2021"  # the period in words, standing alone
         assert (tmp_path / "006-2021-Q3-001.khsync").is_file()
         assert "quarter III/2021" in page.done_notice.text() and page.done_notice.folder == tmp_path
 

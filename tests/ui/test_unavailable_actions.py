@@ -1,6 +1,6 @@
 """Actions that cannot apply are disabled, and their tooltip says why and what to do first (in Vietnamese).
 
-An issued plan: its texts, tasks and responsible units can only be read until Sửa đổi…; a register with no
+An issued plan: its texts, tasks and responsible units can only be read until Sửa đổi, bổ sung…; a register with no
 row matching: nothing to export; rows to act on: select them first; a report to print: generate it first.
 """
 
@@ -23,7 +23,8 @@ from kehoach_desktop.ui.pages.reports_page import ReportsPage
 from tests.ui.clicking import type_text
 
 pytestmark = pytest.mark.gui
-ISSUED = "Kế hoạch đã ban hành và đã khóa. Muốn thay đổi, hãy mở bản sửa đổi mới (Sửa đổi…) và nêu lý do."
+ISSUED = ("Kế hoạch đã ban hành và đã khóa. Muốn thay đổi, hãy mở lần ban hành mới (Sửa đổi, bổ sung…) và nêu "
+          "lý do.")
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_an_issued_plan_says_how_to_change_it(qtbot, demo, vietnamese) -> None:
     page.select_section(next(s.template_key for s in page.state.sections if s.tasks))
     assert not page.state.is_draft  # the demo's plan is issued
     assert not page.issue_action.isEnabled()
-    assert "mở bản sửa đổi, bổ sung trước (Sửa đổi…)" in page.issue_action.toolTip()
+    assert "mở lần ban hành mới trước (Sửa đổi, bổ sung…)" in page.issue_action.toolTip()
     for action in (page.add_task_action, page.duplicate_task_action, page.move_up_action, page.remove_task_action):
         assert not action.isEnabled() and ISSUED in action.toolTip()
     assert page.revise_action.isEnabled()
@@ -73,7 +74,8 @@ def test_an_issued_plan_says_how_to_change_it(qtbot, demo, vietnamese) -> None:
     assert list_responsible_units(uow_factory=demo.uow_factory) == before
     dialog.close()
 
-    # Sửa đổi…: a draft again, so the tasks and the units can be changed; Ban hành… applies, Sửa đổi… does not
+    # Sửa đổi, bổ sung…: a draft again, so the tasks and the units can be changed; Ban hành… applies, and
+    # Sửa đổi, bổ sung… does not
     def give_reason() -> None:
         revise = page.dialog
         type_text(revise.reason, "Bổ sung nhiệm vụ quý IV")

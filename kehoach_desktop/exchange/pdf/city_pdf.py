@@ -108,8 +108,8 @@ def _body(text: str) -> Paragraph:
 
 def _received(line: CityUnitLine) -> str:
     if line.status == MISSING:
-        return "Đã trả lại" if line.review == "returned" else "Chưa báo cáo"
-    state = "Chậm" if line.status == LATE else "Đúng hạn"
+        return "Đã trả lại" if line.review == "returned" else "Chưa nộp"
+    state = "Nộp chậm" if line.status == LATE else "Đúng hạn"
     return f"{state} ({short_date(line.received_on)})" if line.received_on else state
 
 
@@ -147,10 +147,10 @@ def _situation(d: CityReportDocument) -> list[Flowable]:
     story: list[Flowable] = [
         KeepTogether(heading("I. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", 0)),
         _body(f"Trong {d.period_label}, {vnd(reported)}/{vnd(len(data.units))} đơn vị đã gửi báo cáo "
-              f"({vnd(reported - len(late))} đúng hạn, {vnd(len(late))} chậm); {vnd(len(missing))} đơn vị chưa "
-              f"báo cáo (danh sách tại mục IV).")]
+              f"({vnd(reported - len(late))} đúng hạn, {vnd(len(late))} nộp chậm); {vnd(len(missing))} đơn vị "
+              f"chưa nộp báo cáo (danh sách tại mục IV).")]
     if late:
-        story.append(_body("Các đơn vị gửi báo cáo chậm: " + ", ".join(
+        story.append(_body("Các đơn vị nộp báo cáo chậm: " + ", ".join(
             f"{u.name} ({short_date(u.received_on)})" for u in late) + "."))
     return story
 
@@ -161,7 +161,7 @@ def _results(d: CityReportDocument) -> list[Flowable]:
     reported = [u for u in data.units if u.stocks is not None]
     head = KeepTogether(heading("II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ", 0))
     if not reported:  # no figures at all: say so rather than print a row of zeros as if they were results
-        return [head, _body(f"Chưa có đơn vị nào gửi báo cáo {d.period_label}; chưa có số liệu để tổng hợp.")]
+        return [head, _body(f"Chưa có đơn vị nào nộp báo cáo {d.period_label}; chưa có số liệu để tổng hợp.")]
     story: list[Flowable] = [
         head,
         _body(f"Trong kỳ, các đơn vị đã báo cáo hoàn thành {vnd(f.tasks_completed)} nhiệm vụ; lắp đặt "
@@ -173,7 +173,7 @@ def _results(d: CityReportDocument) -> list[Flowable]:
               f"đang ở các địa điểm công cộng; kinh phí đã sử dụng {dong(s.money_spent_to_date)}/"
               f"{dong(s.budget_planned)} kế hoạch."),
         Paragraph(esc(f"Số liệu tổng hợp từ báo cáo {d.period_label} của {vnd(len(reported))} đơn vị đã gửi; các "
-                      "đơn vị chưa báo cáo không được tính. Kết quả chi tiết của từng đơn vị tại Phụ lục I."),
+                      "đơn vị chưa nộp báo cáo không được tính. Kết quả chi tiết của từng đơn vị tại Phụ lục I."),
                   Styles.table_note),
     ]
     for drawing in paged_bars(
@@ -203,9 +203,9 @@ def _materials(d: CityReportDocument) -> list[Flowable]:
 
 def _missing(d: CityReportDocument) -> list[Flowable]:
     missing = [u for u in d.data.units if u.status == MISSING]
-    head = KeepTogether(heading("IV. DANH SÁCH ĐƠN VỊ CHƯA BÁO CÁO", 0))
+    head = KeepTogether(heading("IV. DANH SÁCH ĐƠN VỊ CHƯA NỘP BÁO CÁO", 0))
     if not missing:
-        return [head, _body("Tất cả các đơn vị đã gửi báo cáo.")]
+        return [head, _body("Tất cả các đơn vị đã nộp báo cáo.")]
     rows = [[vnd(i), _p(u.name), _p("Báo cáo đã bị trả lại, chưa gửi lại" if u.review == "returned" else "")]
             for i, u in enumerate(missing, start=1)]
     return with_table([head], ChunkedTable(_heads("TT", "Đơn vị", "Ghi chú"), rows, _widths(0.1, 0.5, 0.4),
@@ -234,7 +234,7 @@ def city_report_story(document: CityReportDocument,
         Paragraph("PHỤ LỤC I", Styles.doc_type),
         Paragraph(esc(f"Kết quả thực hiện của các đơn vị {d.period_label}"), Styles.summary),
         Paragraph(esc(f"Trong kỳ: từ ngày {short_date(data.start)} đến ngày {short_date(data.as_of)}; lũy kế: đến "
-                      f"hết ngày {short_date(data.as_of)}, theo báo cáo của từng đơn vị. Đơn vị chưa báo cáo: "
+                      f"hết ngày {short_date(data.as_of)}, theo báo cáo của từng đơn vị. Đơn vị chưa nộp báo cáo: "
                       "không có số liệu, không tính vào tổng cộng."), Styles.table_note), Spacer(1, 4),
         ChunkedTable(_heads(*APPENDIX_HEADS), rows, [w * mm for w in APPENDIX_WIDTHS_MM],
                      [("ALIGN", (4, 1), (-1, -1), "RIGHT"), ("ALIGN", (0, 1), (0, -1), "CENTER")], tail=1)]

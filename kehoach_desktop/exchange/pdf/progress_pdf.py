@@ -10,6 +10,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
+from kehoach_desktop.domain.enums import EventType, MaterialStatus, TaskStatus
 from kehoach_desktop.domain.report_data import ProgressData, Stocks
 from kehoach_desktop.exchange.pdf.charts import stacked_bars
 from kehoach_desktop.exchange.pdf.fonts import register_fonts
@@ -33,12 +34,11 @@ from kehoach_desktop.exchange.pdf.layout import (
 from kehoach_desktop.exchange.pdf.model import ProgressDocument
 from kehoach_desktop.exchange.pdf.render import RenderedPdf, build_pdf
 
-TASK_STATUS_VI = {"not_started": "Chưa triển khai", "in_progress": "Đang thực hiện", "done": "Hoàn thành",
-                  "overdue": "Quá hạn", "cancelled": "Hủy"}
-MATERIAL_STATUS_VI = {"planned": "Kế hoạch", "produced": "Đã sản xuất", "installed": "Đã lắp đặt",
-                      "damaged": "Hư hỏng", "replaced": "Đã thay thế", "removed": "Đã tháo dỡ"}
-EVENT_TYPE_VI = {"cultural": "Văn hóa", "arts": "Văn nghệ", "sports": "Thể thao", "press_conference": "Họp báo",
-                 "training": "Tập huấn", "press_contest": "Giải báo chí", "field_trip": "Đi thực tế", "other": "Khác"}
+# The document's words for stored codes: the interface's Vietnamese labels (one vocabulary, domain.enums).
+TASK_STATUS_VI = {s.value: s.vietnamese for s in TaskStatus}
+MATERIAL_STATUS_VI = {code: MaterialStatus(code).vietnamese  # in the order of the life cycle
+                      for code in ("planned", "produced", "installed", "damaged", "replaced", "removed")}
+EVENT_TYPE_VI = {t.value: t.vietnamese for t in EventType}
 FLOW_NOTE = "Số liệu trong kỳ (từ ngày {start} đến ngày {end})."
 STOCK_NOTE = "Số liệu lũy kế đến hết ngày {end}."
 
@@ -102,16 +102,16 @@ def _tasks(doc: ProgressDocument, label: str) -> list[Flowable]:
                  vnd(s.tasks_in_progress), vnd(s.tasks_not_started), vnd(s.tasks_overdue), vnd(s.tasks_cancelled),
                  average(s)])
     parts += with_table(
-        [_heading("1. Nhiệm vụ theo chủ đề và tình trạng", 1),
+        [_heading("1. Nhiệm vụ theo chủ đề và trạng thái", 1),
          _note(f"Số liệu lũy kế đến hết ngày {short_date(d.as_of)}; cột “Hoàn thành trong kỳ”: số liệu trong kỳ.")],
         ChunkedTable(_heads("Chủ đề", "Tổng số", "Hoàn thành trong kỳ", "Hoàn thành", "Đang thực hiện",
-                            "Chưa triển khai", "Quá hạn", "Hủy", "Tiến độ bình quân"),
+                            "Chưa triển khai", "Quá hạn", "Đã hủy", "Tiến độ bình quân"),
                      rows, _widths(0.31, 0.08, 0.10, 0.09, 0.09, 0.09, 0.07, 0.06, 0.11),
                      [("ALIGN", (1, 1), (-1, -1), "CENTER")], tail=1))
     if d.themes:
         parts.append(Spacer(1, 6))
         parts.append(KeepTogether([stacked_bars(
-            f"Tình trạng nhiệm vụ theo chủ đề đến hết ngày {short_date(d.as_of)}", [t.theme for t in d.themes],
+            f"Trạng thái nhiệm vụ theo chủ đề đến hết ngày {short_date(d.as_of)}", [t.theme for t in d.themes],
             [("Hoàn thành", [t.stocks.tasks_done for t in d.themes]),
              ("Đang thực hiện", [t.stocks.tasks_in_progress for t in d.themes]),
              ("Chưa triển khai", [t.stocks.tasks_not_started for t in d.themes]),
@@ -122,9 +122,9 @@ def _tasks(doc: ProgressDocument, label: str) -> list[Flowable]:
                  "-" if t.percent_done is None else f"{t.percent_done}%", _p(indicator(t))]
                 for i, t in enumerate(d.tasks, start=1)]
         parts += with_table(
-            [heading_2, _note(f"Tình trạng và tiến độ đến hết ngày {short_date(d.as_of)}; “-”: chưa cập nhật "
+            [heading_2, _note(f"Trạng thái và tiến độ đến hết ngày {short_date(d.as_of)}; “-”: chưa cập nhật "
                               "đến ngày đó.")],
-            ChunkedTable(_heads("TT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành", "Tình trạng",
+            ChunkedTable(_heads("TT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Hạn hoàn thành", "Trạng thái",
                                 "Tiến độ", "Chỉ tiêu đạt/kế hoạch"),
                          rows, _widths(0.06, 0.34, 0.17, 0.11, 0.11, 0.07, 0.14),
                          [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (3, -1), "CENTER"),
@@ -163,15 +163,15 @@ def _materials(doc: ProgressDocument) -> list[Flowable]:
         return [*parts, _body("Không có sản phẩm tuyên truyền trực quan.")]
     parts.append(_body(
         f"Trong kỳ đã sản xuất {vnd(f.materials_produced)}, lắp đặt {vnd(f.materials_installed)}, tháo dỡ "
-        f"{vnd(f.materials_removed)} sản phẩm tuyên truyền trực quan; kinh phí sản xuất trong kỳ "
+        f"{vnd(f.materials_removed)} sản phẩm tuyên truyền trực quan; chi phí sản xuất trong kỳ "
         f"{dong(f.materials_cost)}. Đến hết ngày {short_date(d.as_of)}, {vnd(s.materials_in_place)} sản phẩm đang "
-        f"ở các địa điểm công cộng; kinh phí lũy kế từ đầu năm {dong(s.materials_cost_to_date)}."))
+        f"ở các địa điểm công cộng; chi phí lũy kế từ đầu năm {dong(s.materials_cost_to_date)}."))
     types = d.material_types
     rows = [[_p(t.label), vnd(t.produced), vnd(t.installed), vnd(t.removed), vnd(t.cost)] for t in types]
     rows.append([_p("Tổng cộng", Styles.cell_head), vnd(f.materials_produced), vnd(f.materials_installed),
                  vnd(f.materials_removed), vnd(f.materials_cost)])
     parts += with_table([_heading("1. Sản xuất, lắp đặt, tháo dỡ trong kỳ", 1), _flow_note(d)],
-                        ChunkedTable(_heads("Loại", "Sản xuất", "Lắp đặt", "Tháo dỡ", "Kinh phí sản xuất (đồng)"),
+                        ChunkedTable(_heads("Loại", "Sản xuất", "Lắp đặt", "Tháo dỡ", "Chi phí sản xuất (đồng)"),
                                      rows, _widths(0.30, 0.15, 0.15, 0.15, 0.25),
                                      [("ALIGN", (1, 1), (-1, -1), "RIGHT")], tail=1))
     statuses = [code for code in MATERIAL_STATUS_VI if any(t.by_status.get(code) for t in types)]
@@ -182,14 +182,14 @@ def _materials(doc: ProgressDocument) -> list[Flowable]:
                  vnd(s.materials_total), vnd(s.materials_cost_to_date)])
     share = 0.56 / max(len(statuses), 1)  # six statuses of six-figure counts: as wide as the page allows
     parts += with_table(
-        [_heading("2. Tình trạng đến hết kỳ", 1), _stock_note(d)],
+        [_heading("2. Trạng thái đến hết kỳ", 1), _stock_note(d)],
         ChunkedTable(_heads("Loại", *[MATERIAL_STATUS_VI[c] for c in statuses], "Tổng số",
-                            "Kinh phí lũy kế từ đầu năm (đồng)"),
+                            "Chi phí lũy kế từ đầu năm (đồng)"),
                      rows, _widths(0.17, *[share] * len(statuses), 0.11, 0.16), [("ALIGN", (1, 1), (-1, -1), "RIGHT")],
                      tail=1))
     parts.append(Spacer(1, 6))
     parts.append(KeepTogether([stacked_bars(
-        f"Sản phẩm tuyên truyền trực quan theo loại và tình trạng đến hết ngày {short_date(d.as_of)}",
+        f"Sản phẩm tuyên truyền trực quan theo loại và trạng thái đến hết ngày {short_date(d.as_of)}",
         [t.label for t in types],
         [(MATERIAL_STATUS_VI[code], [t.by_status.get(code, 0) for t in types]) for code in statuses],
         TEXT_WIDTH)]))
@@ -203,17 +203,18 @@ def _events(doc: ProgressDocument) -> list[Flowable]:
     parts: list[Flowable] = [
         _heading("III. CÁC HOẠT ĐỘNG, SỰ KIỆN"),
         _body(f"Trong kỳ đã tổ chức {vnd(f.events_held)}/{vnd(d.events_planned)} hoạt động, sự kiện theo kế hoạch "
-              f"với {vnd(f.event_participants)} lượt người tham gia; kinh phí {dong(f.events_cost)}. Lũy kế từ đầu "
+              f"với {vnd(f.event_participants)} lượt người tham gia; chi phí {dong(f.events_cost)}. Lũy kế từ đầu "
               f"năm đến hết ngày {short_date(d.as_of)}: {vnd(s.events_held_to_date)} hoạt động, sự kiện, "
-              f"{vnd(s.event_participants_to_date)} lượt người tham gia, kinh phí {dong(s.events_cost_to_date)}."),
+              f"{vnd(s.event_participants_to_date)} lượt người tham gia, chi phí {dong(s.events_cost_to_date)}."),
     ]
     if d.events:
-        rows = [[vnd(i), _p(e.title), _p(EVENT_TYPE_VI.get(e.type, "Khác")), short_date(e.starts_on), _p(e.venue),
+        rows = [[vnd(i), _p(e.title), _p(EVENT_TYPE_VI.get(e.type, EventType.OTHER.vietnamese)),
+                 short_date(e.starts_on), _p(e.venue),
                  vnd(e.participants) if e.participants is not None else "-", vnd(e.cost)]
                 for i, e in enumerate(d.events, start=1)]
         rows.append(["", _p("Tổng cộng", Styles.cell_head), "", "", "", vnd(f.event_participants), vnd(f.events_cost)])
         parts += with_table([_flow_note(d)], ChunkedTable(
-            _heads("TT", "Hoạt động, sự kiện", "Loại", "Ngày", "Địa điểm", "Số người tham gia", "Kinh phí (đồng)"),
+            _heads("TT", "Hoạt động, sự kiện", "Loại", "Ngày", "Địa điểm", "Số người tham gia", "Chi phí (đồng)"),
             rows, _widths(0.06, 0.29, 0.13, 0.11, 0.17, 0.10, 0.14),
             [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (5, 1), (-1, -1), "RIGHT")], tail=1))
     return parts

@@ -39,7 +39,7 @@ from kehoach_desktop.ui.input_fields import NumberEdit, OptionalDateEdit, Proble
 
 FIELD_LABELS = {
     "type": N_("Type"), "title": N_("Title"), "starts_on": N_("Starts on"), "ends_on": N_("Ends on"),
-    "venue": N_("Venue"), "ward": N_("Ward"), "organiser": N_("Organiser"), "section_id": N_("Theme"),
+    "venue": N_("Venue"), "ward": N_("Locality"), "organiser": N_("Organiser"), "section_id": N_("Theme"),
     "task_id": N_("Task"), "expected_participants": N_("Expected participants"),
     "actual_participants": N_("Actual participants"), "budget": N_("Budget (VND)"),
     "actual_cost": N_("Actual cost (VND)"), "status": N_("Status"), "result_notes": N_("Results"),
@@ -123,7 +123,7 @@ class EventDialog(QDialog):
         form.addRow(_("Title"), self.title)
         form.addRow(_("Starts on"), pair(self.starts, _("Ends on"), self.ends))
         form.addRow(_("Venue"), self.venue)
-        form.addRow(_("Ward"), pair(self.ward, _("Organiser"), self.organiser))
+        form.addRow(_("Locality"), pair(self.ward, _("Organiser"), self.organiser))
         form.addRow(_("Expected participants"), pair(self.expected, _("Actual participants"), self.actual))
         form.addRow(_("Budget (VND)"), pair(self.budget, _("Actual cost (VND)"), self.actual_cost))
         form.addRow(_("Results"), self.results)

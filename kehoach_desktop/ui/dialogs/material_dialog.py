@@ -50,7 +50,7 @@ from kehoach_desktop.ui.input_fields import NumberEdit, OptionalDateEdit, Proble
 
 FIELD_LABELS = {
     "type": N_("Type"), "content": N_("Content / slogan"), "quantity": N_("Quantity"), "size": N_("Size"),
-    "ward": N_("Ward"), "address": N_("Address"), "section_id": N_("Theme"), "task_id": N_("Task"),
+    "ward": N_("Locality"), "address": N_("Address"), "section_id": N_("Theme"), "task_id": N_("Task"),
     "status": N_("Status"), "planned_on": N_("Planned on"), "produced_on": N_("Produced on"),
     "installed_on": N_("Installed on"), "removed_on": N_("Removed on"), "damaged_on": N_("Damage found on"),
     "replaced_on": N_("Replaced on"), "planned_removal_on": N_("Planned removal"), "cost": N_("Cost (VND)"),
@@ -132,7 +132,7 @@ class MaterialDialog(QDialog):
         size_row.addWidget(QLabel(_("Size")))
         size_row.addWidget(self.size, 1)
         form.addRow(_("Quantity"), size_row)
-        form.addRow(_("Ward"), self.ward)
+        form.addRow(_("Locality"), self.ward)
         form.addRow(_("Address"), self.address)
         money_row = QHBoxLayout()
         money_row.addWidget(self.cost)
@@ -261,7 +261,7 @@ class MaterialDialog(QDialog):
         check = check_step(self._original_status, values.status)
         if self._record is not None and check.needs_confirmation:
             if check.kind == "skip":
-                question = _("“{status}” skips the step(s): {steps}. Their dates stay empty. Save anyway?").format(
+                question = _("“{status}” skips: {steps}. Their dates stay empty. Save anyway?").format(
                     status=MaterialStatus(values.status).label, steps=", ".join(s.label for s in check.skipped))
             else:
                 question = _("“{status}” goes back in the life cycle; the dates of the later steps are cleared. "

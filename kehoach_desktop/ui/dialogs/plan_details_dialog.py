@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, pgettext
 from kehoach_desktop.services.plan_dto import PlanDetails
 from kehoach_desktop.ui.input_fields import OptionalDateEdit, calendar_day
 
@@ -79,7 +79,7 @@ class PlanDetailsDialog(QDialog):
         self.recipients = lines(details.recipients, "details_recipients", 130)
 
         number_row = QHBoxLayout()
-        number_row.addWidget(QLabel(_("No.")))
+        number_row.addWidget(QLabel(pgettext("document number", "No.")))
         number_row.addWidget(self.number)
         number_row.addWidget(QLabel("/"))
         number_row.addWidget(self.symbol, 1)

@@ -10,10 +10,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from kehoach_desktop.domain.enums import PlanStatus
-from kehoach_desktop.domain.periods import period_label
+from kehoach_desktop.domain.periods import period_heading
 from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.formats import format_date, format_number, format_vnd
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, pgettext
 from kehoach_desktop.services.city_dto import PeriodCell, PeriodColumn, UnitBoardRow
 from kehoach_desktop.ui import icons
 
@@ -98,7 +98,8 @@ def figure_columns() -> list[FigureColumn]:
         FigureColumn(_("Events held"), lambda r: format_number(r.figures.events_held), f("events_held")),
         FigureColumn(_("Participants"), lambda r: format_number(r.figures.participants), f("participants")),
         FigureColumn(_("Budget planned"), lambda r: format_vnd(r.figures.budget_planned), f("budget_planned")),
-        FigureColumn(_("Budget used"), lambda r: format_vnd(r.figures.budget_spent), f("budget_spent")),
+        FigureColumn(pgettext("amount", "Budget used"), lambda r: format_vnd(r.figures.budget_spent),
+                     f("budget_spent")),
     ]
 
 
@@ -187,7 +188,7 @@ class BoardTableModel(QAbstractTableModel):
             if section == 1:
                 return _("Kind")
             if period_index < len(self._periods):
-                return period_label(self._periods[period_index].period)
+                return period_heading(self._periods[period_index].period)
             if period_index - len(self._periods) < len(self._figures):
                 return self._figures[period_index - len(self._periods)].title
         if role == Qt.ItemDataRole.ToolTipRole and 0 <= period_index < len(self._periods):

@@ -1,4 +1,4 @@
-"""Tổng hợp: the completeness board — every reporting unit × reporting period, with each unit's figures.
+"""Tình hình nộp báo cáo: the completeness board — every reporting unit × reporting period, with each unit's figures.
 
 The city reviews each report here (accept, or return with a reason), opens any unit read-only,
 and writes reminder letters to the units that have not reported.
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from kehoach_desktop.domain.enums import MaterialStatus, MaterialType
 from kehoach_desktop.domain.errors import UserFacingError
-from kehoach_desktop.domain.periods import period_label
+from kehoach_desktop.domain.periods import period_heading, period_label
 from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _
@@ -50,7 +50,7 @@ def figures_text(figures: UnitFigures) -> str:
         _("Tasks: {total} — done {done}, in progress {progress}, overdue {overdue}.").format(
             total=format_number(figures.tasks_total), done=format_number(figures.tasks_done),
             progress=format_number(figures.tasks_in_progress), overdue=format_number(figures.tasks_overdue)),
-        _("Materials: {count} records, {quantity} items. By type: {types}.").format(
+        _("Visual materials: {count} records, {quantity} pieces. By type: {types}.").format(
             count=format_number(figures.materials_total), quantity=format_number(figures.materials_quantity),
             types=types or "—"),
         _("By status: {statuses}.").format(statuses=statuses or "—"),
@@ -177,7 +177,7 @@ class BoardPage(QWidget):
         if self.period.count() == 0:
             for column in board.periods:
                 self.period.addItem(_("{period} (deadline {date})").format(
-                    period=period_label(column.period), date=format_date(column.deadline)), column.period)
+                    period=period_heading(column.period), date=format_date(column.deadline)), column.period)
             due = [i for i, c in enumerate(board.periods) if c.deadline < board.today]
             self.period.setCurrentIndex(due[-1] if due else 0)
         self.header.set_subtitle(_("Template {code} ({year}), {term}; report to {agency}. As of {date}.").format(
@@ -241,7 +241,7 @@ class BoardPage(QWidget):
             cell = row.cell(period)
             state = ""
             if cell is not None:
-                state = _("{period}: {state}").format(period=period_label(period),
+                state = _("{period}: {state}").format(period=period_heading(period),
                                                       state=Timeliness(cell.timeliness).label)
                 if cell.reason:
                     state += " — " + _("returned because: {reason}").format(reason=cell.reason)
@@ -255,7 +255,8 @@ class BoardPage(QWidget):
         period = self.current_period()
         cell = row.cell(period) if row is not None else None
         why_not = (_("Select a unit in the table first.") if row is None else
-                   _("No report of {unit} for {period} has arrived.").format(unit=row.display_name, period=period)
+                   _("No report of {unit} for {period} has arrived.").format(unit=row.display_name,
+                                                                             period=period_label(period))
                    if cell is None or cell.package_id is None else "")
         set_available(self.open_button, _("Select a unit in the table first.") if row is None else "")
         set_available(self.accept_button, why_not or (

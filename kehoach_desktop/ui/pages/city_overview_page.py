@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractItemView, QGridLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from kehoach_desktop.domain.periods import period_label
+from kehoach_desktop.domain.periods import period_heading
 from kehoach_desktop.formats import format_date, format_number
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services.dto import CityOverview, PeriodDeadline
@@ -15,7 +15,7 @@ from kehoach_desktop.ui.widgets import FigureCard, PageHeader
 
 def period_columns(units_total: int) -> list[Column[PeriodDeadline]]:
     return [
-        Column(_("Reporting period"), lambda p: period_label(p.period), lambda p: p.period),
+        Column(_("Reporting period"), lambda p: period_heading(p.period), lambda p: p.period),
         Column(_("Deadline"), lambda p: format_date(p.deadline), lambda p: p.deadline),
         Column(_("Units reported"), lambda p: f"{p.units_reported} / {units_total}", lambda p: p.units_reported,
                numeric=True),
@@ -65,7 +65,7 @@ class CityOverviewPage(QWidget):
             n=o.units_reported, total=o.units_total))
         upcoming = [p for p in o.periods if p.deadline >= o.today]
         if upcoming:
-            self.next_card.set(format_date(upcoming[0].deadline), period_label(upcoming[0].period))
+            self.next_card.set(format_date(upcoming[0].deadline), period_heading(upcoming[0].period))
         else:
             self.next_card.set("—", _("all deadlines of the template have passed"))
         self.periods_model = DtoTableModel(period_columns(o.units_total), self)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kehoach_desktop.domain.errors import UserFacingError
-from kehoach_desktop.domain.periods import period_label
+from kehoach_desktop.domain.periods import period_heading
 from kehoach_desktop.formats import format_date
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services.city_board import get_completeness_board
@@ -123,7 +123,7 @@ class CityReportsPage(QWidget):
         if self.period.count() == 0:
             for column in board.periods:
                 self.period.addItem(_("{period} (deadline {date})").format(
-                    period=period_label(column.period), date=format_date(column.deadline)), column.period)
+                    period=period_heading(column.period), date=format_date(column.deadline)), column.period)
             due = [i for i, c in enumerate(board.periods) if c.deadline < board.today]
             self.period.setCurrentIndex(due[-1] if due else 0)
         self.deviations.clear()

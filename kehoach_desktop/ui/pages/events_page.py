@@ -86,7 +86,7 @@ class EventsPage(RegisterPage):
             RegisterColumn(_("Theme"), lambda r: self.theme_label(r.section_id), "theme", width=60,
                            tooltip=lambda r: self.theme_title(r.section_id)),
             RegisterColumn(_("Venue"), lambda r: r.venue, "venue", width=160, tooltip=lambda r: r.venue),
-            RegisterColumn(_("Ward"), lambda r: r.ward, "ward", width=120),
+            RegisterColumn(_("Locality"), lambda r: r.ward, "ward", width=120),
             RegisterColumn(_("Organiser"), lambda r: r.organiser, "organiser", width=140),
             RegisterColumn(_("Expected"), lambda r: _participants(r.expected_participants), "expected_participants",
                            numeric=True, width=80, export=lambda r: r.expected_participants, export_kind=INTEGER),

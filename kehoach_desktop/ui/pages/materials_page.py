@@ -1,4 +1,4 @@
-"""Ấn phẩm trực quan: the register of panels, posters, banners, screens, leaflets and flags."""
+"""Tuyên truyền cổ động trực quan: the register of panels, posters, banners, screens, leaflets and flags."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ class MaterialsPage(RegisterPage):
             RegisterColumn(_("Qty"), lambda r: format_number(r.quantity), "quantity", numeric=True, width=62,
                            export=lambda r: r.quantity, export_kind=INTEGER),
             RegisterColumn(_("Size"), lambda r: r.size, "size", width=82),
-            RegisterColumn(_("Ward"), lambda r: r.ward, "ward", width=105),
+            RegisterColumn(_("Locality"), lambda r: r.ward, "ward", width=105),
             RegisterColumn(_("Address"), lambda r: r.address, "address", width=160, tooltip=lambda r: r.address),
             RegisterColumn(_("Status"), lambda r: MaterialStatus(r.status).label, "status", width=82,
                            export=lambda r: MaterialStatus(r.status).label),
@@ -98,7 +98,7 @@ class MaterialsPage(RegisterPage):
     def make_extra_filter_widgets(self) -> list[QWidget]:
         self.overdue_only = QCheckBox(_("Removal overdue"))
         self.overdue_only.setObjectName("overdue_only")
-        self.overdue_only.setToolTip(_("Only items still up after their planned removal date"))
+        self.overdue_only.setToolTip(_("Only materials still up after their planned removal date"))
         self.overdue_only.toggled.connect(lambda _checked: self.apply_filters())
         return [self.overdue_only]
 

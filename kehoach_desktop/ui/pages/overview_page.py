@@ -138,7 +138,7 @@ class OverviewPage(QWidget):
         self.materials_card.set(format_number(o.materials_total), ", ".join(
             f"{MaterialType(c.code).label}: {format_number(c.count)}" for c in top_types))
         self.removals_card.set(format_number(o.removals_overdue), ngettext(
-            "{n} item damaged", "{n} items damaged", o.materials_damaged).format(n=o.materials_damaged),
+            "{n} material damaged", "{n} materials damaged", o.materials_damaged).format(n=o.materials_damaged),
             warn=o.removals_overdue > 0)
         held = {c.code: c.count for c in o.events_by_status}.get(EventStatus.HELD.value, 0)
         self.events_card.set(format_number(o.events_total), _("{held} held, {people} participants").format(

@@ -1,4 +1,4 @@
-"""Gói đã nhận (city): import the reporting units' signed packages, confirm their keys, send receipts."""
+"""Gói dữ liệu đã nhận (city): import the reporting units' signed packages, confirm their keys, send receipts."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehoach_desktop.domain.periods import period_label
+from kehoach_desktop.domain.periods import period_heading
 from kehoach_desktop.formats import format_datetime, format_number
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import sync
@@ -45,7 +45,7 @@ def received_columns() -> list[Column[ReceivedPackageRow]]:
         Column(_("Unit"), lambda p: p.unit_code),
         Column(_("Name"), lambda p: p.unit_name),
         Column(_("Kind"), lambda p: _(KIND_LABELS.get(p.kind, p.kind))),
-        Column(_("Period"), lambda p: period_label(p.period), lambda p: p.period),
+        Column(_("Period"), lambda p: period_heading(p.period), lambda p: p.period),
         Column(_("No."), lambda p: str(p.sequence), lambda p: p.sequence, numeric=True),
         Column(_("Sent on"), lambda p: format_datetime(p.created_at.astimezone()), lambda p: p.created_at),
         Column(_("Received on"), lambda p: format_datetime(p.received_at.astimezone()), lambda p: p.received_at),

@@ -114,7 +114,7 @@ class RegisterPage(QWidget):
         self._search_timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.theme_filter = choice_combo("theme_filter", _("All themes"), ())
-        self.ward_filter = choice_combo("ward_filter", _("All wards"), ())
+        self.ward_filter = choice_combo("ward_filter", _("All localities"), ())
         self.date_from = OptionalDateEdit()
         self.date_from.setObjectName("date_from")
         self.date_to = OptionalDateEdit()

@@ -195,7 +195,7 @@ class ReportsPage(QWidget):
         chosen = self.period.currentData()
         self.period.clear()
         for period in periods_of_year(year):
-            self.period.addItem(period.label, period.code)
+            self.period.addItem(period.heading, period.code)
         today = self._session.today()
         default = chosen or next((p.code for p in periods_of_year(year) if p.kind == "quarter" and p.contains(today)),
                                  str(year))

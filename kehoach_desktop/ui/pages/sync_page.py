@@ -1,4 +1,4 @@
-"""Đồng bộ (district): the workspace's key fingerprint, the packages sent, and the city's receipts."""
+"""Gửi báo cáo (district): the workspace's key fingerprint, the packages sent, and the city's receipts."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kehoach_desktop.domain.errors import UserFacingError
-from kehoach_desktop.domain.periods import period_label
+from kehoach_desktop.domain.periods import period_heading, period_label
 from kehoach_desktop.formats import format_datetime, format_number
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import sync
@@ -57,7 +57,7 @@ def status_text(status: str, reason: str) -> str:
 def sent_columns() -> list[Column[SentPackageRow]]:
     return [
         Column(_("No."), lambda p: str(p.sequence), lambda p: p.sequence, numeric=True),
-        Column(_("Period"), lambda p: period_label(p.period), lambda p: p.period),
+        Column(_("Period"), lambda p: period_heading(p.period), lambda p: p.period),
         Column(_("Exported on"), lambda p: format_datetime(p.created_at.astimezone()), lambda p: p.created_at),
         Column(_("Size"), lambda p: _("{kb} KB").format(kb=format_number(max(1, round(p.size / 1024)))),
                lambda p: p.size, numeric=True),
@@ -264,9 +264,9 @@ class SyncPage(QWidget):
         chosen = self.period.currentData() or status.default_period
         self.period.clear()
         for period in status.periods:
-            self.period.addItem(period_label(period), period)
+            self.period.addItem(period_heading(period), period)
         if self.period.findData(chosen) < 0:
-            self.period.addItem(period_label(chosen), chosen)
+            self.period.addItem(period_heading(chosen), chosen)
         self.period.setCurrentIndex(self.period.findData(chosen))
         self.model.set_rows(status.packages)
         self.message.setText("" if status.packages else _("No package has been exported yet."))

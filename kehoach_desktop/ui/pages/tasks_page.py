@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from kehoach_desktop.domain.enums import PlanStatus, TaskStatus
 from kehoach_desktop.domain.errors import ConcurrentEditError, UserFacingError
 from kehoach_desktop.formats import format_date, format_number, format_vnd
-from kehoach_desktop.i18n import _, ngettext
+from kehoach_desktop.i18n import _, ngettext, pgettext
 from kehoach_desktop.services.plan_dto import ProgressBoard, ProgressFilter, ProgressTotal, TaskProgressRow
 from kehoach_desktop.services.progress import OPEN, filter_progress, get_progress_board, progress_totals
 from kehoach_desktop.services.progress import update_task_progress as save_progress
@@ -103,7 +103,8 @@ def total_columns(first: str) -> list[Column[ProgressTotal]]:
         Column(_("Done"), lambda t: format_number(t.done), lambda t: t.done, numeric=True),
         Column(_("Overdue"), lambda t: format_number(t.overdue), lambda t: t.overdue, numeric=True),
         Column(_("Budget"), lambda t: format_vnd(t.budget), lambda t: t.budget, numeric=True),
-        Column(_("Budget used"), lambda t: "" if t.budget_used_percent is None else f"{t.budget_used_percent} %",
+        Column(pgettext("percentage", "Budget used"),
+               lambda t: "" if t.budget_used_percent is None else f"{t.budget_used_percent} %",
                lambda t: t.budget_used_percent or 0, numeric=True),
     ]
 
@@ -153,7 +154,7 @@ class TasksPage(QWidget):
         self.unit_filter = self._combo("filter_unit")
         self.status_filter = self._combo("filter_status")
         self.due_filter = self._combo("filter_due")
-        self.status_filter.addItem(_("Any status"), None)
+        self.status_filter.addItem(_("All statuses"), None)
         self.status_filter.addItem(_("Open (not done or cancelled)"), OPEN)
         for status in TaskStatus:
             self.status_filter.addItem(icons.icon(STATUS_ICONS[status.value]), status.label, status.value)

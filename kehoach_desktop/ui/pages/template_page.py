@@ -39,7 +39,7 @@ from kehoach_desktop.domain.enums import SectionKind
 from kehoach_desktop.domain.errors import TemplateError, UserFacingError
 from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.domain.unit_plan import PLACEHOLDERS, UnitPlanText, unit_plan_to_json
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, pgettext
 from kehoach_desktop.services import sync, template_editing, years
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
@@ -173,14 +173,14 @@ class TemplatePage(QWidget):
         self.tabs.addTab(self._rows_tab(self.periods_model, "periods", _(
             "Periods are written 2022, 2022-H1, 2022-Q1 or 2022-03; deadlines as 2022-03-25.")), _("Reporting periods"))
         self.units_model = TextRowsModel([("code", _("Code")), ("kind", _("Kind")), ("name", _("Name")),
-                                          ("places", _("Places in it (kind name; …)"))], self)
+                                          ("places", _("Localities in it (kind name; …)"))], self)
         self.official_button = QPushButton(_("Load the official list…"))
         self.official_button.setObjectName("units_official")
         self.official_button.setToolTip(_("Replace the units by an official list shipped with the application"))
         self.official_button.clicked.connect(lambda: self.load_official_units())
         self.tabs.addTab(self._rows_tab(self.units_model, "units", _(
             "Kind as written before the name, e.g. phường or xã. Several rows copied from a spreadsheet "
-            "(code, kind, name) can be pasted at once. Places: the wards, neighbourhoods or villages inside the "
+            "(code, kind, name) can be pasted at once. Localities: the wards, neighbourhoods or villages inside the "
             "unit, separated by “;”."), extra=(self.official_button,)), _("Reporting units"))
         self.units_view.setColumnWidth(2, 240)  # names such as “Văn Miếu - Quốc Tử Giám”
         self.tabs.addTab(self._text_tab(), _("Preamble and closing"))
@@ -296,7 +296,7 @@ class TemplatePage(QWidget):
         form.addRow(_("Recipients:"), self.plan_recipients)
         parts.addTab(text, _("Text"))
         self.directory_model = TextRowsModel([("code", _("Code")), ("kind", _("Kind")), ("name", _("Name"))], self)
-        self.place_kinds_model = TextRowsModel([("kind", _("Kind of place")),
+        self.place_kinds_model = TextRowsModel([("kind", _("Kind of locality")),
                                                 ("directory_kind", _("Kind in the directory"))], self)
         self.words_model = TextRowsModel([("kind", _("Kind of unit")), ("word", _("Placeholder")),
                                           ("text", _("Text"))], self)
@@ -304,8 +304,8 @@ class TemplatePage(QWidget):
             "The responsible units every unit starts its directory with; kind: office, centre, "
             "mass_organisation or other.")), _("Directory"))
         parts.addTab(self._rows_tab(self.place_kinds_model, "place_kinds", _(
-            "How the places inside a unit enter its directory: ward, commune, township or other.")),
-            _("Kinds of place"))
+            "How the localities inside a unit enter its directory: ward, commune, township or other.")),
+            _("Kinds of locality"))
         parts.addTab(self._rows_tab(self.words_model, "words", _(
             "Words that differ by the kind of unit, e.g. party_committee: Quận ủy for a quận.")), _("Words"))
         outer.addWidget(parts, 1)
@@ -355,7 +355,7 @@ class TemplatePage(QWidget):
         self.section_text.setPlaceholderText(_("One paragraph a line; a line starting with “- ” is a bullet."))
         form.addRow(_("Kind:"), self.section_kind)
         form.addRow(_("Number:"), self.section_number)
-        form.addRow(_("Title:"), self.section_title)
+        form.addRow(pgettext("section", "Title:"), self.section_title)
         form.addRow("", self.section_locked)
         form.addRow(_("Text:"), self.section_text)
         self.section_number.textChanged.connect(lambda text: self._set_section_field("number", text))
