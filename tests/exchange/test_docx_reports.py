@@ -154,7 +154,7 @@ def test_the_city_report_in_word_lists_the_units_with_a_landscape_appendix(city:
     assert all(is_a4(size) for size in sizes) and sizes[0][0] < sizes[0][1] and sizes[-1][0] > sizes[-1][1]
     got = words(pdf)
     for expected in ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "BÁO CÁO", "2/30 đơn vị đã gửi báo cáo", "Quận Đống Đa",
-                     "Quận Ba Đình", "Tổng cộng (2 đơn vị đã báo cáo)", "DANH SÁCH ĐƠN VỊ CHƯA BÁO CÁO",
+                     "Quận Ba Đình", "Tổng cộng (2 đơn vị đã báo cáo)", "DANH SÁCH ĐƠN VỊ CHƯA NỘP BÁO CÁO",
                      "Quận Hoàn Kiếm", "PHỤ LỤC I", "PHỤ LỤC II", "Nơi nhận:"):
         assert expected in got, expected
 
