@@ -11,6 +11,7 @@ the tables beside them), and so is the QR code: the PDF is the document that is 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import unicodedata
@@ -33,6 +34,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer
 from reportlab.platypus.doctemplate import NextPageTemplate
 
+from kehoach_desktop import __version__
 from kehoach_desktop.exchange.pdf.city_pdf import CityReportDocument, city_report_story
 from kehoach_desktop.exchange.pdf.fonts import SERIF_BOLD, register_fonts
 from kehoach_desktop.exchange.pdf.layout import (
@@ -125,6 +127,9 @@ class _Writer:
         properties.subject = clean(header.summary)
         properties.language = "vi-VN"
         properties.comments = ""
+        properties.last_modified_by = f"Kế hoạch Desktop {__version__}"  # not python-docx's own template's
+        if header.date is not None:
+            properties.created = properties.modified = dt.datetime.combine(header.date, dt.time(8))
 
     # --- the document's frame --------------------------------------------------------------
 
