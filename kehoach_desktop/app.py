@@ -178,6 +178,10 @@ class AppController:
                                  documents_folder=self.paths.documents_dir)
             if wizard.exec() != wizard.DialogCode.Accepted:
                 return False
+            if wizard.existing_workspace is not None:  # a workspace copied from another computer
+                if self._open(wizard.existing_workspace):
+                    return True
+                continue
             location = wizard.workspace_location()
             setup = wizard.result_setup()
             if isinstance(location, str):  # a database server: its address is remembered, never its password

@@ -116,6 +116,10 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
                       help=_("where to copy it: a new file, or an empty PostgreSQL database"))
 
     commands.add_parser("self-test", help=_("open a temporary workspace and the main window, then exit"))
+    guide = commands.add_parser("guide", help=_("write the user guide as a printable PDF (A4)"))
+    guide.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    guide.add_argument("--lang", choices=i18n.LANGUAGES, default=None,
+                       help=_("language of the guide (default: Vietnamese)"))
     _add_package_commands(commands)
     _add_report_commands(commands)
     _add_excel_commands(commands)
@@ -354,6 +358,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             "{events} events.").format(path=summary.path, unit=summary.unit_full_name,
                                        tasks=overview.tasks_total, materials=overview.materials_total,
                                        events=overview.events_total))
+    return EXIT_OK
+
+
+def _cmd_guide(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services.guide import write_guide_pdf
+
+    pages = write_guide_pdf(language=i18n.current_language(), out=args.out)
+    print(_("Wrote the user guide to {path} ({pages} pages).").format(path=args.out, pages=pages))
     return EXIT_OK
 
 
@@ -772,7 +784,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"init": _cmd_init, "demo": _cmd_demo, "dump": _cmd_dump, "package": _cmd_package,
                 "template": _cmd_template, "report": _cmd_report, "pdf": _cmd_pdf,
                 "excel": _cmd_excel, "migrate-store": _cmd_migrate_store, "review": _cmd_review,
-                "reminders": _cmd_reminders, "token": _cmd_token}
+                "reminders": _cmd_reminders, "token": _cmd_token, "guide": _cmd_guide}
     try:
         return handlers[args.command](args)
     except UserFacingError as error:

@@ -42,6 +42,8 @@ DATA_FOLDERS: tuple[DataFolder, ...] = (
     DataFolder("resources/reference", "kehoach_desktop/resources/reference", ("*.json", "*.csv", "*.toml"),
                "official lists of units, the demo's unit (services/template_editing.py, services/demo.py); "
                "the PKCS#11 libraries to try (exchange/pdf/tokens.py)"),
+    DataFolder("resources/guide", "kehoach_desktop/resources/guide", ("*/[0-9][0-9]-*.md", "*/images/*.png"),
+               "the user guide in each language and its screenshots (services/guide.py)"),
     DataFolder("resources/icons", "kehoach_desktop/resources/icons",
                ("*.svg", "kehoach.ico", "hicolor/*/apps/kehoach.png"),
                "window and page icons; the PNG/ICO sizes for desktop menus"),

@@ -58,6 +58,25 @@ def _restore_language() -> Iterator[None]:
     i18n.setup("en")
 
 
+# The guide's tour (tests/ui/test_guide.py) drives every window the guide shows: opt-in. ----------------------------
+GUIDE_TOUR_OPTION = "--guide-tour"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(GUIDE_TOUR_OPTION, action="store_true",
+                     help="also check the user guide against the real windows (the guide's tour: 15 s of CPU)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption(GUIDE_TOUR_OPTION):
+        return
+    skip = pytest.mark.skip(reason="the guide's tour drives every window (15 s of CPU, over a minute on a busy "
+                            "machine): run with --guide-tour; tests/test_guide_names.py checks the names every run")
+    for item in items:
+        if item.get_closest_marker("guide_tour") is not None:
+            item.add_marker(skip)
+
+
 # Stores: every test that takes ``new_location`` runs on a SQLite file and on a PostgreSQL database. ------------------
 POSTGRES_URL_VARIABLE = "KEHOACH_TEST_POSTGRES_URL"
 

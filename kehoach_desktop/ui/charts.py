@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -16,6 +16,8 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QWidget
+
+from kehoach_desktop.ui.empty_state import EmptyState
 
 
 class BarChart(QChartView):
@@ -42,8 +44,19 @@ class BarChart(QChartView):
         self.setMinimumHeight(250)
         self.labels: list[str] = []
         self.values: list[int] = []
+        self.empty = EmptyState(self, object_name="chart_empty", top_margin=34)
+
+    def show_empty(self, text: str, action: str = "", on_action: Callable[[], None] | None = None) -> None:
+        """No bars to draw: the title and a sentence saying what will show here (never empty axes)."""
+        self.labels, self.values = [], []
+        chart = self.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        self.empty.show_message(text, action, on_action)
 
     def set_bars(self, labels: Sequence[str], values: Sequence[int]) -> None:
+        self.empty.clear()
         self.labels, self.values = list(labels), list(values)
         if self._horizontal:  # Qt draws the first category at the bottom; the reader starts at the top
             labels, values = labels[::-1], values[::-1]

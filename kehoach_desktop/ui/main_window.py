@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QResizeEvent
+from PySide6.QtCore import QRect, QSettings, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFontMetrics, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -28,6 +30,10 @@ from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.folders import DocumentFolders, open_folder
+from kehoach_desktop.ui.style import NAVIGATION_ITEM_BORDER, NAVIGATION_ITEM_PADDING
+
+if TYPE_CHECKING:
+    from kehoach_desktop.ui.guide_window import GuideWindow
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._log_file = log_file
         self._on_open_other = on_open_other
+        self.guide_window: GuideWindow | None = None
         self.summary = session.summary()
         self.dialog: QDialog | None = None  # the dialog opened last
         self.setWindowTitle(self.summary.unit_full_name)  # Qt adds the application's name after it
@@ -94,6 +101,10 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
+        # Long page names wrap onto a second line in a narrow side bar, never cut nor scrolled sideways.
+        self.navigation.setWordWrap(True)
+        self.navigation.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         # Pages are built when first shown (start-up time): page_by_key[key] builds one on demand,
@@ -124,6 +135,7 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.navigation, 1)
         side.setFixedWidth(SIDE_WIDTH)
         self._side = side
+        self._fit_navigation_items(SIDE_WIDTH)
         side.setStyleSheet("background: #1f2a37;")
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -149,6 +161,8 @@ class MainWindow(QMainWindow):
             page.changed.connect(self.apply_changes)
         if hasattr(page, "restore_requested"):
             page.restore_requested.connect(self.restore_requested)
+        if hasattr(page, "go_requested"):
+            page.go_requested.connect(self.go_to)
         return page
 
     def _make_page(self, area: Area) -> QWidget:
@@ -186,6 +200,20 @@ class MainWindow(QMainWindow):
     def show_area(self, key: str) -> None:
         keys = [area.key for area in self.areas]
         self.navigation.setCurrentRow(keys.index(key))
+
+    def go_to(self, key: str, target: str = "") -> None:
+        """Show the page ``key`` ("" stays), then click the button or trigger the action named ``target`` there,
+        as the user would next (a first step's or an empty list's button leads to where the work is done)."""
+        if key:
+            self.show_area(key)
+        if not target:
+            return
+        where: QWidget = self.page_by_key[key] if key else self
+        found = where.findChild(QAction, target) or where.findChild(QAbstractButton, target)
+        if isinstance(found, QAction) and found.isEnabled():
+            found.trigger()
+        elif isinstance(found, QAbstractButton) and found.isEnabled():
+            found.click()
 
     def current_area(self) -> str:
         return self.areas[self.pages.currentIndex()].key
@@ -243,9 +271,11 @@ class MainWindow(QMainWindow):
         if self.summary.mode != WorkspaceMode.CITY.value:  # progress workbooks are a district's own
             file_menu.addSeparator()
             self.excel_export_action = QAction(_("Export progress to Excel…"), self)
+            self.excel_export_action.setObjectName("excel_export")
             self.excel_export_action.triggered.connect(self.open_excel_export)
             file_menu.addAction(self.excel_export_action)
             self.excel_import_action = QAction(_("Import progress from Excel…"), self)
+            self.excel_import_action.setObjectName("excel_import")
             self.excel_import_action.triggered.connect(self.open_excel_import)
             file_menu.addAction(self.excel_import_action)
         file_menu.addSeparator()
@@ -275,6 +305,25 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu(_("&Help"))
+        self.guide_action = QAction(_("User guide"), self)
+        self.guide_action.setObjectName("open_guide")
+        self.guide_action.triggered.connect(lambda: self.open_guide())
+        help_menu.addAction(self.guide_action)
+        self.page_help_action = QAction(_("Help on this page"), self)
+        self.page_help_action.setObjectName("page_help")
+        self.page_help_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.page_help_action.triggered.connect(self.open_page_help)
+        help_menu.addAction(self.page_help_action)
+        if self.summary.mode != WorkspaceMode.CITY.value:  # a unit's first steps, on its Tổng quan
+            self.first_steps_action = QAction(_("First steps"), self)
+            self.first_steps_action.setObjectName("show_first_steps")
+            self.first_steps_action.triggered.connect(self.show_first_steps)
+            help_menu.addAction(self.first_steps_action)
+        self.shortcuts_action = QAction(_("Keyboard shortcuts"), self)
+        self.shortcuts_action.setObjectName("show_shortcuts")
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         about = QAction(_("About Kế hoạch Desktop"), self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
@@ -282,6 +331,50 @@ class MainWindow(QMainWindow):
         log_action.triggered.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._log_file.parent))))
         help_menu.addAction(log_action)
+
+    # help ------------------------------------------------------------------------------------
+    def open_guide(self, anchor: str | None = None) -> GuideWindow:
+        """The guide's window (one per main window), at ``anchor`` when given."""
+        from kehoach_desktop.i18n import current_language
+        from kehoach_desktop.services.guide import images_dir, load_guide
+        from kehoach_desktop.ui.guide_window import GuideWindow
+
+        if self.guide_window is None:
+            language = current_language()
+            self.guide_window = GuideWindow(load_guide(language), images_dir(language), log_file=self._log_file,
+                                            save_folder=DocumentFolders(self._session, self._settings).root(),
+                                            parent=self)
+        self.guide_window.show()  # laid out first: the anchor is scrolled to in the text as shown
+        if anchor:
+            self.guide_window.show_anchor(anchor)
+        self.guide_window.raise_()
+        self.guide_window.activateWindow()
+        return self.guide_window
+
+    def open_page_help(self) -> GuideWindow:
+        """F1: the guide at the chapter of the page shown."""
+        from kehoach_desktop.i18n import current_language
+        from kehoach_desktop.services.guide import load_guide
+
+        return self.open_guide(load_guide(current_language()).anchor_for_page(self.help_key()))
+
+    def help_key(self) -> str:
+        """The name the guide gives the page shown (``page=`` in its headings): a city's pages start with "city-"."""
+        city = self.summary.mode == WorkspaceMode.CITY.value
+        return f"city-{self.current_area()}" if city else self.current_area()
+
+    def show_first_steps(self) -> None:
+        """Tổng quan with its list of first steps shown again (after "Hide these steps")."""
+        self.show_area("overview")
+        self.page_by_key["overview"].show_first_steps(True)  # type: ignore[attr-defined]
+
+    def show_shortcuts(self) -> QDialog:
+        from kehoach_desktop.ui.shortcuts_dialog import ShortcutsDialog, shortcut_rows
+
+        pages = [(_(area.title), self.page_by_key[area.key]) for area in self.areas]  # built if not yet
+        dialog = ShortcutsDialog(shortcut_rows(self, pages), self)
+        dialog.open()
+        return dialog
 
     def open_years(self) -> QDialog:
         from kehoach_desktop.ui.dialogs.years_dialog import YearsDialog
@@ -353,7 +446,24 @@ class MainWindow(QMainWindow):
         width = SIDE_WIDTH if event.size().width() >= WIDE_WINDOW else NARROW_SIDE_WIDTH
         if self._side.width() != width:
             self._side.setFixedWidth(width)
+            self._fit_navigation_items(width)
         super().resizeEvent(event)
+
+    def _fit_navigation_items(self, side_width: int) -> None:
+        """Each page name gets the height of the lines it wraps to at this width.
+
+        Qt's list sizes wrapped items without the style sheet's padding (the second line would be dropped),
+        so the height is given here: the text's lines plus the item's padding (style.NAVIGATION_ITEM_PADDING).
+        """
+        vertical, horizontal = NAVIGATION_ITEM_PADDING
+        text_width = side_width - 2 * horizontal - NAVIGATION_ITEM_BORDER - 2 * self.navigation.frameWidth()
+        self.navigation.ensurePolished()  # the style sheet's font size
+        metrics = QFontMetrics(self.navigation.font())
+        for row in range(self.navigation.count()):
+            item = self.navigation.item(row)
+            lines = metrics.boundingRect(QRect(0, 0, text_width, 10_000),
+                                         int(Qt.TextFlag.TextWordWrap), item.text())
+            item.setSizeHint(QSize(side_width, lines.height() + 2 * vertical))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("main_window/geometry", self.saveGeometry())

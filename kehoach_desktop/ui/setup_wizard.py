@@ -404,6 +404,25 @@ class SetupWizard(QWizard):
         for page in (self.mode_page, self.unit_page, self.signer_page, self.location_page):
             self.addPage(page)
         self.currentIdChanged.connect(self._on_page_changed)
+        # A workspace copied from another computer is opened instead of answering the questions.
+        self.existing_workspace: Path | None = None
+        self.setButtonText(QWizard.WizardButton.CustomButton1, _("Open an existing workspace file…"))
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        self.setButtonLayout([QWizard.WizardButton.CustomButton1, QWizard.WizardButton.Stretch,
+                              QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton,
+                              QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton])
+        self.button(QWizard.WizardButton.CustomButton1).setObjectName("open_existing_workspace")
+        self.customButtonClicked.connect(self._on_custom_button_clicked)
+
+    def _on_custom_button_clicked(self, which: int) -> None:
+        if which != QWizard.WizardButton.CustomButton1.value:
+            return
+        chosen, _filter = QFileDialog.getOpenFileName(self, _("Open a workspace"),
+                                                      str(self.location_page.export_folder.text()),
+                                                      _("Kế hoạch workspaces (*.khws);;All files (*)"))
+        if chosen:
+            self.existing_workspace = Path(chosen)
+            self.done(QWizard.DialogCode.Accepted)
 
     def _on_page_changed(self, _page_id: int) -> None:
         if self.currentPage() is self.location_page:

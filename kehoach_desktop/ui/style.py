@@ -1,14 +1,19 @@
 """The application's look: one light style sheet, applied once."""
 
 ACCENT = "#b3261e"  # the red of official documents, used sparingly
+NAVIGATION_ITEM_PADDING = (10, 14)  # vertical, horizontal (px): the main window sizes its wrapped items with it
+NAVIGATION_ITEM_BORDER = 3  # the selected page's mark at the left
 
 STYLE_SHEET = f"""
 QListWidget#navigation {{
     background: #1f2a37; color: #e5e7eb; border: none; font-size: 14px; padding-top: 8px;
 }}
-QListWidget#navigation::item {{ padding: 10px 14px; border-left: 3px solid transparent; }}
+QListWidget#navigation::item {{
+    padding: {NAVIGATION_ITEM_PADDING[0]}px {NAVIGATION_ITEM_PADDING[1]}px;
+    border-left: {NAVIGATION_ITEM_BORDER}px solid transparent;
+}}
 QListWidget#navigation::item:selected {{
-    background: #2f3e50; color: white; border-left: 3px solid {ACCENT};
+    background: #2f3e50; color: white; border-left: {NAVIGATION_ITEM_BORDER}px solid {ACCENT};
 }}
 QListWidget#navigation::item:hover:!selected {{ background: #273443; }}
 QLabel#nav_unit {{ background: #1f2a37; color: #cbd5e1; padding: 14px 14px 6px 14px; font-weight: bold; }}

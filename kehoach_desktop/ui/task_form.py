@@ -34,6 +34,7 @@ from kehoach_desktop.ui.input_fields import (
     calendar_day,
     not_a_number_message,
 )
+from kehoach_desktop.ui.widgets import wrap_list_text
 
 
 def _normalised(fields: TaskInput) -> TaskInput:
@@ -87,6 +88,7 @@ class TaskForm(QWidget):
         self.supporting_filter.setClearButtonEnabled(True)
         self.supporting = QListWidget()
         self.supporting.setObjectName("task_supporting_list")
+        wrap_list_text(self.supporting)
         self.supporting_count = QLabel()
         self.supporting_count.setProperty("role", "hint")
         self.problem = {name: ProblemLabel() for name in ("content", "form", "budget", "start_date", "due_date",

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHeaderView,
     QLabel,
+    QListView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -132,6 +133,31 @@ def wrap_tree_text(tree: QTreeView) -> None:
     tree.setUniformRowHeights(False)
     tree.setItemDelegate(WrappingTreeDelegate(tree))
     tree.header().sectionResized.connect(lambda *_args: tree.scheduleDelayedItemsLayout())
+
+
+class WrappingListDelegate(QStyledItemDelegate):
+    """List items as high as their text wrapped at the list's width (Qt's own delegate measures one line)."""
+
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        width = max(self._view.viewport().width(), 1)
+        measured = QStyleOptionViewItem(option)
+        measured.rect = QRect(0, 0, width, 1)
+        hint = super().sizeHint(measured, index)
+        return QSize(min(hint.width(), width), hint.height())
+
+
+def wrap_list_text(view: QListView) -> None:
+    """Show every item's whole text, wrapped at the list's width: no "…", no scrolling sideways."""
+    view.setWordWrap(True)
+    view.setTextElideMode(Qt.TextElideMode.ElideNone)
+    view.setUniformItemSizes(False)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setResizeMode(QListView.ResizeMode.Adjust)  # items laid out again when the list's width changes
+    view.setItemDelegate(WrappingListDelegate(view))
 
 
 class ColumnsByWidth(QObject):

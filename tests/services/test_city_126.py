@@ -71,7 +71,7 @@ def test_review_reminders_and_reports_at_126(wards: WardsCity, city: WorkspaceSe
     report = generate_city_report(uow_factory=city.uow_factory, period=PERIOD, out=tmp_path / "city.pdf", today=TODAY)
     text = " ".join(subprocess.run(["pdftotext", tmp_path / "city.pdf", "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
-    assert "tổng hợp báo cáo của 126 phường, xã quý I năm 2026" in text
+    assert "tổng hợp báo cáo của 126 phường, xã quý I/2026" in text
     assert "126/126 đơn vị đã gửi báo cáo" not in text  # the returned one does not count as sent
     charts = re.findall(r"Nhiệm vụ của các đơn vị đến hết kỳ \((\d+)/(\d+)\)", text)
     assert len(charts) >= 4 and charts[-1][0] == charts[-1][1]  # the chart of 125 units is split over pages

@@ -75,7 +75,7 @@ def test_cli_report_city_exits_0_and_prints_what_its_json_says(scaled: ScaledCit
                          "--data-out", str(data_out)]) == cli.EXIT_OK
     finally:
         scaled.city = open_workspace(path)
-    assert "kỳ quý III/2021" in capsys.readouterr().out  # the period in words, not its code
+    assert "kỳ báo cáo: quý III/2021" in capsys.readouterr().out  # the period in words, not its code
     data = json.loads(data_out.read_bytes())
     count = len(scaled.template.reporting_units)
     reported = count - 1

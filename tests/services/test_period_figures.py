@@ -142,7 +142,7 @@ def test_cli_data_out_is_the_json_the_pdf_prints_and_the_qr_hashes(workspace: Wo
     info = run("pdfinfo", pdf).stdout
     assert f"KHDESKTOP|2|006|2021-Q3||sha256:{digest}" in info  # the file's own hash is the QR's
     words = " ".join(text(pdf).split())
-    for printed in ("Trong quý III năm 2021, đã hoàn thành 1 nhiệm vụ",
+    for printed in ("Trong quý III/2021, đã hoàn thành 1 nhiệm vụ",
                     "hoàn thành 2 (40%), đang thực hiện 1, chưa triển khai 1, quá hạn 1, hủy 0; tiến độ bình quân "
                     "60%", "sử dụng trong kỳ 18.000.000 đồng; lũy kế đến hết ngày 30/09/2021 28.000.000 đồng",
                     "lắp đặt 102", "chi phí sản xuất trong kỳ 3.000.000 đồng",

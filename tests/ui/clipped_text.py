@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QListView,
     QPushButton,
     QRadioButton,
     QStyle,
@@ -225,6 +226,31 @@ def _tree_item_problems(tree: QTreeView) -> Iterator[str]:
                    f"has {room}×{rect.height()} px")
 
 
+def _list_item_problems(view: QListView) -> Iterator[str]:
+    """Every item of a list shown as lines (the side bar's pages, say) shows its whole text."""
+    if view.viewMode() != QListView.ViewMode.ListMode or view.model() is None:
+        return
+    model, viewport, metrics = view.model(), view.viewport().rect(), view.fontMetrics()
+    flags = int(Qt.TextFlag.TextWordWrap) if view.wordWrap() else 0
+    for row in range(model.rowCount()):
+        index = model.index(row, view.modelColumn())
+        rect = view.visualRect(index)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        if not text or not rect.intersects(viewport):
+            continue
+        need = view.sizeHintForIndex(index).width()  # text, check box, icon and the style sheet's padding
+        if rect.left() + need > viewport.right() + 1:  # runs under the list's edge: read only by scrolling sideways
+            yield f"{_name(view)} item “{text[:60]}” needs {need} px in a list {viewport.width()} px wide"
+            continue
+        room = rect.width()
+        if index.data(Qt.ItemDataRole.DecorationRole) is not None:
+            room -= (view.iconSize().width() if view.iconSize().isValid() else 16) + 4
+        bound = metrics.boundingRect(QRect(0, 0, max(room, 1), 100_000), flags, text)
+        if bound.width() > room or bound.height() > rect.height():
+            yield (f"{_name(view)} item “{text[:60]}” needs {bound.width()}×{bound.height()} px, "
+                   f"has {room}×{rect.height()} px")
+
+
 def _chart_problems(view: QChartView) -> Iterator[str]:
     """The chart's title fits its width, and the category labels left of a bar chart fit beside the plot."""
     chart = view.chart()
@@ -269,6 +295,8 @@ def clipped_texts(window: QWidget) -> list[str]:
             problems.extend(_header_problems(header))
         if isinstance(view, QTreeView) and not isinstance(view, QHeaderView):
             problems.extend(_tree_item_problems(view))
+        if isinstance(view, QListView):
+            problems.extend(_list_item_problems(view))
     for chart in window.findChildren(QChartView):
         if _shown(chart, window):
             problems.extend(_chart_problems(chart))

@@ -211,3 +211,49 @@ def test_first_run_on_a_database_server_creates_the_workspace_there(qtbot, tmp_p
     assert second.window.summary.unit_full_name == "Ủy ban nhân dân quận Đống Đa"
     second.shutdown()
     second.window.close()
+
+
+def test_a_workspace_copied_from_another_computer_is_opened_from_the_first_window(qtbot, tmp_path: Path,
+                                                                                  vietnamese) -> None:
+    """A new computer: the set-up window's "Mở tệp dữ liệu có sẵn…" opens the copied file instead of a new one."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from kehoach_desktop.i18n import _
+    from kehoach_desktop.services.session import new_demo_workspace
+
+    copied = tmp_path / "USB" / "dong-da.khws"
+    copied.parent.mkdir()
+    new_demo_workspace(copied).close()
+    paths = AppPaths(tmp_path / "data", tmp_path / "config", tmp_path / "logs", portable=True)
+    paths.ensure()
+    settings = QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
+    steps: list[str] = []
+
+    def answer_file_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(20, answer_file_dialog)
+            return
+        steps.append(dialog.windowTitle())
+        dialog.findChild(QLineEdit, "fileNameEdit").setText(str(copied))
+        dialog.accept()
+
+    def answer_wizard() -> None:
+        wizard = QApplication.activeModalWidget()
+        if not isinstance(wizard, SetupWizard):
+            QTimer.singleShot(20, answer_wizard)
+            return
+        button = wizard.button(QWizard.WizardButton.CustomButton1)
+        steps.append(button.text())
+        QTimer.singleShot(0, answer_file_dialog)
+        button.click()
+
+    QTimer.singleShot(0, answer_wizard)
+    controller = AppController(QApplication.instance(), paths, settings)
+    assert controller.open_initial(None, demo=False)
+    qtbot.addWidget(controller.window)
+    assert steps == ["Mở tệp dữ liệu có sẵn…", _("Open a workspace")]
+    assert controller.session.path == copied and controller.session.summary().unit_code == "006"
+    assert settings.value("last_workspace") == str(copied)  # the next start opens it directly
+    controller.shutdown()
+    controller.window.close()

@@ -388,6 +388,8 @@ class ChunkedTable(Flowable):
         self.style = [*GRID, *style]
         self.chunk = chunk
         self.tail = tail
+        self.after = 0.0  # room the flowable after the table needs on its last page (the QR code)
+        self._deferred = False
         self._table: Table | None = None
 
     def _make(self, rows: list[list[Any]]) -> Table:
@@ -395,14 +397,23 @@ class ChunkedTable(Flowable):
                      style=TableStyle(self.style))
 
     def _rest(self, rows: list[list[Any]], chunk: int) -> ChunkedTable:
-        return ChunkedTable(self.header, rows, self.col_widths, self.style[len(GRID):], chunk, tail=self.tail,
+        rest = ChunkedTable(self.header, rows, self.col_widths, self.style[len(GRID):], chunk, tail=self.tail,
                             fitted=True)
+        rest.after = self.after
+        return rest
+
+    def _kept_rows(self) -> int:
+        """How many last rows go to the next page with what follows, when only that would not fit."""
+        return min(len(self.rows) - 1, self.tail + 1)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if len(self.rows) > self.chunk:  # more than a page's worth: say so without measuring, and be split
             return avail_width, avail_height + 1
         self._table = self._make(self.rows)
-        return self._table.wrap(avail_width, avail_height)
+        width, height = self._table.wrap(avail_width, avail_height)
+        if self.after and height <= avail_height < height + self.after:
+            return avail_width, avail_height + 1  # be split: the last rows go along with what follows
+        return width, height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         chunk = self.chunk
@@ -415,6 +426,18 @@ class ChunkedTable(Flowable):
             chunk *= 2  # the whole chunk fitted on the page: take more
         if not parts:
             return []
+        if len(parts) == 1 and chunk >= len(self.rows) and self.after:
+            _width, height = self._make(self.rows).wrap(avail_width, avail_height)
+            if height + self.after > avail_height:  # what follows would start the next page alone
+                kept = self._kept_rows()
+                if kept <= 0 and not self._deferred:
+                    self._deferred = True  # once: a row too tall to go along anywhere stays where it is
+                    return []  # one row left: it moves to the next page with what follows
+                if kept <= 0:
+                    return parts
+                first = self._make(self.rows[:-kept])
+                first.wrap(avail_width, avail_height)
+                return [first, self._rest(self.rows[-kept:], self.chunk)]
         if len(parts) == 1:
             return parts
         # The rest of the chunk (rows or parts of a row) goes before the rows not yet measured.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
 
 from kehoach_desktop import __version__
 from kehoach_desktop.exchange.pdf.fonts import SERIF, register_fonts
@@ -18,6 +18,7 @@ from kehoach_desktop.exchange.pdf.layout import (
     MARGIN_RIGHT,
     MARGIN_TOP,
     PORTRAIT,
+    ChunkedTable,
     PageNumbering,
     SignatureSlot,
 )
@@ -64,7 +65,12 @@ def build_pdf(document: Document, story: list[Flowable], appendix: list[Flowable
     flowables = list(story)
     if appendix:
         flowables += [NextPageTemplate("landscape"), PageBreak(), *appendix]
-    flowables.append(FootQrCode(stamp.payload(), caption))
+    qr = FootQrCode(stamp.payload(), caption)
+    while flowables and isinstance(flowables[-1], Spacer):  # room before the QR code is its own
+        flowables.pop()
+    if flowables and isinstance(flowables[-1], ChunkedTable):  # the QR code never stands alone on a page
+        flowables[-1].after = qr.wrap(0, 0)[1]
+    flowables.append(qr)
     numbering.info.extra[INFO_STAMP] = stamp.payload()
     numbering.info.slot = slot
     doc.build(flowables, canvasmaker=numbering.make_canvas())

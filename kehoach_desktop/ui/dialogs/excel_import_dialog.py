@@ -33,6 +33,7 @@ from kehoach_desktop.services.excel_import import FilePreview, ImportOutcome, Im
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui import icons
 from kehoach_desktop.ui.dialogs.excel_export_dialog import run_with_progress
+from kehoach_desktop.ui.empty_state import EmptyState
 from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.tasks import TaskRunner
 
@@ -88,6 +89,11 @@ class ExcelImportDialog(QDialog):
         header.resizeSection(2, 150)
         header.resizeSection(3, 220)
         header.setStretchLastSection(True)
+        self.tree_empty = EmptyState(self.tree, object_name="excel_preview_empty")
+        self.tree_empty.show_message(_("What the workbooks change shows here, file by file and row by row, with "
+                                       "their problems, before anything is written."), _("Choose files…"),
+                                     self.choose.click)
+        self.tree.model().rowsInserted.connect(lambda *_args: self.tree_empty.clear())
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.apply_button = self.buttons.addButton(_("Apply the changes"), QDialogButtonBox.ButtonRole.AcceptRole)

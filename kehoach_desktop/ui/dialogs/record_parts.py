@@ -31,6 +31,7 @@ from kehoach_desktop.formats import format_date, format_datetime, format_number
 from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services.photos import PhotoInfo, add_photo, list_photos, photo_data, read_photo_file, remove_photo
 from kehoach_desktop.services.registers import HistoryEntry, get_history
+from kehoach_desktop.ui.empty_state import EmptyState
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.folders import DocumentFolders, FileKind
 from kehoach_desktop.ui.widgets import wrap_tree_text
@@ -116,6 +117,7 @@ class PhotosPanel(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
+        self.empty = EmptyState(self.list, object_name="photos_empty")
         self.reload()
 
     def reload(self) -> None:
@@ -127,6 +129,12 @@ class PhotosPanel(QWidget):
                     uow_factory=self._uow_factory, sha256=photo.sha256), photo)
         for name, data in self.pending:
             self._add_item(name, data, None)
+        if self.list.count():
+            self.empty.clear()
+        else:
+            self.empty.show_message(_("No photo yet. Photos show the record in place: the panel put up, the event "
+                                      "held; their date can fill in the date of a step."),
+                                    _("Add photos…") if self.add_button.isEnabled() else "", self.add_button.click)
 
     def _add_item(self, name: str, data: bytes, photo: PhotoInfo | None) -> None:
         image = _image(data).scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
@@ -231,6 +239,7 @@ class HistoryView(QTreeWidget):
         for column in (1, 2, 3):  # what, before, after share the width; long texts wrap
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         wrap_tree_text(self)  # whole names and texts, on more lines when long
+        self.empty = EmptyState(self, object_name="history_empty")
 
     def show_history(self, entries: tuple[HistoryEntry, ...]) -> None:
         self.clear()
@@ -248,6 +257,11 @@ class HistoryView(QTreeWidget):
                                               shown(after) if after else ""]))
             self.addTopLevelItem(top)
         self.expandAll()
+        if entries:
+            self.empty.clear()
+        else:
+            self.empty.show_message(_("No change recorded yet. Each change saved to this record will be listed "
+                                      "here: when, by whom, and the values before and after."))
 
     def load(self, uow_factory: Callable, entity_id: str | None) -> None:  # type: ignore[type-arg]
         self.show_history(get_history(uow_factory=uow_factory, entity_id=entity_id) if entity_id else ())
@@ -310,7 +324,7 @@ def make_record_dialog_read_only(dialog: QDialog) -> None:
     dialog.tabs.widget(0).setEnabled(False)  # type: ignore[attr-defined]
     photos: PhotosPanel = dialog.photos  # type: ignore[attr-defined]
     photos.setAcceptDrops(False)
-    for widget in (photos.add_button, photos.remove_button, photos.hint):
+    for widget in (photos.add_button, photos.remove_button, photos.hint, photos.empty.button):
         widget.hide()
     buttons: QDialogButtonBox = dialog.buttons  # type: ignore[attr-defined]
     buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)

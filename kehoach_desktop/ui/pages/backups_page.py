@@ -26,6 +26,7 @@ from kehoach_desktop.i18n import _
 from kehoach_desktop.services import backups
 from kehoach_desktop.services.backups import BackupInfo
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.empty_state import EmptyState
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.folders import DoneNotice
@@ -98,6 +99,7 @@ class BackupsPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.table.doubleClicked.connect(self._on_restore_clicked)
+        self.empty = EmptyState(self.table, object_name="backups_empty")
         layout.addWidget(self.table, 1)
         self.folder_label = QLabel("")
         self.folder_label.setObjectName("backups_folder")
@@ -128,6 +130,12 @@ class BackupsPage(QWidget):
             return
         found = backups.list_backups(workspace=self._session.path)
         self.model.set_rows(found)
+        if found:
+            self.empty.clear()
+        else:
+            self.empty.show_message(_("No backup yet. A checked copy of the workspace is made every day at the first "
+                                      "start, before every import and when the application closes after changes; "
+                                      "one can be made now."), _("Back up now"), self.backup_button.click)
         self.folder_label.setText(_("Backups are kept in {folder}").format(folder=self.backups_folder))
         self._update_actions()
 

@@ -53,6 +53,7 @@ from kehoach_desktop.ui.dialogs.event_dialog import EventDialog
 from kehoach_desktop.ui.dialogs.record_parts import make_record_dialog_read_only
 from kehoach_desktop.ui.models.paged_model import RegisterColumn
 from kehoach_desktop.ui.pages.register_page import RegisterPage, choice_combo, versions_of
+from kehoach_desktop.ui.widgets import wrap_list_text
 
 R = EventRecord
 _OPEN = (EventStatus.PLANNED.value, EventStatus.CONFIRMED.value)
@@ -126,7 +127,7 @@ class EventsPage(RegisterPage):
         self.day_title.setProperty("role", "section-title")
         self.day_list = QListWidget()
         self.day_list.setObjectName("day_events")
-        self.day_list.setWordWrap(True)
+        wrap_list_text(self.day_list)
         self.day_list.itemActivated.connect(self._on_day_item_activated)
         self.add_on_day = QPushButton(_("New event on this day…"))
         self.add_on_day.setObjectName("add_on_day")
@@ -183,6 +184,12 @@ class EventsPage(RegisterPage):
 
     def load_choices(self) -> tuple[tuple[ThemeChoice, ...], tuple[str, ...]]:
         return list_themes(uow_factory=self._uow), event_wards(uow_factory=self._uow)
+
+    def empty_register_text(self) -> str:
+        if self.read_only:
+            return _("This unit has recorded no event.")
+        return _("No event is recorded yet. Each cultural, arts or sports event of the plan is a row here and a day "
+                 "on the calendar, with its participants, cost and results.")
 
     def export_heading(self) -> str:
         return _("Events — {unit}, as of {date}").format(

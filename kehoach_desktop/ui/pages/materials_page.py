@@ -148,6 +148,12 @@ class MaterialsPage(RegisterPage):
     def load_choices(self) -> tuple[tuple[ThemeChoice, ...], tuple[str, ...]]:
         return list_themes(uow_factory=self._uow), material_wards(uow_factory=self._uow)
 
+    def empty_register_text(self) -> str:
+        if self.read_only:
+            return _("This unit has recorded no visual material.")
+        return _("No visual material is recorded yet. Each banner, flag, panel, poster or screen put up for the "
+                 "plan is a row here, followed from planned to removed, with its photos.")
+
     def export_heading(self) -> str:
         return _("Visual materials — {unit}, as of {date}").format(
             unit=self._session.summary().unit_full_name, date=self.date_text(self._session.today()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -18,8 +20,11 @@ from kehoach_desktop.domain.enums import EventStatus, EventType, MaterialStatus,
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services.dto import Overview, ThemeProgress
+from kehoach_desktop.services.first_steps import get_first_steps, set_first_steps_hidden
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui.charts import BarChart
+from kehoach_desktop.ui.empty_state import EmptyState
+from kehoach_desktop.ui.first_steps_panel import FirstStepsPanel
 from kehoach_desktop.ui.flow_layout import ColumnsGrid
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
 from kehoach_desktop.ui.widgets import FigureCard, PageHeader
@@ -38,13 +43,19 @@ def theme_progress_columns() -> list[Column[ThemeProgress]]:
 
 
 class OverviewPage(QWidget):
-    """Refreshes when a write touches any of RELEVANT_CHANGES."""
+    """Refreshes when a write touches any of RELEVANT_CHANGES; the first steps also each time it is shown.
 
-    RELEVANT_CHANGES = ("plan", "tasks", "materials", "events")
+    ``go_requested(area, target)``: a button asked for another page (and the action or button named
+    ``target`` there); the main window goes.
+    """
+
+    RELEVANT_CHANGES = ("plan", "tasks", "materials", "events", "units", "packages")
+    go_requested = Signal(str, str)
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self._shown_once = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -58,6 +69,11 @@ class OverviewPage(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         self.header = PageHeader(_("Overview"))
         layout.addWidget(self.header)
+        self.first_steps = FirstStepsPanel()
+        self.first_steps.go_requested.connect(self.go_requested)
+        self.first_steps.hide_requested.connect(lambda: self.show_first_steps(False))
+        self.first_steps.hide()
+        layout.addWidget(self.first_steps)
 
         grid = QGridLayout()
         grid.setSpacing(12)
@@ -94,6 +110,7 @@ class OverviewPage(QWidget):
         self.theme_table.verticalHeader().setVisible(False)
         self.theme_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.theme_table.setMinimumHeight(220)
+        self.theme_empty = EmptyState(self.theme_table, object_name="theme_progress_empty")
         layout.addWidget(self.theme_table)
 
         layout.addWidget(self._section_title(_("Needs attention")))
@@ -111,6 +128,22 @@ class OverviewPage(QWidget):
 
     def refresh(self) -> None:
         self.show_overview(self._session.overview())
+        self.refresh_first_steps()
+
+    def refresh_first_steps(self) -> None:
+        self.first_steps.show_steps(get_first_steps(uow_factory=self._session.uow_factory))
+
+    def show_first_steps(self, shown: bool) -> None:
+        """Hide the list (its button), or show it again (Trợ giúp → Các bước đầu tiên)."""
+        set_first_steps_hidden(uow_factory=self._session.uow_factory, hidden=not shown)
+        self.refresh_first_steps()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Exports (a workbook, a package) change no page's figures but tick a first step."""
+        super().showEvent(event)
+        if self._shown_once:
+            self.refresh_first_steps()
+        self._shown_once = True
 
     def show_overview(self, o: Overview) -> None:
         subtitle = _("Figures as of {date}.").format(date=format_date(o.today))
@@ -123,7 +156,8 @@ class OverviewPage(QWidget):
             status = PlanStatus(o.plan_status).label
             number = o.plan_number or _("no number yet")
             self.plan_card.set(f"{o.plan_year}", _("{status}, revision {revision} — {number}").format(
-                status=status, revision=o.plan_revision, number=number))
+                status=status, revision=o.plan_revision, number=number) if o.plan_revision else
+                _("Draft, not issued yet"))
         counts = {c.code: c.count for c in o.tasks_by_status}
         self.tasks_card.set(format_number(o.tasks_total), _("{done} done, {progress} in progress").format(
             done=format_number(counts.get(TaskStatus.DONE.value, 0)),
@@ -147,19 +181,12 @@ class OverviewPage(QWidget):
             "{n} held without results recorded", "{n} held without results recorded",
             o.events_without_results).format(n=o.events_without_results))
 
-        by_type = {c.code: c.count for c in sorted(o.materials_by_type, key=lambda c: -c.count)}
-        self.materials_by_type_chart.set_bars([MaterialType(code).label for code in by_type], list(by_type.values()))
-        by_status = {c.code: c.count for c in o.materials_by_status}
-        statuses = [s for s in MaterialStatus if s.value in by_status]
-        self.materials_by_status_chart.set_bars([s.label for s in statuses], [by_status[s.value] for s in statuses])
-        one_year = len({c.code[:4] for c in o.events_by_month}) <= 1
-        self.events_by_month_chart.set_bars(
-            [str(int(c.code[5:7])) if one_year else f"{int(c.code[5:7])}/{c.code[2:4]}" for c in o.events_by_month],
-            [c.count for c in o.events_by_month])
+        self._show_charts(o)
 
         self.theme_model.set_rows(o.theme_progress)
         self.theme_table.resizeColumnsToContents()
         self.theme_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self._show_theme_empty(bool(o.theme_progress))
 
         self.attention.clear()
         for event in o.events_next_7_days:
@@ -184,3 +211,44 @@ class OverviewPage(QWidget):
                                             o.events_without_results).format(n=o.events_without_results))
         if self.attention.count() == 0:
             self.attention.addItem(_("Nothing needs attention today."))
+
+    def _show_theme_empty(self, any_theme: bool) -> None:
+        if any_theme:
+            self.theme_empty.clear()
+        elif getattr(self._session, "read_only", False):
+            self.theme_empty.show_message(_("This unit's plan has no task."))
+        else:
+            self.theme_empty.show_message(
+                _("The plan has no task yet. Each theme's tasks, their progress and budget will show here."),
+                _("Go to “{page}”").format(page=_("Plan")), lambda: self.go_requested.emit("plan", ""))
+
+    def _show_charts(self, o: Overview) -> None:
+        """Bars, or for an empty register what the chart will show and the button that adds the first record."""
+        if o.materials_total:
+            by_type = {c.code: c.count for c in sorted(o.materials_by_type, key=lambda c: -c.count)}
+            self.materials_by_type_chart.set_bars([MaterialType(code).label for code in by_type],
+                                                  list(by_type.values()))
+            by_status = {c.code: c.count for c in o.materials_by_status}
+            statuses = [s for s in MaterialStatus if s.value in by_status]
+            self.materials_by_status_chart.set_bars([s.label for s in statuses],
+                                                    [by_status[s.value] for s in statuses])
+        else:
+            add_material = lambda: self.go_requested.emit("materials", "add")  # noqa: E731
+            self.materials_by_type_chart.show_empty(
+                _("No visual material is recorded yet. Each type (banners, flags, panels…) will show here with "
+                  "its number of rows."), _("Add a material…"), add_material)
+            self.materials_by_status_chart.show_empty(
+                _("The materials' life cycle (planned, produced, installed, removed) will show here."),
+                _("Add a material…"), add_material)
+        if o.events_by_month:
+            one_year = len({c.code[:4] for c in o.events_by_month}) <= 1
+            self.events_by_month_chart.set_bars(
+                [str(int(c.code[5:7])) if one_year else f"{int(c.code[5:7])}/{c.code[2:4]}"
+                 for c in o.events_by_month], [c.count for c in o.events_by_month])
+        elif o.events_total:
+            self.events_by_month_chart.show_empty(_("Every event recorded is cancelled; the chart counts the "
+                                                    "others, month by month."))
+        else:
+            self.events_by_month_chart.show_empty(
+                _("No event is recorded yet. The events of each month will show here."), _("Add an event…"),
+                lambda: self.go_requested.emit("events", "add"))

@@ -23,6 +23,7 @@ from kehoach_desktop.services import sync
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.services.sync_dto import ImportOutcome, ReceivedPackageRow
+from kehoach_desktop.ui.empty_state import EmptyState
 from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.pages.sync_page import (
     PACKAGE_FILTER,
@@ -121,6 +122,7 @@ class PackagesPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         layout.addWidget(self.table, 1)
+        self.empty = EmptyState(self.table, object_name="packages_empty")
         self.message = QLabel("")
         self.message.setObjectName("packages_message")
         self.message.setWordWrap(True)
@@ -133,7 +135,12 @@ class PackagesPage(QWidget):
     def refresh(self) -> None:
         rows = sync.list_received_packages(uow_factory=self._session.uow_factory)
         self.model.set_rows(rows)
-        self.message.setText("" if rows else _("No package has been received yet."))
+        if rows:
+            self.empty.clear()
+        else:
+            self.empty.show_message(_("No package has been received yet. The units send their packages (.khsync) on a "
+                                      "USB stick or by e-mail; importing them fills the completeness board."),
+                                    _("Import files…"), self.import_button.click)
         self._update_actions()
 
     def selected(self) -> ReceivedPackageRow | None:

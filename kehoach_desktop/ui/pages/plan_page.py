@@ -47,6 +47,7 @@ from kehoach_desktop.ui.dialogs.issue_dialogs import IssueDialog, ReviseDialog
 from kehoach_desktop.ui.dialogs.plan_details_dialog import PlanDetailsDialog
 from kehoach_desktop.ui.dialogs.revisions_dialog import RevisionsDialog
 from kehoach_desktop.ui.dialogs.units_dialog import ResponsibleUnitsDialog
+from kehoach_desktop.ui.empty_state import EmptyState
 from kehoach_desktop.ui.flow_layout import FlowLayout, flow_row
 from kehoach_desktop.ui.icons import IconLabel
 from kehoach_desktop.ui.input_fields import CommitTextEdit
@@ -303,6 +304,7 @@ class PlanPage(QWidget):
         fit_header_texts(self.task_table)
         ColumnsByWidth(self.task_table, {5: 640, 4: 560})  # indicator, then budget: in the form below
         self.task_table.selectionModel().currentRowChanged.connect(self._on_task_row_changed)
+        self.task_empty = EmptyState(self.task_table, object_name="plan_tasks_empty")
         self.task_form = TaskForm()
         self.task_form.setObjectName("task_form")
         self.task_form.task_edited.connect(self._on_task_edited)
@@ -472,6 +474,14 @@ class PlanPage(QWidget):
         wanted = self._select_task_after_refresh or self.task_form.task_id
         self._select_task_after_refresh = None
         self.task_model.set_rows(section.tasks)
+        if section.tasks:
+            self.task_empty.clear()
+        elif self._is_draft(state):
+            self.task_empty.show_message(_("No task under “{section}” yet. A task says what the unit will do, who "
+                                           "leads it, by when and with what budget.").format(
+                section=f"{section.number} {section.title}".strip()), _("Add task"), self.add_task_action.trigger)
+        else:
+            self.task_empty.show_message(_("No task under this section."))
         row = next((i for i, t in enumerate(section.tasks) if t.id == wanted), 0 if section.tasks else -1)
         if row >= 0:
             self.task_table.selectionModel().setCurrentIndex(

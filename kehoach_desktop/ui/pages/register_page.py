@@ -16,6 +16,7 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -37,6 +38,7 @@ from kehoach_desktop.i18n import _
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.registers import Page, SortSpec, ThemeChoice, Totals
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.ui.empty_state import EmptyState
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
@@ -195,6 +197,7 @@ class RegisterPage(QWidget):
                                 else Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self.model.sort)
         self.table.doubleClicked.connect(lambda _index: self.edit_current())
+        self.empty = EmptyState(self.table, object_name="register_empty")
         self.table.selectionModel().selectionChanged.connect(lambda _selected, _deselected: self._update_buttons())
         self.footer = QLabel()
         self.footer.setObjectName("totals_footer")
@@ -250,6 +253,10 @@ class RegisterPage(QWidget):
 
     def highlight(self, row: Any) -> str | None:
         return None
+
+    def empty_register_text(self) -> str:
+        """What the register holds, said while it holds nothing yet."""
+        raise NotImplementedError
 
     def current_filter(self) -> Any:
         raise NotImplementedError
@@ -321,7 +328,25 @@ class RegisterPage(QWidget):
         self._shown_filter = flt
         self.footer.setText(self.totals_text(self.shown_totals))
         self._show_first_page(flt, self.shown_totals.count)
+        self._show_empty_state()
         self._update_buttons()
+
+    def filters_active(self) -> bool:
+        combos = [c for c in (self.theme_filter, self.ward_filter, *self._filters) if isinstance(c, QComboBox)]
+        checks = [w for w in self._extra_filters if isinstance(w, QCheckBox)]
+        return (bool(self.search.text().strip()) or any(c.currentIndex() > 0 for c in combos)
+                or any(d.value() is not None for d in (self.date_from, self.date_to))
+                or any(c.isChecked() for c in checks))
+
+    def _show_empty_state(self) -> None:
+        if self.shown_totals is None or self.shown_totals.count:
+            self.empty.clear()
+        elif self.filters_active():
+            self.empty.show_message(_("No row matches the filters."), _("Clear filters"), self.clear_button.click)
+        elif self.read_only:
+            self.empty.show_message(self.empty_register_text())
+        else:
+            self.empty.show_message(self.empty_register_text(), _("Add…"), self.add_button.click)
 
     def _update_buttons(self) -> None:
         """The actions on rows need rows: each says what to do first when it cannot apply."""

@@ -35,6 +35,7 @@ from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.services.word_export import write_docx
 from kehoach_desktop.ui.dialogs.sign_dialog import SignDialog, TokenFinder
+from kehoach_desktop.ui.empty_state import EmptyState
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
@@ -170,6 +171,12 @@ class ReportsPage(QWidget):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         layout.addWidget(self.view, 1)
+        self.view_empty = EmptyState(self.view, object_name="report_empty")
+        self.view_empty.show_message(_("Choose the report and, for a progress report, its period; then generate it. "
+                                       "It shows here, ready to print, save or sign."), _("Generate"),
+                                     self.generate_button.click)
+        self.document.statusChanged.connect(
+            lambda status: self.view_empty.setVisible(status != QPdfDocument.Status.Ready))
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.generate_button.clicked.connect(self._on_generate_clicked)

@@ -33,6 +33,7 @@ from kehoach_desktop.services.backups import make_backup
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.services.sync_dto import ImportOutcome, PackageCheck, SentPackageRow, SyncStatus
+from kehoach_desktop.ui.empty_state import EmptyState
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
@@ -243,6 +244,7 @@ class SyncPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        self.empty = EmptyState(self.table, object_name="sent_packages_empty")
         self.message = QLabel("")
         self.message.setObjectName("sync_message")
         self.message.setWordWrap(True)
@@ -269,7 +271,12 @@ class SyncPage(QWidget):
             self.period.addItem(period_heading(chosen), chosen)
         self.period.setCurrentIndex(self.period.findData(chosen))
         self.model.set_rows(status.packages)
-        self.message.setText("" if status.packages else _("No package has been exported yet."))
+        if status.packages:
+            self.empty.clear()
+        else:
+            self.empty.show_message(_("No package has been exported yet. Choose the reporting period above, then "
+                                      "export the package: a signed file to send to the city."),
+                                    _("Export package…"), self.export_button.click)
 
     # export ------------------------------------------------------------------------------------
     def _default_name(self) -> str:

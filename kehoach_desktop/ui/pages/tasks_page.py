@@ -36,6 +36,7 @@ from kehoach_desktop.services.registers import get_history
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui import icons
 from kehoach_desktop.ui.dialogs.progress_dialog import ProgressDialog
+from kehoach_desktop.ui.empty_state import EmptyState
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.table_model import Column, DtoTableModel
@@ -133,6 +134,7 @@ class TasksPage(QWidget):
 
     RELEVANT_CHANGES = ("plan", "tasks", "units")
     changed = Signal(object)
+    go_requested = Signal(str, str)  # an empty list's button asks for another page (main window: go_to)
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -203,6 +205,7 @@ class TasksPage(QWidget):
         header.setStretchLastSection(True)
         fit_header_texts(self.table)
         self.table.doubleClicked.connect(lambda _index: self.open_progress())
+        self.empty = EmptyState(self.table, object_name="tasks_empty")
         edit_action = QAction(self)
         edit_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
         edit_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -293,6 +296,20 @@ class TasksPage(QWidget):
         if not (selected is not None and self.select_task(selected.id)) and self.proxy.rowCount():
             self.table.selectRow(0)
         self._update_buttons()
+        self._show_empty_state(bool(rows), bool(shown))
+
+    def _show_empty_state(self, any_task: bool, any_shown: bool) -> None:
+        if any_shown:
+            self.empty.clear()
+        elif any_task:
+            self.empty.show_message(_("No task matches the filters."), _("Clear filters"), self.clear_button.click)
+        elif getattr(self._session, "read_only", False):
+            self.empty.show_message(_("This unit's plan has no task."))
+        else:
+            self.empty.show_message(
+                _("The plan has no task yet. Tasks are written on the Plan page, under each theme or form of "
+                  "propaganda; their progress is followed here."), _("Go to “{page}”").format(page=_("Plan")),
+                lambda: self.go_requested.emit("plan", ""))
 
     def clear_filters(self) -> None:
         for combo in (self.theme_filter, self.unit_filter, self.status_filter, self.due_filter):
