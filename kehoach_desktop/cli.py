@@ -206,6 +206,9 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
     common = argparse.ArgumentParser(add_help=False)
     _add_location(common)
     common.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    common.add_argument("--format", choices=("pdf", "docx"),
+                        help=_("pdf, or docx: a Word copy in the same layout, to review before issuing (not signed); "
+                               "by default the name's extension says which"))
     common.add_argument("--period", metavar="PERIOD",
                         help=_("reporting period of a progress report: 2021, 2021-H1, 2021-Q1 or 2021-03"))
     common.add_argument("--sign-p12", type=Path, metavar="FILE", help=_("sign with this .p12/.pfx certificate"))
@@ -625,6 +628,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return _cmd_register(args)
     if args.sign_p12 and args.sign_pkcs11:
         raise UserFacingError(_("Sign with a certificate file or with a token, not both."))
+    if (args.format or ("docx" if args.out.suffix.lower() == ".docx" else "pdf")) == "docx":
+        return _cmd_report_docx(args)
     credentials: reports.Credentials | None = None
     if args.sign_p12:
         credentials = reports.P12Credentials(args.sign_p12, _secret_from_env(args.password_env, _("password")))
@@ -696,6 +701,26 @@ def _cmd_report_reminders(args: argparse.Namespace, session: Any, credentials: A
                    "Wrote {path}: letter {number} to {n} units{signed}.", len(letter.units)).format(
         path=letter.path, number=letter.number_symbol, n=len(letter.units),
         signed=_(", signed") if letter.signed else ""))
+    return EXIT_OK
+
+
+def _cmd_report_docx(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services.session import open_workspace
+    from kehoach_desktop.services.word_export import write_docx
+
+    if args.sign_p12 or args.sign_pkcs11:
+        raise UserFacingError(_("A Word copy is not signed: sign the PDF (--format pdf)."))
+    if getattr(args, "data_out", None):
+        raise UserFacingError(_("--data-out goes with the PDF (--format pdf)."))
+    if args.out.suffix.lower() == ".pdf":
+        raise UserFacingError(_("A Word copy is written to a .docx file, not to {path}.").format(path=args.out))
+    session = open_workspace(args.workspace)
+    try:
+        path = write_docx(uow_factory=session.uow_factory, kind=args.kind, out=args.out, period=args.period,
+                          today=session.today())
+    finally:
+        session.close()
+    print(_("Wrote {path}.").format(path=path))
     return EXIT_OK
 
 

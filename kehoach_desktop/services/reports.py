@@ -309,6 +309,19 @@ def issue_progress_report(*, uow_factory: UnitOfWorkFactory, period: str, detail
     return entry
 
 
+def issued_details(*, uow_factory: UnitOfWorkFactory, period: str) -> IssueDetails | None:
+    """The number, date, addressees and signer the period's report was issued with; None while it is a draft."""
+    code = parse_period(period).code
+    with uow_factory() as uow:
+        info = uow.session.scalars(select(WorkspaceInfo)).one()
+        row = progress_row(uow.session, unit_code=info.unit_code, period=code)
+        if row is None or row.number is None or row.issue_date is None:
+            return None
+        return IssueDetails(number=row.number, issue_date=row.issue_date, recipient=row.recipient,
+                            recipients=tuple(row.recipients or ()), signer_title=row.signer_title,
+                            signer_name=row.signer_name)
+
+
 def _entry_of(row) -> RegisterEntry:  # type: ignore[no-untyped-def]
     entry = issued_entry(row)
     assert entry is not None

@@ -213,9 +213,11 @@ def _missing(d: CityReportDocument) -> list[Flowable]:
                                            [("ALIGN", (0, 1), (0, -1), "CENTER")]))
 
 
-def render_city_report(document: CityReportDocument) -> RenderedPdf:
+def city_report_story(document: CityReportDocument,
+                      slot: SignatureSlot) -> tuple[list[Flowable], list[Flowable]]:
+    """The pages' flowables and the appendices': what the PDF draws and the .docx writer (exchange/docx_writer.py)
+    copies."""
     register_fonts()
-    slot = SignatureSlot()
     d = document
     story: list[Flowable] = [*header_block(d.header), *title_block(d.header)]
     story += paragraphs(d.introduction)
@@ -251,7 +253,13 @@ def render_city_report(document: CityReportDocument) -> RenderedPdf:
                                      [("ALIGN", (0, 1), (0, -1), "CENTER")]))
     else:
         appendix.append(_body("Kế hoạch của các đơn vị không có điểm nào khác với mẫu kế hoạch của Thành phố."))
-    return build_pdf(d, story, appendix, slot)  # type: ignore[arg-type]
+    return story, appendix
+
+
+def render_city_report(document: CityReportDocument) -> RenderedPdf:
+    slot = SignatureSlot()
+    story, appendix = city_report_story(document, slot)
+    return build_pdf(document, story, appendix, slot)  # type: ignore[arg-type]
 
 
 # A công văn has no type line: its summary ("V/v …") sits under the number, centred in the left column, size 12.

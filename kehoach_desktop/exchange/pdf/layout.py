@@ -40,6 +40,10 @@ LANDSCAPE_MARGINS = (25 * mm, 20 * mm, 20 * mm, 20 * mm)  # top, bottom, left, r
 TEXT_WIDTH = PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT
 SIGNATURE_HEIGHT = 28 * mm
 SIGNATURE_WIDTH = 70 * mm
+# ``document_part`` of the header and signer flowables: the .docx writer draws those two from the model.
+HEADER_PART = "header"
+SIGNER_PART = "signer"
+DRAFT_PART = "draft"  # what the Word writer draws its own way (exchange/docx_writer.py)
 
 
 def esc(text: str | None) -> str:
@@ -167,6 +171,7 @@ def header_block(header: DocumentHeader) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("TOPPADDING", (0, 1), (-1, 1), 4),
     ]))
+    table.document_part = HEADER_PART
     return [*draft_mark(header), table]
 
 
@@ -181,6 +186,7 @@ def draft_mark(header: DocumentHeader) -> list[Flowable]:
     box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, "black"), ("FONT", (0, 0), (-1, -1), SERIF_BOLD, 13),
                              ("TOPPADDING", (0, 0), (-1, -1), 2),
                              ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    box.document_part = DRAFT_PART
     return [box, Spacer(1, 3 * mm)]
 
 
@@ -258,7 +264,9 @@ def signer_block(signer: SignerBlock, slot: SignatureSlot) -> Flowable:
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
     ]))
-    return KeepTogether([Spacer(1, 10), table])
+    block = KeepTogether([Spacer(1, 10), table])
+    block.document_part = SIGNER_PART
+    return block
 
 
 class CellParagraph(Paragraph):

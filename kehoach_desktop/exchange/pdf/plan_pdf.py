@@ -93,9 +93,10 @@ def _appendix(document: PlanDocument) -> list[Flowable]:
     return parts
 
 
-def render_plan(document: PlanDocument) -> RenderedPdf:
+def plan_story(document: PlanDocument, slot: SignatureSlot) -> tuple[list[Flowable], list[Flowable]]:
+    """The pages' flowables and the appendix's: what the PDF draws and the .docx writer
+    (exchange/docx_writer.py) copies."""
     register_fonts()
-    slot = SignatureSlot()
     story: list[Flowable] = [*header_block(document.header), *title_block(document.header)]
     story += legal_bases_block(document.legal_bases)
     story += paragraphs(document.preamble)
@@ -103,4 +104,10 @@ def render_plan(document: PlanDocument) -> RenderedPdf:
         story += _section(section)
     story += paragraphs(document.closing)
     story.append(signer_block(document.signer, slot))
-    return build_pdf(document, story, _appendix(document), slot)
+    return story, _appendix(document)
+
+
+def render_plan(document: PlanDocument) -> RenderedPdf:
+    slot = SignatureSlot()
+    story, appendix = plan_story(document, slot)
+    return build_pdf(document, story, appendix, slot)

@@ -284,9 +284,9 @@ def period_label(data: ProgressData) -> str:
     return parse_period(data.period).vietnamese
 
 
-def render_progress(document: ProgressDocument) -> RenderedPdf:
+def progress_story(document: ProgressDocument, slot: SignatureSlot) -> list[Flowable]:
+    """The pages' flowables: what the PDF draws and the .docx writer (exchange/docx_writer.py) copies."""
     register_fonts()
-    slot = SignatureSlot()
     label = period_label(document.data)
     story: list[Flowable] = [*header_block(document.header), *title_block(document.header)]
     story += paragraphs(document.introduction)
@@ -296,4 +296,9 @@ def render_progress(document: ProgressDocument) -> RenderedPdf:
     story.append(Spacer(1, 4 * mm))
     story += paragraphs(document.closing)
     story.append(signer_block(document.signer, slot))
-    return build_pdf(document, story, None, slot)
+    return story
+
+
+def render_progress(document: ProgressDocument) -> RenderedPdf:
+    slot = SignatureSlot()
+    return build_pdf(document, progress_story(document, slot), None, slot)

@@ -35,6 +35,7 @@ from kehoach_desktop.services.deviations import DEVIATION_LABELS, MIN_UNITS, get
 from kehoach_desktop.services.report_lookup import describe_lookup, lookup_report
 from kehoach_desktop.services.reports import Credentials, P12Credentials, SignerMismatchError
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.services.word_export import CITY, write_docx
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
 from kehoach_desktop.ui.signer_warning import confirm_signer_mismatch
@@ -73,10 +74,15 @@ class CityReportsPage(QWidget):
         self.sign_button = QPushButton(_("Signed with a .p12 certificate…"))
         self.sign_button.setObjectName("city_pdf_signed")
         self.sign_button.clicked.connect(self._on_sign_clicked)
+        self.word_button = QPushButton(_("Consolidated report (Word)…"))
+        self.word_button.setObjectName("city_word")
+        self.word_button.setToolTip(_("A Word copy (.docx) of the chosen report in the same layout, to review and "
+                                      "edit before it is issued; a Word copy is not signed."))
+        self.word_button.clicked.connect(lambda: self.export_word())
         self.excel_button = QPushButton(_("Consolidated workbook (Excel)…"))
         self.excel_button.setObjectName("city_excel")
         self.excel_button.clicked.connect(lambda: self.export_excel())
-        for button in (self.pdf_button, self.sign_button, self.excel_button):
+        for button in (self.pdf_button, self.sign_button, self.word_button, self.excel_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -177,6 +183,21 @@ class CityReportsPage(QWidget):
         self.result.show_done(_("Wrote {path}: {pages} pages{signed}.").format(
             path=done.path, pages=done.pages, signed=_(", signed") if done.signed else ""), Path(done.path))
         return done.path
+
+    def export_word(self, out: Path | None = None) -> Path | None:
+        out = out or self._target(".docx", _("Export to Word"), _("Word documents (*.docx)"))
+        if out is None:
+            return None
+        out = out if out.suffix.lower() == ".docx" else out.with_name(out.name + ".docx")
+        try:
+            path = write_docx(uow_factory=self._session.uow_factory, kind=CITY, out=out,
+                              period=str(self.period.currentData()), today=self._session.today(),
+                              city_options=self._options())
+        except UserFacingError as error:
+            show_user_error(self, error)
+            return None
+        self.result.show_done(_("Wrote {path}.").format(path=path), path)
+        return path
 
     def _on_sign_clicked(self) -> None:
         certificate, _filter = QFileDialog.getOpenFileName(self, _("Certificate"), str(self._session.folder),

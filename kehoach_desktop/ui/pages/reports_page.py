@@ -34,6 +34,7 @@ from kehoach_desktop.services import documents, reports
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.documents import RegisterEntry
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.services.word_export import write_docx
 from kehoach_desktop.ui.dialogs.report_dialogs import IssueReportDialog, RegisterDialog, ReportTextDialog
 from kehoach_desktop.ui.dialogs.sign_dialog import SignDialog, TokenFinder
 from kehoach_desktop.ui.empty_state import EmptyState
@@ -85,6 +86,7 @@ class ReportsPage(QWidget):
     changed = Signal(object)
     report_ready = Signal(object)  # the path of the PDF now shown
     verified = Signal(object)  # a reports.VerificationReport
+    word_written = Signal(object)  # the path of the .docx written
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +133,11 @@ class ReportsPage(QWidget):
         self.issue_label = QLabel("")
         self.issue_label.setObjectName("report_issue_state")
         choose.addWidget(self.issue_label)
+        self.word_button = QPushButton(_("Export to Word…"))
+        self.word_button.setObjectName("export_word")
+        self.word_button.setToolTip(_("A Word copy (.docx) of the chosen report in the same layout, to review and "
+                                      "edit before it is issued; a Word copy is not signed."))
+        choose.addWidget(self.word_button)
         choose.addStretch(1)
         layout.addLayout(choose)
 
@@ -194,6 +201,7 @@ class ReportsPage(QWidget):
         self.register_button.clicked.connect(lambda: self.open_register())
         self.period.currentIndexChanged.connect(lambda: self._show_issue_state())
         self.dialog: QDialog | None = None
+        self.word_button.clicked.connect(self._on_word_clicked)
         self.previous_button.clicked.connect(lambda: self.go_to_page(self.page_spin.value() - 1))
         self.next_button.clicked.connect(lambda: self.go_to_page(self.page_spin.value() + 1))
         self.page_spin.editingFinished.connect(lambda: self.go_to_page(self.page_spin.value()))
@@ -330,15 +338,18 @@ class ReportsPage(QWidget):
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(400)
         self.generate_button.setEnabled(False)
+        self.word_button.setEnabled(False)
 
         def done(result: Any) -> None:
             progress.close()
             self.generate_button.setEnabled(True)
+            self.word_button.setEnabled(True)
             on_done(result)
 
         def failed(error: BaseException) -> None:
             progress.close()
             self.generate_button.setEnabled(True)
+            self.word_button.setEnabled(True)
             if isinstance(error, reports.SignerMismatchError) and on_mismatch is not None:
                 if confirm_signer_mismatch(self, error):
                     on_mismatch()
@@ -372,6 +383,28 @@ class ReportsPage(QWidget):
             self.status.setToolTip(technical_details(result.stamp.sha256))
 
         self._run(_("Generating the report…"), work, done)
+
+    def _on_word_clicked(self) -> None:
+        kind, period = self.kind.currentData(), self.period.currentData()
+        name = "ke-hoach.docx" if kind == reports.PLAN else f"bao-cao-{period}.docx"
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export to Word"),
+                                                    str(self.folders.suggest(FileKind.REPORTS, name)),
+                                                    _("Word documents (*.docx)"))
+        if not path:
+            return
+        target = Path(path) if path.lower().endswith(".docx") else Path(path + ".docx")
+        self.folders.remember(FileKind.REPORTS, target)
+        uow_factory, today = self._session.uow_factory, self._session.today()
+
+        def work() -> Path:
+            return write_docx(uow_factory=uow_factory, kind=kind, out=target, today=today,
+                              period=period if kind == reports.PROGRESS else None)
+
+        def done(written: Path) -> None:
+            self.done_notice.show_done(_("Saved to {path}.").format(path=written), written)
+            self.word_written.emit(written)
+
+        self._run(_("Writing the Word copy…"), work, done)
 
     def show_pdf(self, path: Path, *, signed: bool) -> None:
         self.document.close()
