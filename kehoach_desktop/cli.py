@@ -91,8 +91,9 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
     init = commands.add_parser("init", help=_("create a workspace without the set-up wizard"))
     _add_location(init)
     who = init.add_mutually_exclusive_group(required=True)
-    who.add_argument("--unit", "--district", dest="unit", metavar="CODE",
+    who.add_argument("--unit", dest="unit", metavar="CODE",
                      help=_("code of the reporting unit, as the template lists it"))
+    who.add_argument("--district", dest="unit", help=argparse.SUPPRESS)  # the old name, still read
     who.add_argument("--city", action="store_true", help=_("a city (receiving agency) workspace"))
     init.add_argument("--template", default="", metavar="FILE.khtemplate|CODE",
                       help=_("the template to start from: a template package received from the city, or the code "
@@ -103,8 +104,9 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help=_("create a workspace filled with realistic demo data"))
     _add_location(demo)
-    demo.add_argument("--unit", "--district", dest="unit", default=None, metavar="CODE",
+    demo.add_argument("--unit", dest="unit", default=None, metavar="CODE",
                       help=_("the reporting unit of the built-in template the demo is of"))
+    demo.add_argument("--district", dest="unit", default=None, help=argparse.SUPPRESS)  # the old name, still read
     demo.add_argument("--scale", type=int, default=1, metavar="N",
                       help=_("multiply the registers (N=50 gives about 10,000 materials)"))
 
