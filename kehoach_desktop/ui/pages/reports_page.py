@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QProgressDialog,
     QPushButton,
@@ -105,22 +104,18 @@ class ReportsPage(QWidget):
                                                  "(Decree 30/2020): preview, print, save, sign and verify."))
         layout.addWidget(self.header)
 
-        choose = QHBoxLayout()
         self.kind = QComboBox()
         self.kind.setObjectName("report_kind")
         self.kind.addItem(_("Plan (Kế hoạch)"), reports.PLAN)
         self.kind.addItem(_("Progress report (Báo cáo kết quả)"), reports.PROGRESS)
         self.period = QComboBox()
         self.period.setObjectName("report_period")
+        for combo in (self.kind, self.period):  # whole names even on a 1024-pixel screen: the row wraps instead
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.generate_button = QPushButton(_("Generate"))
         self.generate_button.setObjectName("generate_report")
         self.generate_button.setProperty("role", "primary")
-        choose.addWidget(QLabel(_("Report:")))
-        choose.addWidget(self.kind)
         self.period_label = QLabel(_("Period:"))
-        choose.addWidget(self.period_label)
-        choose.addWidget(self.period)
-        choose.addWidget(self.generate_button)
         self.text_button = QPushButton(_("Edit the text…"))
         self.text_button.setObjectName("edit_report_text")
         self.text_button.setToolTip(_("The report's sections in words: results, shortcomings and causes, "
@@ -128,18 +123,15 @@ class ReportsPage(QWidget):
         self.issue_button = QPushButton(_("Issue…"))
         self.issue_button.setObjectName("issue_report")
         self.issue_button.setToolTip(_("Give the report its number and date in the register of issued documents"))
-        choose.addWidget(self.text_button)
-        choose.addWidget(self.issue_button)
         self.issue_label = QLabel("")
         self.issue_label.setObjectName("report_issue_state")
-        choose.addWidget(self.issue_label)
         self.word_button = QPushButton(_("Export to Word…"))
         self.word_button.setObjectName("export_word")
         self.word_button.setToolTip(_("A Word copy (.docx) of the chosen report in the same layout, to review and "
                                       "edit before it is issued; a Word copy is not signed."))
-        choose.addWidget(self.word_button)
-        choose.addStretch(1)
-        layout.addLayout(choose)
+        layout.addLayout(flow_row(QLabel(_("Report:")), self.kind, self.period_label, self.period,
+                                  self.generate_button, self.text_button, self.issue_button, self.issue_label,
+                                  self.word_button))
 
         self.previous_button = QPushButton(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowLeft), "")
         self.page_spin = QSpinBox()
