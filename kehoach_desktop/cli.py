@@ -8,12 +8,13 @@ and some refused (``excel import``, ``package import``; one line per file says w
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kehoach_desktop import __version__, i18n
 from kehoach_desktop.argparse_words import translate_argparse
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_REFUSED = 1
 EXIT_USAGE = 2
+EXIT_UNTRUSTED = 3  # kehoach pdf verify: intact, but the certificate is not trusted
 EXIT_PARTLY = 3  # several files: some applied, some refused
 OPENABLE_SUFFIXES = (".khsync", ".khtemplate", ".khreceipt")  # what `kehoach FILE` offers to import
 log = logging.getLogger(__name__)
@@ -89,8 +91,9 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
     init = commands.add_parser("init", help=_("create a workspace without the set-up wizard"))
     _add_location(init)
     who = init.add_mutually_exclusive_group(required=True)
-    who.add_argument("--unit", "--district", dest="unit", metavar="CODE",
+    who.add_argument("--unit", dest="unit", metavar="CODE",
                      help=_("code of the reporting unit, as the template lists it"))
+    who.add_argument("--district", dest="unit", help=argparse.SUPPRESS)  # the old name, still read
     who.add_argument("--city", action="store_true", help=_("a city (receiving agency) workspace"))
     init.add_argument("--template", default="", metavar="FILE.khtemplate|CODE",
                       help=_("the template to start from: a template package received from the city, or the code "
@@ -101,8 +104,9 @@ def build_parser(*, open_file: bool = False) -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help=_("create a workspace filled with realistic demo data"))
     _add_location(demo)
-    demo.add_argument("--unit", "--district", dest="unit", default=None, metavar="CODE",
+    demo.add_argument("--unit", dest="unit", default=None, metavar="CODE",
                       help=_("the reporting unit of the built-in template the demo is of"))
+    demo.add_argument("--district", dest="unit", default=None, help=argparse.SUPPRESS)  # the old name, still read
     demo.add_argument("--scale", type=int, default=1, metavar="N",
                       help=_("multiply the registers (N=50 gives about 10,000 materials)"))
 
@@ -191,23 +195,55 @@ def _add_package_commands(commands: argparse._SubParsersAction) -> None:  # type
                               help=_("also write the signed receipt that tells the unit"))
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("{text} is not a date written YYYY-MM-DD").format(text=text)) from None
+
+
 def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     report = commands.add_parser("report", help=_("the plan or a progress report as PDF, optionally signed"))
-    report.add_argument("kind", choices=("plan", "progress", "city"),
-                        help=_("which report (city: the consolidated report of a city workspace)"))
-    _add_location(report)
-    report.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
-    report.add_argument("--period", metavar="PERIOD",
+    kinds = report.add_subparsers(dest="kind", metavar="KIND", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    _add_location(common)
+    common.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    common.add_argument("--format", choices=("pdf", "docx"),
+                        help=_("pdf, or docx: a Word copy in the same layout, to review before issuing (not signed); "
+                               "by default the name's extension says which"))
+    common.add_argument("--period", metavar="PERIOD",
                         help=_("reporting period of a progress report: 2021, 2021-H1, 2021-Q1 or 2021-03"))
-    report.add_argument("--sign-p12", type=Path, metavar="FILE", help=_("sign with this .p12/.pfx certificate"))
-    report.add_argument("--password-env", metavar="VAR",
+    common.add_argument("--sign-p12", type=Path, metavar="FILE", help=_("sign with this .p12/.pfx certificate"))
+    common.add_argument("--password-env", metavar="VAR",
                         help=_("environment variable holding the certificate's password"))
-    report.add_argument("--sign-pkcs11", metavar="LIB", help=_("sign with a token through this PKCS#11 library"))
-    which = report.add_mutually_exclusive_group()
+    common.add_argument("--sign-pkcs11", metavar="LIB", help=_("sign with a token through this PKCS#11 library"))
+    which = common.add_mutually_exclusive_group()
     which.add_argument("--slot", type=int, metavar="N", help=_("slot of the token (default 0)"))
     which.add_argument("--token", metavar="LABEL",
                        help=_("the token with this label, whatever its slot (see kehoach token list)"))
-    report.add_argument("--pin-env", metavar="VAR", help=_("environment variable holding the token's PIN"))
+    common.add_argument("--pin-env", metavar="VAR", help=_("environment variable holding the token's PIN"))
+    common.add_argument("--accept-signer-mismatch", action="store_true",
+                        help=_("sign even though the certificate's organisation is not the unit issuing the report"))
+    for kind, text in (("plan", _("the plan")), ("progress", _("a progress report of a period")),
+                       ("city", _("the consolidated report of a city workspace"))):
+        chosen = kinds.add_parser(kind, help=text, parents=[common])
+        if kind != "plan":
+            chosen.add_argument("--data-out", type=Path, metavar="FILE.json",
+                                help=_("also write the report's figures as JSON"))
+    letters = kinds.add_parser("reminders", parents=[common], help=_(
+        "one reminder letter of the city to the units whose report for the period is missing or returned, "
+        "numbered in the register of issued documents"))
+    letters.add_argument("--unit", action="append", metavar="CODE",
+                         help=_("only this unit (repeatable); default: every unit late or returned"))
+    letters.add_argument("--number", type=int, metavar="N",
+                         help=_("the letter's number (default: the next free number of the year)"))
+    letters.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help=_("the letter's date (default: today)"))
+    listing = kinds.add_parser("register", help=_("the register of issued documents: number, date, kind, summary"))
+    _add_location(listing)
+    listing.add_argument("--year", type=int, metavar="YYYY", help=_("only the documents issued in this year"))
+    lookup = kinds.add_parser("lookup", help=_("which received package a paper report's QR code matches (city)"))
+    _add_location(lookup)
+    lookup.add_argument("qr", metavar="QR_TEXT", help=_("the text of the QR code printed on the report"))
 
     remind = commands.add_parser("reminders", help=_("the city's reminder letters to the units whose report for a "
                                                      "period is missing or returned"))
@@ -219,8 +255,11 @@ def _add_report_commands(commands: argparse._SubParsersAction) -> None:  # type:
 
     pdf = commands.add_parser("pdf", help=_("check PDF files"))
     pdf_actions = pdf.add_subparsers(dest="pdf_command", metavar="ACTION", required=True)
-    verify = pdf_actions.add_parser("verify", help=_("check a PDF's signatures: exit 0 only if intact and valid"))
+    verify = pdf_actions.add_parser("verify", help=_(
+        "check a PDF's signatures: exit 0 if intact and trusted, 3 if intact but not trusted, 1 otherwise"))
     verify.add_argument("file", type=Path, metavar="FILE.pdf")
+    verify.add_argument("--trust-root", type=Path, action="append", default=[], metavar="CERT",
+                        help=_("a root certificate to trust (PEM or DER); may be given several times"))
     _add_location(verify, required=False)
 
 
@@ -577,12 +616,32 @@ def _secret_from_env(variable: str | None, what: str) -> str:
     return value
 
 
+def _cmd_lookup(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services.report_lookup import describe_lookup, lookup_report
+    from kehoach_desktop.services.session import open_workspace
+
+    session = open_workspace(args.workspace)
+    try:
+        result = lookup_report(uow_factory=session.uow_factory, text=args.qr)
+    finally:
+        session.close()
+    for line in describe_lookup(result):
+        print(line, file=sys.stdout if result.found else sys.stderr)
+    return EXIT_OK if result.found else EXIT_REFUSED
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from kehoach_desktop.services import reports
     from kehoach_desktop.services.session import open_workspace
 
+    if args.kind == "lookup":
+        return _cmd_lookup(args)
+    if args.kind == "register":
+        return _cmd_register(args)
     if args.sign_p12 and args.sign_pkcs11:
         raise UserFacingError(_("Sign with a certificate file or with a token, not both."))
+    if (args.format or ("docx" if args.out.suffix.lower() == ".docx" else "pdf")) == "docx":
+        return _cmd_report_docx(args)
     credentials: reports.Credentials | None = None
     if args.sign_p12:
         credentials = reports.P12Credentials(args.sign_p12, _secret_from_env(args.password_env, _("password")))
@@ -590,6 +649,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         credentials = reports.TokenCredentials(args.sign_pkcs11, args.slot or 0, _secret_from_env(args.pin_env, "PIN"),
                                                label=args.token or "")
     session = open_workspace(args.workspace)
+    if args.kind == "reminders":
+        return _cmd_report_reminders(args, session, credentials)
     if args.kind == "city":
         from kehoach_desktop.services.city_reports import generate_city_report
 
@@ -597,7 +658,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
             if not args.period:
                 raise UserFacingError(_("Choose the period of the consolidated report (for example 2021-Q1)."))
             city = generate_city_report(uow_factory=session.uow_factory, period=args.period, out=args.out,
-                                        today=session.today(), credentials=credentials)
+                                        today=session.today(), credentials=credentials, data_out=args.data_out,
+                                        accept_signer_mismatch=args.accept_signer_mismatch)
         finally:
             session.close()
         print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
@@ -606,12 +668,71 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return EXIT_OK
     try:
         done = reports.generate_report(uow_factory=session.uow_factory, kind=args.kind, out=args.out,
-                                       period=args.period, today=session.today(), credentials=credentials)
+                                       period=args.period, today=session.today(), credentials=credentials,
+                                       data_out=getattr(args, "data_out", None),
+                                       accept_signer_mismatch=args.accept_signer_mismatch)
     finally:
         session.close()
     print(_("Wrote {path}: {pages} pages, period {period}, data SHA-256 {sha256}{signed}.").format(
         path=done.path, pages=done.pages, period=period_label(done.period), sha256=done.stamp.sha256,
         signed=_(", signed") if done.signed else ""))
+    return EXIT_OK
+
+
+def _cmd_register(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services.documents import list_register
+    from kehoach_desktop.services.session import open_workspace
+
+    session = open_workspace(args.workspace)
+    try:
+        entries = list_register(uow_factory=session.uow_factory, year=args.year)
+    finally:
+        session.close()
+    kinds = {"plan": _("Plan"), "progress": _("Progress report"), "reminder": _("Reminder letter")}
+    for e in entries:
+        print("\t".join((e.number_symbol, e.issue_date.strftime("%d/%m/%Y"), kinds.get(e.kind, e.kind),
+                         period_label(e.period) if e.kind != "plan" else e.period, e.summary)))
+    if not entries:
+        print(_("No document has been issued yet."))
+    return EXIT_OK
+
+
+def _cmd_report_reminders(args: argparse.Namespace, session: Any, credentials: Any) -> int:
+    from kehoach_desktop.services.city_reports import issue_reminder
+
+    try:
+        if not args.period:
+            raise UserFacingError(_("Choose the period the letter reminds of (for example 2021-Q1)."))
+        letter = issue_reminder(uow_factory=session.uow_factory, period=args.period, out=args.out,
+                                today=session.today(), unit_codes=tuple(args.unit) if args.unit else None,
+                                number=args.number, date=args.date, credentials=credentials,
+                                accept_signer_mismatch=args.accept_signer_mismatch)
+    finally:
+        session.close()
+    print(ngettext("Wrote {path}: letter {number} to {n} unit{signed}.",
+                   "Wrote {path}: letter {number} to {n} units{signed}.", len(letter.units)).format(
+        path=letter.path, number=letter.number_symbol, n=len(letter.units),
+        signed=_(", signed") if letter.signed else ""))
+    return EXIT_OK
+
+
+def _cmd_report_docx(args: argparse.Namespace) -> int:
+    from kehoach_desktop.services.session import open_workspace
+    from kehoach_desktop.services.word_export import write_docx
+
+    if args.sign_p12 or args.sign_pkcs11:
+        raise UserFacingError(_("A Word copy is not signed: sign the PDF (--format pdf)."))
+    if getattr(args, "data_out", None):
+        raise UserFacingError(_("--data-out goes with the PDF (--format pdf)."))
+    if args.out.suffix.lower() == ".pdf":
+        raise UserFacingError(_("A Word copy is written to a .docx file, not to {path}.").format(path=args.out))
+    session = open_workspace(args.workspace)
+    try:
+        path = write_docx(uow_factory=session.uow_factory, kind=args.kind, out=args.out, period=args.period,
+                          today=session.today())
+    finally:
+        session.close()
+    print(_("Wrote {path}.").format(path=path))
     return EXIT_OK
 
 
@@ -631,37 +752,64 @@ def _cmd_reminders(args: argparse.Namespace) -> int:
 
 
 def _cmd_pdf(args: argparse.Namespace) -> int:
+    from kehoach_desktop.formats import vietnam_time
     from kehoach_desktop.services import reports
     from kehoach_desktop.services.session import open_workspace
 
+    extra = []
+    for path in args.trust_root:
+        try:
+            extra.append(path.read_bytes())
+        except OSError as exc:
+            raise UserFacingError(_("The file {path} cannot be read: {reason}").format(
+                path=path, reason=exc.strerror or exc)) from exc
     session = open_workspace(args.workspace) if args.workspace else None
     try:
-        result = reports.verify_pdf_file(path=args.file, uow_factory=session.uow_factory if session else None)
+        result = reports.verify_pdf_file(path=args.file, uow_factory=session.uow_factory if session else None,
+                                         extra_roots=extra)
     finally:
         if session is not None:
             session.close()
-    yes, no = _("yes"), _("no")
+    print(_("File: {path}").format(path=args.file))
     if not result.readable:
         print(result.problem, file=sys.stderr)
         return EXIT_REFUSED
     if result.stamp is not None:
-        print(_("Report: {number} · unit {unit} · period {period} · data SHA-256 {sha256}").format(
-            number=result.stamp.number_symbol, unit=result.stamp.unit_code, period=period_label(result.stamp.period),
-            sha256=result.stamp.sha256))
+        print(_("Report data: unit {unit}, period {period}, number {number}, SHA-256 {sha256}").format(
+            unit=result.stamp.unit_code, period=period_label(result.stamp.period),
+            number=result.stamp.number_symbol or _("(none)"), sha256=result.stamp.sha256))
+    if result.roots:
+        print(_("Trusted roots: {roots}").format(roots="; ".join(result.roots)))
+    else:
+        print(_("Trusted roots: none (add one with --trust-root CERT, or on the Reports page of the workspace)"))
     if not result.signed:
-        print(_("The file is not signed."))
+        print(_("Not signed: the file carries no signature."))
         return EXIT_REFUSED
-    for signature in result.signatures:
-        print(_("Signature {field}: signer {signer} ({organisation}), signed at {time}").format(
-            field=signature.field, signer=signature.signer or "?", organisation=signature.organisation or "-",
-            time=signature.signing_time.astimezone().isoformat(timespec="seconds") if signature.signing_time else "?"))
-        print(_("  intact: {intact}; valid: {valid}; unchanged since signing: {unchanged}; trusted: {trusted}")
-              .format(intact=yes if signature.intact else no, valid=yes if signature.valid else no,
-                      unchanged=yes if signature.covers_whole_file else no,
-                      trusted=yes if signature.trusted else no))
+    for number, signature in enumerate(result.signatures, start=1):
+        print(_("Signature {number} ({field}):").format(number=number, field=signature.field))
+        if signature.intact and signature.valid and signature.covers_whole_file:
+            print("  " + _("Intact: yes, the file is as it was signed."))
+        elif signature.intact and signature.valid:
+            print("  " + _("Intact: NO, the file was changed after it was signed."))
+        else:
+            print("  " + _("Intact: NO, the signed content was changed or the signature is broken."))
+        print("  " + _("Signed by: {signer}, {organisation}, at {time}").format(
+            signer=signature.signer or "?", organisation=signature.organisation or _("no organisation"),
+            time=vietnam_time(signature.signing_time) if signature.signing_time else "?"))
+        if signature.trusted:
+            print("  " + _("Certificate: trusted (it chains to one of the trusted roots)."))
+        else:
+            print("  " + _("Certificate: NOT trusted (it does not chain to any of the trusted roots)."))
         if signature.problem:
             print("  " + signature.problem)
-    return EXIT_OK if result.ok else EXIT_REFUSED
+    if not result.ok:
+        print(_("Result: not intact (exit code 1)."))
+        return EXIT_REFUSED
+    if not all(s.trusted for s in result.signatures):
+        print(_("Result: intact, but the certificate is not trusted (exit code 3)."))
+        return EXIT_UNTRUSTED
+    print(_("Result: intact and trusted (exit code 0)."))
+    return EXIT_OK
 
 
 def _cmd_token(args: argparse.Namespace) -> int:

@@ -52,6 +52,14 @@ def format_datetime(value: dt.datetime | None) -> str:
     return f"{format_date(value.date())} {value.hour:02d}:{value.minute:02d}"
 
 
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+
+
+def vietnam_time(moment: dt.datetime) -> str:
+    """``20/09/2021 10:15:00 +07:00``: Vietnam's time, whatever the computer's zone (signatures, stamps)."""
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S") + " +07:00"
+
+
 def format_number(value: int | float | None) -> str:
     """``1.234.567`` in Vietnamese, ``1,234,567`` in English."""
     if value is None:

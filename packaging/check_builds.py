@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import venv
+import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -174,6 +175,12 @@ def check_bundle(bundle: Path, scratch: Path) -> None:
     if "SHA-256" not in verify.stdout:  # untrusted self-signed certificate: exit 1, but intact and valid
         raise SystemExit(f"FAILED: pdf verify\n{verify.stdout}\n{verify.stderr}")
     print(f"bundle report: {pdf.stat().st_size} bytes, fonts embedded: {', '.join(sorted(fonts))}")
+    docx = scratch / "plan.docx"  # python-docx reads its default template from its package data
+    _run([str(executable), "report", "plan", "--workspace", str(workspace), "--out", str(docx), "--format", "docx"],
+         env=env)
+    if not zipfile.is_zipfile(docx) or "word/document.xml" not in zipfile.ZipFile(docx).namelist():
+        raise SystemExit("FAILED: the bundle's Word copy of the plan is not a .docx")
+    print(f"bundle Word copy: {docx.stat().st_size} bytes")
     check_bundle_token(executable, scratch, env, workspace)
     marker = bundle / "portable.txt"
     marker.write_text("", encoding="utf-8")

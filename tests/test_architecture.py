@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "kehoach_desktop"
 
 # layer -> third-party or sibling packages it must never import
 FORBIDDEN = {
-    "domain": {"sqlalchemy", "alembic", "PySide6", "openpyxl", "reportlab", "pyhanko", "babel",
+    "domain": {"sqlalchemy", "alembic", "PySide6", "openpyxl", "reportlab", "pyhanko", "babel", "docx",
                "kehoach_desktop.storage", "kehoach_desktop.services", "kehoach_desktop.exchange",
                "kehoach_desktop.ui", "kehoach_desktop.app"},
     "storage": {"PySide6", "kehoach_desktop.services", "kehoach_desktop.ui", "kehoach_desktop.exchange",
@@ -21,7 +21,7 @@ FORBIDDEN = {
     "exchange": {"PySide6", "sqlalchemy", "alembic", "kehoach_desktop.storage", "kehoach_desktop.services",
                  "kehoach_desktop.ui", "kehoach_desktop.app"},
     "services": {"PySide6", "kehoach_desktop.ui", "kehoach_desktop.app"},
-    "ui": {"sqlalchemy", "alembic", "kehoach_desktop.storage", "kehoach_desktop.app"},
+    "ui": {"sqlalchemy", "alembic", "docx", "kehoach_desktop.storage", "kehoach_desktop.app"},  # Word: exchange
 }
 # the domain may use the standard library and our own i18n module only
 DOMAIN_ALLOWED_FIRST_PARTY = {"kehoach_desktop.domain", "kehoach_desktop.i18n", "kehoach_desktop.resources"}

@@ -107,3 +107,15 @@ def periods_of_year(year: int) -> list[Period]:
     codes = [str(year), f"{year}-H1", f"{year}-H2", *(f"{year}-Q{q}" for q in range(1, 5)),
              *(f"{year}-{m:02d}" for m in range(1, 13))]
     return [parse_period(code) for code in codes]
+
+
+def following_period(period: Period) -> Period:
+    """The period of the same kind that comes next: ``2021-Q3`` → ``2021-Q4``, ``2021-Q4`` → ``2022-Q1``."""
+    day = period.end + dt.timedelta(days=1)
+    if period.kind == "year":
+        return parse_period(str(day.year))
+    if period.kind == "half":
+        return parse_period(f"{day.year}-H{1 if day.month <= 6 else 2}")
+    if period.kind == "quarter":
+        return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
+    return parse_period(f"{day.year}-{day.month:02d}")

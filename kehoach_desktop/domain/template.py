@@ -142,6 +142,8 @@ class Template:
     place: str = ""  # where the city's documents are dated: "Hà Nội, ngày …"
     report_symbol: str = ""  # of the city's consolidated report, e.g. "BC-STTTT"; "" → "BC-" + abbreviation
     reminder_symbol: str = ""  # of the city's reminder letters; "" → the receiving agency's abbreviation
+    number: str = ""  # the city plan's own "Số", e.g. "24/KH-UBND": the units' plans cite it ({city_plan})
+    issue_date: dt.date | None = None  # the city plan's date
     unit_plan: UnitPlanText = field(default=UnitPlanText())
 
     def district_summary(self, unit: ReportingUnit) -> str:
@@ -205,6 +207,16 @@ class _Reader:
         if (problem := control_character_problem(text)) is not None:
             self.problem(where, problem)
         return text
+
+    def optional_date(self, data: dict[str, Any], key: str, where: str) -> dt.date | None:
+        value = data.get(key)
+        if value is None or value == "":
+            return None
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.problem(f"{where}.{key}", _("a date written YYYY-MM-DD is required"))
+            return None
 
     def items(self, data: dict[str, Any], key: str, where: str, *, required: bool = True) -> list[Any]:
         value = data.get(key)
@@ -462,6 +474,8 @@ def parse_template(document: Any, origin: str = "template") -> Template:
         place=reader.text(data, "place", "$", required=False),
         report_symbol=reader.text(data, "report_symbol", "$", required=False),
         reminder_symbol=reader.text(data, "reminder_symbol", "$", required=False),
+        number=reader.text(data, "number", "$", required=False),
+        issue_date=reader.optional_date(data, "issue_date", "$"),
         unit_plan=unit_plan,
     )
     if reader.problems:
@@ -540,8 +554,9 @@ def template_to_json(template: Template) -> dict[str, Any]:
         "recipients": list(template.recipients),
         "reporting_periods": [{"period": p.period, "deadline": p.deadline.isoformat()}
                               for p in template.reporting_periods],
-        **{key: value for key in ("place", "report_symbol", "reminder_symbol")
+        **{key: value for key in ("place", "report_symbol", "reminder_symbol", "number")
            if (value := getattr(template, key))},
+        **({"issue_date": template.issue_date.isoformat()} if template.issue_date else {}),
         "unit_plan": unit_plan_to_json(template.unit_plan),
     }
 

@@ -12,6 +12,7 @@ placeholder has no value for a unit is left out.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from kehoach_desktop.domain.enums import ResponsibleUnitKind
 from kehoach_desktop.domain.text import fold
 from kehoach_desktop.i18n import N_
 
+OPTIONAL_PLACEHOLDERS = frozenset({"city_plan"})  # may be empty: the line is kept, without it
 PLACEHOLDERS = {
     "unit": N_("the unit's kind and name, e.g. “quận Đống Đa”"),
     "Unit": N_("the same with a capital letter"),
@@ -27,6 +29,8 @@ PLACEHOLDERS = {
     "name": N_("the unit's name"),
     "receiving_agency": N_("the receiving agency's name"),
     "city_summary": N_("the summary line of the city's plan"),
+    "city_plan": N_("the city plan's number and date, “số 24/KH-UBND ngày 25/01/2021”, when the template gives "
+                    "them; else nothing (the line stays)"),
     "summary": N_("the summary line of the unit's plan"),
     "office": N_("the unit's office that gathers the reports"),
     "place_committees": N_("“UBND các phường, xã”: the committees of the unit's localities"),
@@ -63,9 +67,9 @@ class KindWord:
 class UnitPlanText:
     responsibility: str = ""  # key of the city's section that says what the units must do
     office: str = ""
-    legal_bases: tuple[str, ...] = ("Căn cứ Kế hoạch của UBND Thành phố về {city_summary}.",)
-    preamble: str = ("Thực hiện Kế hoạch của UBND Thành phố về {city_summary}, UBND {unit} ban hành Kế hoạch "
-                     "{summary}, cụ thể như sau:")
+    legal_bases: tuple[str, ...] = ("Căn cứ Kế hoạch {city_plan} của UBND Thành phố về {city_summary}.",)
+    preamble: str = ("Thực hiện Kế hoạch {city_plan} của UBND Thành phố về {city_summary}, UBND {unit} ban hành "
+                     "Kế hoạch {summary}, cụ thể như sau:")
     closing: str = "Trên đây là Kế hoạch {summary}./."
     recipients: tuple[str, ...] = ("UBND Thành phố;", "{receiving_agency};", "Lưu: VT.")
     directory: tuple[DirectoryEntry, ...] = ()
@@ -102,11 +106,15 @@ def placeholders_of(pattern: str) -> list[str]:
 
 
 def fill(pattern: str, values: dict[str, str]) -> str | None:
-    """``pattern`` with its placeholders filled; ``None`` when one has no value (the line is left out)."""
+    """``pattern`` with its placeholders filled; ``None`` when one has no value (the line is left out), but for
+    the optional ones (:data:`OPTIONAL_PLACEHOLDERS`), which leave no double space behind."""
     names = placeholders_of(pattern)
-    if any(not values.get(name) for name in names):
+    if any(not values.get(name) for name in names if name not in OPTIONAL_PLACEHOLDERS):
         return None
-    return pattern.format_map(values)
+    filled = pattern.format_map({**{name: "" for name in OPTIONAL_PLACEHOLDERS}, **values})
+    if any(not values.get(name) for name in names if name in OPTIONAL_PLACEHOLDERS):
+        filled = re.sub(r" {2,}", " ", filled)
+    return filled
 
 
 def directory_code(kind: str, name: str) -> str:

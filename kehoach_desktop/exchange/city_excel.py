@@ -46,9 +46,9 @@ def write_city_workbook(path: Path, measures: Sequence[Measure], *, title: str) 
             sheet.append([code, _safe(name), *(_safe(v) for v in values)])
         if measure.total and measure.rows:
             totals: list[object] = ["", "Tổng cộng"]
-            for index in range(len(measure.columns)):
-                numbers = [v[index] for _c, _n, v in measure.rows]
-                numeric = all(isinstance(n, int) for n in numbers)
+            for index in range(len(measure.columns)):  # an empty cell (a unit without figures) adds nothing
+                numbers = [v[index] for _c, _n, v in measure.rows if v[index] is not None]
+                numeric = bool(numbers) and all(isinstance(n, int) for n in numbers)
                 totals.append(sum(numbers) if numeric else "")  # type: ignore[arg-type]
             sheet.append(totals)
             for cell in sheet[sheet.max_row]:

@@ -281,10 +281,3 @@ def units_to_remind(board: CompletenessBoard, period: str) -> list[UnitBoardRow]
     """The units to remind for ``period``: no report although the deadline has passed, or a report returned."""
     return [row for row in board.rows if (cell := row.cell(period)) is not None
             and Timeliness(cell.timeliness).needs_reminder]
-
-
-def units_not_reported(board: CompletenessBoard, period: str) -> list[UnitBoardRow]:
-    """The units with no accepted-or-pending report for ``period`` (missing, not yet due, or returned)."""
-    return [row for row in board.rows if (cell := row.cell(period)) is not None
-            and cell.timeliness in (Timeliness.MISSING.value, Timeliness.NOT_DUE.value, Timeliness.RETURNED.value)]
-

@@ -96,6 +96,8 @@ class Deviation:
     kind: str  # "locked_text", "theme_without_task", "form_unused", "budget_outlier"
     subject: str  # the section, form, or the budget figure
     detail: str
+    amount: int | None = None  # a budget outlier: the unit's budget (đồng)
+    reference: int | None = None  # and the median of the other units' budgets
 
 
 @dataclass(frozen=True)

@@ -9,38 +9,54 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from kehoach_desktop.domain.enums import MaterialStatus, MaterialType, PlanStatus, PropagandaForm
+from kehoach_desktop.domain.enums import PropagandaForm
 from kehoach_desktop.domain.errors import ValidationError
-from kehoach_desktop.domain.periods import parse_period
+from kehoach_desktop.domain.periods import Period, parse_period
+from kehoach_desktop.domain.report_data import LATE, MISSING, REPORTED, CityData, canonical_json
 from kehoach_desktop.domain.reporting import Timeliness
+from kehoach_desktop.domain.template import Template
 from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.exchange.pdf.city_pdf import (
     CityReportDocument,
-    CityUnitRow,
     DeviationRow,
     ReminderDocument,
 )
+from kehoach_desktop.exchange.pdf.layout import dong, short_date, vnd
 from kehoach_desktop.exchange.pdf.model import DocumentHeader, ReportStamp, SignerBlock
 from kehoach_desktop.i18n import _, in_vietnamese
 from kehoach_desktop.services import audit
-from kehoach_desktop.services.city_board import get_completeness_board, units_not_reported, units_to_remind
-from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow, UnitFigures
-from kehoach_desktop.services.deviations import DEVIATION_LABELS_VI, get_deviations
+from kehoach_desktop.services.city_board import (
+    get_completeness_board,
+    require_city,
+    units_to_remind,
+)
+from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow
+from kehoach_desktop.services.city_period import read_city_data
+from kehoach_desktop.services.deviations import DEVIATION_LABELS_VI, MIN_UNITS, get_deviations
+from kehoach_desktop.services.documents import (
+    KIND_REMINDER,
+    IssueDetails,
+    check_number,
+    next_number,
+    number_text,
+    record_issue,
+)
 from kehoach_desktop.services.reports import Credentials, sign_pdf_bytes, write_atomically
 from kehoach_desktop.services.years import current_template
 from kehoach_desktop.storage.models import WorkspaceInfo
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
-# The deviation appendix's details, in the interface's own Vietnamese words (the budget's has no figures).
+# The deviation appendix's details, in the interface's own Vietnamese words (one vocabulary).
 _DEVIATION_DETAIL_VI = {"locked_text": in_vietnamese("the city's locked wording was changed"),
                         "theme_without_task": in_vietnamese("no local task under this theme"),
-                        "form_unused": in_vietnamese("no task uses this form"),
-                        "budget_outlier": "ngoài khoảng trung vị ± 2 lần khoảng tứ phân vị của các đơn vị"}
+                        "form_unused": in_vietnamese("no task uses this form")}
 
 
 @dataclass(frozen=True)
@@ -68,28 +84,17 @@ def _agency_symbol(abbreviation: str, name: str) -> str:
     return initials or "CQ"
 
 
-def _received_text(row: UnitBoardRow, period: str) -> str:
-    cell = row.cell(period)
-    if cell is None or cell.received_on is None:
-        return Timeliness.MISSING.vietnamese
-    date = f"{cell.received_on.day:02d}/{cell.received_on.month:02d}/{cell.received_on.year}"
-    state = Timeliness(cell.timeliness).vietnamese if cell.timeliness else ""
-    return f"{state} ({date})"
-
-
-def _plan_text(row: UnitBoardRow) -> str:
-    if row.plan_status is None:
-        return "Chưa có"
-    if row.plan_status == PlanStatus.ISSUED.value:
-        return row.plan_number or "Đã ban hành"
-    return "Dự thảo"
-
-
-def _unit_row(name: str, reported: str, plan: str, f: UnitFigures) -> CityUnitRow:
-    return CityUnitRow(name=name, reported=reported, plan=plan, tasks_total=f.tasks_total, tasks_done=f.tasks_done,
-                       tasks_overdue=f.tasks_overdue, indicators=f"{f.indicators_achieved}/{f.indicators_total}",
-                       materials=f.materials_quantity, events_held=f.events_held, participants=f.participants,
-                       budget_planned=f.budget_planned, budget_spent=f.budget_spent)
+def _document_context(session: Session, template: Template) -> dict[str, str]:
+    """What the city's documents say of their issuer: the template in use and the workspace's signer."""
+    info = session.scalars(select(WorkspaceInfo)).one()
+    symbol = _agency_symbol(template.receiving_agency.abbreviation, template.receiving_agency.name)
+    return {"issuer": nfc(template.issuing_agency.name), "agency": nfc(template.receiving_agency.name),
+            "symbol": symbol, "place": nfc(template.place),
+            "report_symbol": nfc(template.report_symbol) or f"BC-{symbol}",
+            "reminder_symbol": nfc(template.reminder_symbol) or symbol,
+            "signer_name": nfc(info.signer_name), "signer_title": nfc(info.signer_title),
+            "signer_authority": nfc(info.signer_authority), "unit_code": info.unit_code,
+            "year": str(template.year), "summary": nfc(template.summary)}
 
 
 def _context(uow_factory: UnitOfWorkFactory, period: str, today: dt.date) -> tuple[CompletenessBoard, dict[str, str]]:
@@ -98,16 +103,7 @@ def _context(uow_factory: UnitOfWorkFactory, period: str, today: dt.date) -> tup
         raise ValidationError(_("{period} is not a reporting period of the template; choose one of: {periods}.")
                               .format(period=period, periods=", ".join(p.period for p in board.periods)))
     with uow_factory() as uow:
-        info = uow.session.scalars(select(WorkspaceInfo)).one()
-        template = current_template(uow.session)
-        symbol = _agency_symbol(template.receiving_agency.abbreviation, template.receiving_agency.name)
-        context = {"issuer": nfc(template.issuing_agency.name), "agency": nfc(template.receiving_agency.name),
-                   "symbol": symbol, "place": nfc(template.place),
-                   "report_symbol": nfc(template.report_symbol) or f"BC-{symbol}",
-                   "reminder_symbol": nfc(template.reminder_symbol) or symbol,
-                   "signer_name": nfc(info.signer_name), "signer_title": nfc(info.signer_title),
-                   "signer_authority": nfc(info.signer_authority), "unit_code": info.unit_code,
-                   "year": str(template.year), "summary": nfc(template.summary)}
+        context = _document_context(uow.session, current_template(uow.session))
     return board, context
 
 
@@ -121,22 +117,62 @@ def _signer(context: dict[str, str], recipients: tuple[str, ...]) -> SignerBlock
                        name=context["signer_name"], recipients=recipients)
 
 
+def _city_template(uow_factory: UnitOfWorkFactory, period: str) -> tuple[Template, dict[str, str]]:
+    """The template in use and what the documents say of their issuer, ``period`` checked to be one of the
+    template's reporting periods."""
+    with uow_factory() as uow:
+        require_city(uow.session)
+        template = current_template(uow.session)
+        context = _document_context(uow.session, template)
+    periods = [p.period for p in template.reporting_periods]
+    if period not in periods:
+        raise ValidationError(_("{period} is not a reporting period of the template; choose one of: {periods}.")
+                              .format(period=period, periods=", ".join(periods)))
+    return template, context
+
+
+def get_city_data(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date) -> CityData:
+    """The consolidated figures of ``period`` (each unit from its package of that period): what the PDF prints
+    and ``--data-out`` writes."""
+    span = parse_period(period)
+    template, c = _city_template(uow_factory, span.code)
+    with uow_factory() as uow:
+        return read_city_data(uow.session, template, unit_code=c["unit_code"], unit_name=c["agency"],
+                              period=span.code, today=today)
+
+
+def _deviation_rows(uow_factory: UnitOfWorkFactory) -> tuple[tuple[DeviationRow, ...], str]:
+    """One row per unit and kind of departure, its subjects listed together (126 units stay readable)."""
+    units = get_deviations(uow_factory=uow_factory)
+    rows = []
+    for unit in units:
+        by_kind: dict[str, list[str]] = {}
+        for d in unit.deviations:
+            if d.kind == "budget_outlier":
+                rows.append(DeviationRow(
+                    unit=unit.display_name, kind=DEVIATION_LABELS_VI[d.kind], subject=dong(d.amount),
+                    detail=(f"thấp hơn một nửa hoặc cao hơn gấp đôi trung vị kinh phí của các đơn vị khác "
+                            f"({dong(d.reference)})")))
+                continue
+            subject = _form_vietnamese(d.subject) if d.kind == "form_unused" else d.subject
+            by_kind.setdefault(d.kind, []).append(subject)
+        rows += [DeviationRow(unit=unit.display_name, kind=DEVIATION_LABELS_VI[kind], subject="; ".join(subjects),
+                              detail=_DEVIATION_DETAIL_VI[kind]) for kind, subjects in by_kind.items()]
+    if len(units) < MIN_UNITS:
+        note = (f"Có {vnd(len(units))} đơn vị đã gửi kế hoạch: chưa đủ {MIN_UNITS} đơn vị để so sánh kinh phí "
+                "giữa các đơn vị.")
+    else:
+        note = (f"Kinh phí của một đơn vị được coi là khác biệt lớn khi thấp hơn một nửa hoặc cao hơn gấp đôi trung "
+                f"vị kinh phí của các đơn vị còn lại ({vnd(len(units))} đơn vị đã gửi kế hoạch).")
+    return tuple(rows), note
+
+
 def get_city_report_document(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date,
                              options: CityDocumentOptions = CityDocumentOptions()) -> CityReportDocument:
     span = parse_period(period)
-    board, c = _context(uow_factory, span.code, today)
-    rows = tuple(_unit_row(r.display_name, _received_text(r, span.code), _plan_text(r), r.figures)
-                 for r in board.rows)
-    missing = units_not_reported(board, span.code)
-    cells = [r.cell(span.code) for r in board.rows]
-    on_time = sum(1 for cell in cells if cell and cell.timeliness == Timeliness.ON_TIME.value)
-    late = sum(1 for cell in cells if cell and cell.timeliness == Timeliness.LATE.value)
-    types = {c.code: c.amount for c in board.totals.materials_by_type}
-    deviations = tuple(
-        DeviationRow(unit=u.display_name, kind=DEVIATION_LABELS_VI[d.kind],
-                     subject=_form_vietnamese(d.subject) if d.kind == "form_unused" else d.subject,
-                     detail=_DEVIATION_DETAIL_VI[d.kind])
-        for u in get_deviations(uow_factory=uow_factory) for d in u.deviations)
+    data = get_city_data(uow_factory=uow_factory, period=span.code, today=today)
+    template, c = _city_template(uow_factory, span.code)
+    deviations, note = _deviation_rows(uow_factory)
     header = DocumentHeader(
         superior_agency=c["issuer"], issuing_agency=c["agency"].upper(), number=options.number,
         symbol=options.symbol or c["report_symbol"], place=c["place"], date=options.date or today,
@@ -144,17 +180,13 @@ def get_city_report_document(*, uow_factory: UnitOfWorkFactory, period: str, tod
         recipient=_title_case(c["issuer"], c["place"]))
     return CityReportDocument(
         header=header,
-        introduction=(f"Thực hiện Kế hoạch của {_title_case(c['issuer'], c['place'])} về {_lower_first(c['summary'])}, "
-                      f"{c['agency']} tổng hợp báo cáo của {len(board.rows)} {board.unit_term} "
-                      f"{span.vietnamese} như sau:"),
-        period=span.code, period_label=span.vietnamese, units_total=len(board.rows), on_time=on_time, late=late,
-        rows=rows, totals=_unit_row("Toàn Thành phố", f"{on_time + late}/{len(board.rows)}",
-                                    f"{board.totals.plans_issued}/{len(board.rows)}", board.totals),
-        material_types=tuple((t.vietnamese, types[t.value]) for t in MaterialType if types.get(t.value)),
-        not_reported=tuple(r.display_name for r in missing), deviations=deviations,
+        introduction=(f"Thực hiện Kế hoạch của {_title_case(c['issuer'], c['place'])} về "
+                      f"{_lower_first(c['summary'])}, {c['agency']} tổng hợp báo cáo của {vnd(len(data.units))} "
+                      f"{template.unit_term} {span.vietnamese} như sau:"),
+        period_label=span.vietnamese, data=data, deviations=deviations, deviation_note=note,
         closing=f"Trên đây là báo cáo tổng hợp kết quả thực hiện công tác tuyên truyền {span.vietnamese} "
                 f"của {c['agency']}./.",
-        signer=_signer(c, ("Như trên;", f"Lưu: VT, {c['symbol']}.")), unit_code=c["unit_code"])
+        signer=_signer(c, ("Như trên;", f"Lưu: VT, {c['symbol']}.")))
 
 
 def _form_vietnamese(label: str) -> str:
@@ -179,8 +211,10 @@ def _title_case(agency: str, place: str) -> str:
 
 def generate_city_report(*, uow_factory: UnitOfWorkFactory, period: str, out: Path, today: dt.date,
                          credentials: Credentials | None = None,
-                         options: CityDocumentOptions = CityDocumentOptions()) -> GeneratedCityReport:
-    """Render (and optionally sign) the consolidated report for ``period``, written whole or not at all."""
+                         options: CityDocumentOptions = CityDocumentOptions(), data_out: Path | None = None,
+                         accept_signer_mismatch: bool = False) -> GeneratedCityReport:
+    """Render (and optionally sign) the consolidated report for ``period``, written whole or not at all; with
+    ``data_out``, its figures as JSON (the canonical bytes whose SHA-256 its QR code holds)."""
     from kehoach_desktop.exchange.pdf.city_pdf import render_city_report
 
     document = get_city_report_document(uow_factory=uow_factory, period=period, today=today, options=options)
@@ -188,8 +222,11 @@ def generate_city_report(*, uow_factory: UnitOfWorkFactory, period: str, out: Pa
     data = rendered.data
     pages = len(re.findall(rb"/Type /Page\b(?!s)", data))
     if credentials is not None:
-        data = sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials)
+        data = sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials,
+                              accept_signer_mismatch=accept_signer_mismatch)
     write_atomically(Path(out), data)
+    if data_out is not None:
+        write_atomically(Path(data_out), canonical_json(document.data.to_json()))
     _record(uow_factory, "report.city", Path(out), {"period": document.period, "signed": credentials is not None})
     return GeneratedCityReport(Path(out), document.period, pages, rendered.stamp, credentials is not None)
 
@@ -203,66 +240,77 @@ def _record(uow_factory: UnitOfWorkFactory, action: str, out: Path, details: dic
 
 
 def export_city_workbook(*, uow_factory: UnitOfWorkFactory, period: str, out: Path, today: dt.date) -> Path:
-    """The consolidated workbook: one sheet per measure, one row per reporting unit."""
+    """The consolidated workbook: one sheet per measure, one row per reporting unit, the same figures as the
+    consolidated report (each unit from its package of exactly that period; a missing unit's cells empty)."""
     from kehoach_desktop.exchange.city_excel import Measure, write_city_workbook
 
-    span = parse_period(period)
-    board, _c = _context(uow_factory, span.code, today)
-    rows = board.rows
+    data = get_city_data(uow_factory=uow_factory, period=period, today=today)
+    label = parse_period(data.period).vietnamese
 
     def measure(sheet: str, columns: tuple[str, ...], values, money: tuple[int, ...] = ()) -> Measure:  # type: ignore[no-untyped-def]
-        return Measure(sheet, columns, tuple((r.code, r.display_name, tuple(values(r))) for r in rows), money)
+        return Measure(sheet, columns, tuple(
+            (u.code, u.name, tuple(values(u.flows, u.stocks)) if u.flows and u.stocks else (None,) * len(columns))
+            for u in data.units), money)
 
-    def by(entries, code: str) -> int:  # type: ignore[no-untyped-def]
-        return next((e.count for e in entries if e.code == code), 0)
-
-    type_codes = [t.value for t in MaterialType]
-    status_codes = ["planned", "produced", "installed", "damaged", "replaced", "removed"]
+    status = {REPORTED: "Đúng hạn", LATE: "Nộp chậm", MISSING: "Chưa nộp"}
+    review = {"received": "Chưa xem xét", "accepted": "Đã chấp nhận", "returned": "Đã trả lại"}
     measures = [
-        Measure("Báo cáo", ("Trạng thái", "Ngày nhận", "Gói số", "Quyết định"),
-                tuple((r.code, r.display_name, (_received_text(r, span.code),
-                                                 (c.received_on.isoformat() if (c := r.cell(span.code)) and
-                                                  c.received_on else ""),
-                                                 c.sequence if c and c.sequence is not None else "",
-                                                 c.decision if c else "")) for r in rows), total=False),
-        Measure("Kế hoạch", ("Trạng thái", "Số, ký hiệu", "Lần ban hành"),
-                tuple((r.code, r.display_name, (_plan_text(r), r.plan_number, r.plan_revision)) for r in rows),
+        Measure("Báo cáo", ("Trạng thái", "Ngày nhận", "Gói số", "Xem xét", "Số liệu đến ngày"),
+                tuple((u.code, u.name, (status[u.status], u.received_on.isoformat() if u.received_on else "",
+                                        u.sequence if u.sequence is not None else "", review.get(u.review, ""),
+                                        u.as_of.isoformat() if u.as_of else "")) for u in data.units),
                 total=False),
-        measure("Nhiệm vụ", ("Tổng số", "Hoàn thành", "Đang thực hiện", "Quá hạn"),
-                lambda r: (r.figures.tasks_total, r.figures.tasks_done, r.figures.tasks_in_progress,
-                           r.figures.tasks_overdue)),
-        measure("Chỉ tiêu", ("Có chỉ tiêu", "Đạt chỉ tiêu"),
-                lambda r: (r.figures.indicators_total, r.figures.indicators_achieved)),
-        measure("Sản phẩm theo loại", (*[MaterialType(t).vietnamese for t in type_codes], "Tổng số"),
-                lambda r: (*[by(r.figures.materials_by_type, t) for t in type_codes], r.figures.materials_total)),
-        measure("Sản phẩm theo trạng thái", (*[MaterialStatus(s).vietnamese for s in status_codes], "Tổng số"),
-                lambda r: (*[by(r.figures.materials_by_status, s) for s in status_codes],
-                           r.figures.materials_total)),
-        measure("Sự kiện", ("Tổng số", "Đã tổ chức", "Người tham gia", "Kinh phí (đồng)"),
-                lambda r: (r.figures.events_total, r.figures.events_held, r.figures.participants,
-                           r.figures.events_cost), money=(3,)),
-        measure("Kinh phí", ("Kế hoạch (đồng)", "Đã sử dụng (đồng)"),
-                lambda r: (r.figures.budget_planned, r.figures.budget_spent), money=(0, 1)),
+        Measure("Kế hoạch", ("Trạng thái", "Số, ký hiệu"),
+                tuple((u.code, u.name, ({"issued": "Đã ban hành", "draft": "Dự thảo"}.get(
+                    u.plan.status, "Chưa có") if u.plan else "", u.plan.number if u.plan else ""))
+                      for u in data.units), total=False),
+        measure("Nhiệm vụ", ("Hoàn thành trong kỳ", "Tổng số", "Hoàn thành (lũy kế)", "Đang thực hiện",
+                             "Chưa triển khai", "Quá hạn", "Đã hủy"),
+                lambda f, s: (f.tasks_completed, s.tasks_total, s.tasks_done, s.tasks_in_progress,
+                              s.tasks_not_started, s.tasks_overdue, s.tasks_cancelled)),
+        measure("Chỉ tiêu", ("Có chỉ tiêu", "Đạt chỉ tiêu"), lambda f, s: (s.indicators_total, s.indicators_achieved)),
+        measure("Sản phẩm trực quan", ("Sản xuất trong kỳ", "Lắp đặt trong kỳ", "Tháo dỡ trong kỳ",
+                                       "Chi phí trong kỳ (đồng)", "Đang ở nơi công cộng", "Tổng số (đến hết kỳ)",
+                                       "Chi phí lũy kế (đồng)"),
+                lambda f, s: (f.materials_produced, f.materials_installed, f.materials_removed, f.materials_cost,
+                              s.materials_in_place, s.materials_total, s.materials_cost_to_date), money=(3, 6)),
+        measure("Sự kiện", ("Tổ chức trong kỳ", "Người tham gia trong kỳ", "Chi phí trong kỳ (đồng)",
+                            "Tổ chức lũy kế", "Người tham gia lũy kế", "Chi phí lũy kế (đồng)"),
+                lambda f, s: (f.events_held, f.event_participants, f.events_cost, s.events_held_to_date,
+                              s.event_participants_to_date, s.events_cost_to_date), money=(2, 5)),
+        measure("Kinh phí", ("Kế hoạch (đồng)", "Sử dụng trong kỳ (đồng)", "Lũy kế đến hết kỳ (đồng)"),
+                lambda f, s: (s.budget_planned, f.money_spent, s.money_spent_to_date), money=(0, 1, 2)),
     ]
-    write_city_workbook(Path(out), measures, title=f"Tổng hợp {span.vietnamese}")
-    _record(uow_factory, "excel.city", Path(out), {"period": span.code})
+    write_city_workbook(Path(out), measures, title=f"Tổng hợp {label}")
+    _record(uow_factory, "excel.city", Path(out), {"period": data.period})
     return Path(out)
 
 
-def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path, today: dt.date,
-                    combined: bool, options: CityDocumentOptions = CityDocumentOptions(),
-                    unit_codes: tuple[str, ...] | None = None) -> list[Path]:
-    """Reminder letters (công văn đôn đốc) to the units whose report for ``period`` is missing or returned."""
-    from kehoach_desktop.exchange.pdf.city_pdf import render_reminder
+def drafting_unit(symbol: str, agency_symbol: str) -> str:
+    """The drafting unit a document's symbol names after the agency's (``AGENCY-UNIT`` → ``UNIT``), or ""."""
+    parts = [p for p in symbol.split("-") if p]
+    while parts and (parts[0] == agency_symbol or parts[0] in _DOCUMENT_TYPES):
+        parts.pop(0)
+    return "-".join(parts)
 
-    span = parse_period(period)
-    board, c = _context(uow_factory, span.code, today)
-    units = [r for r in units_to_remind(board, span.code) if unit_codes is None or r.code in unit_codes]
-    if not units:
-        raise ValidationError(_("No unit is late or missing for {period}: there is nobody to remind.").format(
-            period=span.label))
-    deadline = next(p.deadline for p in board.periods if p.period == span.code)
-    deadline_text = f"{deadline.day:02d}/{deadline.month:02d}/{deadline.year}"
+
+_DOCUMENT_TYPES = ("BC", "KH", "TB", "QĐ", "TTr", "HD", "CV")
+
+
+@dataclass(frozen=True)
+class IssuedReminder:
+    path: Path
+    number_symbol: str
+    issue_date: dt.date
+    units: tuple[str, ...]  # the addressees' codes
+    signed: bool
+
+
+def _reminder_letter(c: dict[str, str], span: Period, rows: list[UnitBoardRow], *, deadline: dt.date,
+                     today: dt.date, number: str, symbol: str, date: dt.date | None,
+                     draft: bool) -> ReminderDocument:
+    """One letter to ``rows``: "đơn vị" to one unit, "các đơn vị" to several; "Lưu" names the symbol's drafting
+    unit."""
 
     def what(row: UnitBoardRow) -> str:
         cell = row.cell(span.code)
@@ -270,30 +318,111 @@ def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path
             return f"Báo cáo {span.vietnamese} đã được trả lại để hoàn thiện: {cell.reason}"
         return f"Báo cáo kết quả thực hiện kế hoạch tuyên truyền {span.vietnamese} (gói dữ liệu báo cáo)"
 
-    def letter(rows: list[UnitBoardRow]) -> ReminderDocument:
-        addressees = tuple(f"UBND {r.kind} {r.name}" for r in rows)
-        header = DocumentHeader(
-            superior_agency=c["issuer"], issuing_agency=c["agency"].upper(), number=options.number,
-            symbol=options.symbol or c["reminder_symbol"], place=c["place"], date=options.date or today,
-            doc_type="", summary=f"V/v đôn đốc gửi báo cáo kết quả công tác tuyên truyền {span.vietnamese}")
-        return ReminderDocument(
-            header=header, addressees=addressees,
-            body=(f"Theo kế hoạch, các đơn vị gửi báo cáo {span.vietnamese} về {c['agency']} trước ngày "
-                  f"{deadline_text}. Đến ngày {today.day:02d}/{today.month:02d}/{today.year}, {c['agency']} "
-                  f"chưa nhận được đầy đủ báo cáo của các đơn vị sau:",),
-            missing=tuple((r.display_name, what(r)) for r in rows),
-            closing=(f"{c['agency']} đề nghị các đơn vị khẩn trương hoàn thiện và gửi báo cáo theo quy định "
-                     "để tổng hợp, báo cáo Ủy ban nhân dân Thành phố./."),
-            signer=_signer(c, ("Như trên;", f"Lưu: VT, {c['symbol']}.")), period=span.code, unit_code=c["unit_code"])
+    addressees = tuple(f"UBND {r.kind} {r.name}" for r in rows)
+    one = len(rows) == 1
+    who = addressees[0] if one else "các đơn vị"
+    header = DocumentHeader(
+        superior_agency=c["issuer"], issuing_agency=c["agency"].upper(), number=number, symbol=symbol,
+        place=c["place"], date=date, doc_type="", draft=draft,
+        summary=f"V/v đôn đốc gửi báo cáo kết quả công tác tuyên truyền {span.vietnamese}")
+    drafting = drafting_unit(symbol, c["symbol"])
+    return ReminderDocument(
+        header=header, addressees=addressees,
+        body=(f"Theo kế hoạch, {'đơn vị' if one else 'các đơn vị'} gửi báo cáo {span.vietnamese} về {c['agency']} "
+              f"trước ngày {short_date(deadline)}. Đến ngày {short_date(today)}, {c['agency']} chưa nhận được "
+              + (f"báo cáo của {who}:" if one else "đầy đủ báo cáo của các đơn vị sau:"),),
+        missing=tuple((r.display_name, what(r)) for r in rows),
+        closing=(f"{c['agency']} đề nghị {who} khẩn trương hoàn thiện và gửi báo cáo theo quy định "
+                 "để tổng hợp, báo cáo Ủy ban nhân dân Thành phố./."),
+        signer=_signer(c, ("Như trên;", f"Lưu: VT, {drafting}." if drafting else "Lưu: VT.")),
+        period=span.code, unit_code=c["unit_code"])
 
+
+def _late_units(uow_factory: UnitOfWorkFactory, span: Period, today: dt.date,
+                unit_codes: tuple[str, ...] | None) -> tuple[list[UnitBoardRow], dt.date, dict[str, str]]:
+    board, c = _context(uow_factory, span.code, today)
+    late = units_to_remind(board, span.code)
+    if unit_codes is not None:
+        unknown = [code for code in unit_codes if code not in {r.code for r in late}]
+        if unknown:
+            raise ValidationError(_("Unit {units} is not late and has no returned report for {period}: it needs no "
+                                    "reminder.").format(units=", ".join(unknown), period=span.label))
+    units = [r for r in late if unit_codes is None or r.code in unit_codes]
+    if not units:
+        raise ValidationError(_("No unit is late or missing for {period}: there is nobody to remind.").format(
+            period=span.label))
+    deadline = next(p.deadline for p in board.periods if p.period == span.code)
+    return units, deadline, c
+
+
+def _issue_letter(uow_factory: UnitOfWorkFactory, c: dict[str, str], span: Period, rows: list[UnitBoardRow], *,
+                  deadline: dt.date, today: dt.date, date: dt.date, number: int | None,
+                  finish: Callable[[bytes], None]) -> str:
+    """Number the letter through the register (``number``, or the next free one), render it, keep it; ``finish``
+    (sign, write the file) runs before the register is committed, so a letter that fails takes no number."""
+    from kehoach_desktop.exchange.pdf.city_pdf import render_reminder
+
+    symbol = c["reminder_symbol"]
+    with uow_factory() as uow:
+        s = uow.session
+        chosen = number or next_number(s, unit_code=c["unit_code"], year=date.year, symbol=symbol)
+        letter = _reminder_letter(c, span, rows, deadline=deadline, today=today, number=number_text(chosen),
+                                  symbol=symbol, date=date, draft=False)
+        details = IssueDetails(number=chosen, issue_date=date, recipient="; ".join(letter.addressees),
+                               recipients=letter.signer.recipients, signer_title=letter.signer.title,
+                               signer_name=letter.signer.name)
+        check_number(s, unit_code=c["unit_code"], symbol=symbol, details=details)
+        pdf = render_reminder(letter).data
+        record_issue(s, unit_code=c["unit_code"], kind=KIND_REMINDER, period=span.code, symbol=symbol,
+                     summary=letter.header.summary, details=details, pdf=pdf)
+        finish(pdf)
+        uow.commit()
+    return f"{number_text(chosen)}/{symbol}"
+
+
+def issue_reminder(*, uow_factory: UnitOfWorkFactory, period: str, out: Path, today: dt.date,
+                   unit_codes: tuple[str, ...] | None = None, number: int | None = None,
+                   date: dt.date | None = None, credentials: Credentials | None = None,
+                   accept_signer_mismatch: bool = False) -> IssuedReminder:
+    """One reminder letter to the late units of ``period`` (or to ``unit_codes``), numbered through the register
+    (the next free number unless ``number``), signed if ``credentials``, written whole or not at all."""
+    span = parse_period(period)
+    rows, deadline, c = _late_units(uow_factory, span, today, unit_codes)
+    day = date or today
+
+    def sign_and_write(pdf: bytes) -> None:
+        if credentials is not None:
+            pdf = sign_pdf_bytes(uow_factory=uow_factory, data=pdf, credentials=credentials,
+                                 accept_signer_mismatch=accept_signer_mismatch)
+        write_atomically(Path(out), pdf)
+
+    number_symbol = _issue_letter(uow_factory, c, span, rows, deadline=deadline, today=today, date=day,
+                                  number=number, finish=sign_and_write)
+    _record(uow_factory, "reminder.write", Path(out), {"period": span.code, "units": [r.code for r in rows],
+                                                      "number": number_symbol})
+    return IssuedReminder(Path(out), number_symbol, day, tuple(r.code for r in rows), credentials is not None)
+
+
+def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path, today: dt.date,
+                    combined: bool, options: CityDocumentOptions = CityDocumentOptions(),
+                    unit_codes: tuple[str, ...] | None = None) -> list[Path]:
+    """Reminder letters (công văn đôn đốc) to the units whose report for ``period`` is missing or returned, each
+    numbered through the register: one letter to all, or one per unit."""
+    span = parse_period(period)
+    units, deadline, c = _late_units(uow_factory, span, today, unit_codes)
+    if options.symbol:
+        c = {**c, "reminder_symbol": options.symbol}
+    first = int(options.number) if options.number.isdigit() else None
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     groups = [units] if combined else [[r] for r in units]
     written = []
-    for group in groups:
+    for index, group in enumerate(groups):
         name = f"don-doc-{span.code}-{'tat-ca' if combined else group[0].code}.pdf"
         path = folder / name
-        write_atomically(path, render_reminder(letter(group)).data)
+        _issue_letter(uow_factory, c, span, group, deadline=deadline, today=today, date=options.date or today,
+                      number=first + index if first else None,
+                      finish=lambda pdf, path=path: write_atomically(path, pdf))  # type: ignore[misc]
         written.append(path)
     _record(uow_factory, "reminder.write", folder, {"period": span.code, "units": [r.code for r in units],
                                                     "files": [p.name for p in written]})

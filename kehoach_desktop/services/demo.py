@@ -44,6 +44,7 @@ from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.i18n import _
 from kehoach_desktop.resources import resources_dir
 from kehoach_desktop.services import audit
+from kehoach_desktop.services.documents import KIND_PLAN, IssueDetails, record_issue
 from kehoach_desktop.services.events import EventInput
 from kehoach_desktop.services.events import search_key_of as event_search_key
 from kehoach_desktop.services.materials import MaterialInput
@@ -824,6 +825,10 @@ def _issue_plan(session: Session, ctx: _Context) -> None:
         plan_id=plan.id, unit_code=ctx.unit_code, number=1, reason="Ban hành lần đầu",
         issued_at=dt.datetime(DEMO_YEAR, 1, 20, 10, 0, tzinfo=_HANOI).astimezone(dt.UTC),
         issued_by=plan.signer_name, snapshot=build_snapshot(session, plan)))
+    record_issue(session, unit_code=ctx.unit_code, kind=KIND_PLAN, period=str(plan.year), symbol=plan.symbol,
+                 summary=plan.summary, details=IssueDetails(
+                     number=5, issue_date=plan.issue_date, recipients=tuple(plan.recipients or ()),
+                     signer_title=plan.signer_title, signer_name=plan.signer_name))
 
 
 # ---- materials ------------------------------------------------------------------------------

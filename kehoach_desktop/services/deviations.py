@@ -1,8 +1,12 @@
 """Where each unit's plan departs from the city's template.
 
 Locked texts changed (the editor forbids it, so any hit means a tampered or foreign package),
-themes without a local task, forms of propaganda never used, and budgets far from the peers'
-(outside the median ± 2 × the interquartile range of the units that have a plan).
+themes without a local task, forms of propaganda never used, and budgets far from the peers'.
+
+A budget is far from its peers when it is less than half, or more than twice, the median budget of
+the *other* units that have a plan. The rule needs at least :data:`MIN_UNITS` units with a plan (each
+then has three or more peers); it holds for small groups, where a spread such as the interquartile
+range shrinks to nothing and flags units a few per cent off.
 """
 
 from __future__ import annotations
@@ -31,13 +35,21 @@ DEVIATION_LABELS_VI = {kind: in_vietnamese(label) for kind, label in DEVIATION_L
 _IGNORED_FORMS = {PropagandaForm.OTHER.value}
 
 
-def budget_bounds(budgets: list[int]) -> tuple[float, float] | None:
-    """Median ± 2 × IQR of the budgets; None with fewer than four units to compare."""
-    if len(budgets) < 4:
+MIN_UNITS = 4
+FAR_FACTOR = 2
+
+
+def budget_outliers(budgets: dict[str, int]) -> dict[str, int] | None:
+    """The units whose budget is less than half or more than twice the median of the others', each with that
+    median; None when fewer than :data:`MIN_UNITS` units can be compared."""
+    if len(budgets) < MIN_UNITS:
         return None
-    q1, median, q3 = statistics.quantiles(budgets, n=4, method="inclusive")
-    spread = 2 * (q3 - q1)
-    return median - spread, median + spread
+    far = {}
+    for unit, budget in budgets.items():
+        median = statistics.median(v for u, v in budgets.items() if u != unit)
+        if median > 0 and not median / FAR_FACTOR <= budget <= median * FAR_FACTOR:
+            far[unit] = round(median)
+    return far
 
 
 def get_deviations(*, uow_factory: UnitOfWorkFactory) -> tuple[UnitDeviations, ...]:
@@ -77,14 +89,11 @@ def get_deviations(*, uow_factory: UnitOfWorkFactory) -> tuple[UnitDeviations, .
                 for form in PropagandaForm:
                     if form.value not in _IGNORED_FORMS and form.value not in used[unit]:
                         found[unit].append(Deviation(unit, FORM_UNUSED, form.label, _("no task uses this form")))
-            bounds = budget_bounds([budgets.get(unit, 0) for unit in plans])
-            if bounds is not None:
-                low, high = bounds
-                for unit in plans:
-                    budget = budgets.get(unit, 0)
-                    if not low <= budget <= high:
-                        found[unit].append(Deviation(unit, BUDGET_OUTLIER, format_vnd(budget), _(
-                            "outside {low} – {high} (median ± 2 × interquartile range of the units)").format(
-                            low=format_vnd(max(0, round(low))), high=format_vnd(round(high)))))
+            far = budget_outliers({unit: budgets.get(unit, 0) for unit in plans}) or {}
+            for unit, median in far.items():
+                budget = budgets.get(unit, 0)
+                found[unit].append(Deviation(unit, BUDGET_OUTLIER, format_vnd(budget), _(
+                    "less than half or more than twice the median budget of the other units ({median})").format(
+                    median=format_vnd(median)), amount=budget, reference=median))
         return tuple(UnitDeviations(code, unit.display_name, code in plans, tuple(found.get(code, ())))
                      for code, unit in units.items() if code in plans)

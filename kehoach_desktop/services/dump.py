@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 from typing import Any
 
@@ -22,6 +23,7 @@ from kehoach_desktop.storage.models import (
     AuditEntry,
     Base,
     Event,
+    IssuedDocument,
     Material,
     Plan,
     PlanRevision,
@@ -99,8 +101,19 @@ def dump_workspace(*, uow_factory: UnitOfWorkFactory) -> dict[str, Any]:
             "received_packages": [_row(p) for p in s.scalars(
                 select(ReceivedPackage).order_by(ReceivedPackage.unit_code, ReceivedPackage.sequence,
                                                  ReceivedPackage.id))],
+            "issued_documents": [_issued(d) for d in s.scalars(
+                select(IssuedDocument).order_by(IssuedDocument.unit_code, IssuedDocument.year, IssuedDocument.symbol,
+                                                IssuedDocument.number, IssuedDocument.id))],
             "audit": [_row(a, exclude=("id",)) for a in s.scalars(select(AuditEntry).order_by(AuditEntry.id))],
         }
+
+
+def _issued(document: IssuedDocument) -> dict[str, Any]:
+    """A register entry; the PDF and the figures as issued by their SHA-256, not their bytes."""
+    row = _row(document, exclude=("pdf", "data_json"))
+    for key, blob in (("pdf_sha256", document.pdf), ("data_sha256", document.data_json)):
+        row[key] = hashlib.sha256(blob).hexdigest() if blob is not None else None
+    return row
 
 
 def dump_to_text(dump: dict[str, Any]) -> str:

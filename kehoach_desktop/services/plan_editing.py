@@ -23,6 +23,7 @@ from kehoach_desktop.i18n import N_, _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.backups import backup_after
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.documents import KIND_PLAN, IssueDetails, holder_of, record_issue
 from kehoach_desktop.services.edit_guards import control_problems, label_of, length_problems, refuse_if_changed
 from kehoach_desktop.services.plan_dto import (
     EditorSection,
@@ -484,6 +485,7 @@ def issue_plan(*, uow_factory: UnitOfWorkFactory, plan_id: str, number: str, iss
             reason = pending.value if pending is not None else ""
         if pending is not None:
             s.delete(pending)
+        _register_plan(s, plan, number, issue_date)
         plan.number = number
         plan.issue_date = issue_date
         plan.status = PlanStatus.ISSUED.value
@@ -499,6 +501,20 @@ def issue_plan(*, uow_factory: UnitOfWorkFactory, plan_id: str, number: str, iss
         uow.commit()
     backup_after(uow_factory=uow_factory, reason=BackupReason.AFTER_ISSUE)  # the issued state, kept apart
     return Changes(workspace=True, plan=True, tasks=True)
+
+
+def _register_plan(session: Session, plan: Plan, number: str, issue_date: dt.date) -> None:
+    """Enter the issued plan in the register of documents (a revision issued under the same number keeps it)."""
+    if not number.isdigit():
+        return  # a number written by hand in another form ("05a") is kept on the plan only
+    symbol = plan.symbol or "KH-UBND"
+    details = IssueDetails(number=int(number), issue_date=issue_date, recipients=tuple(plan.recipients or ()),
+                           signer_title=plan.signer_title, signer_name=plan.signer_name)
+    mine = holder_of(session, unit_code=plan.unit_code, year=issue_date.year, symbol=symbol, number=int(number))
+    if mine is not None and (mine.kind != KIND_PLAN or mine.period != str(plan.year)):
+        mine = None  # another document holds the number: record_issue refuses it
+    record_issue(session, unit_code=plan.unit_code, kind=KIND_PLAN, period=str(plan.year), symbol=symbol,
+                 summary=plan.summary, details=details, row=mine, audited=False)
 
 
 def revise_plan(*, uow_factory: UnitOfWorkFactory, plan_id: str, reason: str) -> Changes:

@@ -31,8 +31,17 @@ def plan_words(template: Template, unit: ReportingUnit, summary: str = "") -> di
         unit=f"{unit.kind} {unit.name}", Unit=unit.display_name, kind=unit.kind, name=unit.name,
         receiving_agency=template.receiving_agency.name, city_summary=_lower_first(template.summary),
         summary=_lower_first(summary or template.district_summary(unit)), office=text.office,
-        place_committees=text.place_committees([p.kind for p in unit.places]))
+        place_committees=text.place_committees([p.kind for p in unit.places]), city_plan=city_plan(template))
     return values
+
+
+def city_plan(template: Template) -> str:
+    """``số 24/KH-UBND ngày 25/01/2021``: the city's plan as the units' plans cite it ("" when not given)."""
+    parts = [f"số {template.number}"] if template.number else []
+    if template.issue_date:
+        day = template.issue_date
+        parts.append(f"ngày {day.day:02d}/{day.month:02d}/{day.year}")
+    return " ".join(parts)
 
 
 def _filled(patterns: tuple[str, ...], values: dict[str, str]) -> list[str]:

@@ -7,52 +7,57 @@ the interface language: it is the official document, not the interface.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import json
 import os
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
 from kehoach_desktop.domain.enums import (
-    EventStatus,
-    EventType,
-    LabelledEnum,
-    MaterialStatus,
-    MaterialType,
-    TaskStatus,
+    PlanStatus,
 )
 from kehoach_desktop.domain.errors import UserFacingError, ValidationError, os_reason
-from kehoach_desktop.domain.periods import Period, parse_period
-from kehoach_desktop.domain.rules import effective_task_status
+from kehoach_desktop.domain.periods import parse_period
+from kehoach_desktop.domain.report_data import canonical_json
+from kehoach_desktop.domain.signer import same_organisation
 from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.exchange.pdf.model import (
     BodySection,
     DocumentHeader,
-    EventRow,
-    IndicatorRow,
-    MaterialRow,
-    OverdueRemoval,
-    OverdueTask,
     PlanDocument,
     PlanTaskRow,
     ProgressDocument,
-    ProgressTaskRow,
     ReportStamp,
+    ReportText,
     SignerBlock,
-    ThemeStatusRow,
 )
-from kehoach_desktop.exchange.pdf.signing import SignatureReport, StampText, VerificationReport
+from kehoach_desktop.exchange.pdf.signing import SignatureReport, SignerIdentity, VerificationReport
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.documents import (
+    KIND_PROGRESS,
+    IssueDetails,
+    RegisterEntry,
+    check_number,
+    issued_entry,
+    next_number,
+    number_text,
+    progress_row,
+    record_issue,
+    saved_text,
+)
+from kehoach_desktop.services.progress_data import read_progress_data
+from kehoach_desktop.services.report_text import prefill_report_text
 from kehoach_desktop.services.years import current_plan
 from kehoach_desktop.storage.models import (
-    Event,
-    Material,
     Plan,
     PlanSection,
     ResponsibleUnit,
@@ -74,19 +79,6 @@ SETTING_PKCS11_LIBRARY = "signing.pkcs11_library"
 SETTING_PKCS11_SLOT = "signing.pkcs11_slot"
 SETTING_PKCS11_TOKEN = "signing.pkcs11_token"  # the serial number (hex) of the token last used
 SETTING_TRUSTED_ROOTS = "signing.trusted_roots"
-
-
-
-def _vietnamese(enum: type[LabelledEnum], code: str) -> str:
-    """A stored code as the document writes it: the interface's Vietnamese label (one vocabulary)."""
-    try:
-        return enum(code).vietnamese
-    except ValueError:
-        return code
-
-
-_LIFE_CYCLE = ("planned", "produced", "installed", "damaged", "replaced", "removed")
-
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
@@ -169,6 +161,7 @@ def get_plan_document(*, uow_factory: UnitOfWorkFactory) -> PlanDocument:
                                     tasks=rows))
         header = _header(plan, doc_type=plan.title or "KẾ HOẠCH", summary=nfc(plan.summary), number=plan.number,
                          symbol=plan.symbol or "KH-UBND", date=plan.issue_date)
+        header = dataclasses.replace(header, draft=plan.status != PlanStatus.ISSUED.value)
         return PlanDocument(
             header=header, legal_bases=tuple(nfc(b) for b in plan.legal_bases or []), preamble=nfc(plan.preamble),
             sections=tuple(body), closing=nfc(plan.closing),
@@ -181,23 +174,6 @@ def get_plan_document(*, uow_factory: UnitOfWorkFactory) -> PlanDocument:
 # --------------------------------------------------------------------------------------------
 
 
-def _in_period(task: Task, period: Period) -> bool:
-    """A task belongs to the period when its timeline meets it; a task without dates, always."""
-    if task.start_date is None and task.due_date is None:
-        return True
-    return period.overlaps(task.start_date, task.due_date)
-
-
-def _material_status_as_of(material: Material, day: dt.date) -> str | None:
-    """The life-cycle step reached by ``day`` from the dates; None when it did not exist yet."""
-    dated = [(getattr(material, f"{step}_on"), index, step) for index, step in enumerate(_LIFE_CYCLE)
-             if getattr(material, f"{step}_on") is not None]
-    if not dated:
-        return material.status
-    reached = [entry for entry in dated if entry[0] <= day]
-    return max(reached)[2] if reached else None
-
-
 def _receiving_agency(session, info: WorkspaceInfo) -> str:  # type: ignore[no-untyped-def]
     record = session.scalars(select(TemplateRecord).where(TemplateRecord.code == info.template_code)).first()
     if record is None:
@@ -205,93 +181,31 @@ def _receiving_agency(session, info: WorkspaceInfo) -> str:  # type: ignore[no-u
     return str((record.content.get("receiving_agency") or {}).get("name", ""))
 
 
+PROGRESS_SYMBOL = "BC-UBND"
+
+
 def get_progress_document(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date,
-                          report_date: dt.date | None = None) -> ProgressDocument:
-    """The progress report for ``period``; overdue is judged at the period's end, or ``today`` if earlier."""
+                          report_date: dt.date | None = None, issue: IssueDetails | None = None,
+                          text: ReportText | None = None) -> ProgressDocument:
+    """The progress report for ``period``, computed as of the period's last day (or the report's day, if the
+    period is not over yet): ``today`` is the workspace's day (the demo's own day in a demo).
+
+    Without ``issue`` it is the draft (marked "DỰ THẢO", no number); its text is ``text``, else the officer's
+    kept text, else the text the data suggests.
+    """
     span = parse_period(period)
-    as_of = min(span.end, today)
+    day = issue.issue_date if issue is not None else (report_date or today)
     with uow_factory() as uow:
         s = uow.session
         info = s.scalars(select(WorkspaceInfo)).one()
         plan = _current_plan(s, info.unit_code)
         if span.start.year != plan.year and span.end.year != plan.year:
             raise ValidationError(_("The plan is for {year}; choose a period of that year.").format(year=plan.year))
-        names = _unit_names(s, info.unit_code)
-        sections = _sections(s, plan)
-        section_of = {section.id: section for section in sections}
-        order = {section.id: index for index, section in enumerate(sections)}
-        tasks = sorted((t for t in _tasks(s, plan) if _in_period(t, span)),
-                       key=lambda t: (order.get(t.section_id, 0), t.position))
-
-        counts: dict[str, Counter[str]] = defaultdict(Counter)
-        money: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # budget, spent, percent sum
-        task_rows, indicators, overdue_tasks = [], [], []
-        for task in tasks:
-            status = effective_task_status(task.status, task.due_date, as_of)
-            counts[task.section_id][status] += 1
-            counts[task.section_id]["*"] += 1
-            money[task.section_id][0] += task.budget
-            money[task.section_id][1] += task.spent
-            money[task.section_id][2] += task.percent_done
-            lead = names.get(task.lead_unit_id or "", "")
-            indicator = ""
-            if task.indicator_target is not None:
-                achieved = "-" if task.indicator_achieved is None else str(task.indicator_achieved)
-                indicator = f"{achieved}/{task.indicator_target} {task.indicator_unit}".strip()
-                indicators.append(IndicatorRow(nfc(task.content), nfc(task.indicator_unit), task.indicator_target,
-                                               task.indicator_achieved))
-            task_rows.append(ProgressTaskRow(
-                theme=_theme(section_of[task.section_id]) if task.section_id in section_of else "",
-                content=nfc(task.content), lead_unit=lead, due_date=task.due_date,
-                status=_vietnamese(TaskStatus, status), percent_done=task.percent_done, indicator=indicator))
-            if status == TaskStatus.OVERDUE.value:
-                late = (as_of - task.due_date).days if task.due_date else 0
-                overdue_tasks.append(OverdueTask(nfc(task.content), lead, task.due_date, late))
-        theme_rows = tuple(
-            ThemeStatusRow(
-                theme=_theme(section), total=counts[section.id]["*"],
-                done=counts[section.id][TaskStatus.DONE.value],
-                in_progress=counts[section.id][TaskStatus.IN_PROGRESS.value],
-                not_started=counts[section.id][TaskStatus.NOT_STARTED.value],
-                overdue=counts[section.id][TaskStatus.OVERDUE.value],
-                cancelled=counts[section.id][TaskStatus.CANCELLED.value],
-                average_percent=round(money[section.id][2] / counts[section.id]["*"]),
-                budget=money[section.id][0], spent=money[section.id][1])
-            for section in sections if counts[section.id]["*"])
-
-        material_quantity: dict[str, Counter[str]] = defaultdict(Counter)
-        material_cost: Counter[str] = Counter()
-        removals = []
-        for material in s.scalars(select(Material).where(
-                Material.unit_code == info.unit_code, Material.deleted_at.is_(None))
-                .order_by(Material.planned_removal_on, Material.created_at)):
-            status = _material_status_as_of(material, as_of)
-            if status is None or (material.removed_on is not None and material.removed_on < span.start):
-                continue
-            material_quantity[material.type][status] += material.quantity
-            material_cost[material.type] += material.cost
-            if (status == MaterialStatus.INSTALLED.value and material.planned_removal_on is not None
-                    and material.planned_removal_on < as_of):
-                removals.append(OverdueRemoval(
-                    type=_vietnamese(MaterialType, material.type), content=nfc(material.content),
-                    place=", ".join(p for p in (nfc(material.address), nfc(material.ward)) if p),
-                    planned_removal_on=material.planned_removal_on,
-                    days_late=(as_of - material.planned_removal_on).days))
-        statuses = [st.value for st in MaterialStatus
-                    if any(material_quantity[t][st.value] for t in material_quantity)]
-        material_rows = tuple(
-            MaterialRow(type=t.vietnamese, by_status=tuple(material_quantity[t.value][st]
-                                                                          for st in statuses),
-                        total=sum(material_quantity[t.value].values()), cost=material_cost[t.value])
-            for t in MaterialType if material_quantity[t.value])
-
-        events = list(s.scalars(select(Event).where(
-            Event.unit_code == info.unit_code, Event.deleted_at.is_(None), Event.starts_on >= span.start,
-            Event.starts_on <= span.end).order_by(Event.starts_on)))
-        held = [e for e in events if e.status == EventStatus.HELD.value and e.starts_on <= as_of]
-        event_rows = tuple(EventRow(title=nfc(e.title), type=_vietnamese(EventType, e.type),
-                                    starts_on=e.starts_on, venue=nfc(e.venue), participants=e.actual_participants,
-                                    cost=e.actual_cost) for e in held)
+        data = read_progress_data(s, unit_code=info.unit_code, unit_name=info.unit_full_name, period=span.code,
+                                  today=day)
+        if text is None:
+            text = saved_text(s, unit_code=info.unit_code, period=span.code) or prefill_report_text(
+                s, unit_code=info.unit_code, data=data)
         issuer = _issuer_short(info)
         plan_ref = f"số {plan.number}/{plan.symbol}" if plan.number else ""
         plan_date = f" ngày {plan.issue_date.day:02d}/{plan.issue_date.month:02d}/{plan.issue_date.year}" \
@@ -299,26 +213,119 @@ def get_progress_document(*, uow_factory: UnitOfWorkFactory, period: str, today:
         summary = f"Kết quả thực hiện Kế hoạch {_lower_first(nfc(plan.summary))}"
         if span.kind != "year":
             summary += f" ({span.vietnamese})"
-        receiving = _receiving_agency(s, info)
-        recipients = ["Như trên;"] if receiving else []
-        recipients += [nfc(r) for r in plan.recipients or [] if nfc(r).rstrip(";.") != receiving]
-        header = _header(plan, doc_type="BÁO CÁO", summary=summary, number="", symbol="BC-UBND",
-                         date=report_date or today, recipient=receiving)
+        defaults = _default_issue(s, info, plan, day)
+        chosen = issue or defaults
+        header = _header(plan, doc_type="BÁO CÁO", summary=summary,
+                         number=number_text(issue.number) if issue is not None else "", symbol=PROGRESS_SYMBOL,
+                         date=day, recipient=chosen.recipient)
+        header = dataclasses.replace(header, draft=issue is None)
+        signer = dataclasses.replace(_signer(plan, chosen.recipients), title=chosen.signer_title or plan.signer_title,
+                                     name=chosen.signer_name or plan.signer_name)
         return ProgressDocument(
             header=header,
             introduction=(f"Thực hiện Kế hoạch {plan_ref}{plan_date} của {issuer} về "
                           f"{_lower_first(nfc(plan.summary))}, {issuer} báo cáo kết quả thực hiện "
                           f"{span.vietnamese} như sau:").replace("Kế hoạch  ", "Kế hoạch "),
-            as_of=as_of, period=span.code, period_label=span.vietnamese, theme_rows=theme_rows,
-            task_rows=tuple(task_rows), indicators=tuple(indicators),
-            material_statuses=tuple(_vietnamese(MaterialStatus, st) for st in statuses), material_rows=material_rows,
-            events=event_rows, events_planned=len([e for e in events if e.status != EventStatus.CANCELLED.value]),
-            budget_planned=sum(r.budget for r in theme_rows), budget_spent=sum(r.spent for r in theme_rows),
-            events_cost=sum(e.actual_cost or 0 for e in held),
-            materials_cost=sum(material_cost.values()), overdue_tasks=tuple(overdue_tasks),
-            overdue_removals=tuple(removals),
             closing=f"Trên đây là báo cáo kết quả thực hiện Kế hoạch {span.vietnamese} của {issuer}./.",
-            signer=_signer(plan, tuple(recipients)), unit_code=info.unit_code)
+            signer=signer, data=data, text=text)
+
+
+def _default_issue(session, info: WorkspaceInfo, plan: Plan, day: dt.date) -> IssueDetails:  # type: ignore[no-untyped-def]
+    receiving = _receiving_agency(session, info)
+    recipients = ["Như trên;"] if receiving else []
+    recipients += [nfc(r) for r in plan.recipients or [] if nfc(r).rstrip(";.") != receiving]
+    return IssueDetails(number=next_number(session, unit_code=info.unit_code, year=day.year, symbol=PROGRESS_SYMBOL),
+                        issue_date=day, recipient=receiving, recipients=tuple(recipients),
+                        signer_title=plan.signer_title, signer_name=plan.signer_name)
+
+
+@dataclass(frozen=True)
+class ProgressIssueState:
+    """What the reports page shows of a period's report: issued (and how), or the draft's suggested details."""
+
+    period: str
+    issued: RegisterEntry | None
+    suggested: IssueDetails
+    symbol: str
+    text: ReportText
+
+
+def get_progress_issue_state(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date,
+                             with_text: bool = True) -> ProgressIssueState:
+    """Whether the period's report is issued, the details its issue would take, and (``with_text``) its text:
+    the kept one, else the one the data suggests (which reads the period's figures)."""
+    span = parse_period(period)
+    with uow_factory() as uow:
+        s = uow.session
+        info = s.scalars(select(WorkspaceInfo)).one()
+        plan = _current_plan(s, info.unit_code)
+        row = progress_row(s, unit_code=info.unit_code, period=span.code)
+        issued = issued_entry(row)
+        if issued is not None:
+            return ProgressIssueState(span.code, issued, IssueDetails(
+                issued.number, issued.issue_date, issued.recipient, issued.recipients, issued.signer_title,
+                issued.signer_name), issued.symbol, ReportText.from_json(row.text if row is not None else {}))
+        day = min(today, span.end + dt.timedelta(days=31)) if today > span.end else today
+        suggested = _default_issue(s, info, plan, max(day, span.start))
+        text = saved_text(s, unit_code=info.unit_code, period=span.code)
+        if text is None and not with_text:
+            text = ReportText()
+        elif text is None:
+            data = read_progress_data(s, unit_code=info.unit_code, unit_name=info.unit_full_name, period=span.code,
+                                      today=suggested.issue_date)
+            text = prefill_report_text(s, unit_code=info.unit_code, data=data)
+        return ProgressIssueState(span.code, None, suggested, PROGRESS_SYMBOL, text)
+
+
+def issue_progress_report(*, uow_factory: UnitOfWorkFactory, period: str, details: IssueDetails,
+                          today: dt.date) -> RegisterEntry:
+    """Give the period's report its number, date, addressees and signer; the PDF as issued is kept."""
+    from kehoach_desktop.exchange.pdf.progress_pdf import render_progress
+
+    span = parse_period(period)
+    if details.issue_date < span.start:
+        raise ValidationError(_("The report of {period} cannot be dated before the period begins ({start}).").format(
+            period=span.label, start=span.start.strftime("%d/%m/%Y")))
+    with uow_factory() as uow:
+        s = uow.session
+        info = s.scalars(select(WorkspaceInfo)).one()
+        row = progress_row(s, unit_code=info.unit_code, period=span.code)
+        if row is not None and row.number is not None:
+            raise ValidationError(_("The report for this period was already issued as {number}.").format(
+                number=f"{number_text(row.number)}/{row.symbol}"))
+        check_number(s, unit_code=info.unit_code, symbol=PROGRESS_SYMBOL, details=details, mine=row)
+    document = get_progress_document(uow_factory=uow_factory, period=span.code, today=today, issue=details)
+    rendered = render_progress(document)
+    with uow_factory() as uow:
+        s = uow.session
+        info = s.scalars(select(WorkspaceInfo)).one()
+        row = progress_row(s, unit_code=info.unit_code, period=span.code)
+        row = record_issue(s, unit_code=info.unit_code, kind=KIND_PROGRESS, period=span.code,
+                           symbol=PROGRESS_SYMBOL, summary=document.header.summary, details=details,
+                           pdf=rendered.data, data_json=canonical_json(document.data.to_json()),
+                           text=document.text, row=row)
+        entry = _entry_of(row)
+        uow.commit()
+    return entry
+
+
+def issued_details(*, uow_factory: UnitOfWorkFactory, period: str) -> IssueDetails | None:
+    """The number, date, addressees and signer the period's report was issued with; None while it is a draft."""
+    code = parse_period(period).code
+    with uow_factory() as uow:
+        info = uow.session.scalars(select(WorkspaceInfo)).one()
+        row = progress_row(uow.session, unit_code=info.unit_code, period=code)
+        if row is None or row.number is None or row.issue_date is None:
+            return None
+        return IssueDetails(number=row.number, issue_date=row.issue_date, recipient=row.recipient,
+                            recipients=tuple(row.recipients or ()), signer_title=row.signer_title,
+                            signer_name=row.signer_name)
+
+
+def _entry_of(row) -> RegisterEntry:  # type: ignore[no-untyped-def]
+    entry = issued_entry(row)
+    assert entry is not None
+    return entry
 
 
 # --------------------------------------------------------------------------------------------
@@ -355,39 +362,89 @@ class TokenCredentials:
 Credentials = P12Credentials | TokenCredentials
 
 
+@dataclass(frozen=True)
+class RenderedReport:
+    pdf: bytes
+    stamp: ReportStamp
+    data_json: bytes | None  # the canonical JSON of the report's figures (progress report), hashed in the stamp
+
+
 def render_report(*, uow_factory: UnitOfWorkFactory, kind: ReportKind, period: str | None,
-                  today: dt.date) -> tuple[bytes, ReportStamp]:
+                  today: dt.date) -> RenderedReport:
     from kehoach_desktop.exchange.pdf.plan_pdf import render_plan
     from kehoach_desktop.exchange.pdf.progress_pdf import render_progress
 
     if kind == PLAN:
         rendered = render_plan(get_plan_document(uow_factory=uow_factory))
-    elif kind == PROGRESS:
+        return RenderedReport(rendered.data, rendered.stamp, None)
+    if kind == PROGRESS:
         if not period:
             raise ValidationError(_("Choose the period of the progress report (for example 2021-Q1)."))
-        rendered = render_progress(get_progress_document(uow_factory=uow_factory, period=period, today=today))
-    else:
-        raise ValidationError(_("Unknown report “{kind}”: choose plan or progress.").format(kind=kind))
-    return rendered.data, rendered.stamp
+        issued = _issued_pdf(uow_factory, period)
+        if issued is not None:
+            return issued
+        document = get_progress_document(uow_factory=uow_factory, period=period, today=today)
+        rendered = render_progress(document)
+        return RenderedReport(rendered.data, rendered.stamp, canonical_json(document.data.to_json()))
+    raise ValidationError(_("Unknown report “{kind}”: choose plan or progress.").format(kind=kind))
 
 
-def _stamp_text(uow_factory: UnitOfWorkFactory) -> StampText:
+def _issued_pdf(uow_factory: UnitOfWorkFactory, period: str) -> RenderedReport | None:
+    """The period's report as it was issued (the same bytes every time), or None while it is a draft."""
+    code = parse_period(period).code
     with uow_factory() as uow:
         info = uow.session.scalars(select(WorkspaceInfo)).one()
-        plan = current_plan(uow.session, info.unit_code)
-        signer = (plan.signer_name if plan else "") or info.signer_name
-        return StampText(signer=signer, organisation=info.unit_full_name)
+        row = progress_row(uow.session, unit_code=info.unit_code, period=code)
+        if row is None or row.number is None or row.pdf is None or row.data_json is None:
+            return None
+        stamp = ReportStamp(f"{number_text(row.number)}/{row.symbol}", info.unit_code, code,
+                            hashlib.sha256(row.data_json).hexdigest())
+        return RenderedReport(bytes(row.pdf), stamp, bytes(row.data_json))
 
 
-def sign_pdf_bytes(*, uow_factory: UnitOfWorkFactory, data: bytes, credentials: Credentials) -> bytes:
-    """Sign a PDF with the workspace's signer and unit in the visible stamp."""
+class SignerMismatchError(UserFacingError):
+    """The certificate's organisation is not the unit that issues the document: sign only if confirmed."""
+
+    def __init__(self, holder: SignerIdentity, issuing_unit: str) -> None:
+        organisation = holder.organisation or _("no organisation")
+        super().__init__(_("The certificate belongs to {holder} ({organisation}), but the document is issued by "
+                           "{unit}. Sign with a certificate of {unit}, or confirm that this signature is meant "
+                           "(command line: --accept-signer-mismatch).").format(
+            holder=holder.name or "?", organisation=organisation, unit=issuing_unit))
+        self.holder = holder
+        self.issuing_unit = issuing_unit
+
+
+def issuing_units(*, uow_factory: UnitOfWorkFactory, data: bytes) -> list[str]:
+    """Who issues the document: the agency our renderer wrote as its author, and the workspace's unit."""
+    from kehoach_desktop.exchange.pdf.signing import document_author
+
+    with uow_factory() as uow:
+        info = uow.session.scalars(select(WorkspaceInfo)).one()
+        names = [document_author(data), info.unit_full_name]
+    return [name for name in dict.fromkeys(nfc(n) for n in names) if name]
+
+
+def sign_pdf_bytes(*, uow_factory: UnitOfWorkFactory, data: bytes, credentials: Credentials,
+                   accept_signer_mismatch: bool = False) -> bytes:
+    """Sign a PDF; the stamp and the signature name the certificate's holder and organisation.
+
+    A certificate of another organisation than the issuing unit raises :class:`SignerMismatchError`
+    (nothing is signed) unless ``accept_signer_mismatch``.
+    """
     from kehoach_desktop.exchange.pdf import signing
 
-    stamp = _stamp_text(uow_factory)
+    units = issuing_units(uow_factory=uow_factory, data=data)
+
+    def check(holder: SignerIdentity) -> None:
+        if not accept_signer_mismatch and not any(same_organisation(holder.organisation, u) for u in units):
+            shown = next((u for u in units if not u.isupper()), units[0] if units else "?")  # not in capitals
+            raise SignerMismatchError(holder, shown)
+
     if isinstance(credentials, P12Credentials):
-        return signing.sign_with_p12(data, p12=credentials.path, password=credentials.password, stamp=stamp)
+        return signing.sign_with_p12(data, p12=credentials.path, password=credentials.password, check=check)
     return signing.sign_with_pkcs11(data, library=credentials.library, slot=credentials.slot, pin=credentials.pin,
-                                    stamp=stamp, label=credentials.label, serial=credentials.serial,
+                                    check=check, label=credentials.label, serial=credentials.serial,
                                     cert_id=credentials.cert_id)
 
 
@@ -403,29 +460,42 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def generate_report(*, uow_factory: UnitOfWorkFactory, kind: ReportKind, out: Path, today: dt.date,
-                    period: str | None = None, credentials: Credentials | None = None) -> GeneratedReport:
-    """Render (and optionally sign) a report, written whole or not at all to ``out``."""
-    data, stamp = render_report(uow_factory=uow_factory, kind=kind, period=period, today=today)
+                    period: str | None = None, credentials: Credentials | None = None,
+                    data_out: Path | None = None, accept_signer_mismatch: bool = False) -> GeneratedReport:
+    """Render (and optionally sign) a report, written whole or not at all to ``out``; with ``data_out``, its
+    figures as JSON too (the canonical bytes whose SHA-256 the QR code holds)."""
+    if data_out is not None and kind != PROGRESS:
+        raise ValidationError(_("Only a progress report (and the city's consolidated report) writes its figures "
+                                "as JSON."))
+    rendered = render_report(uow_factory=uow_factory, kind=kind, period=period, today=today)
+    data = rendered.pdf
     pages = len(re.findall(rb"/Type /Page\b(?!s)", data))  # before signing rewrites the signed page
     if credentials is not None:
-        data = sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials)
+        data = sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials,
+                              accept_signer_mismatch=accept_signer_mismatch)
     write_atomically(out, data)
-    return GeneratedReport(path=out, kind=kind, period=stamp.period, pages=pages,
-                           stamp=stamp, signed=credentials is not None)
+    if data_out is not None and rendered.data_json is not None:
+        write_atomically(Path(data_out), rendered.data_json)
+    return GeneratedReport(path=out, kind=kind, period=rendered.stamp.period, pages=pages,
+                           stamp=rendered.stamp, signed=credentials is not None)
 
 
-def sign_pdf_file(*, uow_factory: UnitOfWorkFactory, source: Path, target: Path, credentials: Credentials) -> Path:
+def sign_pdf_file(*, uow_factory: UnitOfWorkFactory, source: Path, target: Path, credentials: Credentials,
+                  accept_signer_mismatch: bool = False) -> Path:
     try:
         data = source.read_bytes()
     except OSError as exc:
         raise UserFacingError(_("The file {path} cannot be read: {reason}").format(
             path=source, reason=os_reason(exc))) from exc
-    write_atomically(target, sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials))
+    write_atomically(target, sign_pdf_bytes(uow_factory=uow_factory, data=data, credentials=credentials,
+                                            accept_signer_mismatch=accept_signer_mismatch))
     return target
 
 
-def verify_pdf_file(*, path: Path, uow_factory: UnitOfWorkFactory | None = None) -> VerificationReport:
-    """Verify a PDF against the workspace's trusted roots (none without a workspace)."""
+def verify_pdf_file(*, path: Path, uow_factory: UnitOfWorkFactory | None = None,
+                    extra_roots: Sequence[bytes] = ()) -> VerificationReport:
+    """Verify a PDF against the workspace's trusted roots (none without a workspace) and ``extra_roots``
+    (certificates, PEM or DER, e.g. from ``--trust-root``)."""
     from kehoach_desktop.exchange.pdf.signing import verify_pdf
 
     try:
@@ -434,6 +504,9 @@ def verify_pdf_file(*, path: Path, uow_factory: UnitOfWorkFactory | None = None)
         raise UserFacingError(_("The file {path} cannot be read: {reason}").format(
             path=path, reason=os_reason(exc))) from exc
     roots = [pem.encode("ascii") for pem in list_trusted_roots(uow_factory=uow_factory)] if uow_factory else []
+    for blob in extra_roots:
+        _load_certificate(blob)  # a file that is not a certificate is refused, not ignored
+        roots.append(blob)
     return verify_pdf(data, trusted_roots=roots)
 
 
@@ -504,17 +577,22 @@ def describe_trusted_roots(*, uow_factory: UnitOfWorkFactory) -> list[TrustedRoo
     return result
 
 
-def add_trusted_root(*, uow_factory: UnitOfWorkFactory, certificate: bytes) -> Changes:
-    """Trust a root certificate (PEM or DER, e.g. a .cer/.crt file)."""
+def _load_certificate(certificate: bytes):  # type: ignore[no-untyped-def]
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.serialization import Encoding
 
     try:
-        cert = (x509.load_pem_x509_certificate(certificate) if b"-----BEGIN" in certificate
+        return (x509.load_pem_x509_certificate(certificate) if b"-----BEGIN" in certificate
                 else x509.load_der_x509_certificate(certificate))
     except ValueError as exc:
         raise ValidationError(_("This file is not a certificate (PEM or DER).")) from exc
+
+
+def add_trusted_root(*, uow_factory: UnitOfWorkFactory, certificate: bytes) -> Changes:
+    """Trust a root certificate (PEM or DER, e.g. a .cer/.crt file)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    cert = _load_certificate(certificate)
     pem = cert.public_bytes(Encoding.PEM).decode("ascii")
     with uow_factory() as uow:
         info = uow.session.scalars(select(WorkspaceInfo)).one()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 from collections.abc import Collection, Iterable
 from dataclasses import replace
@@ -44,9 +45,17 @@ from kehoach_desktop.exchange.package import (
     write_package,
 )
 from kehoach_desktop.exchange.package_schema import RECORD_FIELDS, to_json_value, validate_district_report
+from kehoach_desktop.exchange.report_data_schema import (
+    DOCUMENT_FILE,
+    REPORT_FILE,
+    validate_issued_document,
+    validate_report_data,
+)
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import audit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.documents import issued_progress, number_text
+from kehoach_desktop.services.progress_data import read_progress_data
 from kehoach_desktop.services.sync_dto import (
     ACCEPTED,
     KEY_DIFFERENT,
@@ -227,6 +236,15 @@ def export_sync_package(*, uow_factory: UnitOfWorkFactory, out: Path, period: st
                                  lambda message, details: ValidationError(
                                      _("The package was not written: the city would refuse some records. Correct "
                                        "them in the application and export again."), details=details))
+        # The period's progress data, the very JSON its report prints (and hashes in its QR code).
+        data["report"] = read_progress_data(s, unit_code=info.unit_code, unit_name=info.unit_full_name,
+                                            period=chosen, today=today).to_json()
+        issued = issued_progress(s, unit_code=info.unit_code, period=chosen)
+        if issued is not None and issued.data_json is not None and issued.issue_date is not None:
+            # The report as issued: its figures (the hash its paper's QR code holds) and its number and date.
+            data["report"] = json.loads(issued.data_json)
+            data["document"] = {"period": chosen, "number": number_text(issued.number or 0),
+                                "symbol": issued.symbol, "issue_date": issued.issue_date.isoformat()}
         written = write_package(
             out, private_key=info.signing_private_key, kind=KIND_DISTRICT_REPORT, unit_code=info.unit_code,
             unit_name=info.unit_full_name, workspace_id=info.id, sequence=sequence, period=chosen,
@@ -436,8 +454,18 @@ def _import_report(session: Session, info: WorkspaceInfo, package: VerifiedPacka
     _check_sequence(session, package, session.scalars(select(ReceivedPackage).where(
         ReceivedPackage.kind == KIND_DISTRICT_REPORT, ReceivedPackage.unit_code == package.unit_code)))
     _check_foreign_ids(session, package, report.records)
+    figures = None
+    if REPORT_FILE in package.data:  # packages of earlier versions carry no progress data
+        figures = validate_report_data(package.data[REPORT_FILE], unit_code=package.unit_code,
+                                       period=package.period,
+                                       refuse=lambda message, details: _refuse(package, message, details))
+    extra: dict[str, Any] = {"report": figures} if figures else {}
+    if DOCUMENT_FILE in package.data:  # the unit's report of the period was issued: its number and date
+        extra["document"] = validate_issued_document(
+            package.data[DOCUMENT_FILE], period=package.period,
+            refuse=lambda message, details: _refuse(package, message, details))
     _store_report(session, package, report.records)
-    _record_received(session, package, status=RECEIVED)
+    _record_received(session, package, status=RECEIVED, extra=extra or None)
     counts = {kind: report.count(kind) for kind in report.records}
     return ImportOutcome(
         path=str(package.path), kind=package.kind, unit_code=package.unit_code, sequence=package.sequence,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from sqlalchemy import Connection
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Alembic runs a migration through module-level proxies (``alembic.op``, ``alembic.context``): two workspaces
+# upgraded at once in two threads of one process would overwrite each other's. One upgrade at a time.
+_UPGRADE_LOCK = threading.Lock()
 
 
 def _config(connection: Connection | None = None):  # type: ignore[no-untyped-def]
@@ -36,4 +40,5 @@ def head_revision() -> str:
 def upgrade_to_head(connection: Connection) -> None:
     from alembic import command
 
-    command.upgrade(_config(connection), "head")
+    with _UPGRADE_LOCK:
+        command.upgrade(_config(connection), "head")

@@ -192,6 +192,42 @@ class PlanRevision(Base):
     __table_args__ = (UniqueConstraint("plan_id", "number", name="uq_plan_revisions_plan_id_number"),)
 
 
+class IssuedDocument(Base):
+    """The register of documents (sổ đăng ký văn bản đi): a progress report, a plan revision, a reminder letter.
+
+    A row with ``number`` None is the draft of a progress report: its edited text, kept until it is issued.
+    An issued row keeps its number, date, addressees and signer, and the PDF as issued (unsigned), so that
+    printing it again gives the same document. Numbers restart each year, per symbol.
+    """
+
+    __tablename__ = "issued_documents"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    unit_code: Mapped[str] = mapped_column(String(16), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "progress", "plan", "reminder"
+    period: Mapped[str] = mapped_column(String(16), default="")  # the progress report's or reminder's period
+    year: Mapped[int] = mapped_column(Integer)  # the numbering year (the issue date's)
+    number: Mapped[int | None] = mapped_column(Integer, default=None)  # None: a draft
+    symbol: Mapped[str] = mapped_column(String(64), default="")  # "BC-UBND"
+    issue_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    summary: Mapped[str] = mapped_column(Text, default="")  # trích yếu
+    recipient: Mapped[str] = mapped_column(Text, default="")  # "Kính gửi"
+    recipients: Mapped[list] = mapped_column(JSON, default=list)  # Nơi nhận
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[dict] = mapped_column(JSON, default=dict)  # the report's edited sections
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # as issued, unsigned
+    data_json: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)  # its figures, as issued
+    issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    issued_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("unit_code", "year", "symbol", "number", name="uq_issued_documents_number"),
+        Index("ix_issued_documents_kind_period", "unit_code", "kind", "period"),
+    )
+
+
 class PlanSection(TravellingRecord, Base):
     """A section of the district plan, made from a template section (or added locally)."""
 

@@ -28,7 +28,7 @@ from sqlalchemy import insert, select
 from kehoach_desktop.domain.enums import TaskStatus, WorkspaceMode
 from kehoach_desktop.exchange.pdf.fonts import SERIF, register_fonts
 from kehoach_desktop.exchange.pdf.layout import GRID, TEXT_WIDTH, Styles, esc, short_date
-from kehoach_desktop.exchange.pdf.progress_pdf import render_progress
+from kehoach_desktop.exchange.pdf.progress_pdf import TASK_STATUS_VI, indicator, render_progress
 from kehoach_desktop.services.reports import get_progress_document
 from kehoach_desktop.services.session import WorkspaceSession, new_workspace
 from kehoach_desktop.services.workspace import WorkspaceSetup
@@ -89,8 +89,9 @@ def floor(rows: list[list[str]]) -> int:
 
 def floor_rows(session: WorkspaceSession) -> list[list[str]]:
     document = get_progress_document(uow_factory=session.uow_factory, period="2021", today=TODAY)
-    return [[str(i), t.content, t.lead_unit, short_date(t.due_date), t.status, f"{t.percent_done}%", t.indicator]
-            for i, t in enumerate(document.task_rows, start=1)]
+    return [[str(i), t.content, t.lead_unit, short_date(t.due_date), TASK_STATUS_VI[t.status],
+             f"{t.percent_done}%" if t.percent_done is not None else "-", indicator(t)]
+            for i, t in enumerate(document.data.tasks, start=1)]
 
 
 def timed(work, *args) -> float:  # type: ignore[no-untyped-def]

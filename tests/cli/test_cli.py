@@ -90,16 +90,17 @@ def test_argparse_speaks_the_interface_language(tmp_path: Path) -> None:
     vietnamese = kehoach("report")
     assert vietnamese.returncode == 2
     assert vietnamese.stderr.startswith("cách dùng: kehoach report")
-    assert vietnamese.stderr.splitlines()[-1] == "kehoach report: lỗi: còn thiếu các tham số bắt buộc: kind, --out"
+    assert vietnamese.stderr.splitlines()[-1] == "kehoach report: lỗi: còn thiếu các tham số bắt buộc: KIND"
     helped = kehoach("excel", "--help").stdout
     assert "tham số vị trí:" in helped and "tùy chọn:" in helped and "hiện hướng dẫn này rồi thoát" in helped
     assert [word for word in ("usage:", "options:", "positional arguments", "show this help") if word in helped] == []
     assert "hiện số phiên bản của chương trình rồi thoát" in kehoach("--help").stdout
     invalid = kehoach("report", "nothing", "--out", tmp_path / "x.pdf")
-    assert "lựa chọn không hợp lệ: 'nothing' (chọn một trong 'plan', 'progress', 'city')" in invalid.stderr
+    assert ("lựa chọn không hợp lệ: 'nothing' (chọn một trong 'plan', 'progress', 'city', 'reminders', "
+            "'register', 'lookup')") in invalid.stderr
     english = kehoach("--lang", "en", "report")
     assert english.stderr.startswith("usage: kehoach report")
-    assert english.stderr.splitlines()[-1] == "kehoach report: error: the following arguments are required: kind, --out"
+    assert english.stderr.splitlines()[-1] == "kehoach report: error: the following arguments are required: KIND"
 
 
 def test_dump_is_canonical_and_stable(district_workspace: Path, tmp_path: Path) -> None:

@@ -46,3 +46,31 @@ def page_sizes(path: Path) -> list[tuple[float, float]]:
             numbers = line.split("size:")[1].split()
             sizes.append((float(numbers[0]), float(numbers[2])))
     return sizes
+
+
+MM = 72 / 25.4
+
+
+def ink_in_margins(path: Path, *, dpi: int = 50, bottom_mm: float = 15.0) -> list[str]:
+    """Where a page has ink (a pixel darker than light grey) within ``bottom_mm`` of its bottom edge or in its
+    right margin (15 mm on portrait pages, 20 mm on landscape ones): ``["page 3: bottom", …]``."""
+    import tempfile
+
+    problems = []
+    sizes = page_sizes(path)
+    with tempfile.TemporaryDirectory() as folder:
+        run("pdftoppm", "-gray", "-r", str(dpi), path, Path(folder) / "p")
+        images = sorted(Path(folder).glob("p-*.pgm"), key=lambda p: int(p.stem.split("-")[-1]))
+        for number, (image, (width_pt, height_pt)) in enumerate(zip(images, sizes, strict=True), start=1):
+            data = image.read_bytes()
+            fields = data.split(maxsplit=4)  # P5, width, height, maxval, pixels
+            width, height, pixels = int(fields[1]), int(fields[2]), fields[4]
+            scale = width / width_pt
+            right_margin = (20 if width_pt > height_pt else 15) * MM
+            first_x = int((width_pt - right_margin) * scale) + 2  # a pixel of tolerance for antialiasing
+            first_y = int((height_pt - bottom_mm * MM) * scale) + 1
+            if any(pixels[y * width + x] < 200 for y in range(height) for x in range(first_x, width)):
+                problems.append(f"page {number}: right margin")
+            if any(pixels[y * width + x] < 200 for y in range(first_y, height) for x in range(width)):
+                problems.append(f"page {number}: bottom {bottom_mm:g} mm")
+    return problems

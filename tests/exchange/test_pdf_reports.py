@@ -16,7 +16,7 @@ from kehoach_desktop.services.reports import generate_report, get_plan_document,
 from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace, new_workspace
 from kehoach_desktop.services.workspace import WorkspaceSetup
 from kehoach_desktop.storage.models import Material, Plan, PlanSection, ResponsibleUnit, Task
-from tests.exchange.pdf_readers import fonts, needs_readers, page_sizes, run, text
+from tests.exchange.pdf_readers import fonts, ink_in_margins, needs_readers, page_sizes, run, text
 
 pytestmark = needs_readers
 
@@ -105,6 +105,7 @@ def test_the_plan_pdf_has_the_decree_30_parts_in_exact_vietnamese(demo: Workspac
         assert "Nội dung nhiệm vụ" in text(out, page, page), page
     assert "Phụ lục" in text(out, landscape[0], landscape[0])
     assert text(out, landscape[1], landscape[1]).lstrip().startswith("2\n")  # the appendix counts on its own
+    assert ink_in_margins(out) == []
 
 
 def test_the_pdf_metadata_and_qr_carry_the_data_stamp(demo: WorkspaceSession, tmp_path: Path) -> None:
@@ -114,7 +115,10 @@ def test_the_pdf_metadata_and_qr_carry_the_data_stamp(demo: WorkspaceSession, tm
     assert done.stamp == ReportStamp.of(document)
     info = run("pdfinfo", out).stdout
     assert f"Keywords:        {done.stamp.payload()}" in info
-    assert done.stamp.payload() == f"KHDESKTOP|05/KH-UBND|006|2021|sha256:{done.stamp.sha256}"
+    assert done.stamp.payload() == f"KHDESKTOP|2|006|2021|05/KH-UBND|sha256:{done.stamp.sha256}"
+    assert ReportStamp.from_payload(done.stamp.payload()) == done.stamp
+    legacy = f"KHDESKTOP|05/KH-UBND|006|2021|sha256:{done.stamp.sha256}"  # the stamp of earlier versions
+    assert ReportStamp.from_payload(legacy) == done.stamp
     assert len(done.stamp.sha256) == 64
     last = text(out, done.pages, done.pages)
     assert f"SHA-256 {done.stamp.sha256[:16]}" in last  # the caption beside the QR code, last page only
@@ -147,18 +151,20 @@ def test_the_progress_report_reads_back_for_every_kind_of_period(demo: Workspace
                      "1. Nhiệm vụ quá hạn", "2. Sản phẩm tuyên truyền trực quan quá hạn tháo dỡ"):
         assert expected in content, expected
     assert all(width < height for width, height in page_sizes(out))
+    assert ink_in_margins(out) == []  # nothing in the right margin or within 15 mm of the bottom edge
 
 
 def test_the_progress_report_figures(demo: WorkspaceSession) -> None:
     """Overdue is judged at the period's end: Q1 knows nothing of what fell late in September."""
-    q1 = get_progress_document(uow_factory=demo.uow_factory, period="2021-Q1", today=demo.today())
-    year = get_progress_document(uow_factory=demo.uow_factory, period="2021", today=demo.today())
+    q1 = get_progress_document(uow_factory=demo.uow_factory, period="2021-Q1", today=demo.today()).data
+    year = get_progress_document(uow_factory=demo.uow_factory, period="2021", today=demo.today()).data
     assert q1.as_of == dt.date(2021, 3, 31) and year.as_of == demo.today()
     assert all(t.due_date is None or t.due_date < q1.as_of for t in q1.overdue_tasks)
     assert all(r.days_late > 0 for r in year.overdue_tasks + year.overdue_removals)
-    assert sum(r.total for r in year.theme_rows) == len(year.task_rows) >= sum(r.total for r in q1.theme_rows)
-    assert year.budget_planned == sum(r.budget for r in year.theme_rows) > 0
-    assert sum(m.total for m in year.material_rows) > 0 and year.events
+    assert sum(r.stocks.tasks_total for r in year.themes) == len(year.tasks) == year.stocks.tasks_total
+    assert year.stocks.budget_planned == sum(r.stocks.budget_planned for r in year.themes) > 0
+    assert year.stocks.materials_total > 0 and year.events
+    assert q1.stocks.tasks_done <= year.stocks.tasks_done and q1.flows.events_held <= year.flows.events_held
 
 
 def test_hostile_user_text_renders_escaped(tmp_path: Path) -> None:

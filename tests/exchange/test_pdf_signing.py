@@ -89,14 +89,27 @@ def test_one_changed_byte_fails_in_the_service_the_cli_and_pdfsig(
         today=demo.today(),
         credentials=reports.P12Credentials(pki.signer_p12, pki.password),
     )
-    assert cli.main(["--lang", "en", "pdf", "verify", str(out)]) == cli.EXIT_OK
-    assert "intact: yes" in capsys.readouterr().out
+    assert cli.main(["--lang", "en", "pdf", "verify", str(out)]) == cli.EXIT_UNTRUSTED
+    printed = capsys.readouterr().out
+    assert "Intact: yes, the file is as it was signed." in printed
+    assert "Certificate: NOT trusted" in printed and "Trusted roots: none" in printed
+    root = tmp_path / "ca.pem"
+    root.write_bytes(pki.ca_pem)
+    assert cli.main(["--lang", "en", "pdf", "verify", str(out), "--trust-root", str(root)]) == cli.EXIT_OK
+    printed = capsys.readouterr().out
+    assert "Certificate: trusted" in printed and "CA thử nghiệm Kế hoạch" in printed
+    assert "Signed by: Phạm Thị Lan Anh, UBND quận Đống Đa, at " in printed and "+07:00" in printed
 
     bad = tampered(out, tmp_path / "tampered.pdf")
     result = reports.verify_pdf_file(path=bad)
     assert not result.ok and not result.signatures[0].intact
-    assert cli.main(["--lang", "en", "pdf", "verify", str(bad)]) == cli.EXIT_REFUSED
-    assert "intact: no" in capsys.readouterr().out
+    assert cli.main(["--lang", "en", "pdf", "verify", str(bad), "--trust-root", str(root)]) == cli.EXIT_REFUSED
+    printed = capsys.readouterr().out
+    assert "Intact: NO" in printed and "Intact: yes" not in printed and "Result: not intact" in printed
+    not_a_certificate = tmp_path / "notes.txt"
+    not_a_certificate.write_text("không phải chứng thư")
+    assert cli.main(["--lang", "en", "pdf", "verify", str(out), "--trust-root", str(not_a_certificate)]) \
+        == cli.EXIT_REFUSED
     pdfsig = run("pdfsig", bad)
     assert "Signature is Valid." not in pdfsig.stdout
     assert "Digest Mismatch" in pdfsig.stdout or pdfsig.returncode != 0
@@ -156,9 +169,10 @@ def test_the_cli_signs_with_a_password_from_the_environment(
         == cli.EXIT_OK
     )
     assert "signed" in capsys.readouterr().out
-    assert cli.main(["--lang", "en", "pdf", "verify", str(out), "--workspace", str(workspace)]) == cli.EXIT_OK
+    assert cli.main(["--lang", "en", "pdf", "verify", str(out), "--workspace", str(workspace)]) \
+        == cli.EXIT_UNTRUSTED
     printed = capsys.readouterr().out
-    assert "Phạm Thị Lan Anh" in printed and "trusted: no" in printed and "period quarter I/2021" in printed
+    assert "Phạm Thị Lan Anh" in printed and "NOT trusted" in printed and "period quarter I/2021" in printed
     assert (
         cli.main(
             [
@@ -199,6 +213,68 @@ def test_the_cli_signs_with_a_password_from_the_environment(
     with pytest.raises(SystemExit) as usage:
         cli.main(["--lang", "en", "report", "memo", "--workspace", str(workspace), "--out", str(out)])
     assert usage.value.code == cli.EXIT_USAGE
+
+
+def test_the_stamp_and_the_signature_name_the_certificate_holder_in_vietnam_time(
+        demo: WorkspaceSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import time
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    (tmp_path / "pki").mkdir()
+    holder = make_pki(tmp_path / "pki", signer="Nguyễn Thị Hương", organisation="UBND Quận Đống Đa - TP Hà Nội")
+    monkeypatch.setenv("TZ", "UTC")  # the machine's zone is not Vietnam's
+    time.tzset()
+    try:
+        out = tmp_path / "signed.pdf"
+        before = dt.datetime.now(dt.UTC)
+        reports.generate_report(uow_factory=demo.uow_factory, kind="progress", period="2021-Q2", out=out,
+                                today=demo.today(), credentials=reports.P12Credentials(holder.signer_p12,
+                                                                                       holder.password))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    stamp = " ".join(run("pdftotext", out, "-").stdout.split())
+    assert "Ký bởi: Nguyễn Thị Hương" in stamp and "Cơ quan: UBND Quận Đống Đa - TP Hà Nội" in stamp
+    assert "Phạm Thị Lan Anh" in stamp  # the name printed under the signature space stays the document's
+    vietnam = (before + dt.timedelta(hours=7)).strftime("%d/%m/%Y")
+    assert f"Thời gian: {vietnam}" in stamp and "+07:00" in stamp and "+0000" not in stamp
+    with out.open("rb") as handle:
+        [signature] = PdfFileReader(handle).embedded_signatures
+        assert str(signature.sig_object["/Name"]) == "Nguyễn Thị Hương"
+    assert reports.verify_pdf_file(path=out).signatures[0].signer == "Nguyễn Thị Hương"
+
+
+def test_a_certificate_of_another_unit_is_refused_unless_accepted(
+        demo: WorkspaceSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "pki").mkdir()
+    other = make_pki(tmp_path / "pki", signer="Lê Văn Bình", organisation="UBND quận Hoàn Kiếm")
+    out = tmp_path / "signed.pdf"
+    credentials = reports.P12Credentials(other.signer_p12, other.password)
+    with pytest.raises(reports.SignerMismatchError) as refused:
+        reports.generate_report(uow_factory=demo.uow_factory, kind="plan", out=out, today=demo.today(),
+                                credentials=credentials)
+    message = str(refused.value)
+    assert "Lê Văn Bình" in message and "UBND quận Hoàn Kiếm" in message
+    assert "Ủy ban nhân dân quận Đống Đa" in message
+    assert not out.exists()
+    path = demo.path
+    assert path is not None
+    demo.close()
+    try:
+        monkeypatch.setenv("KH_P12_PASSWORD", other.password)
+        command = ["--lang", "en", "report", "plan", "--workspace", str(path), "--out", str(out),
+                   "--sign-p12", str(other.signer_p12), "--password-env", "KH_P12_PASSWORD"]
+        assert cli.main(command) == cli.EXIT_REFUSED
+        assert "--accept-signer-mismatch" in capsys.readouterr().err and not out.exists()
+        assert cli.main([*command, "--accept-signer-mismatch"]) == cli.EXIT_OK
+    finally:
+        from kehoach_desktop.services.session import open_workspace
+
+        demo.__dict__.update(open_workspace(path).__dict__)
+    assert reports.verify_pdf_file(path=out).signatures[0].organisation == "UBND quận Hoàn Kiếm"
 
 
 # --------------------------------------------------------------------------------------------

@@ -132,8 +132,9 @@ def build(case: str, district, tmp_path: Path) -> Path:  # type: ignore[no-untyp
     elif case == "unknown_unit":
         def other_unit(data: dict[str, Any]) -> None:
             for rows in data.values():
-                for row in rows:
+                for row in rows if isinstance(rows, list) else ():
                     row["unit_code"] = "999"
+            data["data/report.json"]["unit"] = "999"
         return repack(genuine, out, key, edit_data=other_unit,
                       edit_manifest=lambda m: m.update(unit_code="999", sequence=3))
     elif case == "newer_format":
@@ -162,6 +163,16 @@ def build(case: str, district, tmp_path: Path) -> Path:  # type: ignore[no-untyp
         return repack(genuine, out, key,
                       edit_data=_edit_record("tasks", lambda t: t.update(section_id="0" * 8 + "-0000-4000-8000-"
                                                                           + "0" * 12)),
+                      edit_manifest=lambda m: m.update(sequence=3))
+    elif case == "report_of_another_period":  # the figures of Q1 sent as H1's
+        return repack(genuine, out, key, edit_data=lambda d: d["data/report.json"].update(period="2021-Q1"),
+                      edit_manifest=lambda m: m.update(sequence=3))
+    elif case == "report_negative_figure":
+        return repack(genuine, out, key,
+                      edit_data=lambda d: d["data/report.json"]["flows"].update(money_spent=-5_000_000),
+                      edit_manifest=lambda m: m.update(sequence=3))
+    elif case == "report_not_an_object":
+        return repack(genuine, out, key, edit_files=lambda f: f.update({"data/report.json": b"[1, 2]"}),
                       edit_manifest=lambda m: m.update(sequence=3))
     elif case == "unlisted_entry":
         write_zip(out, [("manifest.json", mbytes), *files.items(), ("data/extra.json", b"[]"),
@@ -198,6 +209,9 @@ CASES = {
     "huge_amount": "cost must be at most 10000000000000",
     "record_of_other_unit": "unit_code is unit 001, not the unit of the package (006)",
     "dangling_reference": "section_id refers to section",
+    "report_of_another_period": "period is not the package's period 2021-H1",
+    "report_negative_figure": "flows.money_spent is not a whole number from 0 up",
+    "report_not_an_object": "data/report.json is not a report's data",
     "unlisted_entry": "holds files its manifest does not list",
     "missing_entry": "files listed in the manifest are missing",
 }

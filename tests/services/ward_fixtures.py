@@ -97,6 +97,9 @@ def _as_ward(source: Path, target: Path, code: str, private_key: bytes, public_k
         for name, document in data.items():
             text = json.dumps(document, ensure_ascii=False).replace(f'"unit_code": "{WARD}"', f'"unit_code": "{code}"')
             data[name] = json.loads(_UUID.sub(new_id, text))
+        report = data["data/report.json"]  # the period's progress data names its unit too
+        assert isinstance(report, dict)
+        report.update(unit=code, unit_name=f"Ủy ban nhân dân đơn vị {code}")
 
     return repack(source, target, private_key, edit_data=edit_data, edit_manifest=lambda m: m.update(
         unit_code=code, workspace_id=workspace_id, unit_name=f"Ủy ban nhân dân đơn vị {code}",

@@ -79,3 +79,23 @@ def test_old_workspace_opens_backed_up_migrated_with_every_record(fixture: Path,
             continue
         assert as_old(dump[key], records) == records, f"{key} differs after the migration from {revision}"
     assert hashlib.sha256(fixture.read_bytes()).hexdigest() == original_digest  # the fixture itself untouched
+
+
+def test_old_workspaces_opened_at_once_in_threads_are_all_migrated(tmp_path: Path) -> None:
+    """Alembic migrates through module-level proxies: upgrades in two threads at once must not share them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    copies = []
+    for index in range(4):
+        copy = tmp_path / f"ws-{index}.khws"
+        shutil.copy2(WORKSPACES[0], copy)
+        copies.append(copy)
+
+    def open_and_read(path: Path) -> str:
+        session = open_workspace(path)
+        session.close()
+        with sqlite3.connect(path) as connection:
+            return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(open_and_read, copies)) == [SCHEMA_HEAD] * 4

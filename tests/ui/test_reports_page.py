@@ -130,3 +130,58 @@ def test_sign_then_verify_and_trust_the_root(qtbot: QtBot, page: ReportsPage, tm
     with qtbot.waitSignal(page.verified, timeout=60_000) as plain, answering(qtbot, choose_file(unsigned)):
         qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
     assert not plain.args[0].signed and "not signed" in page.status.text()
+
+
+def test_signing_with_another_units_certificate_warns_with_both_names(qtbot: QtBot, page: ReportsPage,
+                                                                      tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+    from kehoach_desktop.ui.pages.reports_page import SignDialog
+
+    # keyClicks types ASCII only (QTest); a password of Latin letters is what a keyboard sends anyway
+    pki = make_pki(tmp_path, signer="Lê Văn Bình", organisation="UBND quận Hoàn Kiếm", password="mat-khau-1")
+    generate(qtbot, page, reports.PLAN)
+    seen: list[str] = []
+
+    def act() -> None:  # answers each modal window as it opens: the signing dialog, then the warning
+        window = QApplication.activeModalWidget()
+        if isinstance(window, SignDialog) and not window.p12_path.text():
+            window.use_file.click()
+            qtbot.keyClicks(window.p12_path, str(pki.signer_p12))
+            qtbot.keyClicks(window.password, pki.password)
+            ok = window.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+            qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        elif isinstance(window, QMessageBox) and window.objectName() == "signer_mismatch":
+            seen.append(window.text())
+            next(b for b in window.buttons() if b.text() == "Sign anyway").click()
+
+    timer = QTimer()
+    timer.timeout.connect(act)
+    timer.start(50)
+    try:
+        with qtbot.waitSignal(page.verified, timeout=60_000) as signed:
+            qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+    finally:
+        timer.stop()
+    assert len(seen) == 1 and "Lê Văn Bình" in seen[0] and "UBND quận Hoàn Kiếm" in seen[0]
+    assert "Ủy ban nhân dân quận Đống Đa" in seen[0]
+    assert page.current_signed and signed.args[0].signatures[0].signer == "Lê Văn Bình"
+
+
+def test_a_period_not_begun_is_refused_with_its_first_day(qtbot: QtBot, vietnamese: None, page: ReportsPage) -> None:
+    """On the demo's day (20/09/2021) the fourth quarter has not begun: the window says so and makes nothing."""
+    page.kind.setCurrentIndex(page.kind.findData(reports.PROGRESS))
+    page.period.setCurrentIndex(page.period.findData("2021-Q4"))
+    said: list[str] = []
+
+    def read_and_close(box) -> None:  # type: ignore[no-untyped-def]
+        said.append(box.text())
+        press("OK")(box)
+
+    with answering(qtbot, read_and_close):
+        qtbot.mouseClick(page.generate_button, Qt.MouseButton.LeftButton)
+    assert said == ["Kỳ quý IV/2021 chưa bắt đầu (bắt đầu từ ngày 01/10/2021): báo cáo của kỳ này được lập từ ngày "
+                    "đó trở đi."]
+    assert page.current is None and page.generate_button.isEnabled()
+    assert page.status.text() == said[0]

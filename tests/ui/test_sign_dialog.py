@@ -114,7 +114,8 @@ def test_an_officer_signs_with_a_usb_token_by_name_and_pin(
         (tmp_path / name).mkdir()
     lan = make_pki(tmp_path / "lan")
     library = make_token(tmp_path, lan, monkeypatch, label="VNPT-CA Lan Anh")
-    huong = make_pki(tmp_path / "huong", signer="Nguyễn Thị Hương", organisation="Sở Thông tin và Truyền thông")
+    # both officers of the issuing unit (a certificate of another organisation asks first: test_reports_page)
+    huong = make_pki(tmp_path / "huong", signer="Nguyễn Thị Hương", organisation="UBND Quận Đống Đa - TP Hà Nội")
     make_token(tmp_path, huong, monkeypatch, label="Viettel-CA Hương")  # a second key in the same computer
     page = make_page(qtbot, session)
     generate(qtbot, page, reports.PLAN)
@@ -138,7 +139,7 @@ def test_an_officer_signs_with_a_usb_token_by_name_and_pin(
     with qtbot.waitSignal(page.verified, timeout=120_000, raising=False) as verified:
         qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
     assert sorted(seen["texts"]) == [  # type: ignore[arg-type]
-        f"Nguyễn Thị Hương — Sở Thông tin và Truyền thông\nToken “Viettel-CA Hương” · hiệu lực đến "
+        f"Nguyễn Thị Hương — UBND Quận Đống Đa - TP Hà Nội\nToken “Viettel-CA Hương” · hiệu lực đến "
         f"{huong.signer_cert.not_valid_after_utc:%d/%m/%Y} · do CA thử nghiệm Kế hoạch cấp",
         f"Phạm Thị Lan Anh — UBND quận Đống Đa\nToken “VNPT-CA Lan Anh” · hiệu lực đến "
         f"{lan.signer_cert.not_valid_after_utc:%d/%m/%Y} · do CA thử nghiệm Kế hoạch cấp"]

@@ -15,16 +15,19 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from kehoach_desktop.exchange.pdf.charts import stacked_bars
+from kehoach_desktop.domain.report_data import LATE, MISSING, CityData, CityUnitLine, Flows, Stocks
+from kehoach_desktop.exchange.pdf.charts import paged_bars, stacked_bars
 from kehoach_desktop.exchange.pdf.fonts import SERIF, register_fonts
 from kehoach_desktop.exchange.pdf.layout import (
     LANDSCAPE,
     LANDSCAPE_MARGINS,
     TEXT_WIDTH,
+    AppendixStart,
     CellParagraph,
     ChunkedTable,
     SignatureSlot,
     Styles,
+    dong,
     esc,
     header_block,
     heading,
@@ -33,6 +36,7 @@ from kehoach_desktop.exchange.pdf.layout import (
     signer_block,
     title_block,
     vnd,
+    with_table,
 )
 from kehoach_desktop.exchange.pdf.model import DocumentHeader, SignerBlock
 from kehoach_desktop.exchange.pdf.render import RenderedPdf, build_pdf
@@ -40,22 +44,6 @@ from kehoach_desktop.exchange.pdf.render import RenderedPdf, build_pdf
 LANDSCAPE_WIDTH = LANDSCAPE[0] - LANDSCAPE_MARGINS[2] - LANDSCAPE_MARGINS[3]
 LETTER_LEFT_WIDTH = 68 * mm  # the left column of header_block: the agency, the number, the summary line
 KINH_GUI_INDENT = 30 * mm
-
-
-@dataclass(frozen=True)
-class CityUnitRow:
-    name: str  # "Quận Ba Đình"
-    reported: str  # "Đúng hạn (20/03/2021)", "Nộp chậm (02/04/2021)", "Chưa nộp"
-    plan: str  # "05/KH-UBND" or "Chưa ban hành"
-    tasks_total: int
-    tasks_done: int
-    tasks_overdue: int
-    indicators: str  # "9/21"
-    materials: int
-    events_held: int
-    participants: int
-    budget_planned: int
-    budget_spent: int
 
 
 @dataclass(frozen=True)
@@ -68,21 +56,27 @@ class DeviationRow:
 
 @dataclass(frozen=True)
 class CityReportDocument:
+    """The consolidated report: the document's words around the figures of ``data`` (one model of them)."""
+
     header: DocumentHeader
     introduction: str
-    period: str
-    period_label: str
-    units_total: int
-    on_time: int
-    late: int
-    rows: tuple[CityUnitRow, ...]
-    totals: CityUnitRow
-    material_types: tuple[tuple[str, int], ...]  # (Vietnamese type, quantity) over all units
-    not_reported: tuple[str, ...]
+    period_label: str  # "quý I năm 2021"
+    data: CityData
     deviations: tuple[DeviationRow, ...]
+    deviation_note: str  # e.g. why budgets were not compared
     closing: str
     signer: SignerBlock
-    unit_code: str
+
+    @property
+    def unit_code(self) -> str:
+        return self.data.unit
+
+    @property
+    def period(self) -> str:
+        return self.data.period
+
+    def stamp_data(self) -> dict[str, object]:
+        return self.data.to_json()
 
 
 @dataclass(frozen=True)
@@ -113,87 +107,159 @@ def _body(text: str) -> Paragraph:
     return Paragraph(esc(text), Styles.body)
 
 
-def _row_cells(r: CityUnitRow, style=Styles.cell) -> list[object]:  # type: ignore[no-untyped-def]
-    return [_p(r.name, style), _p(r.reported), _p(r.plan), f"{r.tasks_done}/{r.tasks_total}", str(r.tasks_overdue),
-            r.indicators, vnd(r.materials), vnd(r.events_held), vnd(r.participants), vnd(r.budget_planned),
-            vnd(r.budget_spent)]
+def _received(line: CityUnitLine) -> str:
+    if line.status == MISSING:
+        return "Đã trả lại" if line.review == "returned" else "Chưa nộp"
+    state = "Nộp chậm" if line.status == LATE else "Đúng hạn"
+    return f"{state} ({short_date(line.received_on)})" if line.received_on else state
 
 
-UNITS_PER_CHART = 25  # 8 mm a bar: 25 units and the legend fill about a page
+def _plan(line: CityUnitLine) -> str:
+    if line.plan is None:
+        return ""
+    if line.plan.status == "issued":
+        return line.plan.number or "Đã ban hành"
+    return "Dự thảo" if line.plan.status == "draft" else "Chưa có"
 
 
-def render_city_report(document: CityReportDocument) -> RenderedPdf:
+def _unit_cells(index: int | str, name: str, received: str, plan: str, f: Flows | None,
+                s: Stocks | None, style=Styles.cell) -> list[object]:  # type: ignore[no-untyped-def]
+    if f is None or s is None:
+        figures: list[object] = ["-"] * 9
+    else:
+        figures = [vnd(f.tasks_completed), f"{vnd(s.tasks_done)}/{vnd(s.tasks_total)}", vnd(s.tasks_overdue),
+                   vnd(f.materials_installed), vnd(s.materials_in_place), vnd(f.events_held),
+                   vnd(f.event_participants), vnd(f.money_spent), vnd(s.money_spent_to_date)]
+    return [str(index), _p(name, style), _p(received), _p(plan), *figures]
+
+
+APPENDIX_HEADS = ("TT", "Đơn vị", "Báo cáo", "Kế hoạch", "Nhiệm vụ hoàn thành trong kỳ",
+                  "Nhiệm vụ hoàn thành lũy kế/tổng số", "Nhiệm vụ quá hạn (đến hết kỳ)", "Sản phẩm lắp đặt trong kỳ",
+                  "Sản phẩm đang ở nơi công cộng (đến hết kỳ)", "Sự kiện trong kỳ", "Người tham gia trong kỳ",
+                  "Kinh phí sử dụng trong kỳ (đồng)", "Kinh phí lũy kế (đồng)")
+APPENDIX_WIDTHS_MM = (9, 34, 25, 23, 16, 17, 15, 16, 18, 14, 16, 27, 27)
+
+
+def _situation(d: CityReportDocument) -> list[Flowable]:
+    data = d.data
+    late = [u for u in data.units if u.status == LATE]
+    missing = [u for u in data.units if u.status == MISSING]
+    reported = len(data.units) - len(missing)
+    story: list[Flowable] = [
+        KeepTogether(heading("I. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", 0)),
+        _body(f"Trong {d.period_label}, {vnd(reported)}/{vnd(len(data.units))} đơn vị đã gửi báo cáo "
+              f"({vnd(reported - len(late))} đúng hạn, {vnd(len(late))} nộp chậm); {vnd(len(missing))} đơn vị "
+              f"chưa nộp báo cáo (danh sách tại mục IV).")]
+    if late:
+        story.append(_body("Các đơn vị nộp báo cáo chậm: " + ", ".join(
+            f"{u.name} ({short_date(u.received_on)})" for u in late) + "."))
+    return story
+
+
+def _results(d: CityReportDocument) -> list[Flowable]:
+    data = d.data
+    f, s = data.totals_flows, data.totals_stocks
+    reported = [u for u in data.units if u.stocks is not None]
+    head = KeepTogether(heading("II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ", 0))
+    if not reported:  # no figures at all: say so rather than print a row of zeros as if they were results
+        return [head, _body(f"Chưa có đơn vị nào nộp báo cáo {d.period_label}; chưa có số liệu để tổng hợp.")]
+    story: list[Flowable] = [
+        head,
+        _body(f"Trong kỳ, các đơn vị đã báo cáo hoàn thành {vnd(f.tasks_completed)} nhiệm vụ; lắp đặt "
+              f"{vnd(f.materials_installed)} sản phẩm tuyên truyền trực quan; tổ chức {vnd(f.events_held)} "
+              f"hoạt động, sự kiện với {vnd(f.event_participants)} lượt người tham gia; kinh phí sử dụng "
+              f"{dong(f.money_spent)}."),
+        _body(f"Lũy kế đến hết kỳ: {vnd(s.tasks_done)}/{vnd(s.tasks_total)} nhiệm vụ đã hoàn thành, "
+              f"{vnd(s.tasks_overdue)} nhiệm vụ quá hạn; {vnd(s.materials_in_place)} sản phẩm tuyên truyền trực quan "
+              f"đang ở các địa điểm công cộng; kinh phí đã sử dụng {dong(s.money_spent_to_date)}/"
+              f"{dong(s.budget_planned)} kế hoạch."),
+        Paragraph(esc(f"Số liệu tổng hợp từ báo cáo {d.period_label} của {vnd(len(reported))} đơn vị đã gửi; các "
+                      "đơn vị chưa nộp báo cáo không được tính. Kết quả chi tiết của từng đơn vị tại Phụ lục I."),
+                  Styles.table_note),
+    ]
+    for drawing in paged_bars(
+            "Nhiệm vụ của các đơn vị đến hết kỳ", [u.name for u in reported],
+            [("Hoàn thành", [u.stocks.tasks_done for u in reported if u.stocks]),
+             ("Quá hạn", [u.stocks.tasks_overdue for u in reported if u.stocks]),
+             ("Khác", [u.stocks.tasks_total - u.stocks.tasks_done - u.stocks.tasks_overdue
+                       for u in reported if u.stocks])], TEXT_WIDTH):
+        story += [Spacer(1, 6), KeepTogether([drawing])]
+    return story
+
+
+def _materials(d: CityReportDocument) -> list[Flowable]:
+    types = d.data.material_types
+    if not types:
+        return []
+    rows = [[_p(label), vnd(installed), vnd(standing)] for _code, label, installed, standing in types]
+    rows.append([_p("Tổng cộng", Styles.cell_head), vnd(sum(t[2] for t in types)), vnd(sum(t[3] for t in types))])
+    table = ChunkedTable(_heads("Loại", "Lắp đặt trong kỳ", "Đang ở nơi công cộng (đến hết kỳ)"), rows,
+                         _widths(0.5, 0.25, 0.25), [("ALIGN", (1, 1), (-1, -1), "RIGHT")], tail=1)
+    return [*with_table([KeepTogether(heading("III. TUYÊN TRUYỀN CỔ ĐỘNG TRỰC QUAN TOÀN THÀNH PHỐ", 0))], table),
+            Spacer(1, 6), KeepTogether([stacked_bars(
+                "Sản phẩm tuyên truyền trực quan theo loại", [label for _c, label, _i, _s in types],
+                [("Lắp đặt trong kỳ", [t[2] for t in types]), ("Đang ở nơi công cộng", [t[3] for t in types])],
+                TEXT_WIDTH, stacked=False)]), Spacer(1, 6)]
+
+
+def _missing(d: CityReportDocument) -> list[Flowable]:
+    missing = [u for u in d.data.units if u.status == MISSING]
+    head = KeepTogether(heading("IV. DANH SÁCH ĐƠN VỊ CHƯA NỘP BÁO CÁO", 0))
+    if not missing:
+        return [head, _body("Tất cả các đơn vị đã nộp báo cáo.")]
+    rows = [[vnd(i), _p(u.name), _p("Báo cáo đã bị trả lại, chưa gửi lại" if u.review == "returned" else "")]
+            for i, u in enumerate(missing, start=1)]
+    return with_table([head], ChunkedTable(_heads("TT", "Đơn vị", "Ghi chú"), rows, _widths(0.1, 0.5, 0.4),
+                                           [("ALIGN", (0, 1), (0, -1), "CENTER")]))
+
+
+def city_report_story(document: CityReportDocument,
+                      slot: SignatureSlot) -> tuple[list[Flowable], list[Flowable]]:
+    """The pages' flowables and the appendices': what the PDF draws and the .docx writer (exchange/docx_writer.py)
+    copies."""
     register_fonts()
-    slot = SignatureSlot()
     d = document
     story: list[Flowable] = [*header_block(d.header), *title_block(d.header)]
     story += paragraphs(d.introduction)
-    story += [KeepTogether(heading("I. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ", 0)),
-              _body(f"Trong {d.period_label}, {d.on_time + d.late}/{d.units_total} đơn vị đã gửi báo cáo "
-                    f"({d.on_time} đúng hạn, {d.late} nộp chậm); {len(d.not_reported)} đơn vị chưa nộp báo cáo.")]
-    if d.not_reported:
-        story.append(_body("Các đơn vị chưa nộp báo cáo: " + ", ".join(d.not_reported) + "."))
-    story += [KeepTogether(heading("II. KẾT QUẢ THỰC HIỆN CỦA CÁC ĐƠN VỊ", 0)),
-              _body(f"Toàn Thành phố có {d.totals.tasks_total} nhiệm vụ, đã hoàn thành {d.totals.tasks_done}, "
-                    f"quá hạn {d.totals.tasks_overdue}; {vnd(d.totals.materials)} sản phẩm tuyên truyền "
-                    f"trực quan; {d.totals.events_held} hoạt động, sự kiện đã tổ chức với "
-                    f"{vnd(d.totals.participants)} lượt người tham gia; kinh phí đã sử dụng "
-                    f"{vnd(d.totals.budget_spent)}/{vnd(d.totals.budget_planned)} đồng.")]
-    story.append(_body("Kết quả chi tiết của từng đơn vị tại Phụ lục I kèm theo."))
-    reported = [r for r in d.rows if r.tasks_total]
-    charts = -(-len(reported) // UNITS_PER_CHART)  # a chart of 126 wards would not fit a page: 6 of 21
-    size = -(-len(reported) // charts) if charts else 1
-    for start in range(0, len(reported), size):
-        part = reported[start:start + size]
-        title = "Nhiệm vụ theo đơn vị"
-        if charts > 1:
-            title += f" ({start + 1}–{start + len(part)}/{len(reported)})"
-        story.append(Spacer(1, 6))
-        story.append(KeepTogether([stacked_bars(
-            title, [r.name for r in part],
-            [("Hoàn thành", [r.tasks_done for r in part]),
-             ("Quá hạn", [r.tasks_overdue for r in part]),
-             ("Khác", [r.tasks_total - r.tasks_done - r.tasks_overdue for r in part])],
-            TEXT_WIDTH, horizontal=True)]))
-    if d.material_types:
-        story.append(KeepTogether(heading("III. TUYÊN TRUYỀN CỔ ĐỘNG TRỰC QUAN TOÀN THÀNH PHỐ", 0)))
-        story.append(ChunkedTable(_heads("Loại", "Số lượng"), [[_p(t), vnd(q)] for t, q in d.material_types],
-                                  _widths(0.7, 0.3), [("ALIGN", (1, 1), (-1, -1), "RIGHT")]))
-        story.append(Spacer(1, 6))
-        story.append(KeepTogether([stacked_bars(
-            "Sản phẩm tuyên truyền trực quan theo loại (số lượng)", [t for t, _q in d.material_types],
-            [("Số lượng", [q for _t, q in d.material_types])], TEXT_WIDTH)]))
-    story.append(KeepTogether(heading("IV. DANH SÁCH ĐƠN VỊ CHƯA NỘP BÁO CÁO", 0)))
-    if d.not_reported:
-        story.append(ChunkedTable(_heads("TT", "Đơn vị"), [[str(i), _p(n)] for i, n in
-                                                            enumerate(d.not_reported, start=1)],
-                                  _widths(0.1, 0.9), [("ALIGN", (0, 1), (0, -1), "CENTER")]))
-    else:
-        story.append(_body("Tất cả các đơn vị đã nộp báo cáo."))
+    story += _situation(d) + _results(d) + _materials(d) + _missing(d)
     story.append(Spacer(1, 4 * mm))
     story += paragraphs(d.closing)
     story.append(signer_block(d.signer, slot))
-    rows = [_row_cells(r) for r in d.rows]
-    rows.append(_row_cells(d.totals, Styles.cell_head))
+    data = d.data
+    rows = [_unit_cells(i, u.name, _received(u), _plan(u), u.flows, u.stocks)
+            for i, u in enumerate(data.units, start=1)]
+    reported = sum(1 for u in data.units if u.status != MISSING)
+    rows.append(_unit_cells("", f"Tổng cộng ({vnd(reported)} đơn vị đã báo cáo)", "", "", data.totals_flows,
+                            data.totals_stocks, Styles.cell_head))
+    attached = Paragraph(esc(attached_to(d.header)), Styles.appendix_note)
     appendix: list[Flowable] = [
         Paragraph("PHỤ LỤC I", Styles.doc_type),
-        Paragraph(esc(f"Kết quả thực hiện của các đơn vị {d.period_label}"), Styles.summary), Spacer(1, 6),
-        ChunkedTable(
-            _heads("Đơn vị", "Báo cáo", "Kế hoạch", "Nhiệm vụ hoàn thành", "Quá hạn", "Chỉ tiêu đạt",
-                   "Sản phẩm tuyên truyền trực quan", "Sự kiện", "Người tham gia", "Kinh phí (đồng)",
-                   "Kinh phí đã sử dụng (đồng)"),
-            rows, [LANDSCAPE_WIDTH * f for f in (0.13, 0.12, 0.09, 0.08, 0.06, 0.07, 0.08, 0.06, 0.08, 0.115, 0.115)],
-            [("ALIGN", (3, 1), (-1, -1), "RIGHT")])]
+        Paragraph(esc(f"Kết quả thực hiện của các đơn vị {d.period_label}"), Styles.summary), attached,
+        Paragraph(esc(f"Trong kỳ: từ ngày {short_date(data.start)} đến ngày {short_date(data.as_of)}; lũy kế: đến "
+                      f"hết ngày {short_date(data.as_of)}, theo báo cáo của từng đơn vị. Đơn vị chưa nộp báo cáo: "
+                      "không có số liệu, không tính vào tổng cộng."), Styles.table_note), Spacer(1, 4),
+        ChunkedTable(_heads(*APPENDIX_HEADS), rows, [w * mm for w in APPENDIX_WIDTHS_MM],
+                     [("ALIGN", (4, 1), (-1, -1), "RIGHT"), ("ALIGN", (0, 1), (0, -1), "CENTER")], tail=1)]
+    appendix += [PageBreak(), AppendixStart(), Paragraph("PHỤ LỤC II", Styles.doc_type),
+                 Paragraph(esc("Những điểm kế hoạch của các đơn vị khác với mẫu kế hoạch của Thành phố"),
+                           Styles.summary), attached, Spacer(1, 6)]
+    if d.deviation_note:
+        appendix.append(Paragraph(esc(d.deviation_note), Styles.table_note))
     if d.deviations:
-        appendix += [PageBreak(), Paragraph("PHỤ LỤC II", Styles.doc_type),
-                     Paragraph(esc("Những điểm kế hoạch của các đơn vị khác với mẫu kế hoạch của Thành phố"),
-                               Styles.summary), Spacer(1, 6),
-                     ChunkedTable(_heads("TT", "Đơn vị", "Loại", "Nội dung", "Chi tiết"),
-                                  [[str(i), _p(r.unit), _p(r.kind), _p(r.subject), _p(r.detail)]
-                                   for i, r in enumerate(d.deviations, start=1)],
-                                  [LANDSCAPE_WIDTH * f for f in (0.05, 0.17, 0.18, 0.3, 0.3)],
-                                  [("ALIGN", (0, 1), (0, -1), "CENTER")])]
-    return build_pdf(d, story, appendix, slot)  # type: ignore[arg-type]
+        appendix.append(ChunkedTable(_heads("TT", "Đơn vị", "Loại", "Nội dung", "Chi tiết"),
+                                     [[vnd(i), _p(r.unit), _p(r.kind), _p(r.subject), _p(r.detail)]
+                                      for i, r in enumerate(d.deviations, start=1)],
+                                     [LANDSCAPE_WIDTH * f for f in (0.05, 0.17, 0.18, 0.3, 0.3)],
+                                     [("ALIGN", (0, 1), (0, -1), "CENTER")]))
+    else:
+        appendix.append(_body("Kế hoạch của các đơn vị không có điểm nào khác với mẫu kế hoạch của Thành phố."))
+    return story, appendix
+
+
+def render_city_report(document: CityReportDocument) -> RenderedPdf:
+    slot = SignatureSlot()
+    story, appendix = city_report_story(document, slot)
+    return build_pdf(document, story, appendix, slot)  # type: ignore[arg-type]
 
 
 # A công văn has no type line: its summary ("V/v …") sits under the number, centred in the left column, size 12.
@@ -214,6 +280,15 @@ def letter_header(header: DocumentHeader) -> list[Flowable]:
                                      ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
         parts.append(summary)
     return parts
+
+
+def attached_to(header: DocumentHeader) -> str:
+    """``(Kèm theo Báo cáo số 12/BC-… ngày 05/10/2021)``: the line under an appendix's title; before the
+    report has its number, "…" holds its place."""
+    number = header.number_symbol if header.number else f"…/{header.symbol}"
+    day = f" ngày {short_date(header.date)}" if header.date else ""
+    kind = header.doc_type[:1].upper() + header.doc_type[1:].lower()
+    return f"(Kèm theo {kind} số {number}{day})"
 
 
 def addressee_block(addressees: tuple[str, ...]) -> list[Flowable]:

@@ -8,6 +8,8 @@ reportlab's paragraph markup.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,10 +36,14 @@ MARGIN_BOTTOM = 20 * mm
 MARGIN_LEFT = 30 * mm
 MARGIN_RIGHT = 15 * mm
 # A landscape appendix keeps the binding margin on the long edge that is the top of the sheet.
-LANDSCAPE_MARGINS = (25 * mm, 15 * mm, 20 * mm, 20 * mm)  # top, bottom, left, right
+LANDSCAPE_MARGINS = (25 * mm, 20 * mm, 20 * mm, 20 * mm)  # top, bottom, left, right
 TEXT_WIDTH = PORTRAIT[0] - MARGIN_LEFT - MARGIN_RIGHT
 SIGNATURE_HEIGHT = 28 * mm
 SIGNATURE_WIDTH = 70 * mm
+# ``document_part`` of the header and signer flowables: the .docx writer draws those two from the model.
+HEADER_PART = "header"
+SIGNER_PART = "signer"
+DRAFT_PART = "draft"  # what the Word writer draws its own way (exchange/docx_writer.py)
 
 
 def esc(text: str | None) -> str:
@@ -47,8 +53,14 @@ def esc(text: str | None) -> str:
 
 
 def vnd(amount: int | None) -> str:
-    """``1.500.000``: documents are Vietnamese whatever the interface language."""
+    """``1.500.000``: the one way a document writes a number (documents are Vietnamese whatever the
+    interface language)."""
     return "" if amount is None else f"{amount:,}".replace(",", ".")
+
+
+def dong(amount: int | None) -> str:
+    """``2.998.500.000 đồng``: money in a sentence (tables say "(đồng)" in the column's title)."""
+    return f"{vnd(amount or 0)} đồng"
 
 
 def short_date(day: dt.date | None) -> str:
@@ -94,10 +106,12 @@ class Styles:
     cell_center = _style("cell_center", 11, SERIF, TA_CENTER, leading=13)
     cell_right = _style("cell_right", 11, SERIF, 2, leading=13)
     cell_head = _style("cell_head", 11, SERIF_BOLD, TA_CENTER, leading=13)
+    table_note = _style("table_note", 12, SERIF_ITALIC, TA_LEFT, spaceBefore=2, spaceAfter=3)
     caption = _style("caption", 13, SERIF_BOLD, TA_CENTER, spaceBefore=6, spaceAfter=4, keepWithNext=1)
     appendix_title = _style("appendix_title", 14, SERIF_BOLD)
     appendix_note = _style("appendix_note", 13, SERIF_ITALIC, spaceAfter=10)
     small_right = _style("small_right", 8, SERIF, 2)
+    draft_mark = _style("draft_mark", 13, SERIF_BOLD, TA_CENTER)
 
 
 class CentredRule(Flowable):
@@ -157,7 +171,23 @@ def header_block(header: DocumentHeader) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("TOPPADDING", (0, 1), (-1, 1), 4),
     ]))
-    return [table]
+    table.document_part = HEADER_PART
+    return [*draft_mark(header), table]
+
+
+DRAFT_MARK = "DỰ THẢO"
+
+
+def draft_mark(header: DocumentHeader) -> list[Flowable]:
+    """The boxed "DỰ THẢO" above the header of a document not yet issued."""
+    if not header.draft:
+        return []
+    box = Table([[Paragraph(DRAFT_MARK, Styles.draft_mark)]], colWidths=[32 * mm], hAlign="LEFT")
+    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, "black"), ("FONT", (0, 0), (-1, -1), SERIF_BOLD, 13),
+                             ("TOPPADDING", (0, 0), (-1, -1), 2),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
+    box.document_part = DRAFT_PART
+    return [box, Spacer(1, 3 * mm)]
 
 
 def title_block(header: DocumentHeader) -> list[Flowable]:
@@ -234,7 +264,9 @@ def signer_block(signer: SignerBlock, slot: SignatureSlot) -> Flowable:
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
     ]))
-    return KeepTogether([Spacer(1, 10), table])
+    block = KeepTogether([Spacer(1, 10), table])
+    block.document_part = SIGNER_PART
+    return block
 
 
 class CellParagraph(Paragraph):
@@ -266,33 +298,139 @@ GRID = [
 ]
 
 
+MIN_CELL_SIZE = 7.0  # the smallest font a figure or a word is shrunk to before it wraps
+_CELL_PADDING = 6.0  # left + right padding of GRID
+_WIDEST_GLYPH = 0.95  # of the font size: no glyph of Liberation Serif is wider
+_TAGS = re.compile(r"<[^>]+>")
+
+
+class FitText(Flowable):
+    """A figure (or a short code such as ``05/KH-UBND``) that never crosses its cell: drawn at the cell's
+    font size when it fits, else shrunk (down to 7 pt), else broken after a dot or a slash."""
+
+    def __init__(self, text: str, font: str = SERIF, size: float = 11, leading: float = 13) -> None:
+        super().__init__()
+        self.text = text
+        self.font = font
+        self.size = size
+        self.leading = leading
+        self._lines: list[str] = [text]
+        self._size = size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        width = stringWidth(self.text, self.font, self.size)
+        self._size, self._lines = self.size, [self.text]
+        if width > avail_width:
+            self._size = max(MIN_CELL_SIZE, self.size * avail_width / width * 0.98)
+            if stringWidth(self.text, self.font, self._size) > avail_width:
+                self._lines = _break_at_marks(self.text, self.font, self._size, avail_width)
+        self.width = max(stringWidth(line, self.font, self._size) for line in self._lines)
+        step = self.leading * self._size / self.size
+        # the first baseline where the row's other figures have theirs (a cell's font size under its top)
+        self.height = self.size + step * (len(self._lines) - 1) + step * 0.25
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setFont(self.font, self._size)
+        step = self.leading * self._size / self.size
+        for index, line in enumerate(self._lines):  # figures line up on the right
+            self.canv.drawRightString(self.width, self.height - self.size - step * index, line)
+
+
+def _break_at_marks(text: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of ``text`` broken after ``.``, ``/`` or ``-`` so that each fits ``width`` if it can."""
+    pieces = re.findall(r"[^./-]*[./-]?", text)
+    lines, line = [], ""
+    for piece in (p for p in pieces if p):
+        if line and stringWidth(line + piece, font, size) > width:
+            lines.append(line)
+            line = piece
+        else:
+            line += piece
+    return [*lines, line] if line else lines or [text]
+
+
+def _fit_paragraph(cell: Paragraph, width: float) -> Paragraph:
+    """The same paragraph, smaller when its longest word would not fit the column (it would be cut)."""
+    style = cell.style
+    size = style.fontSize
+    words = html.unescape(_TAGS.sub(" ", getattr(cell, "text", "") or "")).split()
+    if all(len(word) * size * _WIDEST_GLYPH <= width for word in words):
+        return cell
+    widest = max(stringWidth(word, style.fontName, size) for word in words)
+    if widest <= width:
+        return cell
+    smaller = max(MIN_CELL_SIZE, size * width / widest * 0.98)
+    fitted = ParagraphStyle(f"{style.name}_fit", parent=style, fontSize=smaller,
+                            leading=style.leading * smaller / size)
+    return type(cell)(cell.text, fitted)
+
+
+def fit_cells(rows: list[list[Any]], col_widths: Sequence[float]) -> list[list[Any]]:
+    """Every figure kept inside its cell: long strings become :class:`FitText`, paragraphs whose longest
+    word is wider than the column are set smaller."""
+    widths = [w - _CELL_PADDING for w in col_widths]
+    fitted = []
+    for row in rows:
+        out = []
+        for index, cell in enumerate(row):
+            width = widths[index] if index < len(widths) else widths[-1]
+            if isinstance(cell, str) and cell and len(cell) * 11 * _WIDEST_GLYPH > width \
+                    and stringWidth(cell, SERIF, 11) > width:
+                cell = FitText(cell)
+            elif isinstance(cell, Paragraph):
+                cell = _fit_paragraph(cell, width)
+            out.append(cell)
+        fitted.append(out)
+    return fitted
+
+
 class ChunkedTable(Flowable):
     """A long table with its header row on every page, laid out a page's worth of rows at a time.
 
     reportlab splits one long table in time that grows faster than its rows; here each page
     only measures about as many rows as the previous page held (doubling when that was not
     enough), so the work grows with the rows. Rows taller than a page are split inside the row.
+    Figures never cross their cells (:func:`fit_cells`). With ``tail`` (the number of total rows at
+    the end), a total row never starts a page alone: the last data row goes with it.
     """
 
     def __init__(self, header: list[Any], rows: list[list[Any]], col_widths: Sequence[float],
-                 style: Sequence[tuple[Any, ...]] = (), chunk: int = 24) -> None:
+                 style: Sequence[tuple[Any, ...]] = (), chunk: int = 24, *, tail: int = 0,
+                 fitted: bool = False) -> None:
         super().__init__()
         self.header = header
-        self.rows = rows
         self.col_widths = list(col_widths)
+        self.rows = rows if fitted else fit_cells(rows, self.col_widths)
         self.style = [*GRID, *style]
         self.chunk = chunk
+        self.tail = tail
+        self.after = 0.0  # room the flowable after the table needs on its last page (the QR code)
+        self._deferred = False
         self._table: Table | None = None
 
     def _make(self, rows: list[list[Any]]) -> Table:
         return Table([self.header, *rows], colWidths=self.col_widths, repeatRows=1, splitInRow=1,
                      style=TableStyle(self.style))
 
+    def _rest(self, rows: list[list[Any]], chunk: int) -> ChunkedTable:
+        rest = ChunkedTable(self.header, rows, self.col_widths, self.style[len(GRID):], chunk, tail=self.tail,
+                            fitted=True)
+        rest.after = self.after
+        return rest
+
+    def _kept_rows(self) -> int:
+        """How many last rows go to the next page with what follows, when only that would not fit."""
+        return min(len(self.rows) - 1, self.tail + 1)
+
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if len(self.rows) > self.chunk:  # more than a page's worth: say so without measuring, and be split
             return avail_width, avail_height + 1
         self._table = self._make(self.rows)
-        return self._table.wrap(avail_width, avail_height)
+        width, height = self._table.wrap(avail_width, avail_height)
+        if self.after and height <= avail_height < height + self.after:
+            return avail_width, avail_height + 1  # be split: the last rows go along with what follows
+        return width, height
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         chunk = self.chunk
@@ -305,17 +443,66 @@ class ChunkedTable(Flowable):
             chunk *= 2  # the whole chunk fitted on the page: take more
         if not parts:
             return []
+        if len(parts) == 1 and chunk >= len(self.rows) and self.after:
+            _width, height = self._make(self.rows).wrap(avail_width, avail_height)
+            if height + self.after > avail_height:  # what follows would start the next page alone
+                kept = self._kept_rows()
+                if kept <= 0 and not self._deferred:
+                    self._deferred = True  # once: a row too tall to go along anywhere stays where it is
+                    return []  # one row left: it moves to the next page with what follows
+                if kept <= 0:
+                    return parts
+                first = self._make(self.rows[:-kept])
+                first.wrap(avail_width, avail_height)
+                return [first, self._rest(self.rows[-kept:], self.chunk)]
         if len(parts) == 1:
             return parts
         # The rest of the chunk (rows or parts of a row) goes before the rows not yet measured.
         rest = [list(row) for row in parts[1]._cellvalues[1:]]  # type: ignore[attr-defined]
-        held = len(parts[0]._cellvalues) - 1  # type: ignore[attr-defined]
-        return [parts[0], ChunkedTable(self.header, rest + self.rows[chunk:], self.col_widths,
-                                       self.style[len(GRID):], max(8, held + 4))]
+        first_rows = [list(row) for row in parts[0]._cellvalues[1:]]  # type: ignore[attr-defined]
+        remaining = rest + self.rows[chunk:]
+        if self.tail and len(remaining) <= self.tail:  # the totals would stand alone: take a data row along
+            if len(first_rows) <= 1:
+                return []
+            first = self._make(first_rows[:-1])
+            first.wrap(avail_width, avail_height)
+            return [first, self._rest([first_rows[-1], *remaining], max(8, len(first_rows) + 3))]
+        return [parts[0], self._rest(remaining, max(8, len(first_rows) + 4))]
 
     def draw(self) -> None:
         assert self._table is not None
         self._table.drawOn(self.canv, 0, 0)
+
+
+class TableLeadIn(CondPageBreak):
+    """Starts a new page unless the table's lead-in (heading, notes), its header and first rows fit here."""
+
+    def __init__(self, lead_in: Sequence[Flowable], table: ChunkedTable, rows: int = 2) -> None:
+        super().__init__(0)
+        self.lead_in = list(lead_in)
+        self.table = table
+        self.rows = rows
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        needed = sum(_height(f, avail_width, avail_height) for f in self.lead_in)
+        needed += self.table._make(self.table.rows[:self.rows]).wrap(avail_width, avail_height)[1]
+        self.height = needed
+        return super().wrap(avail_width, avail_height)
+
+
+def _height(flowable: Flowable, width: float, height: float) -> float:
+    """Its height with its spacing; page-break conditions are not measured (that would trigger them)."""
+    if isinstance(flowable, CondPageBreak):
+        return 0.0
+    if isinstance(flowable, KeepTogether):
+        return sum(_height(f, width, height) for f in flowable._content)
+    return flowable.wrap(width, height)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+
+
+def with_table(lead_in: Sequence[Flowable], table: ChunkedTable) -> list[Flowable]:
+    """A heading (and notes) followed by its table: they never end a page without the table's first rows.
+    A little room after the table keeps the next heading off its last line."""
+    return [TableLeadIn(lead_in, table), *lead_in, table, Spacer(1, 6)]
 
 
 class _Info(PDFInfo):
@@ -360,9 +547,10 @@ class PageNumbering:
         return factory
 
     def draw(self, canvas: Canvas, doc: Any) -> None:
+        """At the end of each page (after an :class:`AppendixStart` on it has marked where an appendix begins)."""
         page = canvas.getPageNumber()
-        shown = page if not self.appendix_first_page or page < self.appendix_first_page \
-            else page - self.appendix_first_page + 1
+        first = getattr(canvas, APPENDIX_MARK, 0) or self.appendix_first_page
+        shown = page if not first or page < first else page - first + 1
         if shown <= 1:
             return
         width, height = canvas._pagesize
@@ -372,7 +560,16 @@ class PageNumbering:
         canvas.drawCentredString(width / 2, height - top_margin / 2 - 4, str(shown))
         canvas.restoreState()
 
-    def mark_appendix(self, canvas: Canvas, doc: Any) -> None:
-        if not self.appendix_first_page:
-            self.appendix_first_page = canvas.getPageNumber()
-        self.draw(canvas, doc)
+
+
+APPENDIX_MARK = "_kehoach_appendix_first_page"
+
+
+class AppendixStart(Flowable):
+    """Put at the top of each appendix: its pages are numbered on their own from here."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        setattr(self.canv, APPENDIX_MARK, self.canv.getPageNumber())

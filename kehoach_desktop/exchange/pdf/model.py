@@ -13,6 +13,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from kehoach_desktop.domain.report_data import ProgressData
+from kehoach_desktop.domain.report_data import canonical_json as canonical_data_json
+
 
 @dataclass(frozen=True)
 class DocumentHeader:
@@ -25,6 +28,7 @@ class DocumentHeader:
     doc_type: str  # "KẾ HOẠCH"
     summary: str  # trích yếu
     recipient: str = ""  # "Kính gửi: …" on reports sent upward
+    draft: bool = False  # not issued yet: printed with the "DỰ THẢO" mark
 
     @property
     def number_symbol(self) -> str:
@@ -74,106 +78,54 @@ class PlanDocument:
     issuer_short: str  # "UBND quận Đống Đa", as the appendix names the issuer
 
 
-@dataclass(frozen=True)
-class Count:
-    label: str
-    value: int
+TEXT_PARTS = ("results", "shortcomings", "causes", "directions", "proposals")
 
 
 @dataclass(frozen=True)
-class ThemeStatusRow:
-    theme: str
-    total: int
-    done: int
-    in_progress: int
-    not_started: int
-    overdue: int
-    cancelled: int
-    average_percent: int
-    budget: int
-    spent: int
+class ReportText:
+    """The officer's words of a progress report: pre-filled from the data, edited before issuing, kept with it.
 
+    Each part is a tuple of paragraphs; a paragraph starting with "- " is an item of a list.
+    """
 
-@dataclass(frozen=True)
-class ProgressTaskRow:
-    theme: str
-    content: str
-    lead_unit: str
-    due_date: dt.date | None
-    status: str  # Vietnamese label
-    percent_done: int
-    indicator: str  # "159/252 buổi phát thanh" or ""
+    results: tuple[str, ...] = ()  # results by theme: the figures and the tasks' written results
+    shortcomings: tuple[str, ...] = ()  # tồn tại, hạn chế
+    causes: tuple[str, ...] = ()  # nguyên nhân
+    directions: tuple[str, ...] = ()  # phương hướng, nhiệm vụ kỳ tới
+    proposals: tuple[str, ...] = ()  # đề xuất, kiến nghị
 
+    def to_json(self) -> dict[str, list[str]]:
+        return {part: list(getattr(self, part)) for part in TEXT_PARTS}
 
-@dataclass(frozen=True)
-class IndicatorRow:
-    content: str
-    unit: str
-    target: int
-    achieved: int | None
-
-
-@dataclass(frozen=True)
-class MaterialRow:
-    type: str  # Vietnamese label
-    by_status: tuple[int, ...]  # quantities in the order of ProgressDocument.material_statuses
-    total: int
-    cost: int
-
-
-@dataclass(frozen=True)
-class EventRow:
-    title: str
-    type: str
-    starts_on: dt.date
-    venue: str
-    participants: int | None
-    cost: int | None
-
-
-@dataclass(frozen=True)
-class OverdueTask:
-    content: str
-    lead_unit: str
-    due_date: dt.date | None
-    days_late: int
-
-
-@dataclass(frozen=True)
-class OverdueRemoval:
-    type: str
-    content: str
-    place: str
-    planned_removal_on: dt.date | None
-    days_late: int
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReportText:
+        return cls(**{part: tuple(str(p) for p in data.get(part) or ()) for part in TEXT_PARTS})
 
 
 @dataclass(frozen=True)
 class ProgressDocument:
+    """The progress report: the document's words around the figures of ``data`` (the one model of them)."""
+
     header: DocumentHeader
     introduction: str
-    as_of: dt.date  # "today" for overdue: the period's end, or the workspace's today if earlier
-    period: str  # "2021-Q1"
-    period_label: str  # "quý I năm 2021"
-    theme_rows: tuple[ThemeStatusRow, ...]
-    task_rows: tuple[ProgressTaskRow, ...]
-    indicators: tuple[IndicatorRow, ...]
-    material_statuses: tuple[str, ...]  # Vietnamese labels, column order of MaterialRow.by_status
-    material_rows: tuple[MaterialRow, ...]
-    events: tuple[EventRow, ...]
-    events_planned: int
-    budget_planned: int
-    budget_spent: int
-    events_cost: int
-    materials_cost: int
-    overdue_tasks: tuple[OverdueTask, ...]
-    overdue_removals: tuple[OverdueRemoval, ...]
     closing: str
     signer: SignerBlock
-    unit_code: str
+    data: ProgressData
+    text: ReportText = ReportText()
+
+    @property
+    def unit_code(self) -> str:
+        return self.data.unit
+
+    @property
+    def period(self) -> str:
+        return self.data.period
+
+    def stamp_data(self) -> dict[str, Any]:
+        return self.data.to_json()
 
 
-Document = PlanDocument | ProgressDocument
+Document = PlanDocument | ProgressDocument  # and the city's documents (exchange/pdf/city_pdf.py)
 
 
 def _plain(value: Any) -> Any:
@@ -186,35 +138,58 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def canonical_json(document: Document) -> bytes:
-    """The report's data as canonical JSON (sorted keys, no blanks, UTF-8): what the hash is taken of."""
+def canonical_json(document: Any) -> bytes:
+    """The report's data as canonical JSON (sorted keys, no blanks, UTF-8): what the hash is taken of.
+
+    A report with a data model (``stamp_data``: the progress and the city's reports) is hashed as its
+    ``--data-out`` JSON, the very bytes its sync package carries; the others as the renderer's input.
+    """
+    if hasattr(document, "stamp_data"):
+        return canonical_data_json(document.stamp_data())
     data = {"kind": type(document).__name__, **_plain(dataclasses.asdict(document))}
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def data_sha256(document: Document) -> str:
+def data_sha256(document: Any) -> str:
     return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
+STAMP_PREFIX = "KHDESKTOP"
+STAMP_VERSION = "2"
 
 
 @dataclass(frozen=True)
 class ReportStamp:
-    """What the QR code and the PDF metadata carry, so a printed paper can be matched to its data."""
+    """What the QR code and the PDF metadata carry, so a printed paper can be matched to its data:
+    ``KHDESKTOP|2|<unit>|<period>|<number/symbol, empty before it is numbered>|sha256:<hex>``."""
 
-    number_symbol: str
+    number_symbol: str  # "05/BC-UBND", or "" while the report has no number
     unit_code: str
     period: str
     sha256: str
 
     def payload(self) -> str:
-        return f"KHDESKTOP|{self.number_symbol}|{self.unit_code}|{self.period}|sha256:{self.sha256}"
+        return "|".join((STAMP_PREFIX, STAMP_VERSION, self.unit_code, self.period, self.number_symbol,
+                         f"sha256:{self.sha256}"))
 
     @classmethod
-    def of(cls, document: Document) -> ReportStamp:
-        return cls(document.header.number_symbol, document.unit_code, document.period, data_sha256(document))
+    def of(cls, document: Any) -> ReportStamp:
+        header = document.header
+        return cls(header.number_symbol if header.number else "", document.unit_code, document.period,
+                   data_sha256(document))
 
     @classmethod
     def from_payload(cls, text: str) -> ReportStamp | None:
-        parts = text.split("|")
-        if len(parts) != 5 or parts[0] != "KHDESKTOP" or not parts[4].startswith("sha256:"):
+        """The stamp of a QR code's text (also the first form, ``KHDESKTOP|number|unit|period|sha256:…``)."""
+        parts = text.strip().split("|")
+        if not parts or parts[0] != STAMP_PREFIX or not parts[-1].startswith("sha256:"):
             return None
-        return cls(parts[1], parts[2], parts[3], parts[4].removeprefix("sha256:"))
+        digest = parts[-1].removeprefix("sha256:").strip().lower()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            return None
+        if len(parts) == 6 and parts[1] == STAMP_VERSION:
+            return cls(parts[4], parts[2], parts[3], digest)
+        if len(parts) == 5:
+            number = parts[1] if not parts[1].startswith("/") else ""
+            return cls(number, parts[2], parts[3], digest)
+        return None

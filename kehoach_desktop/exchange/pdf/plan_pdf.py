@@ -89,13 +89,14 @@ def _appendix(document: PlanDocument) -> list[Flowable]:
     head = [Paragraph(text, Styles.cell_head) for text in (
         "TT", "Chủ đề", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện",
         "Kinh phí (đồng)")]
-    parts.append(ChunkedTable(head, rows, fixed, [("ALIGN", (0, 1), (0, -1), "CENTER")]))
+    parts.append(ChunkedTable(head, rows, fixed, [("ALIGN", (0, 1), (0, -1), "CENTER")], tail=1))
     return parts
 
 
-def render_plan(document: PlanDocument) -> RenderedPdf:
+def plan_story(document: PlanDocument, slot: SignatureSlot) -> tuple[list[Flowable], list[Flowable]]:
+    """The pages' flowables and the appendix's: what the PDF draws and the .docx writer
+    (exchange/docx_writer.py) copies."""
     register_fonts()
-    slot = SignatureSlot()
     story: list[Flowable] = [*header_block(document.header), *title_block(document.header)]
     story += legal_bases_block(document.legal_bases)
     story += paragraphs(document.preamble)
@@ -103,4 +104,10 @@ def render_plan(document: PlanDocument) -> RenderedPdf:
         story += _section(section)
     story += paragraphs(document.closing)
     story.append(signer_block(document.signer, slot))
-    return build_pdf(document, story, _appendix(document), slot)
+    return story, _appendix(document)
+
+
+def render_plan(document: PlanDocument) -> RenderedPdf:
+    slot = SignatureSlot()
+    story, appendix = plan_story(document, slot)
+    return build_pdf(document, story, appendix, slot)

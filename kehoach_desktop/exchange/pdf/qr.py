@@ -1,4 +1,4 @@
-"""The small QR code at the foot of a report's last page (reportlab's QR encoder, drawn as vector runs)."""
+"""The small QR code at the end of a report (reportlab's QR encoder, drawn as vector runs), with its caption."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from kehoach_desktop.exchange.pdf.fonts import SERIF
 
 QR_SIZE = 17 * mm
 QR_BORDER = 4  # modules of quiet zone around the code, as reportlab's widget draws it
+CAPTION_SIZE = 6.5
+_GAP = 3 * mm  # above the code, from what precedes it
 
 
 def qr_modules(payload: str) -> list[list[bool]]:
@@ -24,38 +26,37 @@ def qr_modules(payload: str) -> list[list[bool]]:
 
 
 class FootQrCode(Flowable):
-    """Takes no room in the text: draws the code in the bottom margin of the page it lands on.
+    """The code at the right edge of the text block, its caption to its left, after the last text.
 
-    Placed last in the story, that page is the last page.
+    It takes its room in the text frame like any paragraph, so it keeps the page's margins: it never
+    lands in the bottom margin or under the page's edge. Placed last in the story, it is on the last page.
     """
 
     def __init__(self, payload: str, caption: str) -> None:
         super().__init__()
         self.payload = payload
         self.caption = caption
+        self._width = 0.0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return 0, 0
+        self._width = avail_width
+        return avail_width, QR_SIZE + _GAP
 
     def draw(self) -> None:
         canvas = self.canv
-        page_width, _page_height = canvas._pagesize
         modules = qr_modules(self.payload)
         box = QR_SIZE / (len(modules) + 2 * QR_BORDER)
+        left = self._width - QR_SIZE
         canvas.saveState()
-        # Back to page coordinates: the flowable's origin is wherever the story ended.
-        x, y = canvas.absolutePosition(0, 0)
-        canvas.translate(-x, -y)
-        left, bottom = page_width - 15 * mm - QR_SIZE, 2 * mm
         canvas.setFillColorRGB(0, 0, 0)
         for row_index, row in enumerate(modules):
             column = 0
             for dark, run in itertools.groupby(row):
                 count = len(list(run))
                 if dark:
-                    canvas.rect(left + (column + QR_BORDER) * box, bottom + QR_SIZE - (row_index + QR_BORDER + 1) * box,
+                    canvas.rect(left + (column + QR_BORDER) * box, QR_SIZE - (row_index + QR_BORDER + 1) * box,
                                 count * box, box, stroke=0, fill=1)
                 column += count
-        canvas.setFont(SERIF, 6.5)
-        canvas.drawRightString(left - 1.5 * mm, 4 * mm, self.caption)
+        canvas.setFont(SERIF, CAPTION_SIZE)
+        canvas.drawRightString(left - 1.5 * mm, 2 * mm, self.caption)
         canvas.restoreState()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate, Spacer
 
 from kehoach_desktop import __version__
 from kehoach_desktop.exchange.pdf.fonts import SERIF, register_fonts
@@ -18,6 +18,8 @@ from kehoach_desktop.exchange.pdf.layout import (
     MARGIN_RIGHT,
     MARGIN_TOP,
     PORTRAIT,
+    AppendixStart,
+    ChunkedTable,
     PageNumbering,
     SignatureSlot,
 )
@@ -56,14 +58,20 @@ def build_pdf(document: Document, story: list[Flowable], appendix: list[Flowable
     wide = Frame(left, bottom, LANDSCAPE[0] - left - right, LANDSCAPE[1] - top - bottom, leftPadding=0,
                  rightPadding=0, topPadding=0, bottomPadding=0, id="landscape")
     doc.addPageTemplates([
-        PageTemplate("portrait", [portrait], onPage=numbering.draw, pagesize=PORTRAIT),
-        PageTemplate("landscape", [wide], onPage=numbering.mark_appendix, pagesize=LANDSCAPE),
+        PageTemplate("portrait", [portrait], onPageEnd=numbering.draw, pagesize=PORTRAIT),
+        PageTemplate("landscape", [wide], onPageEnd=numbering.draw, pagesize=LANDSCAPE),
     ])
-    caption = f"{stamp.number_symbol} · {stamp.unit_code} · {stamp.period} · SHA-256 {stamp.sha256[:16]}"
+    caption = " · ".join(part for part in (stamp.number_symbol, stamp.unit_code, stamp.period,
+                                           f"SHA-256 {stamp.sha256[:16]}") if part)
     flowables = list(story)
     if appendix:
-        flowables += [NextPageTemplate("landscape"), PageBreak(), *appendix]
-    flowables.append(FootQrCode(stamp.payload(), caption))
+        flowables += [NextPageTemplate("landscape"), PageBreak(), AppendixStart(), *appendix]
+    qr = FootQrCode(stamp.payload(), caption)
+    while flowables and isinstance(flowables[-1], Spacer):  # room before the QR code is its own
+        flowables.pop()
+    if flowables and isinstance(flowables[-1], ChunkedTable):  # the QR code never stands alone on a page
+        flowables[-1].after = qr.wrap(0, 0)[1]
+    flowables.append(qr)
     numbering.info.extra[INFO_STAMP] = stamp.payload()
     numbering.info.slot = slot
     doc.build(flowables, canvasmaker=numbering.make_canvas())

@@ -12,26 +12,32 @@ import contextlib
 import datetime as dt
 import io
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kehoach_desktop.domain.errors import UserFacingError, os_reason
 from kehoach_desktop.exchange.pdf.fonts import stamp_font_path
 from kehoach_desktop.exchange.pdf.model import ReportStamp
+from kehoach_desktop.formats import VIETNAM, vietnam_time
 from kehoach_desktop.i18n import _
 
 FIELD_NAME = "ChuKySo"
 _INFO_BOX = "/KHSignatureBox"
 _INFO_STAMP = "/KHStamp"
 _STAMP_SIZE = 8
-_VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
 @dataclass(frozen=True)
-class StampText:
-    signer: str  # "Phạm Thị Lan Anh"
-    organisation: str  # "Ủy ban nhân dân quận Đống Đa"
+class SignerIdentity:
+    """Who a certificate names: its holder and organisation, as a person reads them."""
+
+    name: str  # the subject's common name: "Nguyễn Thị Hương"
+    organisation: str  # the subject's organisation: "UBND quận Đống Đa", or ""
+
+
+CheckSigner = Callable[[SignerIdentity], None]
+"""Called with the certificate's holder before anything is signed; raises to stop the signature."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class VerificationReport:
     stamp: ReportStamp | None  # the report's data stamp, when the PDF is one of ours
     readable: bool = True
     problem: str = ""
+    roots: tuple[str, ...] = ()  # the subjects of the root certificates trusted for this verification
 
     @property
     def signed(self) -> bool:
@@ -99,6 +106,18 @@ def _signature_place(data: bytes) -> tuple[int, tuple[float, float, float, float
     return last, (335.0, 40.0, 555.0, 110.0)  # foot of the last page, right (A4 portrait)
 
 
+def document_author(data: bytes) -> str:
+    """The /Author of the information dictionary (our renderer writes the issuing agency there), or ""."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        info = PdfFileReader(io.BytesIO(data), strict=False).trailer_view.get("/Info")
+        return str(info.get_object().get("/Author", "")) if info is not None else ""
+    except (PdfError, ValueError, KeyError, TypeError, IndexError, OSError):
+        return ""
+
+
 def _stamp_style():  # type: ignore[no-untyped-def]
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.text import TextBoxStyle
@@ -106,16 +125,34 @@ def _stamp_style():  # type: ignore[no-untyped-def]
 
     font = GlyphAccumulatorFactory(str(stamp_font_path()), font_size=_STAMP_SIZE)
     return TextStampStyle(
-        # The stamp is part of the (Vietnamese) document, whatever the interface language.
-        stamp_text="Ký bởi: %(signer)s\nCơ quan: %(organisation)s\nThời gian: %(ts)s",
+        # The stamp is part of the (Vietnamese) document, whatever the interface language. pyHanko fills its
+        # own "ts" with the computer's zone: the time shown is ours, in Vietnam's zone.
+        stamp_text="%(lines)s",
         text_box_style=TextBoxStyle(font=font, font_size=_STAMP_SIZE, leading=_STAMP_SIZE + 2),
-        timestamp_format="%d/%m/%Y %H:%M:%S %z", border_width=1, background=None)
+        border_width=1, background=None)
 
 
-def _sign(data: bytes, signer: object, stamp: StampText, *, reason: str = "", location: str = "") -> bytes:
+def stamp_lines(identity: SignerIdentity, moment: dt.datetime) -> str:
+    lines = [f"Ký bởi: {identity.name}"]
+    if identity.organisation:
+        lines.append(f"Cơ quan: {identity.organisation}")
+    lines.append(f"Thời gian: {vietnam_time(moment)}")
+    return "\n".join(lines)
+
+
+def identity_of(certificate) -> SignerIdentity:  # type: ignore[no-untyped-def]
+    """The holder and organisation an (asn1crypto) certificate's subject names."""
+    name, organisation = _name_parts(certificate)
+    return SignerIdentity(name, organisation)
+
+
+def _sign(data: bytes, signer: object, check: CheckSigner | None, *, reason: str = "", location: str = "") -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
+    identity = identity_of(signer.signing_cert)  # type: ignore[attr-defined]
+    if check is not None:
+        check(identity)
     page, box = _signature_place(data)
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     name = FIELD_NAME
@@ -128,18 +165,18 @@ def _sign(data: bytes, signer: object, stamp: StampText, *, reason: str = "", lo
     fields.append_signature_field(writer, fields.SigFieldSpec(name, on_page=page, box=box))
     meta = signers.PdfSignatureMetadata(
         field_name=name, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
-        reason=reason or None, location=location or None, name=stamp.signer or None)
+        reason=reason or None, location=location or None, name=identity.name or None)
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=_stamp_style())  # type: ignore[arg-type]
     out = io.BytesIO()
-    now = dt.datetime.now(_VIETNAM)
-    pdf_signer.sign_pdf(writer, output=out, appearance_text_params={
-        "signer": stamp.signer, "organisation": stamp.organisation, "ts": now.strftime("%d/%m/%Y %H:%M:%S %z")})
+    pdf_signer.sign_pdf(writer, output=out,
+                        appearance_text_params={"lines": stamp_lines(identity, dt.datetime.now(VIETNAM))})
     return out.getvalue()
 
 
-def sign_with_p12(data: bytes, *, p12: Path, password: str, stamp: StampText, reason: str = "",
+def sign_with_p12(data: bytes, *, p12: Path, password: str, check: CheckSigner | None = None, reason: str = "",
                   location: str = "") -> bytes:
-    """Sign with a certificate file; the password is used here and kept nowhere."""
+    """Sign with a certificate file; the password is used here and kept nowhere. The stamp and the signature
+    name the certificate's holder; ``check`` sees the holder first and may refuse."""
     from pyhanko.sign import signers
 
     try:
@@ -157,11 +194,12 @@ def sign_with_p12(data: bytes, *, p12: Path, password: str, stamp: StampText, re
     if signer is None:
         raise UserFacingError(_("The certificate file {path} cannot be opened: the password is wrong or the "
                                 "file is not a .p12/.pfx certificate.").format(path=p12.name))
-    return _sign(data, signer, stamp, reason=reason, location=location)
+    return _sign(data, signer, check, reason=reason, location=location)
 
 
-def sign_with_pkcs11(data: bytes, *, library: str, slot: int, pin: str, stamp: StampText, reason: str = "",
-                     location: str = "", label: str = "", serial: str = "", cert_id: str = "") -> bytes:
+def sign_with_pkcs11(data: bytes, *, library: str, slot: int, pin: str, check: CheckSigner | None = None,
+                     reason: str = "", location: str = "", label: str = "", serial: str = "",
+                     cert_id: str = "") -> bytes:
     """Sign with a certificate on a token (USB key, smart card) and its matching private key.
 
     The token is the one with ``serial``/``label`` when given, else the one in ``slot``; the certificate is
@@ -176,13 +214,13 @@ def sign_with_pkcs11(data: bytes, *, library: str, slot: int, pin: str, stamp: S
     try:
         chosen = tokens.signing_certificate_id(session, cert_id)
         try:
-            return _sign(data, PKCS11Signer(session, cert_id=chosen, key_id=chosen), stamp,
+            return _sign(data, PKCS11Signer(session, cert_id=chosen, key_id=chosen), check,
                          reason=reason, location=location)
         except pkcs11.MechanismInvalid:
             # Many tokens (SoftHSM among them) sign EC keys only "raw": the digest is then computed here.
             try:
                 return _sign(data, PKCS11Signer(session, cert_id=chosen, key_id=chosen, use_raw_mechanism=True),
-                             stamp, reason=reason, location=location)
+                             check, reason=reason, location=location)
             except (pkcs11.PKCS11Error, NotImplementedError) as exc:
                 raise _token_cannot_sign(label or library, exc) from exc
         except pkcs11.PKCS11Error as exc:
@@ -220,6 +258,7 @@ def verify_pdf(data: bytes, *, trusted_roots: Sequence[bytes] = ()) -> Verificat
     for blob in trusted_roots:
         der = pem.unarmor(blob)[2] if pem.detect(blob) else blob
         roots.append(x509.Certificate.load(der))
+    subjects = tuple(dict.fromkeys(root.subject.human_friendly for root in roots))
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_signatures)
@@ -249,4 +288,5 @@ def verify_pdf(data: bytes, *, trusted_roots: Sequence[bytes] = ()) -> Verificat
             signing_time=status.signer_reported_dt, intact=bool(status.intact), valid=bool(status.valid),
             trusted=bool(status.trusted), covers_whole_file=unchanged,
             pades=str(signature.sig_object.get("/SubFilter", "")) == "/ETSI.CAdES.detached"))
-    return VerificationReport(tuple(reports), ReportStamp.from_payload(payload) if payload else None)
+    return VerificationReport(tuple(reports), ReportStamp.from_payload(payload) if payload else None,
+                              roots=subjects)

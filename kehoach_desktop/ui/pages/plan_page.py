@@ -33,12 +33,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kehoach_desktop.domain.enums import PlanStatus, PropagandaForm
+from kehoach_desktop.domain.enums import PlanStatus, PropagandaForm, SectionKind
 from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.formats import format_date, format_number, format_vnd
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services import plan_editing as edit
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.documents import number_text, suggest_number
+from kehoach_desktop.services.plan_assignments import draft_organisation_text
 from kehoach_desktop.services.plan_dto import EditorSection, EditorTask, PlanEditorState, TaskInput
 from kehoach_desktop.services.session import WorkspaceSession
 from kehoach_desktop.ui import icons
@@ -237,7 +239,13 @@ class PlanPage(QWidget):
         self.revert_button = QPushButton(_("Revert to the city's wording"))
         self.revert_button.setObjectName("revert_template")
         self.revert_button.clicked.connect(self.revert_to_template)
-        layout.addLayout(flow_row(label, right=(self.show_template_button, self.revert_button)))
+        self.draft_button = QPushButton(_("Draft from the tasks"))
+        self.draft_button.setObjectName("draft_organisation")
+        self.draft_button.setToolTip(_("Write who leads and who supports the tasks of each section, and the tasks' "
+                                       "budget by the budget that pays it, from the tasks' units; edit the draft "
+                                       "before issuing. The city's wording stays beside it."))
+        self.draft_button.clicked.connect(self.draft_organisation)
+        layout.addLayout(flow_row(label, right=(self.draft_button, self.show_template_button, self.revert_button)))
         texts = QSplitter(Qt.Orientation.Vertical)
         self.text_edit = CommitTextEdit()
         self.text_edit.setObjectName("section_text_edit")
@@ -452,6 +460,8 @@ class PlanPage(QWidget):
         set_available(self.revert_button, locked_why or (
             _("The city's wording is locked here.") if section.locked else
             _("The text is already the city's wording.") if not section.changed_from_template else ""))
+        self.draft_button.setVisible(section.kind == SectionKind.ORGANISATION.value)
+        set_available(self.draft_button, locked_why)
         self.tabs.setTabEnabled(1, section.accepts_tasks)
         self.tabs.setTabText(1, _("Tasks ({n})").format(n=len(section.tasks)) if section.accepts_tasks
                              else _("Tasks"))
@@ -608,6 +618,24 @@ class PlanPage(QWidget):
         self._apply(_("Revert {section} to the city's wording").format(section=section.number),
                     lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=after,
                                                   expected_version=version or None),
+                    undo=lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=before),
+                    redo=lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=after))
+
+    def draft_organisation(self) -> None:
+        """Section III from the tasks' lead and supporting units, written into the section (undoable)."""
+        section = self.current_section()
+        if section is None:
+            return
+        self._commit_pending()
+        before, uow, sid = section.text, self._uow, section.id
+        try:
+            after = draft_organisation_text(uow_factory=uow)
+        except UserFacingError as error:
+            self.show_message(error.message)
+            return
+        self._apply(_("Draft {section} from the tasks").format(section=section.number or section.title),
+                    lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=after,
+                                                  expected_version=section.version or None),
                     undo=lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=before),
                     redo=lambda: edit.set_section_text(uow_factory=uow, section_id=sid, text=after))
 
@@ -773,7 +801,9 @@ class PlanPage(QWidget):
         today = self._session.today()
         default_date = state.details.issue_date or (today if today.year in (state.year - 1, state.year)
                                                     else dt.date(state.year, 1, 1))
-        dialog = IssueDialog(number=state.details.number, symbol=state.details.symbol, issue_date=default_date,
+        number = state.details.number or number_text(suggest_number(  # the register's next free number
+            uow_factory=self._uow, symbol=state.details.symbol or "KH-UBND", year=default_date.year))
+        dialog = IssueDialog(number=number, symbol=state.details.symbol, issue_date=default_date,
                              revision=state.revisions_issued + 1, reason=state.pending_reason, parent=self)
         uow, plan_id = self._uow, state.plan_id
 

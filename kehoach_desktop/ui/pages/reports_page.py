@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QProgressDialog,
     QPushButton,
@@ -28,15 +27,20 @@ from PySide6.QtWidgets import (
 
 from kehoach_desktop.domain.errors import UserFacingError, os_reason
 from kehoach_desktop.domain.periods import period_label, periods_of_year
+from kehoach_desktop.formats import vietnam_time
 from kehoach_desktop.i18n import _, ngettext
-from kehoach_desktop.services import reports
+from kehoach_desktop.services import documents, reports
 from kehoach_desktop.services.changes import Changes
+from kehoach_desktop.services.documents import RegisterEntry
 from kehoach_desktop.services.session import WorkspaceSession
+from kehoach_desktop.services.word_export import write_docx
+from kehoach_desktop.ui.dialogs.report_dialogs import IssueReportDialog, RegisterDialog, ReportTextDialog
 from kehoach_desktop.ui.dialogs.sign_dialog import SignDialog, TokenFinder
 from kehoach_desktop.ui.empty_state import EmptyState
 from kehoach_desktop.ui.errors import show_user_error
 from kehoach_desktop.ui.flow_layout import flow_row
 from kehoach_desktop.ui.folders import DocumentFolders, DoneNotice, FileKind
+from kehoach_desktop.ui.signer_warning import confirm_signer_mismatch
 from kehoach_desktop.ui.tasks import TaskRunner
 from kehoach_desktop.ui.widgets import PageHeader, set_available
 
@@ -56,13 +60,13 @@ def verification_text(result: reports.VerificationReport, name: str) -> str:
         return "<br>".join([*lines, result.problem])
     if result.stamp is not None:
         lines.append(_("Report data: No. {number}, unit {unit}, period {period}").format(
-            number=result.stamp.number_symbol, unit=result.stamp.unit_code, period=period_label(result.stamp.period)))
+            number=result.stamp.number_symbol or _("(none)"), unit=result.stamp.unit_code,
+            period=period_label(result.stamp.period)))
     if not result.signed:
         lines.append(_("This file is not signed."))
     yes, no = _("yes"), _("no")
     for signature in result.signatures:
-        when = signature.signing_time.astimezone().strftime("%d/%m/%Y %H:%M:%S %z") if signature.signing_time \
-            else "?"
+        when = vietnam_time(signature.signing_time) if signature.signing_time else "?"
         verdict = _("Valid signature") if signature.ok else _("INVALID signature")
         lines.append(_("{verdict}: signed by {signer} ({organisation}) on {when}. Unchanged since signing: "
                        "{unchanged}. Certificate trusted: {trusted}.").format(
@@ -81,6 +85,7 @@ class ReportsPage(QWidget):
     changed = Signal(object)
     report_ready = Signal(object)  # the path of the PDF now shown
     verified = Signal(object)  # a reports.VerificationReport
+    word_written = Signal(object)  # the path of the .docx written
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,24 +104,34 @@ class ReportsPage(QWidget):
                                                  "(Decree 30/2020): preview, print, save, sign and verify."))
         layout.addWidget(self.header)
 
-        choose = QHBoxLayout()
         self.kind = QComboBox()
         self.kind.setObjectName("report_kind")
         self.kind.addItem(_("Plan (Kế hoạch)"), reports.PLAN)
         self.kind.addItem(_("Progress report (Báo cáo kết quả)"), reports.PROGRESS)
         self.period = QComboBox()
         self.period.setObjectName("report_period")
+        for combo in (self.kind, self.period):  # whole names even on a 1024-pixel screen: the row wraps instead
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.generate_button = QPushButton(_("Generate"))
         self.generate_button.setObjectName("generate_report")
         self.generate_button.setProperty("role", "primary")
-        choose.addWidget(QLabel(_("Report:")))
-        choose.addWidget(self.kind)
         self.period_label = QLabel(_("Period:"))
-        choose.addWidget(self.period_label)
-        choose.addWidget(self.period)
-        choose.addWidget(self.generate_button)
-        choose.addStretch(1)
-        layout.addLayout(choose)
+        self.text_button = QPushButton(_("Edit the text…"))
+        self.text_button.setObjectName("edit_report_text")
+        self.text_button.setToolTip(_("The report's sections in words: results, shortcomings and causes, "
+                                      "directions, proposals"))
+        self.issue_button = QPushButton(_("Issue…"))
+        self.issue_button.setObjectName("issue_report")
+        self.issue_button.setToolTip(_("Give the report its number and date in the register of issued documents"))
+        self.issue_label = QLabel("")
+        self.issue_label.setObjectName("report_issue_state")
+        self.word_button = QPushButton(_("Export to Word…"))
+        self.word_button.setObjectName("export_word")
+        self.word_button.setToolTip(_("A Word copy (.docx) of the chosen report in the same layout, to review and "
+                                      "edit before it is issued; a Word copy is not signed."))
+        layout.addLayout(flow_row(QLabel(_("Report:")), self.kind, self.period_label, self.period,
+                                  self.generate_button, self.text_button, self.issue_button, self.issue_label,
+                                  self.word_button))
 
         self.previous_button = QPushButton(self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowLeft), "")
         self.page_spin = QSpinBox()
@@ -136,6 +151,8 @@ class ReportsPage(QWidget):
         self.sign_button = QPushButton(_("Sign…"))
         self.verify_button = QPushButton(_("Verify a PDF…"))
         self.trust_button = QPushButton(_("Trust a root certificate…"))
+        self.register_button = QPushButton(_("Register of issued documents…"))
+        self.register_button.setObjectName("issued_register")
         for button, tip in ((self.previous_button, _("Previous page")), (self.next_button, _("Next page")),
                             (self.zoom_out_button, _("Zoom out")), (self.zoom_in_button, _("Zoom in"))):
             button.setMaximumWidth(40)
@@ -144,7 +161,7 @@ class ReportsPage(QWidget):
         tools = flow_row(self.previous_button, self.page_spin, self.page_count, self.next_button,
                          self.zoom_out_button, self.zoom, self.zoom_in_button,
                          right=(self.print_button, self.save_button, self.sign_button, self.verify_button,
-                                self.trust_button))
+                                self.trust_button, self.register_button))
         layout.addLayout(tools)
 
         self.status = QLabel("")
@@ -171,6 +188,12 @@ class ReportsPage(QWidget):
 
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.generate_button.clicked.connect(self._on_generate_clicked)
+        self.text_button.clicked.connect(lambda: self.open_text_dialog())
+        self.issue_button.clicked.connect(lambda: self.open_issue_dialog())
+        self.register_button.clicked.connect(lambda: self.open_register())
+        self.period.currentIndexChanged.connect(lambda: self._show_issue_state())
+        self.dialog: QDialog | None = None
+        self.word_button.clicked.connect(self._on_word_clicked)
         self.previous_button.clicked.connect(lambda: self.go_to_page(self.page_spin.value() - 1))
         self.next_button.clicked.connect(lambda: self.go_to_page(self.page_spin.value() + 1))
         self.page_spin.editingFinished.connect(lambda: self.go_to_page(self.page_spin.value()))
@@ -202,6 +225,95 @@ class ReportsPage(QWidget):
         progress = self.kind.currentData() == reports.PROGRESS
         self.period.setEnabled(progress)
         self.period_label.setEnabled(progress)
+        self._show_issue_state()
+
+    def _issue_state(self, *, with_text: bool = False) -> reports.ProgressIssueState | None:
+        period = self.period.currentData()
+        if self.kind.currentData() != reports.PROGRESS or not period:
+            return None
+        try:
+            return reports.get_progress_issue_state(uow_factory=self._session.uow_factory, period=period,
+                                                    today=self._session.today(), with_text=with_text)
+        except UserFacingError:
+            return None  # no plan yet: generating says so
+
+    def _show_issue_state(self) -> None:
+        state = self._issue_state()
+        issued = state.issued if state is not None else None
+        self.text_button.setEnabled(state is not None and issued is None)
+        self.issue_button.setEnabled(state is not None and issued is None)
+        if issued is not None:
+            self.issue_label.setText(_("Issued as {number} on {date}").format(
+                number=issued.number_symbol, date=issued.issue_date.strftime("%d/%m/%Y")))
+        else:
+            self.issue_label.setText(_("Draft, not issued") if state is not None else "")
+
+    # text and issue ----------------------------------------------------------------------------
+    def open_text_dialog(self) -> None:
+        """Read the report's text in the background (the suggested one reads the period's figures), then edit it."""
+        period = self.period.currentData()
+        if self.kind.currentData() != reports.PROGRESS or not period:
+            return
+        uow_factory, today = self._session.uow_factory, self._session.today()
+
+        def work() -> reports.ProgressIssueState:
+            return reports.get_progress_issue_state(uow_factory=uow_factory, period=period, today=today)
+
+        self._run(_("Preparing the report's text…"), work, self._edit_text)
+
+    def _edit_text(self, state: reports.ProgressIssueState) -> None:
+        if state.issued is not None:
+            return
+        dialog = ReportTextDialog(text=state.text, period_label=period_label(state.period), parent=self)
+
+        def save() -> None:
+            try:
+                documents.save_report_text(uow_factory=self._session.uow_factory, period=state.period,
+                                           text=dialog.text())
+            except UserFacingError as error:
+                show_user_error(self, error)
+                return
+            self.generate(reports.PROGRESS, state.period)
+
+        dialog.accepted.connect(save)
+        self.dialog = dialog
+        dialog.open()
+
+    def open_register(self) -> RegisterDialog:
+        dialog = RegisterDialog(entries=documents.list_register(uow_factory=self._session.uow_factory), parent=self)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_issue_dialog(self) -> IssueReportDialog | None:
+        state = self._issue_state()
+        if state is None or state.issued is not None:
+            return None
+        dialog = IssueReportDialog(suggested=state.suggested, symbol=state.symbol,
+                                   period_label=period_label(state.period), parent=self)
+
+        uow_factory, today = self._session.uow_factory, self._session.today()
+
+        def issue() -> None:
+            details = dialog.details()
+
+            def work() -> RegisterEntry:  # renders the report as issued: in the background
+                return reports.issue_progress_report(uow_factory=uow_factory, period=state.period, details=details,
+                                                     today=today)
+
+            def done(entry: RegisterEntry) -> None:
+                self._show_issue_state()
+                self.changed.emit(Changes(workspace=True))
+                self.generate(reports.PROGRESS, state.period)
+                self.issue_label.setText(_("The report was issued as {number} on {date}.").format(
+                    number=entry.number_symbol, date=entry.issue_date.strftime("%d/%m/%Y")))
+
+            self._run(_("Issuing the report…"), work, done)
+
+        dialog.accepted.connect(issue)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def _update_actions(self) -> None:
         loaded = self.document.status() == QPdfDocument.Status.Ready
@@ -211,21 +323,29 @@ class ReportsPage(QWidget):
         self.page_count.setText(f"/ {self.document.pageCount()}")
         self.page_spin.setMaximum(max(1, self.document.pageCount()))
 
-    def _run(self, message: str, work: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+    def _run(self, message: str, work: Callable[[], Any], on_done: Callable[[Any], None],
+             on_mismatch: Callable[[], None] | None = None) -> None:
         progress = QProgressDialog(message, "", 0, 0, self)
         progress.setCancelButton(None)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(400)
         self.generate_button.setEnabled(False)
+        self.word_button.setEnabled(False)
 
         def done(result: Any) -> None:
             progress.close()
             self.generate_button.setEnabled(True)
+            self.word_button.setEnabled(True)
             on_done(result)
 
         def failed(error: BaseException) -> None:
             progress.close()
             self.generate_button.setEnabled(True)
+            self.word_button.setEnabled(True)
+            if isinstance(error, reports.SignerMismatchError) and on_mismatch is not None:
+                if confirm_signer_mismatch(self, error):
+                    on_mismatch()
+                return
             if isinstance(error, UserFacingError):
                 self.status.setText(error.message)
                 show_user_error(self, error)
@@ -255,6 +375,28 @@ class ReportsPage(QWidget):
             self.status.setToolTip(technical_details(result.stamp.sha256))
 
         self._run(_("Generating the report…"), work, done)
+
+    def _on_word_clicked(self) -> None:
+        kind, period = self.kind.currentData(), self.period.currentData()
+        name = "ke-hoach.docx" if kind == reports.PLAN else f"bao-cao-{period}.docx"
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export to Word"),
+                                                    str(self.folders.suggest(FileKind.REPORTS, name)),
+                                                    _("Word documents (*.docx)"))
+        if not path:
+            return
+        target = Path(path) if path.lower().endswith(".docx") else Path(path + ".docx")
+        self.folders.remember(FileKind.REPORTS, target)
+        uow_factory, today = self._session.uow_factory, self._session.today()
+
+        def work() -> Path:
+            return write_docx(uow_factory=uow_factory, kind=kind, out=target, today=today,
+                              period=period if kind == reports.PROGRESS else None)
+
+        def done(written: Path) -> None:
+            self.done_notice.show_done(_("Saved to {path}.").format(path=written), written)
+            self.word_written.emit(written)
+
+        self._run(_("Writing the Word copy…"), work, done)
 
     def show_pdf(self, path: Path, *, signed: bool) -> None:
         self.document.close()
@@ -347,7 +489,8 @@ class ReportsPage(QWidget):
         finally:
             dialog.deleteLater()
 
-    def sign_current(self, credentials: reports.Credentials) -> None:
+    def sign_current(self, credentials: reports.Credentials, *, accept_signer_mismatch: bool = False) -> None:
+        """Sign the shown PDF; a certificate of another organisation asks first (then signs if confirmed)."""
         if self.current is None:
             return
         if isinstance(credentials, reports.TokenCredentials) and credentials.library:
@@ -360,13 +503,14 @@ class ReportsPage(QWidget):
 
         def work() -> Path:
             return reports.sign_pdf_file(uow_factory=uow_factory, source=source, target=target,
-                                         credentials=credentials)
+                                         credentials=credentials, accept_signer_mismatch=accept_signer_mismatch)
 
         def done(path: Path) -> None:
             self.show_pdf(path, signed=True)
             self.verify_file(path)
 
-        self._run(_("Signing…"), work, done)
+        self._run(_("Signing…"), work, done,
+                  on_mismatch=lambda: self.sign_current(credentials, accept_signer_mismatch=True))
 
     def _on_verify_clicked(self) -> None:
         start = str(self.folders.start(FileKind.REPORTS))

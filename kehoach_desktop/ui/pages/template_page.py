@@ -57,7 +57,7 @@ _BULLET = "- "
 _TABS = {"general": 0, "sections": 1, "reporting_periods": 2, "reporting_units": 3, "preamble": 4, "closing": 4,
          "recipients": 4, "city_units": 5, "unit_plan": 6}
 _GENERAL_TEXT = ("code", "summary", "plan_summary", "document_type", "unit_term", "place", "superior_agency",
-                 "report_symbol", "reminder_symbol")
+                 "report_symbol", "reminder_symbol", "number", "issue_date")
 _AGENCIES = ("issuing_agency", "receiving_agency")
 
 
@@ -225,6 +225,8 @@ class TemplatePage(QWidget):
         form.addRow(_("Summary (V/v …):"), self.summary)
         form.addRow(_("Unit plans' summary ({unit}, {year}):"), line("plan_summary"))
         form.addRow(_("Document type:"), line("document_type"))
+        form.addRow(_("Number of the city's plan (cited by the units' plans):"), line("number"))
+        form.addRow(_("Date of the city's plan (YYYY-MM-DD):"), line("issue_date"))
         form.addRow(_("Reporting units are called:"), line("unit_term"))
         form.addRow(_("Place on the city's documents:"), line("place"))
         form.addRow(_("Superior agency:"), line("superior_agency"))
