@@ -198,7 +198,9 @@ def content_fingerprint(raw: RawWorkbook) -> str:
         for row in sheet.rows:
             digest.update(f"\x1d{row.number}".encode())
             for key in sorted(row.values):
-                digest.update(f"\x1f{key}={_plain(row.values[key])}{row.bad.get(key, '')}".encode())
+                # surrogatepass: a cell may hold a lone surrogate (an `_xD800_` escape), reported as its problem
+                digest.update(f"\x1f{key}={_plain(row.values[key])}{row.bad.get(key, '')}".encode(
+                    "utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

@@ -176,3 +176,47 @@ def test_a_record_created_from_another_export_s_row_is_not_changed(ws: Workspace
     assert problem.blocking and problem.letter == "A" and problem.found == created.record_id
     assert file.change_count == 0
     assert content_dump(ws) == before
+
+
+def test_without_its_seal_a_copy_cannot_claim_another_export_s_created_rows(ws: WorkspaceSession,
+                                                                             ward_workbook: tuple[Path, str],
+                                                                             tmp_path: Path) -> None:
+    """A workbook without a seal is read as one of version 0.1.0: the ``export_id`` and row tokens of its ``_meta``
+    and origin cells are not trusted, so a row carrying another export's token of a created record is a new row,
+    never an update of that record."""
+    path, _ward = ward_workbook
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook[MATERIALS]
+    columns = header_columns(sheet)
+    new_row = 3 + len(_sent_ids(path))
+    for title, value in (("Loại", "Cờ"), ("Nội dung", "Cờ phố Chùa Bộc"), ("Số lượng", 30), ("Trạng thái", "Dự kiến")):
+        sheet.cell(row=new_row, column=columns[title], value=value)
+    origin = sheet.cell(row=new_row, column=columns["Dữ liệu khi xuất (không sửa)"]).value
+    export_id = next(r[1] for r in workbook["_meta"].iter_rows(values_only=True) if r[0] == "export_id")
+    workbook.save(tmp_path / "dau.xlsx")
+    preview = preview_excel_import(uow_factory=ws.uow_factory, paths=[tmp_path / "dau.xlsx"], today=ws.today())
+    (created,) = [w for w in preview.files[0].writes if w.is_new]
+    apply_excel_import(uow_factory=ws.uow_factory, preview=preview)
+
+    units = list_export_units(uow_factory=ws.uow_factory, today=ws.today())
+    other = next(u for u in sorted(units, key=lambda u: -u.materials) if u.materials and u.name != _ward)
+    forged = tmp_path / "khac.xlsx"
+    export_progress_workbook(uow_factory=ws.uow_factory, out=forged, today=ws.today(), unit=other.code)
+    workbook = openpyxl.load_workbook(forged)
+    sheet = workbook[MATERIALS]
+    columns = header_columns(sheet)
+    row = 3 + len(_sent_ids(forged))
+    for title, value in (("Dữ liệu khi xuất (không sửa)", origin), ("Loại", "Cờ"), ("Nội dung", "Cờ phố Chùa Bộc"),
+                         ("Số lượng", 1), ("Trạng thái", "Dự kiến")):
+        sheet.cell(row=row, column=columns[title], value=value)
+    meta = workbook["_meta"]
+    keys = {meta.cell(row=r, column=1).value: r for r in range(2, meta.max_row + 1)}
+    meta.cell(row=keys["export_id"], column=2).value = export_id
+    meta.cell(row=keys["scope_check"], column=1).value = None
+    meta.cell(row=keys["scope_check"], column=2).value = None
+    workbook.save(forged)
+    file = preview_excel_import(uow_factory=ws.uow_factory, paths=[forged], today=ws.today()).files[0]
+    assert file.status == OK
+    assert not any(w.record_id == created.record_id and not w.is_new for w in file.writes + file.conflict_writes)
+    materials = next(s for s in file.sheets if s.key == "materials")
+    assert materials.recognised == 0 and len(materials.new_records) == 1
