@@ -15,7 +15,7 @@ from kehoach_desktop.domain.plan_assignments import LEAD, SUPPORT, Party, assign
 from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.i18n import _
 from kehoach_desktop.services.years import current_plan, current_template
-from kehoach_desktop.storage.models import Plan, PlanSection, ResponsibleUnit, Task, WorkspaceInfo
+from kehoach_desktop.storage.models import Plan, PlanSection, ResponsibleUnit, Task
 from kehoach_desktop.storage.uow import UnitOfWorkFactory
 
 
@@ -29,7 +29,8 @@ class _UnitParties:
 def _unit_parties(s: Session, plan_unit_code: str) -> _UnitParties:
     template = current_template(s)
     text = template.unit_plan
-    unit_kind = template.unit(s.scalars(select(WorkspaceInfo)).one().unit_code).kind
+    # the plan's unit, not the workspace's: the city opens its units' plans too
+    unit_kind = next((u.kind for u in template.reporting_units if u.code == plan_unit_code), "")
     units = list(s.scalars(select(ResponsibleUnit).where(ResponsibleUnit.unit_code == plan_unit_code,
                                                          ResponsibleUnit.deleted_at.is_(None))))
     place_kind = {p.directory_kind: p.kind for p in text.place_kinds}
@@ -44,8 +45,10 @@ def _unit_parties(s: Session, plan_unit_code: str) -> _UnitParties:
             first = nfc(unit.name) == nfc(text.office)
             parties[unit.id] = Party(nfc(unit.name), -1 if first else unit.position)
     place_words = places or order
-    names = SourceNames(superior=nfc(text.superior_budget) or "ngân sách cấp trên", own=f"ngân sách {unit_kind}",
-                        places=f"ngân sách các {', '.join(place_words)}" if place_words else "ngân sách cấp dưới")
+    names = SourceNames(
+        superior=nfc(text.superior_budget) or "ngân sách cấp trên",
+        own=f"ngân sách {unit_kind}" if unit_kind else "ngân sách của đơn vị",
+        places=f"ngân sách các {', '.join(place_words)}" if place_words else "ngân sách cấp dưới")
     return _UnitParties(parties, places_party, names)
 
 
