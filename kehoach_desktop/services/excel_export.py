@@ -249,6 +249,20 @@ def _content(data: _Data, sheets: Sequence[str], unit: _Unit | None, today: dt.d
                            scope_key=data.scope_key)
 
 
+def ids_a_workbook_would_hold(session: Session, *, unit_code: str, sheets: Sequence[str],
+                              today: dt.date) -> dict[str, list[str]] | None:
+    """The records a workbook for ``unit_code`` ("" for the whole unit) holds if exported today, per sheet.
+
+    The scope of a workbook written before workbooks listed (and sealed) what they were sent with; None when the
+    workbook names a unit the directory no longer has.
+    """
+    data = _load(session, today=today, sheets=sheets)
+    unit = next((u for u in data.units if u.code == unit_code), None) if unit_code else None
+    if unit_code and unit is None:
+        return None
+    return {key: [str(r.values[0]) for r in data.rows[key] if unit is None or unit.id in r.units] for key in sheets}
+
+
 def _refuse_beyond_import(sheets: Sequence[SheetContent], unit: _Unit | None) -> None:
     """Never write a workbook the import would refuse: at most :data:`MAX_DATA_ROWS` records in all (issue 18)."""
     counts = {sheet.spec.title: len(sheet.rows) for sheet in sheets}  # type: ignore[arg-type]

@@ -55,7 +55,7 @@ from kehoach_desktop.exchange.excel_read import (
     read_progress_workbook,
     shown,
 )
-from kehoach_desktop.exchange.excel_scope import is_sealed, scope_key
+from kehoach_desktop.exchange.excel_scope import SCOPE_CHECK, is_sealed, scope_key
 from kehoach_desktop.formats import format_number, format_vnd
 from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services import audit
@@ -316,7 +316,11 @@ def _preview_file(session: Session, ws: _Workspace, path: Path, today: dt.date,
         raw = read_progress_workbook(path, should_stop=should_stop)
     except WorkbookRefused as error:
         return _refused(path, "", error.message)
-    refusal = _check_meta(raw, ws) or _check_scope(raw, ws)
+    refusal = _check_meta(raw, ws)
+    earlier_version = not refusal and _written_before_seals(raw)
+    if earlier_version:
+        refusal = _scope_from_the_workspace(session, raw, today)
+    refusal = refusal or ("" if earlier_version else _check_scope(raw, ws))
     if refusal:
         return _refused(path, raw.sha256, refusal)
     unit_filter = raw.meta.get("unit_filter_name", "")
@@ -329,6 +333,11 @@ def _preview_file(session: Session, ws: _Workspace, path: Path, today: dt.date,
         problems.append(CellProblem("", 0, "", "", raw.meta.get("plan_revision", ""), _(
             "the current revision {revision} of the plan: the file was exported from an earlier revision; "
             "check the tasks it reports on").format(revision=ws.plan_revision), blocking=False))
+    if earlier_version:
+        problems.append(CellProblem("", 0, "", "", raw.meta.get("app_version", ""), _(
+            "a workbook that lists the records it was sent with: this one was exported by an earlier version, "
+            "so its rows were checked against the records {unit} has today").format(
+            unit=raw.meta.get("unit_filter_name") or raw.meta.get("workspace_unit_name", "")), blocking=False))
     sheets, writes = [], []
     for sheet in raw.sheets:
         preview, sheet_writes = _preview_sheet(session, ws, raw, sheet, today, claimed)
@@ -371,6 +380,37 @@ def _check_scope(raw: RawWorkbook, ws: _Workspace) -> str:
     return _("{name}: the hidden sheet “_meta” of this workbook was changed, or the workbook was exported by an "
              "earlier version of Kế hoạch Desktop: the records it was sent with cannot be trusted, so nothing of it "
              "was imported. Export the workbook again and send it to the unit.").format(name=raw.path.name)
+
+
+def _written_before_seals(raw: RawWorkbook) -> bool:
+    """A workbook of an earlier version (0.1.0) lists the records it was sent with but does not seal the list.
+
+    Such workbooks are still in the units' hands (issue 21): their list is not trusted but narrowed to the
+    records the unit the workbook names has today (``_scope_from_the_workspace``). A workbook whose seal does
+    not match was changed and is refused (issue 18). Removing the seal from ``_meta`` therefore brings back only
+    the earlier version's rule, checked against the workspace.
+    """
+    return SCOPE_CHECK not in raw.meta
+
+
+def _scope_from_the_workspace(session: Session, raw: RawWorkbook, today: dt.date) -> str:
+    """Fill a workbook of an earlier version's list of records from the workspace; a refusal, or ""."""
+    from kehoach_desktop.services.excel_export import ids_a_workbook_would_hold, parse_sheet_keys
+
+    try:
+        sheets = parse_sheet_keys(raw.meta.get("sheets") or None)
+    except ValidationError:
+        sheets = ()
+    ids = ids_a_workbook_would_hold(session, unit_code=raw.meta.get("unit_filter_code", ""),
+                                    sheets=sheets or [s.spec.key for s in raw.sheets], today=today)
+    if ids is None:
+        return _("{name}: this workbook was exported for {unit}, which is no longer in the directory of "
+                 "responsible units; nothing of it was imported.").format(
+            name=raw.path.name, unit=raw.meta.get("unit_filter_name") or raw.meta.get("unit_filter_code", ""))
+    listed = raw.exported_ids
+    raw.exported_ids = {key: [i for i in found if i in set(listed.get(key, ()))] if any(listed.values()) else found
+                        for key, found in ids.items()}
+    return ""
 
 
 def _not_sent(raw: RawWorkbook, sheet: RawSheet, number: int, record_id: str) -> CellProblem:
