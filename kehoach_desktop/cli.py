@@ -726,10 +726,22 @@ def _cmd_report_docx(args: argparse.Namespace) -> int:
         raise UserFacingError(_("--data-out goes with the PDF (--format pdf)."))
     if args.out.suffix.lower() == ".pdf":
         raise UserFacingError(_("A Word copy is written to a .docx file, not to {path}.").format(path=args.out))
+    letter = args.kind == "reminders"
+    if letter and args.number is not None:
+        raise UserFacingError(_("The Word copy of a reminder letter is a draft to review: it takes no number. Issue "
+                                "the letter as PDF (--format pdf) to number it."))
+    if letter and not args.period:
+        raise UserFacingError(_("Choose the period the letter reminds of (for example 2021-Q1)."))
+    options = None
+    if letter:
+        from kehoach_desktop.services.city_reports import CityDocumentOptions
+
+        options = CityDocumentOptions(date=args.date)
     session = open_workspace(args.workspace)
     try:
         path = write_docx(uow_factory=session.uow_factory, kind=args.kind, out=args.out, period=args.period,
-                          today=session.today())
+                          today=session.today(), city_options=options,
+                          unit_codes=tuple(args.unit) if letter and args.unit else None)
     finally:
         session.close()
     print(_("Wrote {path}.").format(path=path))

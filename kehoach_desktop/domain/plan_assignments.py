@@ -4,9 +4,8 @@ Each responsible unit that leads or supports a task gets a line naming the secti
 places (its wards, communes…) are one line under the name the template gives them ("UBND các phường"). Which
 units are places, and their collective name, come from the template (``unit_plan.place_kinds``); the office
 the template names first (``unit_plan.office``) comes first. A last line totals the tasks' budgets by the budget
-they are spent from: the unit's own for the tasks its offices and centres lead, the places' for those its places
-lead (the source follows the lead unit: a task has no source of its own). The officer edits the draft before
-issuing.
+that pays for them (``domain/budget_sources.py``: the task's own source, else its lead unit's). The officer edits
+the draft before issuing.
 """
 
 from __future__ import annotations
@@ -40,36 +39,17 @@ def money(amount: int) -> str:
     return f"{amount:,}".replace(",", ".") + " đồng"
 
 
-@dataclass(frozen=True)
-class Budgets:
-    """The tasks' budgets (VND) by the budget that pays: the unit's, its places', no lead unit yet."""
-
-    own_name: str  # "ngân sách quận"
-    own: int
-    places_name: str  # "ngân sách các phường"; "" when the unit has no places
-    places: int
-    unassigned: int
-
-    @property
-    def total(self) -> int:
-        return self.own + self.places + self.unassigned
-
-
-def budget_line(number: int, budgets: Budgets) -> str:
-    """``N. Kinh phí thực hiện: …``: the total, then each source that pays something."""
-    parts = []
-    if budgets.own:
-        parts.append(f"{budgets.own_name} {money(budgets.own)}")
-    if budgets.places:
-        parts.append(f"{budgets.places_name} {money(budgets.places)}")
-    if budgets.unassigned:
-        parts.append(f"nhiệm vụ chưa giao đơn vị chủ trì {money(budgets.unassigned)}")
+def budget_line(number: int, by_source: Sequence[tuple[str, int]]) -> str:
+    """``N. Kinh phí thực hiện: …``: the total, then each source that pays something (its name, its total)."""
+    parts = [f"{name} {money(amount)}" for name, amount in by_source if amount]
+    total = sum(amount for _name, amount in by_source)
     detail = f", trong đó: {'; '.join(parts)}" if parts else ""
-    return (f"{number}. Kinh phí thực hiện: tổng kinh phí các nhiệm vụ của Kế hoạch là {money(budgets.total)}{detail}"
+    return (f"{number}. Kinh phí thực hiện: tổng kinh phí các nhiệm vụ của Kế hoạch là {money(total)}{detail}"
             f" (chi tiết tại Phụ lục kèm theo Kế hoạch).")
 
 
-def assignments_text(roles: Sequence[tuple[Party, str, str]], budgets: Budgets | None = None) -> str:
+def assignments_text(roles: Sequence[tuple[Party, str, str]],
+                     budgets: Sequence[tuple[str, int]] | None = None) -> str:
     """``roles``: (party, ``LEAD`` or ``SUPPORT``, section number such as ``1.1.``) for every task's units,
     in the plan's order. One numbered line a party, in the parties' order."""
     by_party: dict[Party, _Roles] = {}

@@ -324,6 +324,7 @@ class _Reader:
             recipients=self.lines(data, "recipients", where) if "recipients" in data else default.recipients,
             directory=tuple(directory), place_kinds=tuple(place_kinds),
             words=tuple(KindWord(**row) for row in self.rows(data, "words", where, ("kind", "word", "text"))),
+            superior_budget=self.text(data, "superior_budget", where, required=False),
         )
         if text.responsibility and text.responsibility not in section_keys:
             self.problem(f"{where}.responsibility",

@@ -75,6 +75,7 @@ class UnitPlanText:
     directory: tuple[DirectoryEntry, ...] = ()
     place_kinds: tuple[PlaceKind, ...] = ()
     words: tuple[KindWord, ...] = ()
+    superior_budget: str = ""  # what a plan calls the budget of the template's issuer ("ngân sách Thành phố")
 
     def word_names(self) -> set[str]:
         return {w.word for w in self.words}
@@ -134,4 +135,5 @@ def unit_plan_to_json(text: UnitPlanText) -> dict[str, Any]:
         "directory": [{"code": d.code, "kind": d.kind, "name": d.name} for d in text.directory],
         "place_kinds": [{"kind": p.kind, "directory_kind": p.directory_kind} for p in text.place_kinds],
         "words": [{"kind": w.kind, "word": w.word, "text": w.text} for w in text.words],
+        **({"superior_budget": text.superior_budget} if text.superior_budget else {}),
     }

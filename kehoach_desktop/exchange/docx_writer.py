@@ -1,12 +1,14 @@
-"""Word copies (.docx) of the plan, the progress report and the city's consolidated report, for offices that
-review drafts in Word: the same pages as the PDF, in the layout of Decree 30/2020 (A4, margins, Times New
-Roman, the two-column header, number and date, signer block, "Nơi nhận"), written with python-docx.
+"""Word copies (.docx) of the plan, the progress report, the city's consolidated report and its reminder
+letters, for offices that review drafts in Word: the same pages as the PDF, in the layout of Decree 30/2020 (A4,
+margins, Times New Roman, the two-column header, number and date, signer block, "Nơi nhận"), written with
+python-docx.
 
-The body is the PDF's own flowables (``plan_story``, ``progress_story``, ``city_report_story``) copied one by
-one, so the two files always say the same: each paragraph keeps its style (font, size, bold/italic, alignment,
-indents, spacing), each table its columns, its repeated header row and its alignments. The header and signer
-blocks are drawn from the model (``DocumentHeader``, ``SignerBlock``). Charts are left out (their figures are in
-the tables beside them), and so is the QR code: the PDF is the document that is signed and matched to data.
+The body is the PDF's own flowables (``plan_story``, ``progress_story``, ``city_report_story``,
+``reminder_story``) copied one by one, so the two files always say the same: each paragraph keeps its style
+(font, size, bold/italic, alignment, indents, spacing), each table its columns, its repeated header row and its
+alignments. The header and signer blocks (and a letter's "V/v" line) are drawn from the model
+(``DocumentHeader``, ``SignerBlock``). Charts are left out (their figures are in the tables beside them), and so is
+the QR code: the PDF is the document that is signed and matched to data.
 """
 
 from __future__ import annotations
@@ -35,7 +37,12 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak,
 from reportlab.platypus.doctemplate import NextPageTemplate
 
 from kehoach_desktop import __version__
-from kehoach_desktop.exchange.pdf.city_pdf import CityReportDocument, city_report_story
+from kehoach_desktop.exchange.pdf.city_pdf import (
+    CityReportDocument,
+    ReminderDocument,
+    city_report_story,
+    reminder_story,
+)
 from kehoach_desktop.exchange.pdf.fonts import SERIF_BOLD, register_fonts
 from kehoach_desktop.exchange.pdf.layout import (
     DRAFT_MARK,
@@ -50,6 +57,7 @@ from kehoach_desktop.exchange.pdf.layout import (
     PORTRAIT,
     SIGNATURE_HEIGHT,
     SIGNER_PART,
+    SUMMARY_PART,
     TEXT_WIDTH,
     AppendixStart,
     CentredRule,
@@ -96,6 +104,11 @@ def city_report_docx(document: CityReportDocument) -> bytes:
     return _write(document.header, document.signer, story, appendix)
 
 
+def reminder_docx(document: ReminderDocument) -> bytes:
+    """A reminder letter (công văn): its "V/v" line goes under the number, as on its PDF."""
+    return _write(document.header, document.signer, reminder_story(document, SignatureSlot()), None)
+
+
 def _write(header: DocumentHeader, signer: SignerBlock, story: Sequence[Flowable],
            appendix: Sequence[Flowable] | None) -> bytes:
     register_fonts()
@@ -118,6 +131,7 @@ class _Writer:
         self.header = header
         self.signer = signer
         self.doc: WordDocument = new_document()
+        self._number_cell: Any = None  # where a công văn's summary line goes
         self._set_defaults()
         section = self.doc.sections[0]
         section.page_width, section.page_height = _points(PORTRAIT[0]), _points(PORTRAIT[1])
@@ -208,6 +222,8 @@ class _Writer:
                 self.header_block()
             elif part == SIGNER_PART:
                 self.signer_block()
+            elif part == SUMMARY_PART:
+                self.letter_summary()
             elif isinstance(flowable, ChunkedTable):
                 self.table(flowable)
             elif isinstance(flowable, Paragraph):
@@ -293,11 +309,19 @@ class _Writer:
         _text(right.add_paragraph(), motto, 13, bold=True)
         _rule(right.add_paragraph(), stringWidth(motto, SERIF_BOLD, 13), TEXT_WIDTH - left_width)
         number, place_date = table.rows[1].cells
+        self._number_cell = number
         symbol = clean(header.number_symbol)
         _text(number.paragraphs[0], f"Số: {symbol}" if header.number else f"Số:{' ' * 10}{symbol}", 13)
         number.paragraphs[0].paragraph_format.space_before = Pt(4)
         _text(place_date.paragraphs[0], clean(document_date_line(header)), 14, italic=True)
         place_date.paragraphs[0].paragraph_format.space_before = Pt(4)
+
+    def letter_summary(self) -> None:
+        """A công văn's "V/v …" line: under its number, centred in the left column, 12 pt."""
+        cell = self._number_cell
+        target = cell.add_paragraph() if cell is not None else self.doc.add_paragraph()
+        _text(target, clean(self.header.summary), 12)
+        target.paragraph_format.space_before = Pt(2)
 
     def signer_block(self) -> None:
         """``Nơi nhận`` left, level with the signing authority; title, the space to sign, the name right."""

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from kehoach_desktop.domain.budget_sources import BY_LEAD
+from kehoach_desktop.domain.budget_sources import CODES as SOURCE_CODES
 from kehoach_desktop.domain.enums import (
     EventStatus,
     EventType,
@@ -49,6 +51,9 @@ class Field:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[str, ...] = ()
+    # a field added after format version 1 (``added``): a record written before it lacks it and gets ``default``
+    added: bool = False
+    default: Any = None
 
 
 def _enum(name: str, values: Iterable[str]) -> Field:
@@ -103,6 +108,7 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
               _text("content"), _enum("form", PropagandaForm), _ref("lead_unit_id"),
               Field("supporting_unit_ids", "uuid_list"), _date("start_date"), _date("due_date"), _money("budget"),
               _text("indicator_unit", 100), _count("indicator_target", nullable=True),
+              Field("budget_source", "enum", choices=(BY_LEAD, *SOURCE_CODES), added=True, default=BY_LEAD),
               _enum("status", TaskStatus), Field("percent_done", "int", minimum=0, maximum=100),
               _count("indicator_achieved", nullable=True), _money("spent"), _text("result_text"),
               _date("progress_updated_on")),
@@ -291,6 +297,7 @@ def parse_records(file_name: str, kind: str, rows: Any, unit_code: str, problems
             problems.append(_("{file}, record {n}: not a JSON object").format(file=file_name, n=index))
             continue
         where = _where(file_name, kind, index, row, origins or {})
+        row = {**{f.name: f.default for f in fields if f.added and f.name not in row}, **row}
         if missing := sorted(names - row.keys()):
             problems.append(_("{where}: missing fields {fields}").format(where=where, fields=", ".join(missing)))
             continue

@@ -403,11 +403,22 @@ def issue_reminder(*, uow_factory: UnitOfWorkFactory, period: str, out: Path, to
     return IssuedReminder(Path(out), number_symbol, day, tuple(r.code for r in rows), credentials is not None)
 
 
+def draft_reminder(*, uow_factory: UnitOfWorkFactory, period: str, today: dt.date,
+                   unit_codes: tuple[str, ...] | None = None, date: dt.date | None = None) -> ReminderDocument:
+    """The letter issuing would write now, as a draft to review (its Word copy): marked DỰ THẢO, without a
+    number, so it takes none from the register."""
+    span = parse_period(period)
+    rows, deadline, c = _late_units(uow_factory, span, today, unit_codes)
+    return _reminder_letter(c, span, rows, deadline=deadline, today=today, number="", symbol=c["reminder_symbol"],
+                            date=date, draft=True)
+
+
 def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path, today: dt.date,
                     combined: bool, options: CityDocumentOptions = CityDocumentOptions(),
-                    unit_codes: tuple[str, ...] | None = None) -> list[Path]:
+                    unit_codes: tuple[str, ...] | None = None, word: bool = False) -> list[Path]:
     """Reminder letters (công văn đôn đốc) to the units whose report for ``period`` is missing or returned, each
-    numbered through the register: one letter to all, or one per unit."""
+    numbered through the register: one letter to all, or one per unit. ``word``: their Word drafts (.docx)
+    instead, to review before issuing: marked DỰ THẢO, not numbered, not in the register."""
     span = parse_period(period)
     units, deadline, c = _late_units(uow_factory, span, today, unit_codes)
     if options.symbol:
@@ -416,6 +427,9 @@ def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     groups = [units] if combined else [[r] for r in units]
+    if word:
+        return _write_drafts(uow_factory, c, span, groups, folder, deadline=deadline, today=today,
+                             date=options.date, combined=combined)
     written = []
     for index, group in enumerate(groups):
         name = f"don-doc-{span.code}-{'tat-ca' if combined else group[0].code}.pdf"
@@ -426,4 +440,21 @@ def write_reminders(*, uow_factory: UnitOfWorkFactory, period: str, folder: Path
         written.append(path)
     _record(uow_factory, "reminder.write", folder, {"period": span.code, "units": [r.code for r in units],
                                                     "files": [p.name for p in written]})
+    return written
+
+
+def _write_drafts(uow_factory: UnitOfWorkFactory, c: dict[str, str], span: Period, groups: list[list[UnitBoardRow]],
+                  folder: Path, *, deadline: dt.date, today: dt.date, date: dt.date | None,
+                  combined: bool) -> list[Path]:
+    from kehoach_desktop.exchange.docx_writer import reminder_docx
+
+    written = []
+    for group in groups:
+        path = folder / f"du-thao-don-doc-{span.code}-{'tat-ca' if combined else group[0].code}.docx"
+        letter = _reminder_letter(c, span, group, deadline=deadline, today=today, number="",
+                                  symbol=c["reminder_symbol"], date=date, draft=True)
+        write_atomically(path, reminder_docx(letter))
+        written.append(path)
+    _record(uow_factory, "reminder.docx", folder, {"period": span.code, "units": [r.code for g in groups for r in g],
+                                                   "files": [p.name for p in written]})
     return written

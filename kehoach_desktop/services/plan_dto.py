@@ -40,6 +40,7 @@ class TaskInput:
     budget: int = 0  # VND
     indicator_unit: str = ""
     indicator_target: int | None = None
+    budget_source: str = ""  # domain/budget_sources.py's code; "" the lead unit's budget
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class PlanEditorState:
     revisions_issued: int
     pending_reason: str  # the reason given when this draft revision was opened
     plan_version: int = 0  # of the stored plan (its details), as for EditorTask
+    budget_sources: tuple[tuple[str, str], ...] = ()  # (code, what the plan calls it) a task may choose
 
     @property
     def is_draft(self) -> bool:

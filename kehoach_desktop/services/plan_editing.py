@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kehoach_desktop.domain.backups import BackupReason
+from kehoach_desktop.domain.budget_sources import BY_LEAD
+from kehoach_desktop.domain.budget_sources import CODES as SOURCE_CODES
 from kehoach_desktop.domain.enums import PlanStatus, PropagandaForm, SectionKind
 from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.domain.rules import MAX_AMOUNT_VND, MAX_COUNT, effective_task_status
@@ -25,6 +27,7 @@ from kehoach_desktop.services.backups import backup_after
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.documents import KIND_PLAN, IssueDetails, holder_of, record_issue
 from kehoach_desktop.services.edit_guards import control_problems, label_of, length_problems, refuse_if_changed
+from kehoach_desktop.services.plan_assignments import source_choices
 from kehoach_desktop.services.plan_dto import (
     EditorSection,
     EditorTask,
@@ -80,7 +83,7 @@ def task_input_of(task: Task) -> TaskInput:
         content=task.content, form=task.form, lead_unit_id=task.lead_unit_id,
         supporting_unit_ids=tuple(task.supporting_unit_ids or ()), start_date=task.start_date,
         due_date=task.due_date, budget=task.budget, indicator_unit=task.indicator_unit,
-        indicator_target=task.indicator_target)
+        indicator_target=task.indicator_target, budget_source=task.budget_source or "")
 
 
 def get_plan_editor(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> PlanEditorState | None:
@@ -116,7 +119,8 @@ def get_plan_editor(*, uow_factory: UnitOfWorkFactory, today: dt.date) -> PlanEd
         return PlanEditorState(
             plan_id=plan.id, year=plan.year, status=plan.status, revision=plan.revision, title=plan.title,
             details=details_of(plan), sections=sections, units=units, revisions_issued=issued or 0,
-            pending_reason=reason.value if reason is not None else "", plan_version=plan.version)
+            pending_reason=reason.value if reason is not None else "", plan_version=plan.version,
+            budget_sources=source_choices(s, plan.unit_code))
 
 
 # ---- guards ----------------------------------------------------------------------------------
@@ -292,6 +296,8 @@ def validate_task(fields_: TaskInput, *, year: int) -> tuple[FieldProblem, ...]:
         problems.append(FieldProblem("budget", _("The budget cannot be negative.")))
     elif fields_.budget > MAX_AMOUNT_VND:
         problems.append(FieldProblem("budget", _("This budget is too large; check the number of zeros.")))
+    if fields_.budget_source not in (BY_LEAD, *SOURCE_CODES):
+        problems.append(FieldProblem("budget", _("Choose the budget that pays for the task.")))
     if fields_.indicator_target is not None and fields_.indicator_target < 0:
         problems.append(FieldProblem("indicator_target", _("The target cannot be negative.")))
     elif fields_.indicator_target is not None and fields_.indicator_target > MAX_COUNT:
@@ -328,7 +334,7 @@ def _check_task(session: Session, plan: Plan, fields_: TaskInput) -> dict[str, A
         "content": nfc(fields_.content), "form": fields_.form, "lead_unit_id": fields_.lead_unit_id,
         "supporting_unit_ids": supporting, "start_date": fields_.start_date, "due_date": fields_.due_date,
         "budget": int(fields_.budget), "indicator_unit": nfc(fields_.indicator_unit),
-        "indicator_target": fields_.indicator_target,
+        "indicator_target": fields_.indicator_target, "budget_source": fields_.budget_source,
     }
 
 
@@ -450,7 +456,7 @@ def duplicate_task(*, uow_factory: UnitOfWorkFactory, task_id: str) -> Created:
         s = uow.session
         task, plan = _task(s, task_id)
         values = {f: getattr(task, f) for f in ("content", "form", "lead_unit_id", "start_date", "due_date",
-                                                 "budget", "indicator_unit", "indicator_target")}
+                                                 "budget", "budget_source", "indicator_unit", "indicator_target")}
         position = _insert_position(s, task.section_id, task.id)
         copy = Task(unit_code=plan.unit_code, plan_id=plan.id, section_id=task.section_id, position=position,
                     supporting_unit_ids=list(task.supporting_unit_ids or []), **values)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kehoach_desktop.domain.budget_sources import SOURCE_LABELS
 from kehoach_desktop.domain.enums import PropagandaForm
 from kehoach_desktop.domain.errors import ValidationError
 from kehoach_desktop.formats import format_date, format_number, format_vnd
@@ -45,10 +46,10 @@ TASK_FIELDS = {
     "section": N_("Theme"), "content": N_("Content"), "form": N_("Form of propaganda"),
     "lead_unit_id": N_("Lead unit"), "supporting_unit_ids": N_("Supporting units"),
     "start_date": N_("Start"), "due_date": N_("Due"), "budget": N_("Budget"),
-    "indicator_unit": N_("Indicator unit"), "indicator_target": N_("Target"),
+    "indicator_unit": N_("Indicator unit"), "indicator_target": N_("Target"), "budget_source": N_("Budget source"),
 }
 _TASK_KEYS = ("id", "section_id", "position", "content", "form", "lead_unit_id", "supporting_unit_ids",
-              "start_date", "due_date", "budget", "indicator_unit", "indicator_target")
+              "start_date", "due_date", "budget", "budget_source", "indicator_unit", "indicator_target")
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -143,6 +144,8 @@ class _Shower:
             return format_vnd(int(value))
         if key == "indicator_target":
             return format_number(int(value))
+        if key == "budget_source":
+            return _(SOURCE_LABELS[value]) if value in SOURCE_LABELS else str(value)
         if key == "form":
             try:
                 return PropagandaForm(value).label

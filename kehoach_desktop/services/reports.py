@@ -139,7 +139,10 @@ def _theme(section: PlanSection) -> str:
 
 
 def get_plan_document(*, uow_factory: UnitOfWorkFactory) -> PlanDocument:
-    """The current plan as the renderer needs it: header, legal bases, sections with tasks, signer."""
+    """The current plan as the renderer needs it: header, legal bases, sections with tasks, signer, the tasks'
+    budgets by source."""
+    from kehoach_desktop.services.plan_assignments import budgets_by_source
+
     with uow_factory() as uow:
         s = uow.session
         info = s.scalars(select(WorkspaceInfo)).one()
@@ -147,7 +150,8 @@ def get_plan_document(*, uow_factory: UnitOfWorkFactory) -> PlanDocument:
         names = _unit_names(s, info.unit_code)
         sections = _sections(s, plan)
         by_section: dict[str, list[Task]] = defaultdict(list)
-        for task in _tasks(s, plan):
+        tasks = _tasks(s, plan)
+        for task in tasks:
             by_section[task.section_id].append(task)
         body = []
         for section in sections:
@@ -166,7 +170,8 @@ def get_plan_document(*, uow_factory: UnitOfWorkFactory) -> PlanDocument:
             header=header, legal_bases=tuple(nfc(b) for b in plan.legal_bases or []), preamble=nfc(plan.preamble),
             sections=tuple(body), closing=nfc(plan.closing),
             signer=_signer(plan, tuple(nfc(r) for r in plan.recipients or [])), unit_code=info.unit_code,
-            period=str(plan.year), issuer_short=_issuer_short(info))
+            period=str(plan.year), issuer_short=_issuer_short(info),
+            budgets=tuple(budgets_by_source(s, plan, tasks)))
 
 
 # --------------------------------------------------------------------------------------------

@@ -267,6 +267,8 @@ class Task(TravellingRecord, Base):
     start_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
     due_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
     budget: Mapped[int] = mapped_column(BigInteger, default=0)  # VND
+    # who pays: domain/budget_sources.py's codes; "" the lead unit's budget
+    budget_source: Mapped[str] = mapped_column(String(16), default="")
     indicator_unit: Mapped[str] = mapped_column(String(100), default="")
     indicator_target: Mapped[int | None] = mapped_column(BigInteger, default=None)
     # progress

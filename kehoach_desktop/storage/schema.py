@@ -4,4 +4,4 @@ Kept as a constant so that opening an up-to-date workspace needs no Alembic impo
 (start-up time); a test checks it against the migration scripts' head.
 """
 
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"

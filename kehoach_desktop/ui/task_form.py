@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kehoach_desktop.domain.budget_sources import BY_LEAD, SOCIAL, SOURCE_LABELS
 from kehoach_desktop.domain.enums import PropagandaForm
 from kehoach_desktop.domain.text import fold, nfc
 from kehoach_desktop.i18n import _, ngettext
@@ -35,6 +36,12 @@ from kehoach_desktop.ui.input_fields import (
     not_a_number_message,
 )
 from kehoach_desktop.ui.widgets import wrap_list_text
+
+
+def source_choice_text(code: str, name: str) -> str:
+    """``Ngân sách cấp trên (ngân sách Thành phố)``: the kind of budget, and what the plan will call it."""
+    label = _(SOURCE_LABELS.get(code, code))
+    return label if code == SOCIAL or not name else _("{label} ({name})").format(label=label, name=name)
 
 
 def _normalised(fields: TaskInput) -> TaskInput:
@@ -77,6 +84,9 @@ class TaskForm(QWidget):
         self.budget = NumberEdit()
         self.budget.setObjectName("task_budget")
         self.budget.setPlaceholderText("1.500.000")
+        self.source = QComboBox()
+        self.source.setObjectName("task_budget_source")
+        self.source.setToolTip(_("The budget that pays for the task: the plan totals the budgets by source"))
         self.indicator_unit = QLineEdit()
         self.indicator_unit.setObjectName("task_indicator_unit")
         self.indicator_unit.setPlaceholderText(_("e.g. loudspeaker broadcasts"))
@@ -112,6 +122,7 @@ class TaskForm(QWidget):
         dates.setColumnStretch(2, 1)
         left.addRow(_("Start – due"), dates)
         left.addRow(_("Budget (VND)"), self._with_problem(self.budget, "budget"))
+        left.addRow(_("Budget source"), self.source)
         indicator = QHBoxLayout()
         indicator.addWidget(self.indicator_unit, 2)
         indicator.addWidget(QLabel(_("target")))
@@ -139,6 +150,7 @@ class TaskForm(QWidget):
         self.start.dateChanged.connect(self._on_changed)
         self.due.dateChanged.connect(self._on_changed)
         self.budget.textChanged.connect(self._on_changed)
+        self.source.currentIndexChanged.connect(self._on_changed)
         self.indicator_unit.textChanged.connect(self._on_changed)
         self.target.textChanged.connect(self._on_changed)
         self.supporting.itemChanged.connect(self._on_changed)
@@ -170,7 +182,7 @@ class TaskForm(QWidget):
         return self._task.id if self._task else None
 
     def load(self, task: EditorTask | None, units: tuple[UnitChoice, ...], *, year: int, read_only: bool,
-             today: dt.date | None = None) -> None:
+             today: dt.date | None = None, budget_sources: tuple[tuple[str, str], ...] = ()) -> None:
         """Show ``task`` (or nothing); a pending edit of the previous task is saved first."""
         if self._task is not None and (task is None or task.id != self._task.id):
             self.flush()
@@ -206,6 +218,13 @@ class TaskForm(QWidget):
             for edit in (self.start, self.due):
                 edit.open_calendar_on(calendar_day(year or None, today or dt.date.today()))
             self.budget.set_value(fields.budget)
+            self.source.clear()
+            self.source.addItem(_(SOURCE_LABELS[BY_LEAD]), BY_LEAD)
+            for code, name in budget_sources:
+                self.source.addItem(source_choice_text(code, name), code)
+            if self.source.findData(fields.budget_source) < 0:  # a source this version does not offer
+                self.source.addItem(fields.budget_source, fields.budget_source)
+            self.source.setCurrentIndex(max(0, self.source.findData(fields.budget_source)))
             self.indicator_unit.setText(fields.indicator_unit)
             self.target.set_value(fields.indicator_target)
         finally:
@@ -213,7 +232,7 @@ class TaskForm(QWidget):
         self.setEnabled(task is not None)
         for widget in (self.content, self.indicator_unit, self.budget, self.target):
             widget.setReadOnly(read_only)
-        for widget in (self.form, self.lead, self.start, self.due, self.supporting):
+        for widget in (self.form, self.lead, self.start, self.due, self.supporting, self.source):
             widget.setEnabled(not read_only)
         self.show_problems()
 
@@ -242,7 +261,8 @@ class TaskForm(QWidget):
         return TaskInput(
             content=self.content.toPlainText(), form=self.form.currentData(), lead_unit_id=lead,
             supporting_unit_ids=supporting, start_date=self.start.value(), due_date=self.due.value(),
-            budget=budget, indicator_unit=self.indicator_unit.text(), indicator_target=target)
+            budget=budget, indicator_unit=self.indicator_unit.text(), indicator_target=target,
+            budget_source=self.source.currentData() or BY_LEAD)
 
     def show_problems(self) -> bool:
         """Show each field's problem next to it; True when nothing blocks saving."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kehoach_desktop.domain.plan_assignments import LEAD, SUPPORT, Budgets, Party, assignments_text, budget_line
+from kehoach_desktop.domain.budget_sources import BY_LEAD, OWN, PLACES, SOCIAL, SUPERIOR, UNKNOWN, resolve, totals
+from kehoach_desktop.domain.plan_assignments import LEAD, SUPPORT, Party, assignments_text, budget_line
 
 
 def test_one_line_a_party_in_order_a_section_named_once() -> None:
@@ -19,10 +20,20 @@ def test_one_line_a_party_in_order_a_section_named_once() -> None:
 
 
 def test_the_budget_line_names_each_source_that_pays() -> None:
-    budgets = Budgets("ngân sách huyện", 1_200_000, "ngân sách các xã, thị trấn", 0, 350_000)
-    assert budget_line(4, budgets) == (
+    by_source = [("ngân sách huyện", 1_200_000), ("ngân sách các xã, thị trấn", 0),
+                 ("nhiệm vụ chưa giao đơn vị chủ trì", 350_000)]
+    assert budget_line(4, by_source) == (
         "4. Kinh phí thực hiện: tổng kinh phí các nhiệm vụ của Kế hoạch là 1.550.000 đồng, trong đó: ngân sách huyện "
         "1.200.000 đồng; nhiệm vụ chưa giao đơn vị chủ trì 350.000 đồng (chi tiết tại Phụ lục kèm theo Kế hoạch).")
-    assert budget_line(1, Budgets("ngân sách huyện", 0, "", 0, 0)) == (
+    assert budget_line(1, []) == (
         "1. Kinh phí thực hiện: tổng kinh phí các nhiệm vụ của Kế hoạch là 0 đồng (chi tiết tại Phụ lục kèm theo Kế "
         "hoạch).")
+
+
+def test_a_tasks_source_is_its_own_else_its_lead_units_and_totals_keep_the_sources_order() -> None:
+    assert resolve(SOCIAL, lead_is_place=True) == SOCIAL  # chosen: whoever leads
+    assert resolve(BY_LEAD, lead_is_place=True) == PLACES and resolve(BY_LEAD, lead_is_place=False) == OWN
+    assert resolve(BY_LEAD, lead_is_place=None) == UNKNOWN and resolve(SUPERIOR, lead_is_place=None) == SUPERIOR
+    # 3 + 4 = 7 million of sponsorship, 5 of the unit's own, 2 of the level above, nothing of the places
+    assert totals([(SOCIAL, 3_000_000), (OWN, 5_000_000), (PLACES, 0), (SOCIAL, 4_000_000),
+                   (SUPERIOR, 2_000_000)]) == [(SUPERIOR, 2_000_000), (OWN, 5_000_000), (SOCIAL, 7_000_000)]

@@ -22,6 +22,7 @@ from kehoach_desktop import cli
 from kehoach_desktop.domain.text import nfc
 from kehoach_desktop.exchange.docx_writer import clean, plan_docx
 from kehoach_desktop.exchange.pdf.model import DocumentHeader, PlanDocument, SignerBlock
+from kehoach_desktop.services.documents import list_register
 from kehoach_desktop.services.session import new_demo_workspace, open_workspace
 from kehoach_desktop.storage.models import Task
 from tests.exchange.pdf_readers import needs_readers, page_sizes, text
@@ -183,6 +184,47 @@ def test_the_city_report_in_word_lists_the_units_with_a_landscape_appendix(city:
                      "Quận Ba Đình", "Tổng cộng (2 đơn vị đã báo cáo)", "DANH SÁCH ĐƠN VỊ CHƯA NỘP BÁO CÁO",
                      "Quận Hoàn Kiếm", "PHỤ LỤC I", "PHỤ LỤC II", "Nơi nhận:"):
         assert expected in got, expected
+
+
+def test_a_reminder_letters_word_draft_is_worded_for_its_addressees_and_takes_no_number(city: Path,
+                                                                                         tmp_path: Path) -> None:
+    one = tmp_path / "mot.docx"
+    assert cli.main(["report", "reminders", "--workspace", str(city), "--period", "2021-Q1", "--out", str(one),
+                     "--unit", "002", "--date", "2021-04-12"]) == 0  # the name says Word
+    header = read_docx(one).tables[0]
+    summary = "V/v đôn đốc gửi báo cáo kết quả công tác tuyên truyền quý I/2021"
+    assert header.cell(1, 0).text.split("\n")[-1] == summary  # under the number, as on the PDF
+    pdf = to_pdf(one)
+    assert all(is_a4(size) and size[0] < size[1] for size in page_sizes(pdf))
+    got = words(pdf)
+    for expected in ("DỰ THẢO", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Số: /STTTT-TTCS", "ngày 12 tháng 4 năm 2021",
+                     "Kính gửi: UBND quận Hoàn Kiếm.", "Theo kế hoạch, đơn vị gửi báo cáo quý I/2021",
+                     "chưa nhận được báo cáo của UBND quận Hoàn Kiếm:", "đề nghị UBND quận Hoàn Kiếm khẩn trương",
+                     "Nơi nhận:", "- Như trên;", "- Lưu: VT, TTCS."):
+        assert expected in got, expected
+    assert "các đơn vị" not in got
+
+    every = tmp_path / "tat-ca.docx"
+    assert cli.main(["report", "reminders", "--workspace", str(city), "--period", "2021-Q1", "--out", str(every),
+                     "--format", "docx"]) == 0
+    pdf = to_pdf(every)
+    got = words(pdf)
+    late = 30 - 2  # the template's 30 units, two of which reported
+    assert "Kính gửi: - UBND" in got and got.count("- UBND ") == late
+    assert "Theo kế hoạch, các đơn vị gửi báo cáo" in got and "đầy đủ báo cáo của các đơn vị sau:" in got
+    assert "đề nghị các đơn vị khẩn trương" in got and "- Lưu: VT, TTCS." in got
+    assert "Số: /STTTT-TTCS" in got and "ngày tháng năm" in got  # not dated: written by hand when issued
+    assert all(is_a4(size) for size in page_sizes(pdf))
+
+    numbered = tmp_path / "so.docx"  # a draft is not numbered: the issued PDF is
+    assert cli.main(["report", "reminders", "--workspace", str(city), "--period", "2021-Q1", "--out",
+                     str(numbered), "--number", "7"]) != 0
+    assert not numbered.exists()
+    session = open_workspace(city)
+    try:
+        assert [e for e in list_register(uow_factory=session.uow_factory) if e.kind == "reminder"] == []
+    finally:
+        session.close()
 
 
 def test_a_word_copy_is_not_signed_and_is_named_docx(demo: Path, tmp_path: Path,

@@ -86,3 +86,43 @@ def test_record_fields_match_the_stored_columns() -> None:
         if kind == "audit":
             columns -= {"id"}  # local row number
         assert fields == columns, kind
+
+
+def test_a_tasks_budget_source_travels_and_a_package_written_before_it_reads_as_by_the_lead(tmp_path: Path) -> None:
+    """Migration 0005 gave tasks a budget source: the package carries it; a package of an earlier version has
+    none, and its tasks read as paid by their lead unit (""), as they were before."""
+    from sqlalchemy import select
+
+    from kehoach_desktop.domain.enums import PropagandaForm, WorkspaceMode
+    from kehoach_desktop.exchange.package_schema import parse_records
+    from kehoach_desktop.services.plan_dto import TaskInput
+    from kehoach_desktop.services.plan_editing import create_task, get_plan_editor
+    from kehoach_desktop.services.session import new_workspace
+    from kehoach_desktop.services.sync import _gather_report
+    from kehoach_desktop.services.workspace import WorkspaceSetup
+    from kehoach_desktop.storage.models import WorkspaceInfo
+
+    session = new_workspace(tmp_path / "w.khws", WorkspaceSetup(mode=WorkspaceMode.DISTRICT, unit_code="006",
+                                                                  signer_name="A", signer_title="Chủ tịch"))
+    try:
+        state = get_plan_editor(uow_factory=session.uow_factory, today=session.today())
+        assert state is not None
+        theme = next(s for s in state.sections if s.kind == "theme")
+        for source in ("social", ""):
+            create_task(uow_factory=session.uow_factory, section_id=theme.id, fields=TaskInput(
+                content=f"Nhiệm vụ {source}", form=PropagandaForm.VISUAL.value, budget=1_000, budget_source=source))
+        with session.uow_factory() as uow:
+            unit = uow.session.scalars(select(WorkspaceInfo)).one().unit_code
+            data, _photos, _audit = _gather_report(uow.session, unit)
+    finally:
+        session.close()
+    tasks = data["tasks"]
+    assert sorted(t["budget_source"] for t in tasks) == ["", "social"]
+    problems: list[str] = []
+    assert sorted(r["budget_source"] for r in parse_records("data/tasks.json", "tasks", tasks, unit, problems)) == [
+        "", "social"]
+    older = [{k: v for k, v in t.items() if k != "budget_source"} for t in tasks]
+    assert [r["budget_source"] for r in parse_records("data/tasks.json", "tasks", older, unit, problems)] == ["", ""]
+    wrong = [{**tasks[0], "budget_source": "ngân sách"}]
+    assert parse_records("data/tasks.json", "tasks", wrong, unit, problems) == [] and problems == [
+        problems[0]] and "budget_source" in problems[0]

@@ -171,3 +171,39 @@ def test_reminder_letters_from_the_board(qtbot, window: MainWindow, tmp_path: Pa
     assert len(paths) == 1 and paths[0].read_bytes().startswith(b"%PDF")
     assert period_label("2021-H1") in page.done_notice.text() and "2021-H1" not in page.done_notice.text()
     assert page.done_notice.open_button.isVisible() and page.done_notice.folder == letters
+
+
+def test_word_drafts_of_the_reminder_letters_from_the_board(qtbot, vietnamese, city: CityWithDistricts,  # type: ignore[no-untyped-def]
+                                                           window: MainWindow, tmp_path: Path) -> None:
+    from docx import Document as read_docx
+    from PySide6.QtWidgets import QMessageBox
+
+    from kehoach_desktop.services.city_board import get_completeness_board, units_to_remind
+    from kehoach_desktop.services.documents import list_register
+
+    window.show_area("board")
+    page = window.page_by_key["board"]
+    page.period.setCurrentIndex(page.period.findData("2021-H1"))
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    seen: list[str] = []
+
+    def tick_and_one_per_unit(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(dialog, QMessageBox)
+        seen.append(dialog.checkBox().text())
+        dialog.grab().save(str(SHOTS / "reminder-question.png"))
+        qtbot.mouseClick(dialog.checkBox(), Qt.MouseButton.LeftButton, pos=dialog.checkBox().rect().center())
+        press("Mỗi đơn vị một công văn")(dialog)
+
+    issued = [e for e in list_register(uow_factory=city.city.uow_factory) if e.kind == "reminder"]
+    with answering(qtbot, choose_file(drafts), tick_and_one_per_unit):
+        qtbot.mouseClick(page.remind_button, Qt.MouseButton.LeftButton)
+    board = get_completeness_board(uow_factory=city.city.uow_factory, today=city.city.today())
+    late = len(units_to_remind(board, "2021-H1"))
+    files = sorted(drafts.glob("*.docx"))
+    assert seen == ["Dự thảo Word (.docx) để rà soát trước: chưa lấy số, chưa vào sổ văn bản đi"]
+    assert len(files) == late and not list(drafts.glob("*.pdf"))
+    first = "\n".join(p.text for p in read_docx(files[0]).paragraphs)
+    assert "DỰ THẢO" in first and "Kính gửi: UBND" in first and "các đơn vị" not in first
+    assert f"Đã lưu {late} dự thảo Word" in page.done_notice.text() and "để lấy số" in page.done_notice.text()
+    assert [e for e in list_register(uow_factory=city.city.uow_factory) if e.kind == "reminder"] == issued

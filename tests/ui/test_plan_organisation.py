@@ -102,3 +102,64 @@ def test_draft_section_three_from_the_tasks_then_edit_it(qtbot, session: Workspa
     stored = get_plan_editor(uow_factory=session.uow_factory, today=session.today())
     assert stored is not None
     assert next(s for s in stored.sections if s.kind == "organisation").text == city_wording
+
+
+def test_a_tasks_budget_source_is_chosen_in_its_form_and_the_plan_totals_the_budgets_by_source(
+        qtbot, session: WorkspaceSession, tmp_path: Path, vietnamese: None) -> None:
+    from kehoach_desktop.exchange.docx_writer import plan_docx
+    from kehoach_desktop.exchange.pdf.plan_pdf import render_plan
+    from tests.exchange.pdf_readers import run
+    from tests.exchange.test_docx_reports import to_pdf
+
+    page = PlanPage(session)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    page.refresh()
+    form = page.task_form
+
+    def choose_source(section_key: str, row: int, presses: int) -> None:
+        """Click the task's row, then step down the source list with the arrow key, as a user does."""
+        page.select_section(section_key)
+        qtbot.mouseClick(page.tabs.tabBar(), Qt.MouseButton.LeftButton, pos=page.tabs.tabBar().tabRect(1).center())
+        rect = page.task_table.visualRect(page.task_model.index(row, 1))
+        qtbot.mouseClick(page.task_table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert form.source.currentData() == ""  # not chosen yet: the lead unit's budget
+        form.source.setFocus()
+        for _press in range(presses):
+            qtbot.keyClick(form.source, Qt.Key.Key_Down)
+        form.flush()
+
+    choose_source("II.1.1", 0, 4)  # the centre's 10 million: sponsorship
+    assert [form.source.itemText(i) for i in range(form.source.count())] == [
+        "Theo đơn vị chủ trì", "Ngân sách cấp trên (ngân sách Thành phố)", "Ngân sách của đơn vị (ngân sách quận)",
+        "Ngân sách các địa bàn (ngân sách các phường)", "Xã hội hóa và nguồn huy động hợp pháp khác"]
+    assert form.source.currentText() == "Xã hội hóa và nguồn huy động hợp pháp khác"
+    choose_source("II.1.4", 0, 1)  # the office's 4 million: the city's budget
+    page.grab().save(str(tmp_path / "task-budget-source.png"))
+
+    # by hand: the city pays 4 million; the district 1 million (the office's other task, by its lead); the wards
+    # 2.5 million (the ward's task, by its lead); sponsorship 10 million: 17.5 million in all
+    expected = [("ngân sách Thành phố", 4_000_000), ("ngân sách quận", 1_000_000),
+                ("ngân sách các phường", 2_500_000), ("nguồn xã hội hóa", 10_000_000)]
+    organisation = next(s for s in page.state.sections if s.kind == "organisation")
+    page.select_section(organisation.template_key or "")
+    qtbot.mouseClick(page.draft_button, Qt.MouseButton.LeftButton)
+    assert page.text_edit.toPlainText().splitlines()[-1] == (
+        "4. Kinh phí thực hiện: tổng kinh phí các nhiệm vụ của Kế hoạch là 17.500.000 đồng, trong đó: ngân sách "
+        "Thành phố 4.000.000 đồng; ngân sách quận 1.000.000 đồng; ngân sách các phường 2.500.000 đồng; nguồn xã hội "
+        "hóa 10.000.000 đồng (chi tiết tại Phụ lục kèm theo Kế hoạch).")
+
+    document = get_plan_document(uow_factory=session.uow_factory)
+    assert list(document.budgets) == expected
+    pdf = tmp_path / "ke-hoach.pdf"
+    pdf.write_bytes(render_plan(document).data)
+    word = tmp_path / "ke-hoach.docx"
+    word.write_bytes(plan_docx(document))
+    for rendered in (pdf, to_pdf(word)):  # the appendix, under its total: one line a source
+        lines = [" ".join(line.split()) for line in run("pdftotext", "-layout", rendered, "-").stdout.splitlines()]
+        total = next(i for i, line in enumerate(lines) if line.startswith("Tổng cộng"))
+        assert lines[total].endswith("17.500.000"), lines[total]
+        shown = [line for line in lines[total + 1:] if line][:4]
+        assert shown == ["Trong đó: ngân sách Thành phố 4.000.000", "ngân sách quận 1.000.000",
+                         "ngân sách các phường 2.500.000", "nguồn xã hội hóa 10.000.000"], (rendered, shown)

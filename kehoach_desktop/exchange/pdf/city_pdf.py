@@ -21,6 +21,7 @@ from kehoach_desktop.exchange.pdf.fonts import SERIF, register_fonts
 from kehoach_desktop.exchange.pdf.layout import (
     LANDSCAPE,
     LANDSCAPE_MARGINS,
+    SUMMARY_PART,
     TEXT_WIDTH,
     AppendixStart,
     CellParagraph,
@@ -264,9 +265,12 @@ def render_city_report(document: CityReportDocument) -> RenderedPdf:
 
 # A công văn has no type line: its summary ("V/v …") sits under the number, centred in the left column, size 12.
 _LETTER_SUMMARY = ParagraphStyle("letter_summary", parent=Styles.number, fontSize=12, leading=14.4)
-_ADDRESSEES = ParagraphStyle("addressees", parent=Styles.recipient, alignment=TA_LEFT, spaceBefore=0, spaceAfter=0,
+_ADDRESSEES = ParagraphStyle("addressees", parent=Styles.recipient, alignment=TA_LEFT, spaceBefore=14, spaceAfter=0,
                              leftIndent=KINH_GUI_INDENT)
-_ADDRESSEE_LINE = ParagraphStyle("addressee_line", parent=_ADDRESSEES, leftIndent=KINH_GUI_INDENT + 12.7 * mm)
+_ADDRESSEE_ALONE = ParagraphStyle("addressee_alone", parent=_ADDRESSEES, spaceAfter=10)
+_ADDRESSEE_LINE = ParagraphStyle("addressee_line", parent=_ADDRESSEES, leftIndent=KINH_GUI_INDENT + 12.7 * mm,
+                                 spaceBefore=0)
+_ADDRESSEE_LAST = ParagraphStyle("addressee_last", parent=_ADDRESSEE_LINE, spaceAfter=10)
 
 
 def letter_header(header: DocumentHeader) -> list[Flowable]:
@@ -278,6 +282,7 @@ def letter_header(header: DocumentHeader) -> list[Flowable]:
         summary.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONT", (0, 0), (-1, -1), SERIF, 12),
                                      ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                      ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+        summary.document_part = SUMMARY_PART
         parts.append(summary)
     return parts
 
@@ -292,20 +297,24 @@ def attached_to(header: DocumentHeader) -> str:
 
 
 def addressee_block(addressees: tuple[str, ...]) -> list[Flowable]:
-    """``Kính gửi: X.`` on one line for one addressee; for several, ``Kính gửi:`` then ``- X;`` lines under it."""
-    parts: list[Flowable] = [Spacer(1, 14)]
+    """``Kính gửi: X.`` on one line for one addressee; for several, ``Kính gửi:`` then ``- X;`` lines under it.
+    The space above and below is the paragraphs' own, so the Word copy (which drops spacers) keeps it."""
     if len(addressees) == 1:
-        parts.append(Paragraph(esc(f"Kính gửi: {addressees[0]}."), _ADDRESSEES))
-    else:
-        parts.append(Paragraph("Kính gửi:", _ADDRESSEES))
-        parts += [Paragraph(esc(f"- {a};"), _ADDRESSEE_LINE) for a in addressees]
-    parts.append(Spacer(1, 10))
-    return parts
+        return [Paragraph(esc(f"Kính gửi: {addressees[0]}."), _ADDRESSEE_ALONE)]
+    lines = [Paragraph("Kính gửi:", _ADDRESSEES)]
+    lines += [Paragraph(esc(f"- {a};"), _ADDRESSEE_LAST if index == len(addressees) - 1 else _ADDRESSEE_LINE)
+              for index, a in enumerate(addressees)]
+    return lines
 
 
 def render_reminder(document: ReminderDocument) -> RenderedPdf:
-    register_fonts()
     slot = SignatureSlot()
+    return build_pdf(document, reminder_story(document, slot), None, slot)  # type: ignore[arg-type]
+
+
+def reminder_story(document: ReminderDocument, slot: SignatureSlot) -> list[Flowable]:
+    """The letter's flowables: its PDF's, and its Word copy's (``exchange/docx_writer.py``)."""
+    register_fonts()
     d = document
     story: list[Flowable] = [*letter_header(d.header), *addressee_block(d.addressees)]
     for line in d.body:
@@ -316,7 +325,7 @@ def render_reminder(document: ReminderDocument) -> RenderedPdf:
     story.append(Spacer(1, 4))
     story += paragraphs(d.closing)
     story.append(signer_block(d.signer, slot))
-    return build_pdf(d, story, None, slot)  # type: ignore[arg-type]
+    return story
 
 
 def reminder_deadline_text(day: dt.date) -> str:

@@ -44,6 +44,7 @@ SIGNATURE_WIDTH = 70 * mm
 HEADER_PART = "header"
 SIGNER_PART = "signer"
 DRAFT_PART = "draft"  # what the Word writer draws its own way (exchange/docx_writer.py)
+SUMMARY_PART = "summary"  # a công văn's "V/v …" line, under its number
 
 
 def esc(text: str | None) -> str:

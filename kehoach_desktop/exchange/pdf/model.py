@@ -76,6 +76,7 @@ class PlanDocument:
     unit_code: str
     period: str  # the plan's year
     issuer_short: str  # "UBND quận Đống Đa", as the appendix names the issuer
+    budgets: tuple[tuple[str, int], ...] = ()  # the tasks' budgets by source: ("ngân sách quận", VND), in order
 
 
 TEXT_PARTS = ("results", "shortcomings", "causes", "directions", "proposals")

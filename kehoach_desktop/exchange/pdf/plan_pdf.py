@@ -82,6 +82,11 @@ def _appendix(document: PlanDocument) -> list[Flowable]:
     total = sum(t.budget for s in document.sections for t in s.tasks)
     rows.append(["", Paragraph("<b>Tổng cộng</b>", Styles.cell), "", "", "", "",
                  Paragraph(f"<b>{vnd(total)}</b>", Styles.cell_right)])
+    by_source = [(name, amount) for name, amount in document.budgets if amount]
+    for index, (name, amount) in enumerate(by_source):  # "Trong đó:" the budget that pays, source by source
+        rows.append(["", CellParagraph("<i>Trong đó:</i>" if index == 0 else "", Styles.cell),
+                     CellParagraph(f"<i>{esc(name)}</i>", Styles.cell), "", "", "",
+                     CellParagraph(f"<i>{vnd(amount)}</i>", Styles.cell_right)])
     _top, _bottom, left, right = LANDSCAPE_MARGINS
     width = LANDSCAPE[0] - left - right
     fixed = [10 * mm, 45 * mm, 0, 38 * mm, 45 * mm, 27 * mm, 27 * mm]
@@ -89,7 +94,7 @@ def _appendix(document: PlanDocument) -> list[Flowable]:
     head = [Paragraph(text, Styles.cell_head) for text in (
         "TT", "Chủ đề", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện",
         "Kinh phí (đồng)")]
-    parts.append(ChunkedTable(head, rows, fixed, [("ALIGN", (0, 1), (0, -1), "CENTER")], tail=1))
+    parts.append(ChunkedTable(head, rows, fixed, [("ALIGN", (0, 1), (0, -1), "CENTER")], tail=1 + len(by_source)))
     return parts
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -30,7 +31,7 @@ from kehoach_desktop.domain.errors import UserFacingError
 from kehoach_desktop.domain.periods import period_heading, period_label
 from kehoach_desktop.domain.reporting import Timeliness
 from kehoach_desktop.formats import format_date, format_number, format_vnd
-from kehoach_desktop.i18n import _
+from kehoach_desktop.i18n import _, ngettext
 from kehoach_desktop.services.changes import Changes
 from kehoach_desktop.services.city_board import BoardCache, get_completeness_board
 from kehoach_desktop.services.city_dto import CompletenessBoard, UnitBoardRow, UnitFigures
@@ -310,7 +311,10 @@ class BoardPage(QWidget):
     def return_report(self) -> QDialog | None:
         return self._review("returned")
 
-    def write_reminders(self, folder: Path | None = None, *, combined: bool | None = None) -> list[Path]:
+    def write_reminders(self, folder: Path | None = None, *, combined: bool | None = None,
+                        word: bool = False) -> list[Path]:
+        """The reminder letters, numbered and kept in the register; or, when the officer ticks it in the question
+        (or ``word``), their Word drafts to review first, marked DỰ THẢO and taking no number."""
         from kehoach_desktop.services.city_reports import write_reminders
 
         period = self.current_period()
@@ -328,18 +332,29 @@ class BoardPage(QWidget):
             one = box.addButton(_("One letter to all"), QMessageBox.ButtonRole.AcceptRole)
             box.addButton(_("One per unit"), QMessageBox.ButtonRole.AcceptRole)
             box.addButton(QMessageBox.StandardButton.Cancel)
+            drafts = QCheckBox(_("Word drafts (.docx) to review first: not numbered, not in the register"))
+            drafts.setObjectName("reminder_word_drafts")
+            drafts.setChecked(word)
+            box.setCheckBox(drafts)
             box.exec()
             if box.clickedButton() not in [b for b in box.buttons()
                                            if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole]:
                 return []
             combined = box.clickedButton() is one
+            word = drafts.isChecked()
         try:
             paths = write_reminders(uow_factory=self._session.uow_factory, period=period, folder=folder,
-                                    today=self._session.today(), combined=combined)
+                                    today=self._session.today(), combined=combined, word=word)
         except UserFacingError as error:
             show_user_error(self, error)
             return []
-        self.done_notice.show_done(_("Wrote {n} reminder letter(s) for {period} in {folder}.").format(
-            n=len(paths), period=period_label(period), folder=folder), folder)
+        if word:
+            self.done_notice.show_done(ngettext(
+                "Wrote {n} Word draft of a reminder letter for {period} in {folder}: issue the letter to number it.",
+                "Wrote {n} Word drafts of reminder letters for {period} in {folder}: issue the letters to number "
+                "them.", len(paths)).format(n=len(paths), period=period_label(period), folder=folder), folder)
+        else:
+            self.done_notice.show_done(_("Wrote {n} reminder letter(s) for {period} in {folder}.").format(
+                n=len(paths), period=period_label(period), folder=folder), folder)
         self.changed.emit(Changes(workspace=True))
         return paths

@@ -498,7 +498,7 @@ class PlanPage(QWidget):
             self.task_form.set_saved(task)
         else:
             self.task_form.load(task, state.units, year=state.year, read_only=not self._is_draft(state),
-                                today=self._session.today())
+                                today=self._session.today(), budget_sources=state.budget_sources)
         self._update_actions()
 
     def _locked_reason(self, state: PlanEditorState | None) -> str:
