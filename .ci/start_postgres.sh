@@ -14,5 +14,8 @@ run "$bin/initdb" -D "$data/db" -A scram-sha-256 -U postgres --pwfile="$data/pw"
 run "$bin/pg_ctl" -D "$data/db" -l "$data/log" -w \
   -o "-k /tmp -h 127.0.0.1 -p $port -c fsync=off -c max_connections=200" start >/dev/null
 PGPASSWORD=postgres run "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
-  -c "CREATE ROLE kehoach LOGIN CREATEDB PASSWORD 'kehoach'" >/dev/null
+  -c "CREATE ROLE kehoach LOGIN CREATEDB PASSWORD 'kehoach'" \
+  -c "GRANT pg_signal_backend TO kehoach" >/dev/null
+# pg_signal_backend: a test database is dropped WITH (FORCE), which ends any session still on it (a CI run
+# failed once on a session it was not allowed to end)
 echo "postgresql+psycopg://kehoach:kehoach@127.0.0.1:$port/postgres"
