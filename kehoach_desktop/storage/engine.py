@@ -334,12 +334,8 @@ def _open_server_store(location: str, password: str | None) -> Store:
     return Store(None, engine, None, url=display_url(url))
 
 
-def open_store(path: Location, *, password: str | None = None) -> Store:
-    """Open an existing workspace, migrating it (after a backup) when it is older."""
-    if isinstance(path, str):
-        if is_server_location(path):
-            return _open_server_store(path, password)
-        path = Path(path)
+def _existing_workspace_file(path: Path) -> Path:
+    """``path`` resolved, once it is known to be an existing SQLite file; a refusal in words otherwise."""
     path = path.resolve()
     if not path.is_file():
         raise WorkspaceError(_("The workspace {path} does not exist.").format(path=path))
@@ -352,6 +348,16 @@ def open_store(path: Location, *, password: str | None = None) -> Store:
         raise WorkspaceError(
             _("{name} is not a Kế hoạch Desktop workspace (it is not a database file). Nothing was "
               "changed.").format(name=path.name))
+    return path
+
+
+def open_store(path: Location, *, password: str | None = None) -> Store:
+    """Open an existing workspace, migrating it (after a backup) when it is older."""
+    if isinstance(path, str):
+        if is_server_location(path):
+            return _open_server_store(path, password)
+        path = Path(path)
+    path = _existing_workspace_file(path)
     _check_folder_writable(path.parent)
     if not os.access(path, os.W_OK):
         raise WorkspaceError(
@@ -420,18 +426,7 @@ def open_store_readonly(path: Location, *, password: str | None = None) -> Store
         if is_server_location(path):
             return _open_server_store(path, password)
         path = Path(path)
-    path = path.resolve()
-    if not path.is_file():
-        raise WorkspaceError(_("The workspace {path} does not exist.").format(path=path))
-    try:
-        is_sqlite = _looks_like_sqlite(path)
-    except OSError as exc:
-        raise WorkspaceError(_("The workspace {path} cannot be read: {reason}").format(
-            path=path, reason=os_reason(exc))) from exc
-    if not is_sqlite:
-        raise WorkspaceError(
-            _("{name} is not a Kế hoạch Desktop workspace (it is not a database file). Nothing was "
-              "changed.").format(name=path.name))
+    path = _existing_workspace_file(path)
     lock = ReadLock(path)
     in_use = lock.acquire()
     try:
