@@ -537,3 +537,19 @@ def type_and_press(text: str, button_text: str) -> Answer:
         type_text(edit, text)
         press(button_text)(dialog)
     return answer
+
+
+def when_modal(kind: type, answer: Callable[[QDialog], None]) -> list[QDialog]:
+    """Answer the next modal dialog of ``kind`` with ``answer`` once it shows; the dialogs answered."""
+    seen: list[QDialog] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(20, look)
+            return
+        seen.append(dialog)
+        answer(dialog)
+
+    QTimer.singleShot(0, look)
+    return seen

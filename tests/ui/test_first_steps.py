@@ -4,11 +4,11 @@ is done; empty lists and charts that say what they will hold and offer the actio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFileDialog, QLineEdit, QWidget
 
@@ -21,6 +21,7 @@ from kehoach_desktop.ui.dialogs.material_dialog import MaterialDialog
 from kehoach_desktop.ui.dialogs.plan_details_dialog import PlanDetailsDialog
 from kehoach_desktop.ui.first_steps_panel import STEPS
 from kehoach_desktop.ui.main_window import MainWindow
+from tests.ui.clicking import when_modal
 
 pytestmark = pytest.mark.gui
 
@@ -51,19 +52,6 @@ def type_text(widget: QWidget, text: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def when_modal(kind: type, answer: Callable[[QDialog], None]) -> list[QDialog]:
-    seen: list[QDialog] = []
-
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
-            QTimer.singleShot(20, look)
-            return
-        seen.append(dialog)
-        answer(dialog)
-
-    QTimer.singleShot(0, look)
-    return seen
 
 
 def click_nav(qtbot, window: MainWindow, key: str) -> None:  # type: ignore[no-untyped-def]

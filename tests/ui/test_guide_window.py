@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QLineEdit
 
 from kehoach_desktop.services.session import WorkspaceSession, new_demo_workspace, open_workspace
 from kehoach_desktop.ui.main_window import MainWindow
 from kehoach_desktop.ui.shortcuts_dialog import ShortcutsDialog
+from tests.ui.clicking import when_modal
 
 pytestmark = pytest.mark.gui
 
@@ -64,19 +65,6 @@ def click_nav(qtbot, window: MainWindow, key: str) -> None:  # type: ignore[no-u
     qtbot.mouseClick(window.navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
-def when_modal(kind: type, answer: Callable[[QDialog], None]) -> list[QDialog]:
-    seen: list[QDialog] = []
-
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
-            QTimer.singleShot(20, look)
-            return
-        seen.append(dialog)
-        answer(dialog)
-
-    QTimer.singleShot(0, look)
-    return seen
 
 
 @pytest.mark.parametrize(("language", "menu", "entry", "first"), [
